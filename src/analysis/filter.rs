@@ -1,0 +1,104 @@
+//! Which samples and frames a report looks at: pprof's focus, ignore, hide
+//! and show, and the explorer's source filter.
+//!
+//! All are unanchored regular expressions. focus/ignore/hide/show match a
+//! frame's function name or file name, or the binary of its location; the
+//! source filter matches source file paths only.
+
+use regex::bytes::Regex;
+use std::fmt;
+
+/// A regular expression together with the text the user typed.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    regex: Regex,
+}
+
+impl Pattern {
+    /// Compiles `source`; `what` names the option in the error.
+    pub fn new(what: &str, source: &str) -> Result<Pattern, FilterError> {
+        Regex::new(source)
+            .map(|regex| Pattern {
+                source: source.to_string(),
+                regex,
+            })
+            .map_err(|e| FilterError {
+                what: what.to_string(),
+                pattern: source.to_string(),
+                reason: e.to_string(),
+            })
+    }
+
+    /// The text of the pattern as given.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether the pattern matches anywhere in `text`.
+    pub fn is_match(&self, text: &[u8]) -> bool {
+        self.regex.is_match(text)
+    }
+}
+
+/// A pattern that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterError {
+    /// Which option (`focus`, `ignore`, ...).
+    pub what: String,
+    /// The pattern as given.
+    pub pattern: String,
+    /// The regex compiler's explanation.
+    pub reason: String,
+}
+
+impl fmt::Display for FilterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid {} regexp {:?}: {}",
+            self.what, self.pattern, self.reason
+        )
+    }
+}
+
+impl std::error::Error for FilterError {}
+
+/// The active filters. The default filters nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Keep only samples with a frame matching this.
+    pub focus: Option<Pattern>,
+    /// Drop samples with a frame matching this (wins over focus).
+    pub ignore: Option<Pattern>,
+    /// Remove matching frames from every stack.
+    pub hide: Option<Pattern>,
+    /// Keep only matching frames in every stack.
+    pub show: Option<Pattern>,
+    /// Explorer: keep only frames whose source file matches.
+    pub source_include: Option<Pattern>,
+    /// Explorer: remove frames whose source file matches.
+    pub source_exclude: Option<Pattern>,
+}
+
+impl Filters {
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.active().next().is_none()
+    }
+
+    /// The pprof filters as pprof lists them under "Active filters:"
+    /// (`focus=...`), in pprof's order, then the source filters.
+    pub fn active(&self) -> impl Iterator<Item = (&'static str, &Pattern)> {
+        [
+            ("focus", &self.focus),
+            ("ignore", &self.ignore),
+            ("hide", &self.hide),
+            ("show", &self.show),
+            ("source", &self.source_include),
+            ("exclude", &self.source_exclude),
+        ]
+        .into_iter()
+        .filter_map(|(name, p)| p.as_ref().map(|p| (name, p)))
+    }
+}

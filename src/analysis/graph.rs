@@ -1,0 +1,303 @@
+//! The call graph: flat and cumulative values per node and weights per
+//! caller->callee edge, for several measures at once.
+//!
+//! This follows pprof's `graph.New` sample by sample: a stack is walked from
+//! the root; every node on it gets the sample's value in `cum` once (so
+//! recursion is not counted twice), every distinct caller->callee pair gets it
+//! once, and the innermost kept frame gets it in `flat`. Computing all
+//! measures in the same pass is what lets the explorer switch sample index
+//! without recomputing anything.
+
+use super::frames::Frames;
+use super::node::NodeId;
+use crate::profile::Profile;
+use rustc_hash::FxHashMap;
+
+/// Index of an edge in a [`Graph`].
+pub type EdgeId = u32;
+
+/// What a number in the graph measures: one sample value, optionally divided
+/// by the first sample value (pprof's `-mean`, used by `-mean_delay`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Measure {
+    /// The sample index.
+    pub index: usize,
+    /// Divide by sample value 0 (e.g. delay / contentions).
+    pub mean: bool,
+}
+
+impl Measure {
+    /// The plain value of sample index `index`.
+    pub fn plain(index: usize) -> Measure {
+        Measure { index, mean: false }
+    }
+
+    /// The value and its divisor for one sample.
+    fn of(&self, values: &[i64]) -> (i64, i64) {
+        let divisor = if self.mean { values[0] } else { 0 };
+        (values[self.index], divisor)
+    }
+}
+
+const EDGE_SEEN: u8 = 1;
+const EDGE_NOT_INLINE: u8 = 2;
+const UNSET: u32 = u32::MAX;
+
+/// Flat, cum and edges of every node for every measure.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    measures: Vec<Measure>,
+    node_count: usize,
+    flat: Vec<i64>,
+    cum: Vec<i64>,
+    /// Sums of the mean divisor; empty when no measure is a mean.
+    flat_div: Vec<i64>,
+    cum_div: Vec<i64>,
+    edges: Vec<(NodeId, NodeId)>,
+    edge_weight: Vec<i64>,
+    edge_div: Vec<i64>,
+    edge_flags: Vec<u8>,
+    in_starts: Vec<u32>,
+    in_edges: Vec<EdgeId>,
+    out_starts: Vec<u32>,
+    out_edges: Vec<EdgeId>,
+}
+
+impl Graph {
+    /// Aggregates every kept sample of `profile`. With `kept_nodes`, nodes
+    /// outside the set are left out as pprof's trimming does: their callers
+    /// connect to their callees directly, and a sample whose leaf is left out
+    /// adds no flat value anywhere.
+    pub fn build(
+        profile: &Profile,
+        frames: &Frames,
+        measures: &[Measure],
+        kept_nodes: Option<&[bool]>,
+    ) -> Graph {
+        let m = measures.len();
+        let n = frames.nodes.len();
+        let any_mean = measures.iter().any(|x| x.mean);
+        let mut g = Graph {
+            measures: measures.to_vec(),
+            node_count: n,
+            flat: vec![0; n * m],
+            cum: vec![0; n * m],
+            flat_div: if any_mean { vec![0; n * m] } else { Vec::new() },
+            cum_div: if any_mean { vec![0; n * m] } else { Vec::new() },
+            ..Graph::default()
+        };
+        let mut edge_index: FxHashMap<(NodeId, NodeId), EdgeId> = FxHashMap::default();
+        let mut edge_stamp: Vec<u32> = Vec::new();
+        let mut node_stamp = vec![UNSET; n];
+        let mut w = vec![0i64; m];
+        let mut dw = vec![0i64; m];
+        let mut contributes = vec![false; m];
+        let samples = &profile.samples;
+
+        for s in 0..samples.len() {
+            if !frames.keeps_sample(s) {
+                continue;
+            }
+            let values = samples.values(s);
+            let mut any = false;
+            for (k, measure) in measures.iter().enumerate() {
+                (w[k], dw[k]) = measure.of(values);
+                contributes[k] = w[k] != 0 || dw[k] != 0;
+                any |= contributes[k];
+            }
+            if !any {
+                continue;
+            }
+            let stamp = s as u32;
+            let mut parent: Option<NodeId> = None;
+            let mut residual = false;
+            for &loc in samples.stack(s).iter().rev() {
+                let loc_nodes = frames.location(loc);
+                let outermost = loc_nodes.len().wrapping_sub(1);
+                for (ni, &node) in loc_nodes.iter().enumerate().rev() {
+                    if kept_nodes.is_some_and(|kept| !kept[node as usize]) {
+                        residual = true;
+                        continue;
+                    }
+                    let base = node as usize * m;
+                    if node_stamp[node as usize] != stamp {
+                        node_stamp[node as usize] = stamp;
+                        for k in 0..m {
+                            g.cum[base + k] += w[k];
+                        }
+                        if any_mean {
+                            for k in 0..m {
+                                g.cum_div[base + k] += dw[k];
+                            }
+                        }
+                    }
+                    if let Some(caller) = parent.filter(|&p| p != node) {
+                        let next_id = g.edges.len() as EdgeId;
+                        let e = *edge_index.entry((caller, node)).or_insert_with(|| {
+                            g.edges.push((caller, node));
+                            edge_stamp.push(UNSET);
+                            g.edge_weight.extend(std::iter::repeat_n(0, m));
+                            if any_mean {
+                                g.edge_div.extend(std::iter::repeat_n(0, m));
+                            }
+                            g.edge_flags.extend(std::iter::repeat_n(0, m));
+                            next_id
+                        }) as usize;
+                        if edge_stamp[e] != stamp {
+                            edge_stamp[e] = stamp;
+                            // An edge is inline when the callee is not the
+                            // outermost line of its location.
+                            let flag = if ni != outermost {
+                                EDGE_SEEN
+                            } else {
+                                EDGE_SEEN | EDGE_NOT_INLINE
+                            };
+                            for k in 0..m {
+                                if contributes[k] {
+                                    g.edge_weight[e * m + k] += w[k];
+                                    if any_mean {
+                                        g.edge_div[e * m + k] += dw[k];
+                                    }
+                                    g.edge_flags[e * m + k] |= flag;
+                                }
+                            }
+                        }
+                    }
+                    parent = Some(node);
+                    residual = false;
+                }
+            }
+            if let Some(leaf) = parent
+                && !residual
+            {
+                let base = leaf as usize * m;
+                for k in 0..m {
+                    g.flat[base + k] += w[k];
+                }
+                if any_mean {
+                    for k in 0..m {
+                        g.flat_div[base + k] += dw[k];
+                    }
+                }
+            }
+        }
+        g.index_edges();
+        g
+    }
+
+    fn index_edges(&mut self) {
+        let n = self.node_count;
+        let (in_starts, in_edges) = adjacency(n, self.edges.iter().map(|&(_, callee)| callee));
+        let (out_starts, out_edges) = adjacency(n, self.edges.iter().map(|&(caller, _)| caller));
+        (
+            self.in_starts,
+            self.in_edges,
+            self.out_starts,
+            self.out_edges,
+        ) = (in_starts, in_edges, out_starts, out_edges);
+    }
+
+    /// The measures, in column order.
+    pub fn measures(&self) -> &[Measure] {
+        &self.measures
+    }
+
+    /// Number of nodes (of the frames the graph was built from).
+    pub fn node_count(&self) -> usize {
+        self.node_count
+    }
+
+    /// Raw flat sum of `node` for measure column `k` (pprof's `Flat`).
+    pub fn flat(&self, node: NodeId, k: usize) -> i64 {
+        self.flat[node as usize * self.measures.len() + k]
+    }
+
+    /// Raw cumulative sum (pprof's `Cum`).
+    pub fn cum(&self, node: NodeId, k: usize) -> i64 {
+        self.cum[node as usize * self.measures.len() + k]
+    }
+
+    /// The flat value shown (pprof's `FlatValue`: divided for means).
+    pub fn flat_value(&self, node: NodeId, k: usize) -> i64 {
+        let i = node as usize * self.measures.len() + k;
+        divide(self.flat[i], self.flat_div.get(i).copied())
+    }
+
+    /// The cumulative value shown (pprof's `CumValue`).
+    pub fn cum_value(&self, node: NodeId, k: usize) -> i64 {
+        let i = node as usize * self.measures.len() + k;
+        divide(self.cum[i], self.cum_div.get(i).copied())
+    }
+
+    /// Whether `node` is in the graph for column `k` (pprof drops nodes whose
+    /// flat and cum are both zero).
+    pub fn has_node(&self, node: NodeId, k: usize) -> bool {
+        self.flat(node, k) != 0 || self.cum(node, k) != 0
+    }
+
+    /// The nodes present for column `k`, in id order.
+    pub fn present_nodes(&self, k: usize) -> Vec<NodeId> {
+        (0..self.node_count as NodeId)
+            .filter(|&n| self.has_node(n, k))
+            .collect()
+    }
+
+    /// Caller and callee of edge `e`.
+    pub fn edge(&self, e: EdgeId) -> (NodeId, NodeId) {
+        self.edges[e as usize]
+    }
+
+    /// Whether any sample contributed to edge `e` for column `k`.
+    pub fn has_edge(&self, e: EdgeId, k: usize) -> bool {
+        self.edge_flags[e as usize * self.measures.len() + k] & EDGE_SEEN != 0
+    }
+
+    /// Raw weight of edge `e` (pprof's `Weight`).
+    pub fn edge_weight(&self, e: EdgeId, k: usize) -> i64 {
+        self.edge_weight[e as usize * self.measures.len() + k]
+    }
+
+    /// Whether every contribution to edge `e` was an inlined call.
+    pub fn edge_inline(&self, e: EdgeId, k: usize) -> bool {
+        self.edge_flags[e as usize * self.measures.len() + k] & EDGE_NOT_INLINE == 0
+    }
+
+    /// Edges into `node` (all columns; filter with [`Graph::has_edge`]).
+    pub fn incoming(&self, node: NodeId) -> &[EdgeId] {
+        let i = node as usize;
+        &self.in_edges[self.in_starts[i] as usize..self.in_starts[i + 1] as usize]
+    }
+
+    /// Edges out of `node`.
+    pub fn outgoing(&self, node: NodeId) -> &[EdgeId] {
+        let i = node as usize;
+        &self.out_edges[self.out_starts[i] as usize..self.out_starts[i + 1] as usize]
+    }
+}
+
+/// pprof's `value / div` when a divisor was summed and is non-zero.
+fn divide(value: i64, div: Option<i64>) -> i64 {
+    match div {
+        Some(d) if d != 0 => value.wrapping_div(d),
+        _ => value,
+    }
+}
+
+/// Groups edge ids by one endpoint (counting sort): CSR starts and ids.
+fn adjacency(n: usize, endpoint: impl Iterator<Item = NodeId> + Clone) -> (Vec<u32>, Vec<EdgeId>) {
+    let mut starts = vec![0u32; n + 1];
+    for node in endpoint.clone() {
+        starts[node as usize + 1] += 1;
+    }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    let mut fill = starts.clone();
+    let mut ids = vec![0; starts[n] as usize];
+    for (e, node) in endpoint.enumerate() {
+        let slot = &mut fill[node as usize];
+        ids[*slot as usize] = e as EdgeId;
+        *slot += 1;
+    }
+    (starts, ids)
+}

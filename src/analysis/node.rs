@@ -1,0 +1,122 @@
+//! Graph nodes: what pprof calls `NodeInfo`, and their printable names.
+
+use crate::gopath;
+use crate::profile::{Profile, StrId, StringTable};
+use rustc_hash::FxHashMap;
+
+/// Index of a node in a [`NodeTable`].
+pub type NodeId = u32;
+
+/// The identity of a node. Two frames are the same node exactly when these
+/// fields are equal; which fields are filled depends on the granularity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NodeInfo {
+    /// Function name (a profile string), empty at `files` granularity.
+    pub name: StrId,
+    /// Cleaned source path (a string of the node table's own path table).
+    pub file: StrId,
+    /// Instruction address, only at `addresses` granularity.
+    pub address: u64,
+    /// First line of the function; only kept for frames with no name.
+    pub start_line: i64,
+    /// Line number, at `lines` and `addresses` granularity.
+    pub line: i64,
+    /// Binary of the frame (a profile string); only kept for frames with no
+    /// name, which is how unsymbolized frames of one binary become one node.
+    pub objfile: StrId,
+}
+
+/// All nodes of a graph with their printable names.
+#[derive(Debug, Clone, Default)]
+pub struct NodeTable {
+    infos: Vec<NodeInfo>,
+    names: Vec<Box<[u8]>>,
+    index: FxHashMap<NodeInfo, NodeId>,
+    /// Cleaned source paths, referenced by [`NodeInfo::file`].
+    pub paths: StringTable,
+}
+
+impl NodeTable {
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.infos.len()
+    }
+
+    /// Whether there are no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.infos.is_empty()
+    }
+
+    /// The identity of node `id`.
+    pub fn info(&self, id: NodeId) -> &NodeInfo {
+        &self.infos[id as usize]
+    }
+
+    /// The name pprof prints for node `id` (raw bytes from the profile).
+    pub fn name(&self, id: NodeId) -> &[u8] {
+        &self.names[id as usize]
+    }
+
+    /// The node's source file (cleaned), empty when not kept.
+    pub fn file(&self, id: NodeId) -> &[u8] {
+        self.paths.get(self.infos[id as usize].file)
+    }
+
+    /// The node with identity `info`, added if new.
+    pub(crate) fn intern(&mut self, info: NodeInfo, profile: &Profile) -> NodeId {
+        if let Some(&id) = self.index.get(&info) {
+            return id;
+        }
+        let id = self.infos.len() as NodeId;
+        self.names
+            .push(printable_name(&info, profile, &self.paths).into());
+        self.infos.push(info);
+        self.index.insert(info, id);
+        id
+    }
+
+    /// pprof's last-resort tie breaker: the Go `fmt.Sprint` of the NodeInfo
+    /// struct, `{Name OrigName Address File StartLine Lineno Objfile}`.
+    pub fn go_sprint(&self, id: NodeId, profile: &Profile) -> Vec<u8> {
+        let i = &self.infos[id as usize];
+        let mut out = b"{".to_vec();
+        out.extend_from_slice(profile.strings.get(i.name));
+        out.extend_from_slice(format!("  {} ", i.address).as_bytes());
+        out.extend_from_slice(self.paths.get(i.file));
+        out.extend_from_slice(format!(" {} {} ", i.start_line, i.line).as_bytes());
+        out.extend_from_slice(profile.strings.get(i.objfile));
+        out.push(b'}');
+        out
+    }
+}
+
+/// pprof's `NodeInfo.PrintableName`: `[address] [name] [file[:line]]`, with
+/// `[binary]` or `<unknown>` standing in when nothing else is known.
+fn printable_name(info: &NodeInfo, profile: &Profile, paths: &StringTable) -> Vec<u8> {
+    let mut parts: Vec<Vec<u8>> = Vec::with_capacity(3);
+    if info.address != 0 {
+        parts.push(format!("{:016x}", info.address).into_bytes());
+    }
+    let name = profile.strings.get(info.name);
+    if !name.is_empty() {
+        parts.push(name.to_vec());
+    }
+    let file = paths.get(info.file);
+    if info.line != 0 {
+        let mut part = file.to_vec();
+        part.extend_from_slice(format!(":{}", info.line).as_bytes());
+        parts.push(part);
+    } else if !file.is_empty() {
+        parts.push(file.to_vec());
+    } else if !name.is_empty() {
+        // The name alone.
+    } else if !info.objfile.is_empty() {
+        let mut part = b"[".to_vec();
+        part.extend_from_slice(gopath::base(profile.strings.get(info.objfile)));
+        part.push(b']');
+        parts.push(part);
+    } else {
+        parts.push(b"<unknown>".to_vec());
+    }
+    parts.join(&b' ')
+}

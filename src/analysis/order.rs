@@ -1,0 +1,79 @@
+//! pprof's row order.
+
+use super::graph::Graph;
+use super::node::{NodeId, NodeTable};
+use crate::profile::Profile;
+use std::cmp::Ordering;
+
+/// How rows are sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// |flat| descending, then name, then |cum| descending (pprof default).
+    #[default]
+    Flat,
+    /// |cum| descending, then name, then |flat| descending (pprof `-cum`).
+    Cum,
+    /// Name ascending (explorer only).
+    Name,
+}
+
+impl SortKey {
+    /// The next key, for a key that cycles through them.
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Flat => SortKey::Cum,
+            SortKey::Cum => SortKey::Name,
+            SortKey::Name => SortKey::Flat,
+        }
+    }
+
+    /// A short label.
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Flat => "flat",
+            SortKey::Cum => "cum",
+            SortKey::Name => "name",
+        }
+    }
+}
+
+/// Sorts `nodes` for measure column `k` as pprof does. Raw sums are
+/// compared (for means too, as pprof), and the last resort is pprof's
+/// comparison of the printed node identity, so the order is total.
+pub fn sort_nodes(
+    nodes: &mut [NodeId],
+    graph: &Graph,
+    table: &NodeTable,
+    profile: &Profile,
+    k: usize,
+    key: SortKey,
+) {
+    let flat = |n: NodeId| graph.flat(n, k).wrapping_abs();
+    let cum = |n: NodeId| graph.cum(n, k).wrapping_abs();
+    let by_name = |a: NodeId, b: NodeId| table.name(a).cmp(table.name(b));
+    let tie = |a: NodeId, b: NodeId| {
+        table
+            .go_sprint(a, profile)
+            .cmp(&table.go_sprint(b, profile))
+    };
+    nodes.sort_unstable_by(|&a, &b| {
+        let order = match key {
+            SortKey::Flat => flat(b)
+                .cmp(&flat(a))
+                .then_with(|| by_name(a, b))
+                .then_with(|| cum(b).cmp(&cum(a))),
+            SortKey::Cum => cum(b)
+                .cmp(&cum(a))
+                .then_with(|| by_name(a, b))
+                .then_with(|| flat(b).cmp(&flat(a))),
+            SortKey::Name => by_name(a, b)
+                .then_with(|| flat(b).cmp(&flat(a)))
+                .then_with(|| cum(b).cmp(&cum(a))),
+        };
+        if order == Ordering::Equal {
+            tie(a, b)
+        } else {
+            order
+        }
+    });
+}

@@ -1,0 +1,201 @@
+//! Command-line options. pprof's spellings are accepted next to ppt's own,
+//! so a `go tool pprof` command line carries over.
+
+use crate::analysis::{FilterError, Filters, Granularity, Pattern};
+use crate::profile::DEFAULT_MAX_DECOMPRESSED;
+use crate::report::ReportOptions;
+use clap::Parser;
+
+/// ppt: explore pprof profiles in the terminal.
+///
+/// With no report option, opens the full-screen explorer (or prints the top
+/// report when standard output is not a terminal).
+#[derive(Debug, Parser)]
+#[command(name = "ppt", version, about, max_term_width = 100)]
+pub struct Args {
+    /// Profile file (gzipped or raw profile.proto), or - for standard input.
+    pub profile: String,
+
+    /// Print the top report (as `go tool pprof -top`) and exit.
+    #[arg(long, help_heading = "Reports")]
+    pub top: bool,
+    /// Print callers and callees of functions matching REGEX (as `-peek`).
+    #[arg(long, value_name = "REGEX", help_heading = "Reports")]
+    pub peek: Option<String>,
+    /// Sort by cumulative value instead of flat.
+    #[arg(long, help_heading = "Reports")]
+    pub cum: bool,
+
+    /// Sample type to show, by name (inuse_space, cpu, delay...) or 0-based number.
+    #[arg(
+        long = "sample-index",
+        visible_alias = "sample_index",
+        value_name = "NAME|N",
+        help_heading = "What to measure"
+    )]
+    pub sample_index: Option<String>,
+    /// Divide every value by the first sample value (pprof's -mean).
+    #[arg(long, help_heading = "What to measure")]
+    pub mean: bool,
+    /// Same as --sample-index=inuse_space.
+    #[arg(long = "inuse_space", help_heading = "What to measure")]
+    pub inuse_space: bool,
+    /// Same as --sample-index=inuse_objects.
+    #[arg(long = "inuse_objects", help_heading = "What to measure")]
+    pub inuse_objects: bool,
+    /// Same as --sample-index=alloc_space.
+    #[arg(long = "alloc_space", help_heading = "What to measure")]
+    pub alloc_space: bool,
+    /// Same as --sample-index=alloc_objects.
+    #[arg(long = "alloc_objects", help_heading = "What to measure")]
+    pub alloc_objects: bool,
+    /// Same as --sample-index=contentions.
+    #[arg(long, help_heading = "What to measure")]
+    pub contentions: bool,
+    /// Same as --sample-index=delay.
+    #[arg(long = "total_delay", help_heading = "What to measure")]
+    pub total_delay: bool,
+    /// Delay divided by contentions: --sample-index=delay --mean.
+    #[arg(long = "mean_delay", help_heading = "What to measure")]
+    pub mean_delay: bool,
+
+    /// What one row stands for.
+    #[arg(long, value_name = "G", value_parser = parse_granularity, help_heading = "Granularity")]
+    pub granularity: Option<Granularity>,
+    /// Same as --granularity=functions.
+    #[arg(long, help_heading = "Granularity")]
+    pub functions: bool,
+    /// Same as --granularity=filefunctions.
+    #[arg(long, help_heading = "Granularity")]
+    pub filefunctions: bool,
+    /// Same as --granularity=files.
+    #[arg(long, help_heading = "Granularity")]
+    pub files: bool,
+    /// Same as --granularity=lines.
+    #[arg(long, help_heading = "Granularity")]
+    pub lines: bool,
+    /// Same as --granularity=addresses.
+    #[arg(long, help_heading = "Granularity")]
+    pub addresses: bool,
+
+    /// Keep only samples with a frame matching REGEX.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub focus: Option<String>,
+    /// Drop samples with a frame matching REGEX.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub ignore: Option<String>,
+    /// Remove frames matching REGEX from every stack.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub hide: Option<String>,
+    /// Keep only frames matching REGEX in every stack.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub show: Option<String>,
+
+    /// Drop nodes whose cum is below this fraction of the total [default: 0.005 in reports, 0 in the explorer].
+    #[arg(
+        long = "node-fraction",
+        visible_alias = "nodefraction",
+        value_name = "F",
+        help_heading = "Trimming"
+    )]
+    pub node_fraction: Option<f64>,
+    /// Drop edges below this fraction of the total (decides inline marks).
+    #[arg(
+        long = "edge-fraction",
+        visible_alias = "edgefraction",
+        value_name = "F",
+        default_value_t = 0.001,
+        help_heading = "Trimming"
+    )]
+    pub edge_fraction: f64,
+    /// Show at most N nodes (0: all).
+    #[arg(
+        long = "node-count",
+        visible_alias = "nodecount",
+        value_name = "N",
+        default_value_t = 0,
+        help_heading = "Trimming"
+    )]
+    pub node_count: usize,
+
+    /// Refuse profiles that decompress to more than this many bytes.
+    #[arg(long = "max-decompressed-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_DECOMPRESSED)]
+    pub max_decompressed_size: u64,
+}
+
+fn parse_granularity(s: &str) -> Result<Granularity, String> {
+    Granularity::from_name(s).ok_or_else(|| {
+        let names: Vec<_> = Granularity::ALL.iter().map(|g| g.name()).collect();
+        format!("must be one of: {}", names.join(", "))
+    })
+}
+
+impl Args {
+    /// The sample index asked for, resolving pprof's legacy flags the way
+    /// pprof does: an explicit --sample-index wins, then the first legacy flag.
+    pub fn sample_index(&self) -> Option<String> {
+        if let Some(si) = &self.sample_index {
+            return Some(si.clone());
+        }
+        [
+            (self.total_delay, "delay"),
+            (self.mean_delay, "delay"),
+            (self.contentions, "contentions"),
+            (self.inuse_space, "inuse_space"),
+            (self.inuse_objects, "inuse_objects"),
+            (self.alloc_space, "alloc_space"),
+            (self.alloc_objects, "alloc_objects"),
+        ]
+        .into_iter()
+        .find(|(set, _)| *set)
+        .map(|(_, name)| name.to_string())
+    }
+
+    /// The granularity asked for (the last of pprof's flags wins over none).
+    pub fn granularity(&self) -> Granularity {
+        if let Some(g) = self.granularity {
+            return g;
+        }
+        [
+            (self.addresses, Granularity::Addresses),
+            (self.lines, Granularity::Lines),
+            (self.files, Granularity::Files),
+            (self.filefunctions, Granularity::FileFunctions),
+            (self.functions, Granularity::Functions),
+        ]
+        .into_iter()
+        .find(|(set, _)| *set)
+        .map_or(Granularity::Functions, |(_, g)| g)
+    }
+
+    /// The filters, compiled.
+    pub fn filters(&self) -> Result<Filters, FilterError> {
+        let compile = |what: &str, rx: &Option<String>| {
+            rx.as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| Pattern::new(what, s))
+                .transpose()
+        };
+        Ok(Filters {
+            focus: compile("focus", &self.focus)?,
+            ignore: compile("ignore", &self.ignore)?,
+            hide: compile("hide", &self.hide)?,
+            show: compile("show", &self.show)?,
+            ..Filters::default()
+        })
+    }
+
+    /// Report options for `--top`/`--peek`.
+    pub fn report_options(&self) -> Result<ReportOptions, FilterError> {
+        Ok(ReportOptions {
+            sample_index: self.sample_index(),
+            mean: self.mean || self.mean_delay,
+            granularity: self.granularity(),
+            filters: self.filters()?,
+            node_fraction: self.node_fraction.unwrap_or(0.005),
+            edge_fraction: self.edge_fraction,
+            node_count: self.node_count,
+            cum: self.cum,
+        })
+    }
+}

@@ -1,0 +1,16 @@
+//! ppt: a fast terminal explorer for pprof profiles.
+//!
+//! The crate is layered so that each layer knows nothing of the ones above it:
+//! - [`profile`]: bytes -> a validated, index-based model of one profile;
+//! - [`analysis`]: the model -> call graph numbers (flat, cum, edges) for every
+//!   sample index at once, at a granularity, under filters;
+//! - [`report`]: the numbers -> text identical to `go tool pprof`;
+//! - [`tui`]: the full-screen explorer on top of all three.
+
+pub mod analysis;
+pub mod cli;
+pub mod gopath;
+pub mod profile;
+pub mod report;
+pub mod safe_text;
+pub mod tui;

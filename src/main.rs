@@ -1,0 +1,57 @@
+//! The `ppt` command: parse arguments, load the profile, then print a report
+//! or open the explorer.
+
+use clap::Parser;
+use ppt::cli::Args;
+use ppt::profile::{DecodeOptions, load};
+use ppt::{analysis::Pattern, report, safe_text};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("ppt: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let options = args.report_options().map_err(|e| e.to_string())?;
+    let peek = args
+        .peek
+        .as_deref()
+        .map(|rx| Pattern::new("peek", rx))
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let decode = DecodeOptions {
+        max_decompressed: args.max_decompressed_size,
+    };
+    let profile = load(&args.profile, &decode).map_err(|e| e.to_string())?;
+    let out = match &peek {
+        Some(pattern) => report::peek(&profile, &options, pattern),
+        None => report::top(&profile, &options),
+    }
+    .map_err(|e| format!("{}: {e}", args.profile))?;
+    write_report(&out)
+}
+
+/// Writes report bytes as they are to a pipe or file (so they match pprof
+/// byte for byte), and with every control character escaped to a terminal.
+fn write_report(out: &[u8]) -> Result<(), String> {
+    let stdout = std::io::stdout();
+    let result = if stdout.is_terminal() {
+        stdout
+            .lock()
+            .write_all(safe_text::escape_lines(out).as_bytes())
+    } else {
+        stdout.lock().write_all(out)
+    };
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| format!("writing the report: {e}")),
+    }
+}

@@ -1,0 +1,665 @@
+//! The in-memory profile: dense indices instead of ids, interned strings,
+//! samples stored flat.
+//!
+//! Built from the decoded protobuf by [`Profile::from_wire`], which validates
+//! every reference and applies what `go tool pprof` applies on load, so that
+//! everything downstream can index without checks.
+
+use super::error::ProfileError;
+use super::pb;
+use super::prune;
+use super::strings::{StrId, StringTable};
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+
+/// Index of a mapping in [`Profile::mappings`].
+pub type MappingIdx = u32;
+/// Index of a function in [`Profile::functions`].
+pub type FunctionIdx = u32;
+/// Index of a location in [`Profile::locations`].
+pub type LocationIdx = u32;
+
+/// The kind and unit of one sample value, e.g. `inuse_space`/`bytes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueType {
+    /// e.g. `alloc_space`.
+    pub kind: StrId,
+    /// e.g. `bytes`.
+    pub unit: StrId,
+}
+
+/// A binary or shared library loaded into the profiled process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    /// The mapping's id in the file.
+    pub id: u64,
+    /// First address.
+    pub start: u64,
+    /// One past the last address.
+    pub limit: u64,
+    /// File offset of `start`.
+    pub offset: u64,
+    /// Path of the binary.
+    pub file: StrId,
+    /// Build identifier.
+    pub build_id: StrId,
+}
+
+/// A function, as referenced by the lines of locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Function {
+    /// The function's id in the file.
+    pub id: u64,
+    /// Name shown to people.
+    pub name: StrId,
+    /// Name as known to the system (e.g. mangled).
+    pub system_name: StrId,
+    /// Source file, as written in the profile.
+    pub filename: StrId,
+    /// First line of the function.
+    pub start_line: i64,
+}
+
+/// One source line of a location: a frame, possibly inlined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// The function the line belongs to.
+    pub function: FunctionIdx,
+    /// Line number, 0 when unknown.
+    pub line: i64,
+}
+
+/// A program counter and the source lines it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The location's id in the file.
+    pub id: u64,
+    /// The mapping the address belongs to, if known.
+    pub mapping: Option<MappingIdx>,
+    /// The instruction address; 0 when unknown.
+    pub address: u64,
+    /// This location's lines in [`Profile::lines`]: innermost inlined callee
+    /// first, the function they were inlined into last.
+    pub lines: Range<u32>,
+}
+
+/// A sample label: a string or a number (with an optional unit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    /// Label name.
+    pub key: StrId,
+    /// String value; empty for numeric labels.
+    pub str: StrId,
+    /// Numeric value.
+    pub num: i64,
+    /// Unit of the numeric value.
+    pub num_unit: StrId,
+}
+
+/// All samples, stored flat: one stack slice, one value row and one label
+/// slice per sample.
+#[derive(Debug, Clone, Default)]
+pub struct Samples {
+    stacks: Vec<LocationIdx>,
+    stack_starts: Vec<u32>,
+    values: Vec<i64>,
+    value_count: usize,
+    labels: Vec<Label>,
+    label_starts: Vec<u32>,
+}
+
+impl Samples {
+    fn new(value_count: usize) -> Self {
+        Samples {
+            stack_starts: vec![0],
+            label_starts: vec![0],
+            value_count,
+            ..Default::default()
+        }
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.stack_starts.len() - 1
+    }
+
+    /// Whether there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The stack of sample `i`, leaf first.
+    pub fn stack(&self, i: usize) -> &[LocationIdx] {
+        &self.stacks[self.stack_starts[i] as usize..self.stack_starts[i + 1] as usize]
+    }
+
+    /// The values of sample `i`, one per sample type.
+    pub fn values(&self, i: usize) -> &[i64] {
+        &self.values[i * self.value_count..(i + 1) * self.value_count]
+    }
+
+    /// The labels of sample `i`.
+    pub fn labels(&self, i: usize) -> &[Label] {
+        &self.labels[self.label_starts[i] as usize..self.label_starts[i + 1] as usize]
+    }
+
+    fn push(
+        &mut self,
+        stack: &[LocationIdx],
+        values: &[i64],
+        labels: &[Label],
+    ) -> Result<(), ProfileError> {
+        self.stacks.extend_from_slice(stack);
+        self.values.extend_from_slice(values);
+        self.labels.extend_from_slice(labels);
+        let too_big = || ProfileError::Invalid("more than 4 billion stack frames".into());
+        self.stack_starts
+            .push(u32::try_from(self.stacks.len()).map_err(|_| too_big())?);
+        self.label_starts
+            .push(u32::try_from(self.labels.len()).map_err(|_| too_big())?);
+        Ok(())
+    }
+
+    /// Drops the first `cut[i]` frames (the leaf end) of every sample `i`.
+    pub(super) fn cut_leaf_frames(&mut self, cut: &[u32]) {
+        let mut write = 0usize;
+        for (i, &skip) in cut.iter().enumerate() {
+            let (start, end) = (
+                self.stack_starts[i] as usize,
+                self.stack_starts[i + 1] as usize,
+            );
+            let from = (start + skip as usize).min(end);
+            self.stacks.copy_within(from..end, write);
+            self.stack_starts[i] = write as u32;
+            write += end - from;
+        }
+        self.stacks.truncate(write);
+        *self
+            .stack_starts
+            .last_mut()
+            .expect("starts end with a sentinel") = write as u32;
+    }
+}
+
+/// One decoded, validated profile.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// Every distinct string.
+    pub strings: StringTable,
+    /// The kinds of values in each sample.
+    pub sample_types: Vec<ValueType>,
+    /// The sample type to show by default (its kind), or empty.
+    pub default_sample_type: StrId,
+    /// Mappings, the main binary first.
+    pub mappings: Vec<Mapping>,
+    /// Functions in file order.
+    pub functions: Vec<Function>,
+    /// Locations in file order.
+    pub locations: Vec<Location>,
+    /// The lines of all locations; see [`Location::lines`].
+    pub lines: Vec<Line>,
+    /// Samples with at least one non-zero value.
+    pub samples: Samples,
+    /// Comments, in file order.
+    pub comments: Vec<StrId>,
+    /// Collection time, ns since the Unix epoch; 0 when unknown.
+    pub time_nanos: i64,
+    /// Collection duration in ns; 0 when unknown.
+    pub duration_nanos: i64,
+    /// Kind of events between samples.
+    pub period_type: Option<ValueType>,
+    /// Events between samples.
+    pub period: i64,
+    /// Documentation link for the profile type.
+    pub doc_url: StrId,
+}
+
+impl Profile {
+    /// The lines of location `loc`, innermost first.
+    pub fn location_lines(&self, loc: LocationIdx) -> &[Line] {
+        let r = &self.locations[loc as usize].lines;
+        &self.lines[r.start as usize..r.end as usize]
+    }
+
+    /// Name of sample type `i` (e.g. `inuse_space`).
+    pub fn sample_type_name(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        self.strings.text(self.sample_types[i].kind)
+    }
+
+    /// Unit of sample type `i` (e.g. `bytes`).
+    pub fn sample_type_unit(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        self.strings.text(self.sample_types[i].unit)
+    }
+
+    /// The names of all sample types, in order.
+    pub fn sample_type_names(&self) -> Vec<String> {
+        (0..self.sample_types.len())
+            .map(|i| self.sample_type_name(i).into_owned())
+            .collect()
+    }
+
+    /// The sample index shown when none is asked for: the one named by
+    /// `default_sample_type`, else the last one (as pprof).
+    pub fn default_sample_index(&self) -> usize {
+        if !self.default_sample_type.is_empty()
+            && let Some(i) = self
+                .sample_types
+                .iter()
+                .position(|t| t.kind == self.default_sample_type)
+        {
+            return i;
+        }
+        self.sample_types.len().saturating_sub(1)
+    }
+
+    /// Resolves a `-sample_index` value: a 0-based number or a type name.
+    /// `inuse_space` also finds a type named `space` (old heap profiles).
+    pub fn sample_index_by_name(&self, wanted: &str) -> Result<usize, String> {
+        if self.sample_types.is_empty() {
+            return Err("profile has no sample types".into());
+        }
+        if let Ok(i) = wanted.parse::<i64>() {
+            let last = self.sample_types.len() - 1;
+            return usize::try_from(i)
+                .ok()
+                .filter(|&i| i <= last)
+                .ok_or_else(|| format!("sample index {wanted} is outside the range [0..{last}]"));
+        }
+        let without_inuse = wanted.strip_prefix("inuse_").unwrap_or(wanted);
+        (0..self.sample_types.len())
+            .find(|&i| {
+                let name = self.sample_type_name(i);
+                name == wanted || name == without_inuse
+            })
+            .ok_or_else(|| {
+                format!(
+                    "sample index {wanted:?} must be one of: {}",
+                    self.sample_type_names().join(", ")
+                )
+            })
+    }
+
+    /// Builds the model from the decoded protobuf, validating every reference.
+    pub fn from_wire(wire: pb::Profile) -> Result<Profile, ProfileError> {
+        Builder::new(&wire)?.build(wire)
+    }
+}
+
+fn invalid(message: String) -> ProfileError {
+    ProfileError::Invalid(message)
+}
+
+/// Maps the ids used in the file to dense indices. Ids are usually 1..=n, so a
+/// vector serves; anything else falls back to a hash map.
+struct IdIndex {
+    dense: Vec<u32>,
+    sparse: FxHashMap<u64, u32>,
+}
+
+const NO_INDEX: u32 = u32::MAX;
+
+impl IdIndex {
+    fn build(ids: impl ExactSizeIterator<Item = u64>, what: &str) -> Result<IdIndex, ProfileError> {
+        let n = ids.len();
+        let mut index = IdIndex {
+            dense: vec![NO_INDEX; n + 1],
+            sparse: FxHashMap::default(),
+        };
+        for (i, id) in ids.enumerate() {
+            if id == 0 {
+                return Err(invalid(format!("found {what} with reserved id 0")));
+            }
+            let slot = if (id as usize) < index.dense.len() && id <= n as u64 {
+                &mut index.dense[id as usize]
+            } else {
+                index.sparse.entry(id).or_insert(NO_INDEX)
+            };
+            if *slot != NO_INDEX {
+                return Err(invalid(format!("multiple {what}s with the same id {id}")));
+            }
+            *slot = i as u32;
+        }
+        Ok(index)
+    }
+
+    fn get(&self, id: u64) -> Option<u32> {
+        let i = if (id as usize) < self.dense.len() && id < self.dense.len() as u64 {
+            self.dense[id as usize]
+        } else {
+            *self.sparse.get(&id)?
+        };
+        (i != NO_INDEX).then_some(i)
+    }
+}
+
+struct Builder {
+    strings: StringTable,
+    /// Wire string index -> interned id.
+    string_ids: Vec<StrId>,
+}
+
+impl Builder {
+    fn new(wire: &pb::Profile) -> Result<Builder, ProfileError> {
+        let table = &wire.string_table;
+        match table.first() {
+            None => {
+                return Err(ProfileError::NotAProfile(
+                    "no string table (every pprof profile has one)".into(),
+                ));
+            }
+            Some(first) if !first.is_empty() => {
+                return Err(invalid("string_table[0] must be the empty string".into()));
+            }
+            Some(_) => {}
+        }
+        if table.len() >= u32::MAX as usize {
+            return Err(invalid(
+                "string table has more than 4 billion entries".into(),
+            ));
+        }
+        let mut strings = StringTable::default();
+        let string_ids = table.iter().map(|s| strings.intern(s)).collect();
+        Ok(Builder {
+            strings,
+            string_ids,
+        })
+    }
+
+    fn string(&self, index: i64, what: impl FnOnce() -> String) -> Result<StrId, ProfileError> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.string_ids.get(i).copied())
+            .ok_or_else(|| {
+                invalid(format!(
+                    "{} refers to string {index}, but the string table has {} entries",
+                    what(),
+                    self.string_ids.len()
+                ))
+            })
+    }
+
+    fn value_type(&self, vt: &pb::ValueType, what: &str) -> Result<ValueType, ProfileError> {
+        Ok(ValueType {
+            kind: self.string(vt.r#type, || format!("{what} type"))?,
+            unit: self.string(vt.unit, || format!("{what} unit"))?,
+        })
+    }
+
+    fn build(mut self, wire: pb::Profile) -> Result<Profile, ProfileError> {
+        let sample_types = wire
+            .sample_type
+            .iter()
+            .map(|t| self.value_type(t, "sample"))
+            .collect::<Result<Vec<_>, _>>()?;
+        if sample_types.is_empty() && !wire.sample.is_empty() {
+            return Err(invalid("samples present but no sample types".into()));
+        }
+
+        let mapping_ids = IdIndex::build(wire.mapping.iter().map(|m| m.id), "mapping")?;
+        let mut mappings = Vec::with_capacity(wire.mapping.len());
+        for m in &wire.mapping {
+            mappings.push(Mapping {
+                id: m.id,
+                start: m.memory_start,
+                limit: m.memory_limit,
+                offset: m.file_offset,
+                file: self.string(m.filename, || format!("mapping {} file name", m.id))?,
+                build_id: self.string(m.build_id, || format!("mapping {} build id", m.id))?,
+            });
+        }
+
+        let function_ids = IdIndex::build(wire.function.iter().map(|f| f.id), "function")?;
+        let mut functions = Vec::with_capacity(wire.function.len());
+        for f in &wire.function {
+            functions.push(Function {
+                id: f.id,
+                name: self.string(f.name, || format!("function {} name", f.id))?,
+                system_name: self
+                    .string(f.system_name, || format!("function {} system name", f.id))?,
+                filename: self.string(f.filename, || format!("function {} file name", f.id))?,
+                start_line: f.start_line,
+            });
+        }
+
+        let location_ids = IdIndex::build(wire.location.iter().map(|l| l.id), "location")?;
+        let mut locations = Vec::with_capacity(wire.location.len());
+        let mut lines = Vec::with_capacity(wire.location.iter().map(|l| l.line.len()).sum());
+        for l in &wire.location {
+            let mapping = match l.mapping_id {
+                0 => None,
+                id => Some(mapping_ids.get(id).ok_or_else(|| {
+                    invalid(format!(
+                        "location {} refers to unknown mapping id {id}",
+                        l.id
+                    ))
+                })?),
+            };
+            let first = lines.len();
+            for line in &l.line {
+                let function = match line.function_id {
+                    0 => {
+                        return Err(invalid(format!(
+                            "location {} has a line with no function",
+                            l.id
+                        )));
+                    }
+                    id => function_ids.get(id).ok_or_else(|| {
+                        invalid(format!(
+                            "location {} refers to unknown function id {id}",
+                            l.id
+                        ))
+                    })?,
+                };
+                lines.push(Line {
+                    function,
+                    line: line.line,
+                });
+            }
+            let range = u32::try_from(first)
+                .ok()
+                .zip(u32::try_from(lines.len()).ok())
+                .ok_or_else(|| invalid("more than 4 billion lines".into()))?;
+            locations.push(Location {
+                id: l.id,
+                mapping,
+                address: l.address,
+                lines: range.0..range.1,
+            });
+        }
+
+        let mut samples = Samples::new(sample_types.len());
+        let mut stack = Vec::new();
+        let mut labels = Vec::new();
+        for (k, s) in wire.sample.iter().enumerate() {
+            if s.value.len() != sample_types.len() {
+                return Err(invalid(format!(
+                    "sample {k} has {} values but the profile has {} sample types",
+                    s.value.len(),
+                    sample_types.len()
+                )));
+            }
+            stack.clear();
+            for &id in &s.location_id {
+                stack.push(location_ids.get(id).ok_or_else(|| {
+                    invalid(format!("sample {k} refers to unknown location id {id}"))
+                })?);
+            }
+            labels.clear();
+            for l in &s.label {
+                labels.push(Label {
+                    key: self.string(l.key, || format!("sample {k} label key"))?,
+                    str: self.string(l.str, || format!("sample {k} label value"))?,
+                    num: l.num,
+                    num_unit: self.string(l.num_unit, || format!("sample {k} label unit"))?,
+                });
+            }
+            // pprof merges the profile on load, which drops all-zero samples.
+            if s.value.iter().all(|&v| v == 0) {
+                continue;
+            }
+            samples.push(&stack, &s.value, &labels)?;
+        }
+
+        let mut comments: Vec<StrId> = Vec::with_capacity(wire.comment.len());
+        for &c in &wire.comment {
+            comments.push(self.string(c, || "comment".into())?);
+        }
+        let drop_frames = self.string(wire.drop_frames, || "drop_frames".into())?;
+        let keep_frames = self.string(wire.keep_frames, || "keep_frames".into())?;
+        let period_type = wire
+            .period_type
+            .as_ref()
+            .map(|t| self.value_type(t, "period"))
+            .transpose()?;
+        let default_sample_type =
+            self.string(wire.default_sample_type, || "default_sample_type".into())?;
+        let doc_url = self.string(wire.doc_url, || "doc_url".into())?;
+
+        let mut profile = Profile {
+            strings: std::mem::take(&mut self.strings),
+            sample_types,
+            default_sample_type,
+            mappings,
+            functions,
+            locations,
+            lines,
+            samples,
+            comments,
+            time_nanos: wire.time_nanos,
+            duration_nanos: wire.duration_nanos,
+            period_type,
+            period: wire.period,
+            doc_url,
+        };
+        merge_duplicate_mappings(&mut profile);
+        forget_source_urls(&mut profile);
+        prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
+        Ok(profile)
+    }
+}
+
+/// Reproduces how pprof's merge on load treats mappings: the first mapping
+/// stays first, the others follow in the order samples reach them, unused
+/// ones disappear, and mappings with the same identity (build id or file,
+/// offset, size rounded to 4 KiB) become one, with the addresses of their
+/// locations rebased onto the surviving mapping.
+fn merge_duplicate_mappings(p: &mut Profile) {
+    if p.mappings.is_empty() {
+        return;
+    }
+    let key = |m: &Mapping| {
+        let size = m.limit.wrapping_sub(m.start);
+        let size = size.wrapping_add(0xfff);
+        let size = size - size % 0x1000;
+        let identity = if !m.build_id.is_empty() {
+            m.build_id
+        } else {
+            m.file
+        };
+        (size, m.offset, identity)
+    };
+    let mut order: Vec<MappingIdx> = Vec::with_capacity(p.mappings.len());
+    let mut new_index = vec![NO_INDEX; p.mappings.len()];
+    let mut by_key: FxHashMap<(u64, u64, StrId), MappingIdx> = FxHashMap::default();
+    // Rebase delta per old mapping (new start - old start).
+    let mut delta = vec![0i64; p.mappings.len()];
+    let mut visit = |old: MappingIdx, order: &mut Vec<MappingIdx>, mappings: &[Mapping]| {
+        if new_index[old as usize] != NO_INDEX {
+            return;
+        }
+        let m = &mappings[old as usize];
+        match by_key.get(&key(m)) {
+            Some(&canonical) => {
+                new_index[old as usize] = canonical;
+                let survivor = &mappings[order[canonical as usize] as usize];
+                delta[old as usize] = (survivor.start as i64).wrapping_sub(m.start as i64);
+            }
+            None => {
+                let canonical = order.len() as MappingIdx;
+                by_key.insert(key(m), canonical);
+                new_index[old as usize] = canonical;
+                order.push(old);
+            }
+        }
+    };
+    visit(0, &mut order, &p.mappings);
+    let mut seen_location = vec![false; p.locations.len()];
+    for s in 0..p.samples.len() {
+        for &loc in p.samples.stack(s) {
+            if std::mem::replace(&mut seen_location[loc as usize], true) {
+                continue;
+            }
+            if let Some(m) = p.locations[loc as usize].mapping {
+                visit(m, &mut order, &p.mappings);
+            }
+        }
+    }
+    let unchanged =
+        order.len() == p.mappings.len() && order.iter().enumerate().all(|(i, &o)| i as u32 == o);
+    if unchanged {
+        return;
+    }
+    for loc in &mut p.locations {
+        if let Some(m) = loc.mapping {
+            // Locations no sample reaches keep a mapping only if it survived.
+            let new = new_index[m as usize];
+            if new == NO_INDEX {
+                loc.mapping = None;
+                continue;
+            }
+            loc.address = (loc.address as i64).wrapping_add(delta[m as usize]) as u64;
+            loc.mapping = Some(new);
+        }
+    }
+    let old = std::mem::take(&mut p.mappings);
+    p.mappings = order.iter().map(|&o| old[o as usize].clone()).collect();
+}
+
+/// pprof forgets a mapping's file name when it is a URL and there is no build
+/// id (the URL only served to fetch sources).
+fn forget_source_urls(p: &mut Profile) {
+    for m in &mut p.mappings {
+        if m.build_id.is_empty() && is_absolute_url(p.strings.get(m.file)) {
+            m.file = StrId::EMPTY;
+        }
+    }
+}
+
+/// Whether `s` starts with a URL scheme (`letter (letter|digit|+|-|.)* ':'`).
+fn is_absolute_url(s: &[u8]) -> bool {
+    let Some(colon) = s.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let scheme = &s[..colon];
+    !scheme.is_empty()
+        && scheme[0].is_ascii_alphabetic()
+        && scheme
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.')
+        && !s.iter().any(|&b| b < 0x20 || b == 0x7f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_schemes() {
+        assert!(is_absolute_url(b"https://example.com/bin"));
+        assert!(!is_absolute_url(b"/usr/bin/x"));
+        assert!(!is_absolute_url(b"x"));
+        assert!(!is_absolute_url(b"1a:b"));
+    }
+
+    #[test]
+    fn id_index_dense_and_sparse() {
+        let idx = IdIndex::build([1u64, 2, 1000, 3].into_iter(), "x").unwrap();
+        assert_eq!(idx.get(1), Some(0));
+        assert_eq!(idx.get(1000), Some(2));
+        assert_eq!(idx.get(3), Some(3));
+        assert_eq!(idx.get(4), None);
+        assert_eq!(idx.get(0), None);
+        assert!(IdIndex::build([1u64, 1].into_iter(), "x").is_err());
+        assert!(IdIndex::build([0u64].into_iter(), "x").is_err());
+    }
+}

@@ -1,0 +1,107 @@
+//! pprof's `newTrimmedGraph`: build the graph, drop nodes below the node
+//! fraction, sort, keep the top N, and drop light edges.
+//!
+//! Dropping nodes is not a filter on rows: pprof rebuilds the graph from the
+//! samples with only the kept nodes, so callers connect to callees across the
+//! dropped ones and samples whose leaf was dropped lose their flat value.
+
+use crate::analysis::order::{SortKey, sort_nodes};
+use crate::analysis::{Frames, Graph, Measure, NodeId};
+use crate::profile::Profile;
+
+/// Trimming parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct Trim {
+    /// See `ReportOptions::node_fraction`.
+    pub node_fraction: f64,
+    /// See `ReportOptions::edge_fraction`.
+    pub edge_fraction: f64,
+    /// See `ReportOptions::node_count`.
+    pub node_count: usize,
+    /// Sort order.
+    pub sort: SortKey,
+}
+
+impl Trim {
+    /// No trimming at all (pprof's `peek`).
+    pub fn none(sort: SortKey) -> Trim {
+        Trim {
+            node_fraction: 0.0,
+            edge_fraction: 0.0,
+            node_count: 0,
+            sort,
+        }
+    }
+}
+
+/// The graph a report prints.
+pub struct TrimmedGraph {
+    /// The graph (of one measure, column 0).
+    pub graph: Graph,
+    /// The nodes shown, in order.
+    pub nodes: Vec<NodeId>,
+    /// Nodes before the `node_count` cut.
+    pub before_count_cut: usize,
+    /// Nodes dropped by the node fraction.
+    pub dropped: usize,
+    /// Edges lighter than this (|weight|) are dropped.
+    pub edge_cutoff: i64,
+}
+
+impl TrimmedGraph {
+    /// Builds and trims the graph of `measure` over `frames`.
+    pub fn new(profile: &Profile, frames: &Frames, measure: Measure, trim: Trim) -> TrimmedGraph {
+        let measures = [measure];
+        let mut graph = Graph::build(profile, frames, &measures, None);
+        let mut nodes = graph.present_nodes(0);
+        let total: i64 = nodes
+            .iter()
+            .map(|&n| graph.flat_value(n, 0))
+            .fold(0, i64::wrapping_add);
+        let node_cutoff = ((total as f64) * trim.node_fraction) as i64;
+        let node_cutoff = node_cutoff.wrapping_abs();
+        let edge_cutoff = (((total as f64) * trim.edge_fraction) as i64).wrapping_abs();
+
+        let mut dropped = 0;
+        if node_cutoff > 0 {
+            let keep: Vec<NodeId> = nodes
+                .iter()
+                .copied()
+                .filter(|&n| graph.cum(n, 0).wrapping_abs() >= node_cutoff)
+                .collect();
+            if keep.len() != nodes.len() {
+                dropped = nodes.len() - keep.len();
+                graph = Graph::build(profile, frames, &measures, Some(&mask(frames, &keep)));
+                nodes = graph.present_nodes(0);
+            }
+        }
+        let before_count_cut = nodes.len();
+        sort_nodes(&mut nodes, &graph, &frames.nodes, profile, 0, trim.sort);
+        if trim.node_count > 0 && trim.node_count < nodes.len() {
+            nodes.truncate(trim.node_count);
+            graph = Graph::build(profile, frames, &measures, Some(&mask(frames, &nodes)));
+            nodes = graph.present_nodes(0);
+            sort_nodes(&mut nodes, &graph, &frames.nodes, profile, 0, trim.sort);
+        }
+        TrimmedGraph {
+            graph,
+            nodes,
+            before_count_cut,
+            dropped,
+            edge_cutoff,
+        }
+    }
+
+    /// Whether edge `e` survives the edge cutoff.
+    pub fn keeps_edge(&self, e: crate::analysis::EdgeId) -> bool {
+        self.graph.has_edge(e, 0) && self.graph.edge_weight(e, 0).wrapping_abs() >= self.edge_cutoff
+    }
+}
+
+fn mask(frames: &Frames, keep: &[NodeId]) -> Vec<bool> {
+    let mut mask = vec![false; frames.nodes.len()];
+    for &n in keep {
+        mask[n as usize] = true;
+    }
+    mask
+}
