@@ -200,7 +200,7 @@ pub struct Profile {
     pub lines: Vec<Line>,
     /// Samples with at least one non-zero value.
     pub samples: Samples,
-    /// Comments, in file order.
+    /// Comments, each distinct one once.
     pub comments: Vec<StrId>,
     /// Collection time, ns since the Unix epoch; 0 when unknown.
     pub time_nanos: i64,
@@ -502,7 +502,11 @@ impl Builder {
 
         let mut comments: Vec<StrId> = Vec::with_capacity(wire.comment.len());
         for &c in &wire.comment {
-            comments.push(self.string(c, || "comment".into())?);
+            let id = self.string(c, || "comment".into())?;
+            // The merge on load keeps each distinct comment once.
+            if !comments.contains(&id) {
+                comments.push(id);
+            }
         }
         let drop_frames = self.string(wire.drop_frames, || "drop_frames".into())?;
         let keep_frames = self.string(wire.keep_frames, || "keep_frames".into())?;

@@ -54,10 +54,8 @@ impl TrimmedGraph {
         let measures = [measure];
         let mut graph = Graph::build(profile, frames, &measures, None);
         let mut nodes = graph.present_nodes(0);
-        let total: i64 = nodes
-            .iter()
-            .map(|&n| graph.flat_value(n, 0))
-            .fold(0, i64::wrapping_add);
+        // pprof sums raw flat values here, not the divided ones of a mean.
+        let total: i64 = nodes.iter().map(|&n| graph.flat(n, 0)).fold(0, i64::wrapping_add);
         let node_cutoff = ((total as f64) * trim.node_fraction) as i64;
         let node_cutoff = node_cutoff.wrapping_abs();
         let edge_cutoff = (((total as f64) * trim.edge_fraction) as i64).wrapping_abs();
