@@ -1,6 +1,6 @@
 //! pprof's row order.
 
-use super::graph::Graph;
+use super::graph::{EdgeId, Graph};
 use super::node::{NodeId, NodeTable};
 use crate::profile::Profile;
 use std::cmp::Ordering;
@@ -76,4 +76,26 @@ pub fn sort_nodes(
             order
         }
     });
+}
+
+/// pprof's edge order for measure column `k`: heavier first, then caller
+/// name, then callee name. Edges absent for `k` are left out.
+pub fn sort_edges(g: &Graph, names: &NodeTable, edges: &[EdgeId], k: usize) -> Vec<EdgeId> {
+    let mut list: Vec<EdgeId> = edges
+        .iter()
+        .copied()
+        .filter(|&e| g.has_edge(e, k))
+        .collect();
+    list.sort_by(|&a, &b| {
+        let (wa, wb) = (g.edge_weight(a, k), g.edge_weight(b, k));
+        if wa != wb {
+            return wb.wrapping_abs().cmp(&wa.wrapping_abs());
+        }
+        let ((fa, ta), (fb, tb)) = (g.edge(a), g.edge(b));
+        match names.name(fa).cmp(names.name(fb)) {
+            Ordering::Equal => names.name(ta).cmp(names.name(tb)),
+            o => o,
+        }
+    });
+    list
 }

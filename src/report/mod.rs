@@ -11,7 +11,7 @@ mod top;
 pub mod trim;
 pub mod units;
 
-pub use peek::{peek, sorted_edges};
+pub use peek::peek;
 pub use top::top;
 pub use units::{OutputUnit, percentage, scaled_label};
 

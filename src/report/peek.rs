@@ -4,10 +4,9 @@
 use super::header::{Shown, header};
 use super::trim::{Trim, TrimmedGraph};
 use super::{Report, ReportError, ReportOptions, resolve_measure, units};
-use crate::analysis::order::SortKey;
-use crate::analysis::{EdgeId, Frames, Graph, NodeTable, Pattern};
+use crate::analysis::order::{SortKey, sort_edges};
+use crate::analysis::{EdgeId, Frames, Pattern};
 use crate::profile::Profile;
-use std::cmp::Ordering;
 
 const SEPARATOR: &str = "----------------------------------------------------------+-------------";
 const LEGEND: &str = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
@@ -81,7 +80,7 @@ pub fn peek(
             }
             out.push(b'\n');
         };
-        for e in sorted_edges(g, names, g.incoming(n), 0) {
+        for e in sort_edges(g, names, g.incoming(n), 0) {
             edge_line(&mut out, e, names.name(g.edge(e).0));
         }
         flat_sum = flat_sum.wrapping_add(flat);
@@ -98,7 +97,7 @@ pub fn peek(
         );
         out.extend_from_slice(names.name(n));
         out.push(b'\n');
-        for e in sorted_edges(g, names, g.outgoing(n), 0) {
+        for e in sort_edges(g, names, g.outgoing(n), 0) {
             edge_line(&mut out, e, names.name(g.edge(e).1));
         }
     }
@@ -110,26 +109,4 @@ pub fn peek(
         return Err(ReportError::NoMatches(pattern.as_str().to_string()));
     }
     Ok(out)
-}
-
-/// pprof's edge order for measure column `k`: heavier first, then caller
-/// name, then callee name. Edges absent for `k` are left out.
-pub fn sorted_edges(g: &Graph, names: &NodeTable, edges: &[EdgeId], k: usize) -> Vec<EdgeId> {
-    let mut list: Vec<EdgeId> = edges
-        .iter()
-        .copied()
-        .filter(|&e| g.has_edge(e, k))
-        .collect();
-    list.sort_by(|&a, &b| {
-        let (wa, wb) = (g.edge_weight(a, k), g.edge_weight(b, k));
-        if wa != wb {
-            return wb.wrapping_abs().cmp(&wa.wrapping_abs());
-        }
-        let ((fa, ta), (fb, tb)) = (g.edge(a), g.edge(b));
-        match names.name(fa).cmp(names.name(fb)) {
-            Ordering::Equal => names.name(ta).cmp(names.name(tb)),
-            o => o,
-        }
-    });
-    list
 }
