@@ -90,6 +90,35 @@ pub struct Args {
     /// Keep only frames matching REGEX in every stack.
     #[arg(long, value_name = "REGEX", help_heading = "Filters")]
     pub show: Option<String>,
+    /// Cut stacks above their outermost frame matching REGEX.
+    #[arg(
+        long = "show-from",
+        visible_alias = "show_from",
+        value_name = "REGEX",
+        help_heading = "Filters"
+    )]
+    pub show_from: Option<String>,
+    /// Cut stacks below their innermost frame matching REGEX.
+    #[arg(
+        long = "prune-from",
+        visible_alias = "prune_from",
+        value_name = "REGEX",
+        help_heading = "Filters"
+    )]
+    pub prune_from: Option<String>,
+    /// Merge inlined frames into the function they were inlined into.
+    #[arg(long, help_heading = "Granularity")]
+    pub noinlines: bool,
+    /// Unit for values: minimum (one unit per report), auto (per value), or a unit like kb, ms.
+    #[arg(long, value_name = "UNIT", help_heading = "Reports")]
+    pub unit: Option<String>,
+    /// Leave out nodes with negative values (diff profiles).
+    #[arg(
+        long = "drop-negative",
+        visible_alias = "drop_negative",
+        help_heading = "Reports"
+    )]
+    pub drop_negative: bool,
 
     /// Drop nodes whose cum is below this fraction of the total [default: 0.005 in reports, 0 in the explorer].
     #[arg(
@@ -181,6 +210,8 @@ impl Args {
             ignore: compile("ignore", &self.ignore)?,
             hide: compile("hide", &self.hide)?,
             show: compile("show", &self.show)?,
+            show_from: compile("show_from", &self.show_from)?,
+            prune_from: compile("prune_from", &self.prune_from)?,
             ..Filters::default()
         })
     }
@@ -196,6 +227,9 @@ impl Args {
             edge_fraction: self.edge_fraction,
             node_count: self.node_count,
             cum: self.cum,
+            inline_frames: !self.noinlines,
+            unit: self.unit.clone(),
+            drop_negative: self.drop_negative,
         })
     }
 }

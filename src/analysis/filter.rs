@@ -75,6 +75,12 @@ pub struct Filters {
     pub hide: Option<Pattern>,
     /// Keep only matching frames in every stack.
     pub show: Option<Pattern>,
+    /// Cut every stack above its outermost matching frame; drop stacks
+    /// without one.
+    pub show_from: Option<Pattern>,
+    /// Cut every stack below its innermost matching frame (pprof's
+    /// `-prune_from`; matched against function names without arguments).
+    pub prune_from: Option<Pattern>,
     /// Explorer: keep only frames whose source file matches.
     pub source_include: Option<Pattern>,
     /// Explorer: remove frames whose source file matches.
@@ -84,17 +90,19 @@ pub struct Filters {
 impl Filters {
     /// Whether no filter is set.
     pub fn is_empty(&self) -> bool {
-        self.active().next().is_none()
+        self.active().next().is_none() && self.prune_from.is_none()
     }
 
-    /// The pprof filters as pprof lists them under "Active filters:"
-    /// (`focus=...`), in pprof's order, then the source filters.
+    /// The filters as pprof lists them under "Active filters:" (`focus=...`),
+    /// in pprof's order, then the source filters. pprof does not list
+    /// `prune_from`.
     pub fn active(&self) -> impl Iterator<Item = (&'static str, &Pattern)> {
         [
             ("focus", &self.focus),
             ("ignore", &self.ignore),
             ("hide", &self.hide),
             ("show", &self.show),
+            ("show_from", &self.show_from),
             ("source", &self.source_include),
             ("exclude", &self.source_exclude),
         ]

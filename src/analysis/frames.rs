@@ -10,7 +10,7 @@ use super::filter::{Filters, Pattern};
 use super::granularity::Granularity;
 use super::node::{NodeId, NodeInfo, NodeTable};
 use crate::gopath;
-use crate::profile::{Line, LocationIdx, Profile, StrId};
+use crate::profile::{Line, LocationIdx, Profile, StrId, simplify_function_name};
 
 /// Every location's nodes and the surviving samples.
 #[derive(Debug, Clone)]
@@ -22,8 +22,11 @@ pub struct Frames {
     /// no nodes was hidden and is skipped in every stack.
     location_nodes: Vec<NodeId>,
     location_starts: Vec<u32>,
-    /// Samples kept by focus/ignore; `None` keeps them all.
+    /// Samples kept by focus/ignore/show_from; `None` keeps them all.
     sample_kept: Option<Vec<bool>>,
+    /// The part of each stack that remains after show_from/prune_from, as
+    /// a leaf-first index range; `None` keeps whole stacks.
+    sample_windows: Option<Vec<(u32, u32)>>,
     /// The granularity the nodes were built for.
     pub granularity: Granularity,
 }
@@ -38,11 +41,39 @@ enum FocusMark {
 impl Frames {
     /// Applies `filters` and `granularity` to every location of `profile`.
     pub fn new(profile: &Profile, granularity: Granularity, filters: &Filters) -> Frames {
+        Frames::with_inlining(profile, granularity, filters, true)
+    }
+
+    /// Like [`Frames::new`]; without `inline_frames`, a location keeps only
+    /// the function its lines were inlined into (pprof's `-noinlines`).
+    pub fn with_inlining(
+        profile: &Profile,
+        granularity: Granularity,
+        filters: &Filters,
+        inline_frames: bool,
+    ) -> Frames {
         let mut nodes = NodeTable::default();
         let mut location_nodes = Vec::with_capacity(profile.lines.len() + 16);
         let mut location_starts = Vec::with_capacity(profile.locations.len() + 1);
         location_starts.push(0u32);
         let mut marks = Vec::with_capacity(profile.locations.len());
+        // Per location: matched by show_from, and cut by prune_from.
+        let mut show_from_hit = vec![
+            false;
+            if filters.show_from.is_some() {
+                profile.locations.len()
+            } else {
+                0
+            }
+        ];
+        let mut prune_from_hit = vec![
+            false;
+            if filters.prune_from.is_some() {
+                profile.locations.len()
+            } else {
+                0
+            }
+        ];
         let filters_samples = filters.focus.is_some() || filters.ignore.is_some();
         let mut clean_paths: Vec<Option<StrId>> = vec![None; profile.functions.len()];
         let mut kept: Vec<Line> = Vec::new();
@@ -93,6 +124,29 @@ impl Frames {
             if filters.show.is_some() && kept.is_empty() {
                 hidden = true;
             }
+            if let Some(show_from) = &filters.show_from {
+                if binary_matches(show_from) {
+                    show_from_hit[l] = true;
+                } else if let Some(i) = kept.iter().rposition(|line| matches(show_from, line)) {
+                    kept.truncate(i + 1);
+                    show_from_hit[l] = true;
+                }
+            }
+            if let Some(prune_from) = &filters.prune_from {
+                let hit = kept.iter().position(|line| {
+                    let name = profile
+                        .strings
+                        .get(profile.functions[line.function as usize].name);
+                    !name.is_empty() && prune_from.is_match(simplify_function_name(name))
+                });
+                if let Some(i) = hit {
+                    kept.drain(..i);
+                    prune_from_hit[l] = true;
+                }
+            }
+            if !inline_frames && kept.len() > 1 {
+                kept.drain(..kept.len() - 1);
+            }
             let file_of = |line: &Line| {
                 profile
                     .strings
@@ -142,6 +196,34 @@ impl Frames {
             location_starts.push(location_nodes.len() as u32);
         }
 
+        let location_starts_ref = &location_starts;
+        let hidden = |loc: LocationIdx| {
+            location_starts_ref[loc as usize] == location_starts_ref[loc as usize + 1]
+        };
+        let sample_windows =
+            (filters.show_from.is_some() || filters.prune_from.is_some()).then(|| {
+                (0..profile.samples.len())
+                    .map(|s| {
+                        let stack = profile.samples.stack(s);
+                        let mut end = stack.len();
+                        if filters.show_from.is_some() {
+                            // Keep the leaf side up to the outermost match;
+                            // no match leaves nothing (the sample is dropped).
+                            end = (0..stack.len())
+                                .rev()
+                                .find(|&i| !hidden(stack[i]) && show_from_hit[stack[i] as usize])
+                                .map_or(0, |i| i + 1);
+                        }
+                        let mut start = 0;
+                        if filters.prune_from.is_some() {
+                            start = (0..end)
+                                .find(|&i| !hidden(stack[i]) && prune_from_hit[stack[i] as usize])
+                                .unwrap_or(0);
+                        }
+                        (start as u32, end as u32)
+                    })
+                    .collect::<Vec<_>>()
+            });
         let sample_kept = filters_samples.then(|| {
             (0..profile.samples.len())
                 .map(|s| {
@@ -163,6 +245,7 @@ impl Frames {
             location_nodes,
             location_starts,
             sample_kept,
+            sample_windows,
             granularity,
         }
     }
@@ -176,6 +259,16 @@ impl Frames {
     /// Whether sample `s` survives focus and ignore.
     pub fn keeps_sample(&self, s: usize) -> bool {
         self.sample_kept.as_ref().is_none_or(|k| k[s])
+    }
+
+    /// The stack of sample `s` as the graph sees it, leaf first: cut by
+    /// show_from and prune_from (hidden locations are still in it).
+    pub fn stack<'p>(&self, profile: &'p Profile, s: usize) -> &'p [LocationIdx] {
+        let stack = profile.samples.stack(s);
+        match &self.sample_windows {
+            Some(windows) => &stack[windows[s].0 as usize..windows[s].1 as usize],
+            None => stack,
+        }
     }
 }
 

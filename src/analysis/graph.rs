@@ -111,7 +111,7 @@ impl Graph {
             let stamp = s as u32;
             let mut parent: Option<NodeId> = None;
             let mut residual = false;
-            for &loc in samples.stack(s).iter().rev() {
+            for &loc in frames.stack(profile, s).iter().rev() {
                 let loc_nodes = frames.location(loc);
                 let outermost = loc_nodes.len().wrapping_sub(1);
                 for (ni, &node) in loc_nodes.iter().enumerate().rev() {
@@ -122,13 +122,9 @@ impl Graph {
                     let base = node as usize * m;
                     if node_stamp[node as usize] != stamp {
                         node_stamp[node as usize] = stamp;
-                        for k in 0..m {
-                            g.cum[base + k] += w[k];
-                        }
+                        add_into(&mut g.cum[base..base + m], &w);
                         if any_mean {
-                            for k in 0..m {
-                                g.cum_div[base + k] += dw[k];
-                            }
+                            add_into(&mut g.cum_div[base..base + m], &dw);
                         }
                     }
                     if let Some(caller) = parent.filter(|&p| p != node) {
@@ -171,13 +167,9 @@ impl Graph {
                 && !residual
             {
                 let base = leaf as usize * m;
-                for k in 0..m {
-                    g.flat[base + k] += w[k];
-                }
+                add_into(&mut g.flat[base..base + m], &w);
                 if any_mean {
-                    for k in 0..m {
-                        g.flat_div[base + k] += dw[k];
-                    }
+                    add_into(&mut g.flat_div[base..base + m], &dw);
                 }
             }
         }
@@ -272,6 +264,13 @@ impl Graph {
     pub fn outgoing(&self, node: NodeId) -> &[EdgeId] {
         let i = node as usize;
         &self.out_edges[self.out_starts[i] as usize..self.out_starts[i + 1] as usize]
+    }
+}
+
+/// Adds a sample's values to one node's row (one entry per measure).
+fn add_into(row: &mut [i64], values: &[i64]) {
+    for (sum, v) in row.iter_mut().zip(values) {
+        *sum = sum.wrapping_add(*v);
     }
 }
 

@@ -24,4 +24,5 @@ pub use model::{
     Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingIdx, Profile,
     Samples, ValueType,
 };
+pub use prune::simplify_function_name;
 pub use strings::{StrId, StringTable};

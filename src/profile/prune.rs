@@ -1,9 +1,9 @@
 //! `drop_frames` / `keep_frames`: the profile's own request to hide
 //! uninteresting frames (allocator internals, say) and everything they call.
 //!
-//! pprof applies this on load; a frame matches when its function name, with
-//! a leading `.` removed and cut at the first `(`, fully matches
-//! `drop_frames` and does not fully match `keep_frames`.
+//! pprof applies this on load; a frame matches when its simplified function
+//! name (see [`simplify_function_name`]) fully matches `drop_frames` and does
+//! not fully match `keep_frames`.
 
 use super::model::Profile;
 use super::strings::StrId;
@@ -14,21 +14,19 @@ pub(super) fn drop_uninteresting_frames(p: &mut Profile, drop: StrId, keep: StrI
         return;
     }
     let anchored = |id: StrId| Regex::new(&format!("^({})$", p.strings.text(id))).ok();
-    // pprof ignores a drop_frames it cannot compile; so does ppt.
+    // pprof skips pruning altogether when either regex does not compile.
     let Some(drop_rx) = anchored(drop) else {
         return;
     };
-    let keep_rx = if keep.is_empty() {
-        None
-    } else {
-        anchored(keep)
+    let keep_rx = match keep.is_empty() {
+        true => None,
+        false => match anchored(keep) {
+            Some(rx) => Some(rx),
+            None => return,
+        },
     };
     let matches = |name: &[u8]| {
-        let name = name.strip_prefix(b".").unwrap_or(name);
-        let name = match name.iter().position(|&b| b == b'(') {
-            Some(i) if i > 0 => &name[..i],
-            _ => name,
-        };
+        let name = simplify_function_name(name);
         drop_rx.is_match(name) && !keep_rx.as_ref().is_some_and(|k| k.is_match(name))
     };
     let dropped_function: Vec<bool> = p
@@ -89,4 +87,42 @@ pub(super) fn drop_uninteresting_frames(p: &mut Profile, drop: StrId, keep: StrI
         }
     }
     p.samples.cut_leaf_frames(&leaf_cut);
+}
+
+/// pprof's `simplifyFunc`: a leading `.` (PPC64 ELFv1) removed, and the name
+/// cut at the first `(` that does not belong to `(anonymous namespace)` or
+/// `operator()`, so C++ argument lists do not defeat name patterns.
+pub fn simplify_function_name(name: &[u8]) -> &[u8] {
+    const RESERVED: [&[u8]; 2] = [b"(anonymous namespace)", b"operator()"];
+    let name = name.strip_prefix(b".").unwrap_or(name);
+    let mut i = 0;
+    while i < name.len() {
+        // Leftmost-first alternation, as Go's regexp does for the same list.
+        if let Some(reserved) = RESERVED.iter().find(|r| name[i..].starts_with(r)) {
+            i += reserved.len();
+        } else if name[i] == b'(' {
+            return &name[..i];
+        } else {
+            i += 1;
+        }
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::simplify_function_name as simplify;
+
+    #[test]
+    fn simplify_like_pprof() {
+        assert_eq!(simplify(b"foo(int)"), b"foo");
+        assert_eq!(simplify(b".foo"), b"foo");
+        assert_eq!(
+            simplify(b"(anonymous namespace)::f(int)"),
+            b"(anonymous namespace)::f"
+        );
+        assert_eq!(simplify(b"S::operator()(int)"), b"S::operator()");
+        assert_eq!(simplify(b"main.(*T).M"), b"main.");
+        assert_eq!(simplify(b"(x)"), b"");
+    }
 }

@@ -38,6 +38,13 @@ pub struct ReportOptions {
     pub node_count: usize,
     /// Sort by cum instead of flat.
     pub cum: bool,
+    /// Keep inlined frames as nodes of their own (pprof's default).
+    pub inline_frames: bool,
+    /// Print values in this unit (`minimum`: pprof's choice per report,
+    /// `auto`: per value).
+    pub unit: Option<String>,
+    /// Leave out nodes with negative values (diff profiles).
+    pub drop_negative: bool,
 }
 
 impl Default for ReportOptions {
@@ -51,6 +58,9 @@ impl Default for ReportOptions {
             edge_fraction: 0.001,
             node_count: 0,
             cum: false,
+            inline_frames: true,
+            unit: None,
+            drop_negative: false,
         }
     }
 }
@@ -137,6 +147,23 @@ impl<'a> Report<'a> {
     /// A value as pprof prints it in this report.
     pub fn format_value(&self, value: i64) -> String {
         scaled_label(value, &self.sample_unit, &self.output_unit)
+    }
+
+    /// Applies a `--unit` choice: `minimum` (or none) lets
+    /// [`Report::select_unit`] choose, anything else is used as it is.
+    /// Returns whether the unit is still to be selected.
+    pub fn set_unit(&mut self, unit: Option<&str>) -> bool {
+        match unit {
+            None | Some("minimum") => true,
+            Some("auto") => {
+                self.output_unit = OutputUnit::Auto;
+                false
+            }
+            Some(u) => {
+                self.output_unit = OutputUnit::Named(u.to_string());
+                false
+            }
+        }
     }
 
     /// pprof's `selectOutputUnit`: one unit for the whole report, from the

@@ -20,20 +20,35 @@ pub fn peek(
 ) -> Result<Vec<u8>, ReportError> {
     let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean)?;
     let mut report = Report::new(profile, measure);
-    let frames = Frames::new(profile, options.granularity, &options.filters);
+    let frames = Frames::with_inlining(
+        profile,
+        options.granularity,
+        &options.filters,
+        options.inline_frames,
+    );
     let sort = if options.cum {
         SortKey::Cum
     } else {
         SortKey::Flat
     };
-    let trimmed = TrimmedGraph::new(profile, &frames, measure, Trim::none(sort));
-    let g = &trimmed.graph;
-    report.select_unit(
-        trimmed
-            .nodes
-            .iter()
-            .map(|&n| (g.flat_value(n, 0), g.cum_value(n, 0))),
+    let trimmed = TrimmedGraph::new(
+        profile,
+        &frames,
+        measure,
+        Trim {
+            drop_negative: options.drop_negative,
+            ..Trim::none(sort)
+        },
     );
+    let g = &trimmed.graph;
+    if report.set_unit(options.unit.as_deref()) {
+        report.select_unit(
+            trimmed
+                .nodes
+                .iter()
+                .map(|&n| (g.flat_value(n, 0), g.cum_value(n, 0))),
+        );
+    }
 
     let shown = Shown {
         flat_sum: trimmed

@@ -11,7 +11,12 @@ use crate::profile::Profile;
 pub fn top(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, ReportError> {
     let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean)?;
     let mut report = Report::new(profile, measure);
-    let frames = Frames::new(profile, options.granularity, &options.filters);
+    let frames = Frames::with_inlining(
+        profile,
+        options.granularity,
+        &options.filters,
+        options.inline_frames,
+    );
     let trim = Trim {
         node_fraction: options.node_fraction,
         edge_fraction: options.edge_fraction,
@@ -21,15 +26,18 @@ pub fn top(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, Report
         } else {
             SortKey::Flat
         },
+        drop_negative: options.drop_negative,
     };
     let trimmed = TrimmedGraph::new(profile, &frames, measure, trim);
     let g = &trimmed.graph;
-    report.select_unit(
-        trimmed
-            .nodes
-            .iter()
-            .map(|&n| (g.flat_value(n, 0), g.cum_value(n, 0))),
-    );
+    if report.set_unit(options.unit.as_deref()) {
+        report.select_unit(
+            trimmed
+                .nodes
+                .iter()
+                .map(|&n| (g.flat_value(n, 0), g.cum_value(n, 0))),
+        );
+    }
 
     let shown = Shown {
         flat_sum: trimmed

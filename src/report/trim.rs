@@ -20,6 +20,8 @@ pub struct Trim {
     pub node_count: usize,
     /// Sort order.
     pub sort: SortKey,
+    /// Leave out nodes with a negative flat (or zero flat and negative cum).
+    pub drop_negative: bool,
 }
 
 impl Trim {
@@ -30,6 +32,7 @@ impl Trim {
             edge_fraction: 0.0,
             node_count: 0,
             sort,
+            drop_negative: false,
         }
     }
 }
@@ -53,7 +56,7 @@ impl TrimmedGraph {
     pub fn new(profile: &Profile, frames: &Frames, measure: Measure, trim: Trim) -> TrimmedGraph {
         let measures = [measure];
         let mut graph = Graph::build(profile, frames, &measures, None);
-        let mut nodes = graph.present_nodes(0);
+        let mut nodes = present(&graph, trim.drop_negative);
         // pprof sums raw flat values here, not the divided ones of a mean.
         let total: i64 = nodes
             .iter()
@@ -73,7 +76,7 @@ impl TrimmedGraph {
             if keep.len() != nodes.len() {
                 dropped = nodes.len() - keep.len();
                 graph = Graph::build(profile, frames, &measures, Some(&mask(frames, &keep)));
-                nodes = graph.present_nodes(0);
+                nodes = present(&graph, trim.drop_negative);
             }
         }
         let before_count_cut = nodes.len();
@@ -81,7 +84,7 @@ impl TrimmedGraph {
         if trim.node_count > 0 && trim.node_count < nodes.len() {
             nodes.truncate(trim.node_count);
             graph = Graph::build(profile, frames, &measures, Some(&mask(frames, &nodes)));
-            nodes = graph.present_nodes(0);
+            nodes = present(&graph, trim.drop_negative);
             sort_nodes(&mut nodes, &graph, &frames.nodes, profile, 0, trim.sort);
         }
         TrimmedGraph {
@@ -97,6 +100,18 @@ impl TrimmedGraph {
     pub fn keeps_edge(&self, e: crate::analysis::EdgeId) -> bool {
         self.graph.has_edge(e, 0) && self.graph.edge_weight(e, 0).wrapping_abs() >= self.edge_cutoff
     }
+}
+
+/// The nodes pprof's `selectNodesForGraph` keeps.
+fn present(graph: &Graph, drop_negative: bool) -> Vec<NodeId> {
+    let mut nodes = graph.present_nodes(0);
+    if drop_negative {
+        nodes.retain(|&n| {
+            let (flat, cum) = (graph.flat(n, 0), graph.cum(n, 0));
+            !(flat < 0 || flat == 0 && cum < 0)
+        });
+    }
+    nodes
 }
 
 fn mask(frames: &Frames, keep: &[NodeId]) -> Vec<bool> {
