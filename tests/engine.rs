@@ -1,0 +1,158 @@
+//! The analysis layer on small hand-made profiles: pprof's row order, how
+//! recursion and inlining count, and aggregation of every sample index at once.
+
+use ppt::analysis::order::{SortKey, sort_nodes};
+use ppt::analysis::{Filters, Frames, Granularity, Graph, Measure, NodeId};
+use ppt::profile::{Profile, pb};
+
+/// A profile whose stacks are given as function names, root last per stack
+/// (leaf first, as in the wire format), with two sample types.
+fn profile(stacks: &[(&[&str], [i64; 2])]) -> Profile {
+    let mut strings: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"alloc".to_vec(),
+        b"bytes".to_vec(),
+        b"count".to_vec(),
+    ];
+    let mut functions = Vec::new();
+    let mut locations: Vec<pb::Location> = Vec::new();
+    let mut samples = Vec::new();
+    for (stack, values) in stacks {
+        let mut ids = Vec::new();
+        for name in *stack {
+            let sid = match strings.iter().position(|s| s == name.as_bytes()) {
+                Some(i) => i as i64,
+                None => {
+                    strings.push(name.as_bytes().to_vec());
+                    strings.len() as i64 - 1
+                }
+            };
+            let fid = match functions.iter().position(|f: &pb::Function| f.name == sid) {
+                Some(i) => i as u64 + 1,
+                None => {
+                    functions.push(pb::Function {
+                        id: functions.len() as u64 + 1,
+                        name: sid,
+                        ..Default::default()
+                    });
+                    functions.len() as u64
+                }
+            };
+            let lid = match locations.iter().position(|l| l.line[0].function_id == fid) {
+                Some(i) => i as u64 + 1,
+                None => {
+                    locations.push(pb::Location {
+                        id: locations.len() as u64 + 1,
+                        line: vec![pb::Line {
+                            function_id: fid,
+                            line: 1,
+                            column: 0,
+                        }],
+                        ..Default::default()
+                    });
+                    locations.len() as u64
+                }
+            };
+            ids.push(lid);
+        }
+        samples.push(pb::Sample {
+            location_id: ids,
+            value: values.to_vec(),
+            label: vec![],
+        });
+    }
+    Profile::from_wire(pb::Profile {
+        sample_type: vec![
+            pb::ValueType { r#type: 3, unit: 3 },
+            pb::ValueType { r#type: 1, unit: 2 },
+        ],
+        sample: samples,
+        location: locations,
+        function: functions,
+        string_table: strings,
+        ..Default::default()
+    })
+    .expect("valid profile")
+}
+
+fn graph(p: &Profile) -> (Frames, Graph) {
+    let frames = Frames::new(p, Granularity::Functions, &Filters::default());
+    let g = Graph::build(p, &frames, &[Measure::plain(0), Measure::plain(1)], None);
+    (frames, g)
+}
+
+fn node(frames: &Frames, name: &str) -> NodeId {
+    (0..frames.nodes.len() as NodeId)
+        .find(|&n| frames.nodes.name(n) == name.as_bytes())
+        .expect("node exists")
+}
+
+#[test]
+fn flat_order_breaks_ties_by_name_then_cum() {
+    let p = profile(&[
+        (&["b", "main"], [1, 10]),
+        (&["a", "main"], [1, 10]),
+        (&["c", "x", "main"], [1, 10]),
+        (&["x", "main"], [1, 10]),
+    ]);
+    let (frames, g) = graph(&p);
+    let mut nodes = g.present_nodes(1);
+    sort_nodes(&mut nodes, &g, &frames.nodes, &p, 1, SortKey::Flat);
+    let names: Vec<_> = nodes
+        .iter()
+        .map(|&n| String::from_utf8_lossy(frames.nodes.name(n)).into_owned())
+        .collect();
+    // a, b, c, x all have flat 10: by name. main has flat 0.
+    assert_eq!(names, ["a", "b", "c", "x", "main"]);
+    sort_nodes(&mut nodes, &g, &frames.nodes, &p, 1, SortKey::Cum);
+    let names: Vec<_> = nodes
+        .iter()
+        .map(|&n| String::from_utf8_lossy(frames.nodes.name(n)).into_owned())
+        .collect();
+    assert_eq!(names, ["main", "x", "a", "b", "c"]);
+}
+
+#[test]
+fn recursion_counts_cum_once_and_skips_self_edges() {
+    let p = profile(&[(&["f", "f", "g", "f", "main"], [1, 100])]);
+    let (frames, g) = graph(&p);
+    let f = node(&frames, "f");
+    assert_eq!(
+        g.cum(f, 1),
+        100,
+        "f is on the stack three times but counts once"
+    );
+    assert_eq!(g.flat(f, 1), 100);
+    let self_edges = g.outgoing(f).iter().filter(|&&e| g.edge(e).1 == f).count();
+    assert_eq!(self_edges, 0);
+    let g_node = node(&frames, "g");
+    let f_to_g: Vec<_> = g
+        .outgoing(f)
+        .iter()
+        .filter(|&&e| g.edge(e).1 == g_node)
+        .collect();
+    assert_eq!(f_to_g.len(), 1);
+    assert_eq!(g.edge_weight(*f_to_g[0], 1), 100);
+}
+
+#[test]
+fn every_sample_index_is_aggregated_in_one_pass() {
+    let p = profile(&[(&["a", "main"], [2, 200]), (&["b", "main"], [3, 0])]);
+    let (frames, g) = graph(&p);
+    let (a, b, main) = (
+        node(&frames, "a"),
+        node(&frames, "b"),
+        node(&frames, "main"),
+    );
+    assert_eq!((g.flat(a, 0), g.flat(a, 1)), (2, 200));
+    assert_eq!((g.cum(main, 0), g.cum(main, 1)), (5, 200));
+    // b has no alloc value: absent from that index, present in the other.
+    assert!(g.has_node(b, 0) && !g.has_node(b, 1));
+    let main_to_b = g
+        .outgoing(main)
+        .iter()
+        .copied()
+        .find(|&e| g.edge(e).1 == b)
+        .unwrap();
+    assert!(g.has_edge(main_to_b, 0) && !g.has_edge(main_to_b, 1));
+}
