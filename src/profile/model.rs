@@ -500,11 +500,12 @@ impl Builder {
             samples.push(&stack, &s.value, &labels)?;
         }
 
-        let mut comments: Vec<StrId> = Vec::with_capacity(wire.comment.len());
+        let mut comments: Vec<StrId> = Vec::new();
+        let mut seen_comments = rustc_hash::FxHashSet::default();
         for &c in &wire.comment {
             let id = self.string(c, || "comment".into())?;
             // The merge on load keeps each distinct comment once.
-            if !comments.contains(&id) {
+            if seen_comments.insert(id) {
                 comments.push(id);
             }
         }
