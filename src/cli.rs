@@ -1,8 +1,9 @@
 //! Command-line options. pprof's spellings are accepted next to ppt's own,
 //! so a `go tool pprof` command line carries over.
 
-use crate::analysis::{FilterError, Filters, Granularity, Pattern};
+use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
 use crate::profile::DEFAULT_MAX_DECOMPRESSED;
+use crate::profile::Profile;
 use crate::report::ReportOptions;
 use clap::Parser;
 
@@ -106,6 +107,22 @@ pub struct Args {
         help_heading = "Filters"
     )]
     pub prune_from: Option<String>,
+    /// Keep only samples with a label matching: KEY=REGEX[,REGEX], REGEX (matches key:value), or a range like bytes=1kb:64kb.
+    #[arg(
+        long = "tag-focus",
+        visible_alias = "tagfocus",
+        value_name = "FILTER",
+        help_heading = "Filters"
+    )]
+    pub tag_focus: Option<String>,
+    /// Drop samples with a label matching (same forms as --tag-focus).
+    #[arg(
+        long = "tag-ignore",
+        visible_alias = "tagignore",
+        value_name = "FILTER",
+        help_heading = "Filters"
+    )]
+    pub tag_ignore: Option<String>,
     /// Merge inlined frames into the function they were inlined into.
     #[arg(long, help_heading = "Granularity")]
     pub noinlines: bool,
@@ -214,6 +231,25 @@ impl Args {
             prune_from: compile("prune_from", &self.prune_from)?,
             ..Filters::default()
         })
+    }
+
+    /// The label filters, compiled against `profile` (pprof infers the unit
+    /// of each numeric label from the whole profile).
+    pub fn tag_filters(
+        &self,
+        profile: &Profile,
+    ) -> Result<(Option<TagFilter>, Option<TagFilter>), FilterError> {
+        let compile = |what: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| TagFilter::new(what, s, profile))
+                .transpose()
+        };
+        Ok((
+            compile("tagfocus", &self.tag_focus)?,
+            compile("tagignore", &self.tag_ignore)?,
+        ))
     }
 
     /// Report options for `--top`/`--peek`.

@@ -5,6 +5,7 @@
 //! frame's function name or file name, or the binary of its location; the
 //! source filter matches source file paths only.
 
+use super::tags::TagFilter;
 use regex::bytes::Regex;
 use std::fmt;
 
@@ -81,6 +82,10 @@ pub struct Filters {
     /// Cut every stack below its innermost matching frame (pprof's
     /// `-prune_from`; matched against function names without arguments).
     pub prune_from: Option<Pattern>,
+    /// Keep only samples whose labels match (pprof's `-tagfocus`).
+    pub tag_focus: Option<TagFilter>,
+    /// Drop samples whose labels match (pprof's `-tagignore`).
+    pub tag_ignore: Option<TagFilter>,
     /// Explorer: keep only frames whose source file matches.
     pub source_include: Option<Pattern>,
     /// Explorer: remove frames whose source file matches.
@@ -90,7 +95,50 @@ pub struct Filters {
 impl Filters {
     /// Whether no filter is set.
     pub fn is_empty(&self) -> bool {
-        self.active().next().is_none() && self.prune_from.is_none()
+        self.legend().is_empty() && self.prune_from.is_none()
+    }
+
+    /// Whether some filter decides per sample (rather than per frame).
+    pub fn selects_samples(&self) -> bool {
+        self.focus.is_some()
+            || self.ignore.is_some()
+            || self.tag_focus.is_some()
+            || self.tag_ignore.is_some()
+    }
+
+    /// Every active filter as `(name, text)`, in the order of pprof's
+    /// "Active filters:" legend (which leaves out `prune_from`), then the
+    /// source filters.
+    pub fn legend(&self) -> Vec<(&'static str, &str)> {
+        let mut legend: Vec<(&'static str, &str)> = Vec::new();
+        for (name, p) in [
+            ("focus", &self.focus),
+            ("ignore", &self.ignore),
+            ("hide", &self.hide),
+            ("show", &self.show),
+            ("show_from", &self.show_from),
+        ] {
+            if let Some(p) = p {
+                legend.push((name, p.as_str()));
+            }
+        }
+        for (name, t) in [
+            ("tagfocus", &self.tag_focus),
+            ("tagignore", &self.tag_ignore),
+        ] {
+            if let Some(t) = t {
+                legend.push((name, t.as_str()));
+            }
+        }
+        for (name, p) in [
+            ("source", &self.source_include),
+            ("exclude", &self.source_exclude),
+        ] {
+            if let Some(p) = p {
+                legend.push((name, p.as_str()));
+            }
+        }
+        legend
     }
 
     /// The filters as pprof lists them under "Active filters:" (`focus=...`),

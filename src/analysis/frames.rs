@@ -74,7 +74,7 @@ impl Frames {
                 0
             }
         ];
-        let filters_samples = filters.focus.is_some() || filters.ignore.is_some();
+        let filters_samples = filters.selects_samples();
         let mut clean_paths: Vec<Option<StrId>> = vec![None; profile.functions.len()];
         let mut kept: Vec<Line> = Vec::new();
 
@@ -227,6 +227,22 @@ impl Frames {
         let sample_kept = filters_samples.then(|| {
             (0..profile.samples.len())
                 .map(|s| {
+                    // Label filters come after the name filters in pprof,
+                    // but both only keep or drop whole samples.
+                    let tags_keep = filters
+                        .tag_focus
+                        .as_ref()
+                        .is_none_or(|t| t.matches(profile, s))
+                        && !filters
+                            .tag_ignore
+                            .as_ref()
+                            .is_some_and(|t| t.matches(profile, s));
+                    if !tags_keep {
+                        return false;
+                    }
+                    if filters.focus.is_none() && filters.ignore.is_none() {
+                        return true;
+                    }
                     let mut focused = false;
                     for &loc in profile.samples.stack(s) {
                         match marks[loc as usize] {

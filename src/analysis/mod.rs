@@ -1,7 +1,8 @@
 //! From the profile model to call-graph numbers, as pprof computes them.
 //!
 //! - [`Granularity`] and [`NodeInfo`]: what one row of a report stands for;
-//! - [`Filters`]: focus/ignore/hide/show (and the explorer's source filter);
+//! - [`Filters`]: focus/ignore/hide/show, label filters ([`TagFilter`]) and
+//!   the explorer's source filter;
 //! - [`Frames`]: every location turned into graph nodes, under a granularity
 //!   and filters;
 //! - [`Graph`]: flat, cum and caller->callee edges for many sample indices
@@ -17,6 +18,7 @@ mod granularity;
 mod graph;
 mod node;
 pub mod order;
+pub mod tags;
 mod total;
 
 pub use filter::{FilterError, Filters, Pattern};
@@ -24,4 +26,5 @@ pub use frames::Frames;
 pub use granularity::Granularity;
 pub use graph::{EdgeId, Graph, Measure};
 pub use node::{NodeId, NodeInfo, NodeTable};
+pub use tags::TagFilter;
 pub use total::total;

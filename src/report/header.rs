@@ -67,11 +67,11 @@ pub(super) fn header(report: &Report, filters: &Filters, shown: &Shown) -> Vec<V
             .into_bytes(),
         );
     }
-    let mut active = filters.active().peekable();
-    if active.peek().is_some() {
+    let legend = filters.legend();
+    if !legend.is_empty() {
         lines.push(b"Active filters:".to_vec());
-        for (name, pattern) in active {
-            let mut text = format!("{name}={}", pattern.as_str()).into_bytes();
+        for (name, value) in legend {
+            let mut text = format!("{name}={value}").into_bytes();
             if text.len() > 80 {
                 // pprof cuts at 80 bytes, even inside a character.
                 text.truncate(80);
