@@ -6,11 +6,12 @@
 //! Instead of rewriting, ppt computes for every location the list of nodes
 //! it contributes, and which samples survive.
 
-use super::filter::{Filters, Pattern};
+use super::filter::Filters;
 use super::granularity::Granularity;
+use super::location_filter::{FocusMark, LocationFilter, LocationOutcome};
 use super::node::{NodeId, NodeInfo, NodeTable};
 use crate::gopath;
-use crate::profile::{Line, LocationIdx, Profile, StrId, simplify_function_name};
+use crate::profile::{Line, LocationIdx, Profile, StrId};
 
 /// Every location's nodes and the surviving samples.
 #[derive(Debug, Clone)]
@@ -31,13 +32,6 @@ pub struct Frames {
     pub granularity: Granularity,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum FocusMark {
-    None,
-    Focused,
-    Ignored,
-}
-
 impl Frames {
     /// Applies `filters` and `granularity` to every location of `profile`.
     pub fn new(profile: &Profile, granularity: Granularity, filters: &Filters) -> Frames {
@@ -52,210 +46,68 @@ impl Frames {
         filters: &Filters,
         inline_frames: bool,
     ) -> Frames {
+        let filter = LocationFilter {
+            profile,
+            filters,
+            inline_frames,
+        };
         let mut nodes = NodeTable::default();
         let mut location_nodes = Vec::with_capacity(profile.lines.len() + 16);
         let mut location_starts = Vec::with_capacity(profile.locations.len() + 1);
         location_starts.push(0u32);
-        let mut marks = Vec::with_capacity(profile.locations.len());
-        // Per location: matched by show_from, and cut by prune_from.
-        let mut show_from_hit = vec![
-            false;
-            if filters.show_from.is_some() {
-                profile.locations.len()
-            } else {
-                0
-            }
-        ];
-        let mut prune_from_hit = vec![
-            false;
-            if filters.prune_from.is_some() {
-                profile.locations.len()
-            } else {
-                0
-            }
-        ];
-        let filters_samples = filters.selects_samples();
+        let mut outcomes = Vec::with_capacity(profile.locations.len());
+        let mut marks = Vec::new();
         let mut clean_paths: Vec<Option<StrId>> = vec![None; profile.functions.len()];
         let mut kept: Vec<Line> = Vec::new();
 
         for (l, loc) in profile.locations.iter().enumerate() {
             let lines = profile.location_lines(l as LocationIdx);
-            let binary = loc
-                .mapping
-                .map(|m| profile.mappings[m as usize].file)
-                .unwrap_or(StrId::EMPTY);
-            let matches = |p: &Pattern, line: &Line| {
-                let f = &profile.functions[line.function as usize];
-                p.is_match(profile.strings.get(f.name))
-                    || p.is_match(profile.strings.get(f.filename))
-            };
-            let binary_matches =
-                |p: &Pattern| loc.mapping.is_some() && p.is_match(profile.strings.get(binary));
-            let location_matches =
-                |p: &Pattern| lines.iter().any(|line| matches(p, line)) || binary_matches(p);
-
-            if filters_samples {
-                marks.push(match (&filters.ignore, &filters.focus) {
-                    (Some(ignore), _) if location_matches(ignore) => FocusMark::Ignored,
-                    (_, None) => FocusMark::Focused,
-                    (_, Some(focus)) if location_matches(focus) => FocusMark::Focused,
-                    _ => FocusMark::None,
-                });
+            if filters.selects_samples() {
+                marks.push(filter.focus_mark(loc, lines));
             }
-
-            kept.clear();
-            kept.extend_from_slice(lines);
-            let mut hidden = false;
-            if let Some(hide) = &filters.hide
-                && location_matches(hide)
-            {
-                if binary_matches(hide) {
-                    kept.clear();
-                } else {
-                    kept.retain(|line| !matches(hide, line));
-                }
-                hidden |= kept.is_empty();
-            }
-            if let Some(show) = &filters.show
-                && !binary_matches(show)
-            {
-                kept.retain(|line| matches(show, line));
-            }
-            if filters.show.is_some() && kept.is_empty() {
-                hidden = true;
-            }
-            if let Some(show_from) = &filters.show_from {
-                if binary_matches(show_from) {
-                    show_from_hit[l] = true;
-                } else if let Some(i) = kept.iter().rposition(|line| matches(show_from, line)) {
-                    kept.truncate(i + 1);
-                    show_from_hit[l] = true;
-                }
-            }
-            if let Some(prune_from) = &filters.prune_from {
-                let hit = kept.iter().position(|line| {
-                    let name = profile
-                        .strings
-                        .get(profile.functions[line.function as usize].name);
-                    !name.is_empty() && prune_from.is_match(simplify_function_name(name))
-                });
-                if let Some(i) = hit {
-                    kept.drain(..i);
-                    prune_from_hit[l] = true;
-                }
-            }
-            if !inline_frames && kept.len() > 1 {
-                kept.drain(..kept.len() - 1);
-            }
-            let file_of = |line: &Line| {
-                profile
-                    .strings
-                    .get(profile.functions[line.function as usize].filename)
-            };
-            if let Some(include) = &filters.source_include {
-                kept.retain(|line| include.is_match(file_of(line)));
-                hidden |= kept.is_empty();
-            }
-            if let Some(exclude) = &filters.source_exclude {
-                kept.retain(|line| !exclude.is_match(file_of(line)));
-                hidden |= kept.is_empty();
-            }
-
-            if !hidden {
-                if lines.is_empty() {
-                    // An unsymbolized location is one node: its address (when
-                    // kept) and its binary.
-                    let info = NodeInfo {
-                        name: StrId::EMPTY,
-                        file: StrId::EMPTY,
-                        address: if granularity.keeps_address() {
-                            loc.address
-                        } else {
-                            0
-                        },
-                        start_line: 0,
-                        line: 0,
-                        objfile: binary,
-                    };
+            let outcome = filter.keep_lines(loc, lines, &mut kept);
+            let binary = filter.binary(loc);
+            if outcome.hidden {
+                // No nodes: the location disappears from every stack.
+            } else if lines.is_empty() {
+                // An unsymbolized location is one node: its address (when
+                // kept) and its binary.
+                let info = NodeInfo {
+                    name: StrId::EMPTY,
+                    file: StrId::EMPTY,
+                    address: if granularity.keeps_address() {
+                        loc.address
+                    } else {
+                        0
+                    },
+                    start_line: 0,
+                    line: 0,
+                    objfile: binary,
+                };
+                location_nodes.push(nodes.intern(info, profile));
+            } else {
+                for line in &kept {
+                    let info = line_info(
+                        profile,
+                        &mut nodes,
+                        &mut clean_paths,
+                        granularity,
+                        loc.address,
+                        binary,
+                        line,
+                    );
                     location_nodes.push(nodes.intern(info, profile));
-                } else {
-                    for line in &kept {
-                        let info = line_info(
-                            profile,
-                            &mut nodes,
-                            &mut clean_paths,
-                            granularity,
-                            loc.address,
-                            binary,
-                            line,
-                        );
-                        location_nodes.push(nodes.intern(info, profile));
-                    }
                 }
             }
             location_starts.push(location_nodes.len() as u32);
+            outcomes.push(outcome);
         }
 
-        let location_starts_ref = &location_starts;
-        let hidden = |loc: LocationIdx| {
-            location_starts_ref[loc as usize] == location_starts_ref[loc as usize + 1]
-        };
-        let sample_windows =
-            (filters.show_from.is_some() || filters.prune_from.is_some()).then(|| {
-                (0..profile.samples.len())
-                    .map(|s| {
-                        let stack = profile.samples.stack(s);
-                        let mut end = stack.len();
-                        if filters.show_from.is_some() {
-                            // Keep the leaf side up to the outermost match;
-                            // no match leaves nothing (the sample is dropped).
-                            end = (0..stack.len())
-                                .rev()
-                                .find(|&i| !hidden(stack[i]) && show_from_hit[stack[i] as usize])
-                                .map_or(0, |i| i + 1);
-                        }
-                        let mut start = 0;
-                        if filters.prune_from.is_some() {
-                            start = (0..end)
-                                .find(|&i| !hidden(stack[i]) && prune_from_hit[stack[i] as usize])
-                                .unwrap_or(0);
-                        }
-                        (start as u32, end as u32)
-                    })
-                    .collect::<Vec<_>>()
-            });
-        let sample_kept = filters_samples.then(|| {
-            (0..profile.samples.len())
-                .map(|s| {
-                    // Label filters come after the name filters in pprof,
-                    // but both only keep or drop whole samples.
-                    let tags_keep = filters
-                        .tag_focus
-                        .as_ref()
-                        .is_none_or(|t| t.matches(profile, s))
-                        && !filters
-                            .tag_ignore
-                            .as_ref()
-                            .is_some_and(|t| t.matches(profile, s));
-                    if !tags_keep {
-                        return false;
-                    }
-                    if filters.focus.is_none() && filters.ignore.is_none() {
-                        return true;
-                    }
-                    let mut focused = false;
-                    for &loc in profile.samples.stack(s) {
-                        match marks[loc as usize] {
-                            FocusMark::Ignored => return false,
-                            FocusMark::Focused => focused = true,
-                            FocusMark::None => {}
-                        }
-                    }
-                    focused
-                })
-                .collect()
-        });
-
+        let sample_windows = (filters.show_from.is_some() || filters.prune_from.is_some())
+            .then(|| sample_windows(profile, filters, &outcomes));
+        let sample_kept = filters
+            .selects_samples()
+            .then(|| select_samples(profile, filters, &marks));
         Frames {
             nodes,
             location_nodes,
@@ -286,6 +138,70 @@ impl Frames {
             None => stack,
         }
     }
+}
+
+/// pprof's `ShowFrom` and `PruneFrom` on every stack, as leaf-first index
+/// ranges: show_from keeps the leaf side up to the outermost matching
+/// location (nothing when none matches: the sample goes), prune_from then
+/// drops what lies below the innermost matching location.
+fn sample_windows(
+    profile: &Profile,
+    filters: &Filters,
+    outcomes: &[LocationOutcome],
+) -> Vec<(u32, u32)> {
+    // Hidden locations were already removed from the stacks in pprof.
+    let visible = |loc: LocationIdx| !outcomes[loc as usize].hidden;
+    (0..profile.samples.len())
+        .map(|s| {
+            let stack = profile.samples.stack(s);
+            let mut end = stack.len();
+            if filters.show_from.is_some() {
+                end = (0..stack.len())
+                    .rev()
+                    .find(|&i| visible(stack[i]) && outcomes[stack[i] as usize].show_from)
+                    .map_or(0, |i| i + 1);
+            }
+            let mut start = 0;
+            if filters.prune_from.is_some() {
+                start = (0..end)
+                    .find(|&i| visible(stack[i]) && outcomes[stack[i] as usize].prune_from)
+                    .unwrap_or(0);
+            }
+            (start as u32, end as u32)
+        })
+        .collect()
+}
+
+/// Which samples survive focus/ignore (pprof's `focusedAndNotIgnored`: some
+/// focused location and no ignored one) and the label filters.
+fn select_samples(profile: &Profile, filters: &Filters, marks: &[FocusMark]) -> Vec<bool> {
+    (0..profile.samples.len())
+        .map(|s| {
+            let tags_keep = filters
+                .tag_focus
+                .as_ref()
+                .is_none_or(|t| t.matches(profile, s))
+                && !filters
+                    .tag_ignore
+                    .as_ref()
+                    .is_some_and(|t| t.matches(profile, s));
+            if !tags_keep {
+                return false;
+            }
+            if filters.focus.is_none() && filters.ignore.is_none() {
+                return true;
+            }
+            let mut focused = false;
+            for &loc in profile.samples.stack(s) {
+                match marks[loc as usize] {
+                    FocusMark::Ignored => return false,
+                    FocusMark::Focused => focused = true,
+                    FocusMark::None => {}
+                }
+            }
+            focused
+        })
+        .collect()
 }
 
 /// The node identity of one line of a location, as pprof's `nodeInfo` after

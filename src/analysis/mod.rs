@@ -16,6 +16,7 @@ mod filter;
 mod frames;
 mod granularity;
 mod graph;
+mod location_filter;
 mod node;
 pub mod order;
 pub mod tags;
