@@ -31,6 +31,10 @@ fn run(args: &Args) -> Result<(), String> {
         max_decompressed: args.max_decompressed_size,
     };
     let profile = load(&args.profile, &decode).map_err(|e| e.to_string())?;
+    // The explorer only on a terminal, and only when no report was asked.
+    if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
+        return ppt::tui::run(&profile, args, &options);
+    }
     let out = match &peek {
         Some(pattern) => report::peek(&profile, &options, pattern),
         None => report::top(&profile, &options),

@@ -1,1 +1,119 @@
 //! The full-screen explorer.
+//!
+//! - [`app`]: the state and `update(Action)`; [`action`] and [`keymap`]:
+//!   what users can ask and with which keys; [`input`]: events to actions;
+//! - [`model`]: the aggregate (rebuilt on filter or granularity change) and
+//!   the table view (rebuilt on sample type or sort change);
+//! - [`finder`], [`filter_form`], [`history`], [`names`]: search, filter
+//!   form, back/forward, name shortening;
+//! - [`ui`]: one file per pane, drawing only what is on screen;
+//! - [`terminal`] and [`event`]: the real terminal, or a test backend and
+//!   scripted events.
+//!
+//! The profile is loaded, and the arguments checked, before the terminal is
+//! touched, so every error prints as usual.
+
+pub mod action;
+pub mod app;
+pub mod event;
+pub mod filter_form;
+pub mod finder;
+pub mod history;
+pub mod input;
+pub mod keymap;
+pub mod model;
+pub mod names;
+pub mod terminal;
+pub mod theme;
+pub mod ui;
+
+pub use action::Action;
+pub use app::{App, Settings};
+pub use event::{CrosstermEvents, EventSource, ScriptedEvents};
+
+use crate::analysis::order::SortKey;
+use crate::cli::Args;
+use crate::profile::Profile;
+use crate::report::{ReportOptions, resolve_measure};
+use model::TableOptions;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::io;
+use std::time::Instant;
+
+/// The explorer's starting state from the command line: the same options
+/// as `--top`, but no node is dropped unless `--node-fraction` asks.
+pub fn settings(
+    profile: &Profile,
+    args: &Args,
+    options: &ReportOptions,
+) -> Result<Settings, String> {
+    let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean)
+        .map_err(|e| format!("{}: {e}", args.profile))?;
+    let file_name = if args.profile == "-" {
+        "stdin".to_string()
+    } else {
+        crate::safe_text::escape(crate::gopath::base(args.profile.as_bytes()))
+    };
+    Ok(Settings {
+        sample_index: measure.index,
+        mean: measure.mean,
+        granularity: options.granularity,
+        filters: options.filters.clone(),
+        sort: if options.cum {
+            SortKey::Cum
+        } else {
+            SortKey::Flat
+        },
+        inline_frames: options.inline_frames,
+        table: TableOptions {
+            node_fraction: args.node_fraction.unwrap_or(0.0),
+            edge_fraction: options.edge_fraction,
+            node_count: options.node_count,
+            drop_negative: options.drop_negative,
+            unit: options.unit.clone(),
+        },
+        theme: theme::Theme::from_env(),
+        file_name,
+    })
+}
+
+/// Opens the explorer on `profile` until the user quits; `options` are
+/// the report options of the command line, filters compiled.
+pub fn run(profile: &Profile, args: &Args, options: &ReportOptions) -> Result<(), String> {
+    let settings = settings(profile, args, options)?;
+    // Aggregating before taking the terminal: no blank screen meanwhile.
+    let mut app = App::new(profile, settings);
+    let mut guard =
+        terminal::TerminalGuard::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    run_app(&mut guard.terminal, &mut app, &mut CrosstermEvents)
+        .map_err(|e| format!("terminal: {e}"))
+}
+
+/// The event loop: draw, wait for an event, apply it (and any already
+/// waiting, so held keys do not lag), until quit or the events run out.
+/// Frames are drawn only after events.
+pub fn run_app<B: Backend, E: EventSource>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut E,
+) -> io::Result<()> {
+    loop {
+        terminal
+            .draw(|frame| ui::draw(frame, app))
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let Some(event) = events.next()? else {
+            return Ok(());
+        };
+        app.handle_event(&event, Instant::now());
+        while !app.quit {
+            match events.pending()? {
+                Some(event) => app.handle_event(&event, Instant::now()),
+                None => break,
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The explorer's vocabulary: everything a user can ask for.
+//!
+//! Keys become actions through the [keymap](super::keymap) and only
+//! [`App::update`](super::app::App::update) changes state, so tests can drive
+//! the app with actions alone and the help screen can list what keys do.
+
+/// One thing the user asks the explorer to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave the explorer.
+    Quit,
+    /// Move the cursor of the focused list up one row.
+    Up,
+    /// Move the cursor down one row.
+    Down,
+    /// Move up one screen.
+    PageUp,
+    /// Move down one screen.
+    PageDown,
+    /// Go to the first row.
+    Home,
+    /// Go to the last row.
+    End,
+    /// Focus the next pane.
+    FocusNext,
+    /// Focus the previous pane.
+    FocusPrev,
+    /// Enter the function under the cursor: from the table, open its callers
+    /// and callees; from the callers/callees pane, move the view to it.
+    Enter,
+    /// Go back to the function before the last jump.
+    Back,
+    /// Undo a [`Action::Back`].
+    Forward,
+    /// Show the next sample type (alloc_space, inuse_space...).
+    NextSample,
+    /// Show the previous sample type.
+    PrevSample,
+    /// Show sample type `n` (0-based).
+    PickSample(usize),
+    /// Sort the table by the next key (flat, cum, name).
+    CycleSort,
+    /// Aggregate by the next granularity (functions, files, lines...).
+    CycleGranularity,
+    /// Open the fuzzy search prompt.
+    Search,
+    /// Jump to the next match of the last search.
+    NextMatch,
+    /// Jump to the previous match of the last search.
+    PrevMatch,
+    /// Open the filter pane.
+    OpenFilter,
+    /// Remove every filter.
+    ClearFilters,
+    /// Show or hide the help overlay.
+    Help,
+    /// Close the open prompt, pane or overlay.
+    Close,
+    /// Apply what was typed (search: jump; filter pane: apply the filters).
+    Confirm,
+    /// Type a character into the open prompt.
+    Insert(char),
+    /// Delete the character before the prompt's cursor.
+    Erase,
+    /// Empty the prompt's current field.
+    ClearField,
+}

@@ -1,0 +1,57 @@
+//! Where events come from: the real terminal, or a script in tests.
+
+use crossterm::event::Event;
+use std::collections::VecDeque;
+use std::io;
+use std::time::Duration;
+
+/// A source of terminal events.
+pub trait EventSource {
+    /// The next event, waiting for one; `None` when there will be no more.
+    fn next(&mut self) -> io::Result<Option<Event>>;
+
+    /// An event that is already waiting, without blocking.
+    fn pending(&mut self) -> io::Result<Option<Event>>;
+}
+
+/// Events typed in the terminal.
+pub struct CrosstermEvents;
+
+impl EventSource for CrosstermEvents {
+    fn next(&mut self) -> io::Result<Option<Event>> {
+        crossterm::event::read().map(Some)
+    }
+
+    fn pending(&mut self) -> io::Result<Option<Event>> {
+        if crossterm::event::poll(Duration::ZERO)? {
+            crossterm::event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// A fixed list of events, for tests.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptedEvents {
+    events: VecDeque<Event>,
+}
+
+impl ScriptedEvents {
+    /// Plays `events` in order.
+    pub fn new(events: impl IntoIterator<Item = Event>) -> ScriptedEvents {
+        ScriptedEvents {
+            events: events.into_iter().collect(),
+        }
+    }
+}
+
+impl EventSource for ScriptedEvents {
+    fn next(&mut self) -> io::Result<Option<Event>> {
+        Ok(self.events.pop_front())
+    }
+
+    fn pending(&mut self) -> io::Result<Option<Event>> {
+        Ok(None)
+    }
+}

@@ -1,0 +1,566 @@
+//! Keys to actions, as data.
+//!
+//! The same table answers "what does this key do" for the event loop and
+//! "which keys do what" for the help overlay and the status-line hints, so
+//! the three can never disagree.
+
+use super::action::Action;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies: keys mean different things while typing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere, even while typing.
+    Any,
+    /// Browsing the table and the callers/callees pane.
+    Browse,
+    /// The fuzzy search prompt.
+    Search,
+    /// The filter pane.
+    Filter,
+    /// The help overlay.
+    Help,
+}
+
+impl Context {
+    /// The heading of the context's section in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Any => "Everywhere",
+            Context::Browse => "Browsing",
+            Context::Search => "Search prompt (/)",
+            Context::Filter => "Filter pane (f)",
+            Context::Help => "Help",
+        }
+    }
+
+    /// Whether printable characters are typed into a prompt here.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Context::Search | Context::Filter)
+    }
+}
+
+/// A key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl, Alt... (Shift is part of the character for printable keys).
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::CONTROL,
+        }
+    }
+
+    const fn alt(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::ALT,
+        }
+    }
+
+    /// How the key is written in help and hints.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Backspace => "Bksp".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Esc => "Esc".into(),
+            other => format!("{other:?}"),
+        };
+        let mut label = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            label.push_str("C-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            label.push_str("A-");
+        }
+        label.push_str(&base);
+        label
+    }
+
+    /// Whether `event` is this key. Shift is ignored for characters (the
+    /// character already says it) and for BackTab (terminals differ).
+    fn matches(&self, event: &KeyEvent) -> bool {
+        let ignore = match event.code {
+            KeyCode::Char(_) | KeyCode::BackTab => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        let mods = event.modifiers - ignore;
+        self.code == event.code && self.mods == mods
+    }
+}
+
+/// One key bound to one action in one context.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// Where the binding applies.
+    pub context: Context,
+    /// The key.
+    pub key: Key,
+    /// What it does.
+    pub action: Action,
+    /// The help text; bindings with the same text form one help line.
+    pub help: &'static str,
+    /// The word shown in the status line, for the few bindings shown there.
+    pub hint: Option<&'static str>,
+}
+
+/// Mouse gestures, for the help overlay (they are not rebindable).
+pub const MOUSE: &[(&str, &str)] = &[
+    ("wheel", "scroll the pane under the pointer"),
+    ("click", "select a row"),
+    ("double-click", "enter the function"),
+];
+
+/// All bindings.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        use Action as A;
+        use Context as C;
+        use KeyCode as K;
+        let mut b = Vec::new();
+        let mut bind = |context, key, action, help, hint| {
+            b.push(Binding {
+                context,
+                key,
+                action,
+                help,
+                hint,
+            })
+        };
+        bind(C::Any, Key::ctrl('c'), A::Quit, "quit", None);
+
+        bind(C::Browse, Key::plain(K::Up), A::Up, "move up", Some("move"));
+        bind(
+            C::Browse,
+            Key::plain(K::Down),
+            A::Down,
+            "move down",
+            Some("move"),
+        );
+        bind(C::Browse, Key::ch('k'), A::Up, "move up", None);
+        bind(C::Browse, Key::ch('j'), A::Down, "move down", None);
+        bind(C::Browse, Key::plain(K::PageUp), A::PageUp, "page up", None);
+        bind(
+            C::Browse,
+            Key::plain(K::PageDown),
+            A::PageDown,
+            "page down",
+            None,
+        );
+        bind(C::Browse, Key::plain(K::Home), A::Home, "first row", None);
+        bind(C::Browse, Key::ch('g'), A::Home, "first row", None);
+        bind(C::Browse, Key::plain(K::End), A::End, "last row", None);
+        bind(C::Browse, Key::ch('G'), A::End, "last row", None);
+        bind(
+            C::Browse,
+            Key::plain(K::Tab),
+            A::FocusNext,
+            "focus next pane",
+            Some("pane"),
+        );
+        bind(
+            C::Browse,
+            Key::plain(K::BackTab),
+            A::FocusPrev,
+            "focus previous pane",
+            None,
+        );
+        bind(
+            C::Browse,
+            Key::plain(K::Enter),
+            A::Enter,
+            "enter: show callers/callees, or go to the caller/callee",
+            Some("enter"),
+        );
+        bind(
+            C::Browse,
+            Key::plain(K::Right),
+            A::Enter,
+            "enter: show callers/callees, or go to the caller/callee",
+            None,
+        );
+        bind(
+            C::Browse,
+            Key::plain(K::Backspace),
+            A::Back,
+            "back to the previous function",
+            Some("back"),
+        );
+        bind(
+            C::Browse,
+            Key::plain(K::Left),
+            A::Back,
+            "back to the previous function",
+            None,
+        );
+        bind(C::Browse, Key::ch(']'), A::Forward, "forward again", None);
+        bind(
+            C::Browse,
+            Key::alt(K::Right),
+            A::Forward,
+            "forward again",
+            None,
+        );
+        bind(
+            C::Browse,
+            Key::ch('i'),
+            A::NextSample,
+            "next sample type",
+            Some("sample"),
+        );
+        bind(
+            C::Browse,
+            Key::ch('I'),
+            A::PrevSample,
+            "previous sample type",
+            None,
+        );
+        for (n, c) in ('1'..='9').enumerate() {
+            bind(
+                C::Browse,
+                Key::ch(c),
+                A::PickSample(n),
+                "pick sample type 1-9",
+                None,
+            );
+        }
+        bind(
+            C::Browse,
+            Key::ch('s'),
+            A::CycleSort,
+            "sort by flat, cum, name",
+            Some("sort"),
+        );
+        bind(
+            C::Browse,
+            Key::ch('v'),
+            A::CycleGranularity,
+            "granularity: functions, files, lines...",
+            Some("granularity"),
+        );
+        bind(
+            C::Browse,
+            Key::ch('/'),
+            A::Search,
+            "fuzzy search",
+            Some("search"),
+        );
+        bind(C::Browse, Key::ch('n'), A::NextMatch, "next match", None);
+        bind(
+            C::Browse,
+            Key::ch('N'),
+            A::PrevMatch,
+            "previous match",
+            None,
+        );
+        bind(
+            C::Browse,
+            Key::ch('f'),
+            A::OpenFilter,
+            "filter pane",
+            Some("filter"),
+        );
+        bind(
+            C::Browse,
+            Key::ch('c'),
+            A::ClearFilters,
+            "clear all filters",
+            Some("clear"),
+        );
+        bind(C::Browse, Key::ch('?'), A::Help, "help", Some("help"));
+        bind(C::Browse, Key::ch('q'), A::Quit, "quit", Some("quit"));
+        bind(
+            C::Browse,
+            Key::plain(K::Esc),
+            A::Close,
+            "close the side pane focus",
+            None,
+        );
+
+        bind(
+            C::Search,
+            Key::plain(K::Up),
+            A::Up,
+            "choose the match above",
+            Some("choose"),
+        );
+        bind(
+            C::Search,
+            Key::plain(K::Down),
+            A::Down,
+            "choose the match below",
+            Some("choose"),
+        );
+        bind(
+            C::Search,
+            Key::ctrl('p'),
+            A::Up,
+            "choose the match above",
+            None,
+        );
+        bind(
+            C::Search,
+            Key::ctrl('n'),
+            A::Down,
+            "choose the match below",
+            None,
+        );
+        bind(
+            C::Search,
+            Key::plain(K::Enter),
+            A::Confirm,
+            "jump to the chosen function",
+            Some("jump"),
+        );
+        bind(
+            C::Search,
+            Key::plain(K::Backspace),
+            A::Erase,
+            "erase a character",
+            None,
+        );
+        bind(
+            C::Search,
+            Key::ctrl('u'),
+            A::ClearField,
+            "erase the query",
+            None,
+        );
+        bind(
+            C::Search,
+            Key::plain(K::Esc),
+            A::Close,
+            "cancel",
+            Some("cancel"),
+        );
+
+        bind(
+            C::Filter,
+            Key::plain(K::Down),
+            A::Down,
+            "next field",
+            Some("field"),
+        );
+        bind(
+            C::Filter,
+            Key::plain(K::Up),
+            A::Up,
+            "previous field",
+            Some("field"),
+        );
+        bind(C::Filter, Key::plain(K::Tab), A::Down, "next field", None);
+        bind(
+            C::Filter,
+            Key::plain(K::BackTab),
+            A::Up,
+            "previous field",
+            None,
+        );
+        bind(
+            C::Filter,
+            Key::plain(K::Enter),
+            A::Confirm,
+            "apply the filters",
+            Some("apply"),
+        );
+        bind(
+            C::Filter,
+            Key::plain(K::Backspace),
+            A::Erase,
+            "erase a character",
+            None,
+        );
+        bind(
+            C::Filter,
+            Key::ctrl('u'),
+            A::ClearField,
+            "empty the field",
+            Some("empty"),
+        );
+        bind(
+            C::Filter,
+            Key::ctrl('x'),
+            A::ClearFilters,
+            "clear all filters",
+            Some("clear all"),
+        );
+        bind(
+            C::Filter,
+            Key::plain(K::Esc),
+            A::Close,
+            "close without applying",
+            Some("close"),
+        );
+
+        bind(C::Help, Key::plain(K::Down), A::Down, "scroll", None);
+        bind(C::Help, Key::plain(K::Up), A::Up, "scroll", None);
+        bind(C::Help, Key::ch('j'), A::Down, "scroll", None);
+        bind(C::Help, Key::ch('k'), A::Up, "scroll", None);
+        bind(
+            C::Help,
+            Key::plain(K::Esc),
+            A::Close,
+            "close help",
+            Some("close"),
+        );
+        bind(C::Help, Key::ch('?'), A::Close, "close help", None);
+        bind(C::Help, Key::ch('q'), A::Close, "close help", None);
+        Keymap { bindings: b }
+    }
+}
+
+impl Keymap {
+    /// All bindings, in table order.
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// The action of `event` in `context`: the context's own bindings
+    /// first, then the ones that apply everywhere, then (in a prompt) plain
+    /// characters, which are typed.
+    pub fn action(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+        let find = |ctx: Context| {
+            self.bindings
+                .iter()
+                .find(|b| b.context == ctx && b.key.matches(event))
+                .map(|b| b.action)
+        };
+        find(context).or_else(|| find(Context::Any)).or_else(|| {
+            let typing = event.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE;
+            match event.code {
+                KeyCode::Char(c) if context.takes_text() && typing => Some(Action::Insert(c)),
+                _ => None,
+            }
+        })
+    }
+
+    /// The keys of `action` in `context`, joined as in help.
+    pub fn keys_for(&self, context: Context, action: Action) -> String {
+        let keys: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|b| b.context == context && b.action == action)
+            .map(|b| b.key.label())
+            .collect();
+        join_keys(&keys)
+    }
+
+    /// The help of `context`: (keys, text) lines, keys of the same text
+    /// joined, in table order.
+    pub fn help(&self, context: Context) -> Vec<(String, &'static str)> {
+        let mut lines: Vec<(Vec<String>, &'static str)> = Vec::new();
+        for b in self.bindings.iter().filter(|b| b.context == context) {
+            match lines.iter_mut().find(|(_, help)| *help == b.help) {
+                Some((keys, _)) => keys.push(b.key.label()),
+                None => lines.push((vec![b.key.label()], b.help)),
+            }
+        }
+        lines
+            .into_iter()
+            .map(|(keys, help)| (join_keys(&keys), help))
+            .collect()
+    }
+
+    /// The status-line hints of `context`: (keys, word), keys of the same
+    /// word joined.
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        let mut hints: Vec<(Vec<String>, &'static str)> = Vec::new();
+        for b in self.bindings.iter().filter(|b| b.context == context) {
+            let Some(hint) = b.hint else { continue };
+            match hints.iter_mut().find(|(_, h)| *h == hint) {
+                Some((keys, _)) => keys.push(b.key.label()),
+                None => hints.push((vec![b.key.label()], hint)),
+            }
+        }
+        hints
+            .into_iter()
+            .map(|(keys, hint)| (join_keys(&keys), hint))
+            .collect()
+    }
+}
+
+/// `1 2 ... 9` as `1-9`; other keys joined with `/`, arrows without.
+fn join_keys(keys: &[String]) -> String {
+    if keys.len() == 9 && keys[0] == "1" && keys[8] == "9" {
+        return "1-9".to_string();
+    }
+    let arrows = keys
+        .iter()
+        .all(|k| ["↑", "↓", "←", "→"].contains(&k.as_str()));
+    keys.join(if arrows { "" } else { " " })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn contexts_and_typing() {
+        let km = Keymap::default();
+        let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(km.action(Context::Browse, &j), Some(Action::Down));
+        assert_eq!(km.action(Context::Search, &j), Some(Action::Insert('j')));
+        let big_n = key(KeyCode::Char('N'), KeyModifiers::SHIFT);
+        assert_eq!(km.action(Context::Browse, &big_n), Some(Action::PrevMatch));
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(km.action(Context::Filter, &ctrl_c), Some(Action::Quit));
+        let three = key(KeyCode::Char('3'), KeyModifiers::NONE);
+        assert_eq!(
+            km.action(Context::Browse, &three),
+            Some(Action::PickSample(2))
+        );
+        let backtab = key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(
+            km.action(Context::Browse, &backtab),
+            Some(Action::FocusPrev)
+        );
+    }
+
+    #[test]
+    fn help_lists_every_binding_once_per_text() {
+        let km = Keymap::default();
+        let help = km.help(Context::Browse);
+        assert!(help.contains(&("1-9".to_string(), "pick sample type 1-9")));
+        assert!(help.contains(&("↑ k".to_string(), "move up")));
+        let hints = km.hints(Context::Browse);
+        assert_eq!(hints[0], ("↑↓".to_string(), "move"));
+    }
+}

@@ -1,0 +1,226 @@
+//! The callers/callees pane: pprof's peek for the selected function.
+//!
+//! Callers above, the function itself (its full name, wrapped, never
+//! shortened), callees below; each call with its value and its share of the
+//! function's cum. At the bottom, the trail of functions walked to get here.
+
+use crate::report::percentage;
+use crate::safe_text::escape;
+use crate::tui::app::{App, Pane};
+use crate::tui::names;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+/// What one line of the pane shows.
+enum Item {
+    Heading(String),
+    /// A caller or callee: the cursor position.
+    Call(usize),
+    /// A line of the function's own (wrapped) name, with the cursor
+    /// position of the function on the first.
+    SelfName(String, Option<usize>),
+    /// The function's flat (`false`) or cum (`true`).
+    SelfStats(bool),
+    Blank,
+}
+
+/// Draws the pane into `area` and records which line shows what.
+pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+    let t = app.theme;
+    let focused = app.focus == Pane::Calls;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            t.focused_border()
+        } else {
+            t.border()
+        })
+        .title(Span::styled(" Callers · callees ", t.title()))
+        .padding(ratatui::widgets::Padding::horizontal(1));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(node) = app.calls.node else {
+        return;
+    };
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let trail_height = if inner.height >= 8 { 2 } else { 0 };
+    let [list, trail] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(trail_height)]).areas(inner);
+    let width = list.width as usize;
+
+    // The lines, as cheap descriptions; only the visible ones are rendered.
+    let calls = &app.calls;
+    let mut items = Vec::with_capacity(calls.len() + 8);
+    items.push(Item::Heading(if calls.callers.is_empty() {
+        "▲ no callers".into()
+    } else {
+        format!(
+            "▲ callers ({}) · share of the function's cum",
+            calls.callers.len()
+        )
+    }));
+    items.extend((0..calls.callers.len()).map(Item::Call));
+    items.push(Item::Blank);
+    for (i, piece) in wrap(app.name(node), width.saturating_sub(2).max(1))
+        .into_iter()
+        .enumerate()
+    {
+        items.push(Item::SelfName(
+            piece,
+            (i == 0).then_some(calls.self_index()),
+        ));
+    }
+    items.push(Item::SelfStats(false));
+    items.push(Item::SelfStats(true));
+    items.push(Item::Blank);
+    items.push(Item::Heading(if calls.callees.is_empty() {
+        "▼ no callees".into()
+    } else {
+        format!("▼ callees ({})", calls.callees.len())
+    }));
+    items.extend((0..calls.callees.len()).map(|i| Item::Call(calls.self_index() + 1 + i)));
+
+    // Scroll so that the cursor's line is visible, and the function's own
+    // lines when the cursor is on it.
+    let cursor_line = items
+        .iter()
+        .position(|item| match item {
+            Item::Call(pos) | Item::SelfName(_, Some(pos)) => *pos == calls.cursor,
+            _ => false,
+        })
+        .unwrap_or(0);
+    let height = list.height as usize;
+    let mut offset = app.calls_offset.min(items.len().saturating_sub(1));
+    if cursor_line < offset {
+        offset = cursor_line.saturating_sub(1);
+    } else if cursor_line >= offset + height {
+        offset = cursor_line + 1 - height;
+    }
+    app.calls_offset = offset;
+
+    let report = &app.view.report;
+    let (g, k) = app.view.graph(&app.agg);
+    let (flat, cum) = app.view.values(&app.agg, node);
+    let value = |v: i64| escape(report.format_value(v).as_bytes());
+    let selected = if focused {
+        t.selected()
+    } else {
+        t.selected_unfocused()
+    };
+    let mut lines = Vec::with_capacity(height);
+    let mut line_positions = Vec::with_capacity(height);
+    for item in items.iter().skip(offset).take(height) {
+        let (line, pos) = match item {
+            Item::Heading(text) => (Line::from(Span::styled(text.clone(), t.dim())), None),
+            Item::Blank => (Line::default(), None),
+            Item::Call(pos) => {
+                let (edge, other) = if *pos < calls.self_index() {
+                    let e = calls.callers[*pos];
+                    (e, g.edge(e).0)
+                } else {
+                    let e = calls.callees[*pos - calls.self_index() - 1];
+                    (e, g.edge(e).1)
+                };
+                let w = g.edge_weight(edge, k);
+                let inline = g.edge_inline(edge, k);
+                let fixed = 10 + 1 + 6 + 2 + if inline { 9 } else { 0 };
+                let mut spans = vec![
+                    Span::raw(format!("{:>10} ", value(w))),
+                    Span::styled(percentage(w, cum), t.heat(w, cum)),
+                    Span::raw("  "),
+                    Span::raw(names::shorten(app.name(other), width.saturating_sub(fixed))),
+                ];
+                if inline {
+                    spans.push(Span::styled(" (inline)", t.inline()));
+                }
+                let mut line = Line::from(spans);
+                if *pos == calls.cursor {
+                    line = line.style(selected);
+                }
+                (line, Some(*pos))
+            }
+            Item::SelfName(piece, pos) => {
+                let lead = if pos.is_some() { "▶ " } else { "  " };
+                let mut line = Line::from(vec![
+                    Span::styled(lead, t.title()),
+                    Span::styled(piece.clone(), t.text().add_modifier(Modifier::BOLD)),
+                ]);
+                if *pos == Some(calls.cursor) {
+                    line = line.style(selected);
+                }
+                (line, Some(calls.self_index()))
+            }
+            Item::SelfStats(is_cum) => {
+                let total = report.total;
+                let (label, v) = if *is_cum {
+                    ("cum ", cum)
+                } else {
+                    ("flat", flat)
+                };
+                let line = Line::from(vec![
+                    Span::styled(format!("  {label} "), t.dim()),
+                    Span::raw(format!("{:>10} ", value(v))),
+                    Span::styled(percentage(v, total), t.heat(v, total)),
+                    Span::styled(" of total", t.dim()),
+                ]);
+                (line, Some(calls.self_index()))
+            }
+        };
+        lines.push(line);
+        line_positions.push(pos);
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    app.areas.calls = list;
+    app.areas.calls_lines = line_positions;
+
+    if trail_height > 0 {
+        draw_trail(frame, app, trail);
+    }
+}
+
+/// The breadcrumb: the functions walked through, ending at the current one.
+fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let mut parts: Vec<String> = app
+        .history
+        .trail()
+        .iter()
+        .map(|id| names::last_element(&escape(&id.name)).to_string())
+        .collect();
+    if let Some(node) = app.calls.node {
+        parts.push(names::last_element(app.name(node)).to_string());
+    }
+    let label = "trail ";
+    let room = (area.width as usize).saturating_sub(label.len());
+    let text = names::keep_end(&parts.join(" › "), room);
+    let forward = app.history.forward_len();
+    let mut spans = vec![Span::styled(label, t.dim()), Span::raw(text)];
+    if forward > 0 {
+        spans.push(Span::styled(format!("  (+{forward} forward)"), t.dim()));
+    }
+    let rule = Line::from(Span::styled("─".repeat(area.width as usize), t.border()));
+    frame.render_widget(Paragraph::new(vec![rule, Line::from(spans)]), area);
+}
+
+/// `text` cut into pieces of at most `width` cells (for the full name).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = names::char_width(c);
+        if used + w > width && used > 0 {
+            pieces.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = pieces.last_mut() {
+            last.push(c);
+        }
+        used += w;
+    }
+    pieces
+}

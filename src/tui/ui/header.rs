@@ -1,0 +1,82 @@
+//! The two header lines: what is explored, and how.
+//!
+//! Line 1: file, binary and the sample types as numbered tabs (the numbers
+//! are the keys that pick them). Line 2: the total and what is shown of it,
+//! the granularity, the sort, and the active filters.
+
+use crate::gopath;
+use crate::report::percentage;
+use crate::safe_text::escape;
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Draws the header into `area` (two lines).
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let p = app.profile;
+    let mut first = vec![
+        Span::styled(" ppt ", t.accent()),
+        Span::raw(" "),
+        Span::styled(app.file_name.clone(), t.title()),
+    ];
+    if let Some(binary) = p.mappings.first().map(|m| p.strings.get(m.file))
+        && !binary.is_empty()
+    {
+        first.push(Span::styled(" · ", t.dim()));
+        first.push(Span::raw(escape(gopath::base(binary))));
+    }
+    first.push(Span::raw("   "));
+    for i in 0..app.sample_types() {
+        let mut name = escape(p.strings.get(p.sample_types[i].kind));
+        if app.view.report.measure.mean {
+            name = format!("mean_{name}");
+        }
+        if i == app.k {
+            first.push(Span::styled(format!(" {} {name} ", i + 1), t.accent()));
+        } else {
+            first.push(Span::styled(format!(" {}", i + 1), t.key()));
+            first.push(Span::raw(format!(" {name} ")));
+        }
+        first.push(Span::raw(" "));
+    }
+
+    let report = &app.view.report;
+    let value = |v: i64| escape(report.format_value(v).as_bytes());
+    let shown = app.view.shown();
+    let mut second = vec![
+        Span::styled(" total ", t.dim()),
+        Span::styled(value(report.total), t.text()),
+        Span::styled(" · showing ", t.dim()),
+        Span::raw(format!(
+            "{} ({})",
+            value(shown),
+            percentage(shown, report.total).trim()
+        )),
+        Span::styled(" in ", t.dim()),
+        Span::raw(format!("{} ", app.view.rows.len())),
+        Span::styled(app.granularity.name(), t.title()),
+        Span::styled(" · sort ", t.dim()),
+        Span::raw(app.sort.name()),
+        Span::styled(" · filters ", t.dim()),
+    ];
+    let mut active = app.filters.active().peekable();
+    if active.peek().is_none() {
+        second.push(Span::styled("none", t.dim()));
+    }
+    for (i, (name, pattern)) in active.enumerate() {
+        if i > 0 {
+            second.push(Span::raw(" "));
+        }
+        second.push(Span::styled(
+            format!("{name}={}", escape(pattern.as_str().as_bytes())),
+            t.filter(),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}

@@ -1,0 +1,55 @@
+//! The status line: the last message, then key hints generated from the
+//! keymap for what is open (so they always tell the truth).
+
+use crate::tui::app::{App, Mode};
+use crate::tui::keymap::Context;
+use crate::tui::names;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Draws the status line into `area`.
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let width = area.width as usize;
+    let mut spans = Vec::new();
+    let mut used = 0;
+    if let Some(message) = &app.message {
+        let style = if message.error { t.error() } else { t.info() };
+        let text = names::keep_end(&format!(" {} ", message.text), width);
+        used += names::width(&text);
+        spans.push(Span::styled(text, style));
+        spans.push(Span::styled("│", t.dim()));
+        used += 1;
+    }
+    // The filter pane shows its own hints; the status line keeps browsing's.
+    let context = match app.mode {
+        Mode::Filter(_) => Context::Browse,
+        _ => app.context(),
+    };
+    spans.extend(hint_spans(
+        app,
+        context,
+        area.width.saturating_sub(used as u16),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hints of `context` that fit in `width` cells, whole hints only.
+pub fn hint_spans(app: &App, context: Context, width: u16) -> Vec<Span<'static>> {
+    let t = app.theme;
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (keys, word) in app.keymap.hints(context) {
+        let cost = 1 + names::width(&keys) + 1 + word.len() + 1;
+        if used + cost > width as usize {
+            break;
+        }
+        used += cost;
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(keys, t.key()));
+        spans.push(Span::styled(format!(" {word} "), t.dim()));
+    }
+    spans
+}

@@ -1,0 +1,303 @@
+//! The explorer's state, driven by actions alone (no terminal): drilling
+//! down and back, switching sample type with the selection kept, filters,
+//! search, and the numbers against `ppt --top`.
+
+use ppt::analysis::{Filters, Pattern};
+use ppt::profile::{DecodeOptions, Profile, load};
+use ppt::report::{ReportOptions, top};
+use ppt::tui::app::{Mode, Pane};
+use ppt::tui::{Action, App, Settings};
+
+fn profile(path: &str) -> Profile {
+    load(path, &DecodeOptions::default()).expect("fixture loads")
+}
+
+fn heap() -> Profile {
+    profile("assets/heap.pprof")
+}
+
+fn app(p: &Profile) -> App<'_> {
+    App::new(p, Settings::new(p, "heap.pprof"))
+}
+
+fn selected_name(app: &App) -> String {
+    app.name(app.selected().expect("a selection")).to_string()
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::Insert(c));
+    }
+}
+
+fn search(app: &mut App, query: &str) {
+    app.update(Action::Search);
+    type_text(app, query);
+    app.update(Action::Confirm);
+}
+
+#[test]
+fn starts_on_the_heaviest_function_of_the_default_type() {
+    let p = heap();
+    let app = app(&p);
+    assert_eq!(p.sample_type_name(app.k), "inuse_space");
+    assert_eq!(selected_name(&app), "main.sortWork");
+    assert_eq!(app.focus, Pane::Table);
+}
+
+#[test]
+fn drill_down_three_levels_and_back() {
+    let p = heap();
+    let mut app = app(&p);
+    search(&mut app, "storeWork.func1");
+    assert_eq!(selected_name(&app), "main.storeWork.func1");
+
+    // Enter from the table opens the callers/callees pane on the heaviest
+    // callee; each further Enter moves the view to the callee under it.
+    app.update(Action::Enter);
+    assert_eq!(app.focus, Pane::Calls);
+    let mut path = vec![selected_name(&app)];
+    for _ in 0..3 {
+        let before = app.selected().unwrap();
+        app.update(Action::Enter);
+        let now = app.selected().unwrap();
+        assert_ne!(before, now, "entering moves to the callee");
+        let (g, k) = app.view.graph(&app.agg);
+        assert!(
+            g.incoming(now)
+                .iter()
+                .any(|&e| g.has_edge(e, k) && g.edge(e).0 == before),
+            "{} is a callee of {}",
+            app.name(now),
+            app.name(before)
+        );
+        path.push(selected_name(&app));
+    }
+    assert_eq!(path.len(), 4);
+    assert_eq!(app.history.trail().len(), 4, "search jump + three entries");
+
+    for expected in path.iter().rev().skip(1) {
+        app.update(Action::Back);
+        assert_eq!(&selected_name(&app), expected);
+    }
+    app.update(Action::Forward);
+    assert_eq!(selected_name(&app), path[1]);
+}
+
+#[test]
+fn switching_sample_type_keeps_the_selection() {
+    let p = heap();
+    let mut app = app(&p);
+    search(&mut app, "store.(*Store).Put");
+    let name = selected_name(&app);
+    assert!(name.ends_with("store.(*Store).Put"), "{name}");
+    let first_row = app.view.rows[0];
+    app.update(Action::PickSample(0));
+    assert_eq!(p.sample_type_name(app.k), "alloc_objects");
+    assert_eq!(selected_name(&app), name);
+    assert_eq!(app.view.rows[app.cursor], app.selected().unwrap());
+    assert_ne!(app.view.rows[0], first_row, "the order changed");
+    app.update(Action::NextSample);
+    assert_eq!(p.sample_type_name(app.k), "alloc_space");
+    assert_eq!(selected_name(&app), name);
+    app.update(Action::PrevSample);
+    app.update(Action::PrevSample);
+    assert_eq!(p.sample_type_name(app.k), "inuse_space");
+    assert_eq!(selected_name(&app), name);
+    app.update(Action::CycleSort);
+    app.update(Action::CycleSort);
+    assert_eq!(selected_name(&app), name, "sort by name keeps it too");
+    app.update(Action::PickSample(8));
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+}
+
+#[test]
+fn filter_then_clear() {
+    let p = heap();
+    let mut app = app(&p);
+    let all = app.view.rows.len();
+    let total = app.view.report.total;
+    search(&mut app, "json.Marshal");
+    let name = selected_name(&app);
+
+    app.update(Action::OpenFilter);
+    assert!(matches!(app.mode, Mode::Filter(_)));
+    // Third field: focus.
+    app.update(Action::Down);
+    app.update(Action::Down);
+    type_text(&mut app, "json\\.Marshal");
+    app.update(Action::Confirm);
+    assert!(matches!(app.mode, Mode::Browse));
+    assert_eq!(
+        app.filters.focus.as_ref().unwrap().as_str(),
+        "json\\.Marshal"
+    );
+    assert!(app.view.rows.len() < all);
+    assert_eq!(
+        app.view.report.total, total,
+        "percentages of the unfiltered total"
+    );
+    assert_eq!(
+        selected_name(&app),
+        name,
+        "selection kept through the filter"
+    );
+
+    // A bad regex: message in the pane, filters unchanged.
+    app.update(Action::OpenFilter);
+    app.update(Action::Up);
+    type_text(&mut app, "(");
+    app.update(Action::Confirm);
+    match &app.mode {
+        Mode::Filter(form) => assert!(form.error.as_ref().unwrap().contains("show")),
+        _ => panic!("the pane stays open on an error"),
+    }
+    assert!(app.filters.show.is_none());
+    app.update(Action::Close);
+
+    app.update(Action::ClearFilters);
+    assert!(app.filters.is_empty());
+    assert_eq!(app.view.rows.len(), all);
+    assert_eq!(selected_name(&app), name);
+}
+
+#[test]
+fn source_filter_by_package() {
+    let p = heap();
+    let mut app = app(&p);
+    app.update(Action::OpenFilter);
+    type_text(&mut app, "internal/store");
+    app.update(Action::Confirm);
+    // At function granularity rows have no file; the store package's
+    // functions are named after it.
+    for &n in &app.view.rows {
+        assert!(app.name(n).contains("internal/store."), "{}", app.name(n));
+    }
+    assert!(app.filters.source_include.is_some());
+    assert!(!app.view.rows.is_empty());
+}
+
+#[test]
+fn search_then_next_and_previous_match() {
+    let p = heap();
+    let mut app = app(&p);
+    app.update(Action::Search);
+    type_text(&mut app, "json");
+    let matches = match &app.mode {
+        Mode::Search(f) => f.matches.clone(),
+        _ => panic!("search prompt open"),
+    };
+    assert!(matches.len() > 3);
+    for &n in &matches {
+        assert!(app.name(n).to_lowercase().contains('j'));
+    }
+    app.update(Action::Confirm);
+    assert_eq!(app.selected(), Some(matches[0]));
+    app.update(Action::NextMatch);
+    assert_eq!(app.selected(), Some(matches[1]));
+    app.update(Action::NextMatch);
+    assert_eq!(app.selected(), Some(matches[2]));
+    app.update(Action::PrevMatch);
+    app.update(Action::PrevMatch);
+    assert_eq!(app.selected(), Some(matches[0]));
+    app.update(Action::PrevMatch);
+    assert_eq!(
+        app.selected(),
+        Some(*matches.last().unwrap()),
+        "wraps around"
+    );
+    assert!(app.message.as_ref().unwrap().text.contains("json"));
+}
+
+#[test]
+fn search_narrows_and_widens() {
+    let p = heap();
+    let mut app = app(&p);
+    app.update(Action::Search);
+    type_text(&mut app, "sortw");
+    let Mode::Search(f) = &app.mode else { panic!() };
+    assert_eq!(app.name(f.matches[0]), "main.sortWork");
+    let narrow = f.matches.len();
+    app.update(Action::Erase);
+    app.update(Action::Erase);
+    let Mode::Search(f) = &app.mode else { panic!() };
+    assert!(f.matches.len() > narrow, "erasing widens again");
+    app.update(Action::Close);
+    assert!(matches!(app.mode, Mode::Browse));
+}
+
+#[test]
+fn granularity_keeps_the_function() {
+    let p = heap();
+    let mut app = app(&p);
+    search(&mut app, "storeWork.func1");
+    app.update(Action::CycleGranularity); // filefunctions
+    assert!(selected_name(&app).starts_with("main.storeWork.func1 "));
+    app.update(Action::CycleGranularity); // files
+    assert!(
+        selected_name(&app).ends_with("main.go"),
+        "{}",
+        selected_name(&app)
+    );
+    app.update(Action::CycleGranularity); // lines
+    app.update(Action::CycleGranularity); // addresses
+    app.update(Action::CycleGranularity); // functions
+    assert_eq!(app.granularity.name(), "functions");
+}
+
+/// The table's numbers are `ppt --top --node-fraction=0`'s, line by line,
+/// for every sample type and for filters.
+#[test]
+fn table_equals_the_top_report() {
+    for path in ["assets/heap.pprof", "assets/cpu.pprof"] {
+        let p = profile(path);
+        for k in 0..p.sample_types.len() {
+            for focus in [None, Some("json|sort")] {
+                let filters = Filters {
+                    focus: focus.map(|f| Pattern::new("focus", f).unwrap()),
+                    ..Filters::default()
+                };
+                let mut settings = Settings::new(&p, path);
+                settings.sample_index = k;
+                settings.filters = filters.clone();
+                let app = App::new(&p, settings);
+                let options = ReportOptions {
+                    sample_index: Some(k.to_string()),
+                    node_fraction: 0.0,
+                    filters,
+                    ..ReportOptions::default()
+                };
+                let report = String::from_utf8(top(&p, &options).unwrap()).unwrap();
+                let expected: Vec<&str> = report
+                    .lines()
+                    .skip_while(|l| !l.trim_start().starts_with("flat"))
+                    .skip(1)
+                    .collect();
+                let v = &app.view;
+                let r = &v.report;
+                let got: Vec<String> = v
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &n)| {
+                        let (flat, cum) = v.values(&app.agg, n);
+                        let mark = v
+                            .inline_mark(&app.agg, n)
+                            .map(|m| format!(" ({m})"))
+                            .unwrap_or_default();
+                        format!(
+                            "{:>10} {} {} {:>10} {}  {}{mark}",
+                            r.format_value(flat),
+                            ppt::report::percentage(flat, r.total),
+                            ppt::report::percentage(v.sum_through(i), r.total),
+                            r.format_value(cum),
+                            ppt::report::percentage(cum, r.total),
+                            app.name(n),
+                        )
+                    })
+                    .collect();
+                assert_eq!(got, expected, "{path} sample index {k} focus {focus:?}");
+            }
+        }
+    }
+}
