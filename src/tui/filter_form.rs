@@ -135,11 +135,21 @@ impl FilterForm {
             *field.slot(&mut filters) = if text.is_empty() {
                 None
             } else {
-                Some(Pattern::new(field.name(), text)?)
+                Some(Pattern::new(field.name(), text).map_err(one_line)?)
             };
         }
         Ok(filters)
     }
+}
+
+/// The regex crate explains errors over several lines, with the pattern
+/// and a caret; the pane has one line: keep the explanation.
+fn one_line(mut e: FilterError) -> FilterError {
+    let last = e.reason.lines().rev().find(|l| !l.trim().is_empty());
+    if let Some(last) = last {
+        e.reason = last.trim().trim_start_matches("error: ").to_string();
+    }
+    e
 }
 
 #[cfg(test)]
@@ -159,6 +169,10 @@ mod tests {
         form.insert('(');
         let err = form.compile(&Filters::default()).unwrap_err();
         assert_eq!(err.what, "focus");
+        assert_eq!(
+            err.to_string(),
+            "invalid focus regexp \"json(\": unclosed group"
+        );
         form.move_field(-3);
         assert_eq!(form.current(), Field::Show);
     }

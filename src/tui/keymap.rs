@@ -203,14 +203,14 @@ impl Default for Keymap {
             C::Browse,
             Key::plain(K::Enter),
             A::Enter,
-            "enter: show callers/callees, or go to the caller/callee",
+            "enter: open callers/callees, go to one",
             Some("enter"),
         );
         bind(
             C::Browse,
             Key::plain(K::Right),
             A::Enter,
-            "enter: show callers/callees, or go to the caller/callee",
+            "enter: open callers/callees, go to one",
             None,
         );
         bind(

@@ -5,7 +5,7 @@
 //! that does not fit loses the middle of its path, visibly (`…`), never its
 //! end: `example.com/shop/internal/store.(*Store).Put` becomes
 //! `example.com/…/store.(*Store).Put`, then `…/store.(*Store).Put`, then
-//! `…Store).Put`.
+//! `…(*Store).Put`: whole name elements go first, single characters last.
 
 use ratatui::text::Span;
 
@@ -57,7 +57,18 @@ pub fn elide(name: &str, max: usize) -> Option<(usize, usize)> {
             return Some((keep, slash));
         }
     }
-    // Only the end fits: keep as many final characters as possible.
+    // Not even that: keep the longest end that starts a name element
+    // (after a `.`, `/`, `:` or space), so no word is cut...
+    let boundaries = name
+        .char_indices()
+        .filter(|&(_, c)| matches!(c, '.' | '/' | ':' | ' '))
+        .map(|(i, c)| i + c.len_utf8());
+    for start in boundaries {
+        if start < name.len() && width(&name[start..]) < max {
+            return Some((0, start));
+        }
+    }
+    // ...and when no element fits, as many final characters as fit.
     let mut used = 1;
     let mut start = name.len();
     for (i, c) in name.char_indices().rev() {
@@ -133,7 +144,13 @@ mod tests {
         assert_eq!(shorten(PUT, 40), "example.com/shop/…/store.(*Store).Put");
         assert_eq!(shorten(PUT, 33), "example.com/…/store.(*Store).Put");
         assert_eq!(shorten(PUT, 25), "…/store.(*Store).Put");
-        assert_eq!(shorten(PUT, 10), "…tore).Put");
+        assert_eq!(shorten(PUT, 13), "…(*Store).Put");
+        assert_eq!(shorten(PUT, 10), "…Put");
+        assert_eq!(
+            shorten("encoding/json.mapEncoder.encode", 21),
+            "…mapEncoder.encode"
+        );
+        assert_eq!(shorten("abcdefghij", 5), "…ghij");
         assert_eq!(shorten(PUT, 1), "…");
         assert_eq!(shorten(PUT, 0), "");
         for w in 0..60 {

@@ -59,10 +59,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     items.push(Item::Heading(if calls.callers.is_empty() {
         "▲ no callers".into()
     } else {
-        format!(
-            "▲ callers ({}) · share of the function's cum",
-            calls.callers.len()
-        )
+        format!("▲ callers ({}) · % of its cum", calls.callers.len())
     }));
     items.extend((0..calls.callers.len()).map(Item::Call));
     items.push(Item::Blank);
@@ -81,7 +78,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     items.push(Item::Heading(if calls.callees.is_empty() {
         "▼ no callees".into()
     } else {
-        format!("▼ callees ({})", calls.callees.len())
+        format!("▼ callees ({}) · % of its cum", calls.callees.len())
     }));
     items.extend((0..calls.callees.len()).map(|i| Item::Call(calls.self_index() + 1 + i)));
 
@@ -207,20 +204,33 @@ fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(vec![rule, Line::from(spans)]), area);
 }
 
-/// `text` cut into pieces of at most `width` cells (for the full name).
+/// `text` cut into lines of at most `width` cells (for the full name),
+/// preferably after a `/`, `.` or space so that name elements stay whole.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut pieces = vec![String::new()];
-    let mut used = 0;
-    for c in text.chars() {
-        let w = names::char_width(c);
-        if used + w > width && used > 0 {
-            pieces.push(String::new());
-            used = 0;
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while names::width(rest) > width {
+        let mut used = 0;
+        let mut hard = rest.len();
+        let mut soft = None;
+        for (i, c) in rest.char_indices() {
+            used += names::char_width(c);
+            if used > width {
+                hard = i;
+                break;
+            }
+            if matches!(c, '/' | '.' | ' ') {
+                soft = Some(i + c.len_utf8());
+            }
         }
-        if let Some(last) = pieces.last_mut() {
-            last.push(c);
-        }
-        used += w;
+        // A break point in the first third of the line wastes too much.
+        let cut = match soft {
+            Some(s) if s * 3 >= hard => s,
+            _ => hard.max(rest.chars().next().map_or(1, char::len_utf8)),
+        };
+        pieces.push(rest[..cut].to_string());
+        rest = &rest[cut..];
     }
+    pieces.push(rest.to_string());
     pieces
 }

@@ -7,7 +7,6 @@
 use crate::safe_text::escape;
 use crate::tui::app::{App, Mode};
 use crate::tui::filter_form::Field;
-use crate::tui::keymap::Context;
 use crate::tui::names;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,12 +22,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.focused_border())
-        .title(Span::styled(" Filters ", t.title()))
-        .title_bottom(Line::from(super::status::hint_spans(
-            app,
-            Context::Filter,
-            area.width.saturating_sub(4),
-        )));
+        .title(Span::styled(" Filters ", t.title()));
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
@@ -60,7 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             Span::styled(if editing { " ▶ " } else { "   " }, t.key()),
             Span::styled(format!("{:<label_width$}", field.name()), label_style),
             Span::styled(format!("{shown}{}", " ".repeat(pad)), value_style),
-            Span::styled(format!("  {}", help_of(*field)), t.dim()),
+            Span::styled(format!("  {}", field.help()), t.dim()),
         ]));
     }
     let status = match &form.error {
@@ -73,8 +67,4 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     lines.push(Line::default());
     lines.push(Line::from(status));
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-fn help_of(field: Field) -> &'static str {
-    field.help()
 }

@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     };
 
     if body.width >= SIDE_BY_SIDE {
-        let side = (body.width * 2 / 5).clamp(40, 80);
+        let side = (body.width / 3).clamp(40, 80);
         let [table, side_area] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(body);
         top_table::draw(frame, app, table);

@@ -4,7 +4,6 @@
 
 use crate::report::percentage;
 use crate::tui::app::{App, Mode};
-use crate::tui::keymap::Context;
 use crate::tui::names;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -17,15 +16,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let t = app.theme;
-    let popup = super::centered(area, area.width.saturating_sub(4).min(110), 20);
-    let count = format!(" {} of {} ", finder.matches.len(), app.view.rows.len());
-    let hints = super::status::hint_spans(
-        app,
-        Context::Search,
-        popup.width.saturating_sub(count.len() as u16 + 4),
-    );
-    let mut bottom = vec![Span::styled(count, t.dim())];
-    bottom.extend(hints);
+    // As tall as the matches need and as wide as their names, within the body.
+    let shown = finder.matches.len().clamp(1, 18) as u16;
+    let widest = finder
+        .matches
+        .iter()
+        .take(200)
+        .map(|&n| names::width(app.name(n)))
+        .max()
+        .unwrap_or(0) as u16;
+    let width = (widest + 14).max(60).min(area.width.saturating_sub(4));
+    let popup = super::centered(area, width, shown + 2);
+    let bottom = vec![Span::styled(
+        format!(" {} of {} ", finder.matches.len(), app.view.rows.len()),
+        t.dim(),
+    )];
     let query = crate::safe_text::escape(finder.query.as_bytes());
     let block = Block::default()
         .borders(Borders::ALL)

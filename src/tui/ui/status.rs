@@ -1,7 +1,7 @@
 //! The status line: the last message, then key hints generated from the
 //! keymap for what is open (so they always tell the truth).
 
-use crate::tui::app::{App, Mode};
+use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::names;
 use ratatui::Frame;
@@ -23,14 +23,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled("│", t.dim()));
         used += 1;
     }
-    // The filter pane shows its own hints; the status line keeps browsing's.
-    let context = match app.mode {
-        Mode::Filter(_) => Context::Browse,
-        _ => app.context(),
-    };
+    // The hints of what has the keyboard: they change with the open prompt.
     spans.extend(hint_spans(
         app,
-        context,
+        app.context(),
         area.width.saturating_sub(used as u16),
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

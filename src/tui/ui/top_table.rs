@@ -18,8 +18,10 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 /// Columns, and the widths below which the optional ones are dropped.
 const VALUE: u16 = 10;
 const PERCENT: u16 = 6;
-const FULL_MIN: u16 = 70;
-const COMPACT_MIN: u16 = 44;
+/// Names get at least this many cells before sum% is shown...
+const NAME_MIN: u16 = 26;
+/// ...and before flat% and cum% are.
+const NAME_MIN_COMPACT: u16 = 16;
 
 /// Draws the table into `area` and records where its rows are.
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
@@ -91,8 +93,10 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         .max()
         .unwrap_or(0)
         .max(PERCENT as usize) as u16;
-    let full = inner.width >= FULL_MIN;
-    let compact = inner.width >= COMPACT_MIN;
+    // Columns are dropped before names get unreadable: sum% first.
+    let fixed_full = 2 * (VALUE + 1) + 2 * (percent + 1) + PERCENT + 1 + 1;
+    let full = inner.width >= fixed_full + NAME_MIN;
+    let compact = inner.width >= 2 * (VALUE + 1) + 2 * (percent + 1) + 1 + NAME_MIN_COMPACT;
     let mut widths: Vec<Constraint> = vec![Constraint::Length(VALUE)];
     let mut titles = vec!["flat"];
     if compact {
