@@ -174,6 +174,8 @@ pub struct App<'p> {
     pub offset: usize,
     /// The pane with the keyboard.
     pub focus: Pane,
+    /// Set by jumps: the table scrolls the selection to its middle.
+    pub center: bool,
     /// First line of the callers/callees pane on screen.
     pub calls_offset: usize,
     /// Callers and callees of the selected function.
@@ -238,6 +240,7 @@ impl<'p> App<'p> {
             cursor: 0,
             offset: 0,
             focus: Pane::Table,
+            center: false,
             calls_offset: 0,
             calls: Calls::default(),
             history: History::default(),
@@ -499,6 +502,7 @@ impl<'p> App<'p> {
             self.history.jump(Identity::of(&self.agg, current));
         }
         self.cursor = row;
+        self.center = true;
         self.refresh_calls();
     }
 
@@ -526,7 +530,10 @@ impl<'p> App<'p> {
     /// calls pane's cursor on a sensible entry.
     fn restore(&mut self, id: &Identity) {
         match self.locate(id) {
-            Some(row) => self.cursor = row,
+            Some(row) => {
+                self.cursor = row;
+                self.center = true;
+            }
             None => {
                 self.cursor = self.cursor.min(self.view.rows.len().saturating_sub(1));
                 self.say(format!(

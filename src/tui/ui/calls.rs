@@ -48,7 +48,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let trail_height = if inner.height >= 8 { 2 } else { 0 };
+    // A rule and two lines of trail, when there is room for them.
+    let trail_height = match inner.height {
+        0..8 => 0,
+        8..14 => 2,
+        _ => 3,
+    };
     let [list, trail] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(trail_height)]).areas(inner);
     let width = list.width as usize;
@@ -181,27 +186,52 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 }
 
 /// The breadcrumb: the functions walked through, ending at the current one.
+/// The most recent steps are kept; older ones give way to `…`.
 fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    let mut parts: Vec<String> = app
+    const STEP: usize = 28;
+    let mut steps: Vec<String> = app
         .history
         .trail()
         .iter()
-        .map(|id| names::last_element(&escape(&id.name)).to_string())
+        .map(|id| names::shorten(names::last_element(&escape(&id.name)), STEP))
         .collect();
     if let Some(node) = app.calls.node {
-        parts.push(names::last_element(app.name(node)).to_string());
+        steps.push(names::shorten(names::last_element(app.name(node)), STEP));
     }
-    let label = "trail ";
-    let room = (area.width as usize).saturating_sub(label.len());
-    let text = names::keep_end(&parts.join(" › "), room);
     let forward = app.history.forward_len();
-    let mut spans = vec![Span::styled(label, t.dim()), Span::raw(text)];
-    if forward > 0 {
-        spans.push(Span::styled(format!("  (+{forward} forward)"), t.dim()));
+    let suffix = if forward > 0 {
+        format!("  +{forward}")
+    } else {
+        String::new()
+    };
+    let label = "trail ";
+    let lines = area.height.saturating_sub(1) as usize;
+    let room = (area.width as usize * lines).saturating_sub(label.len() + suffix.len() + lines);
+    let mut shown: Vec<&str> = Vec::new();
+    let mut used = 0;
+    for (i, step) in steps.iter().enumerate().rev() {
+        let cost = names::width(step) + if shown.is_empty() { 0 } else { 3 };
+        let ellipsis = if i > 0 { 4 } else { 0 };
+        if used + cost + ellipsis > room && !shown.is_empty() {
+            shown.push("…");
+            break;
+        }
+        used += cost;
+        shown.push(step);
     }
+    shown.reverse();
+    let text = names::keep_end(&shown.join(" › "), room);
+    let spans = vec![
+        Span::styled(label, t.dim()),
+        Span::raw(text),
+        Span::styled(suffix, t.dim()),
+    ];
     let rule = Line::from(Span::styled("─".repeat(area.width as usize), t.border()));
-    frame.render_widget(Paragraph::new(vec![rule, Line::from(spans)]), area);
+    frame.render_widget(
+        Paragraph::new(vec![rule, Line::from(spans)]).wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
 }
 
 /// `text` cut into lines of at most `width` cells (for the full name),

@@ -71,7 +71,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
     // Keep the cursor on screen, moving the window as little as possible.
     let height = body.height as usize;
-    if app.cursor < app.offset {
+    if std::mem::take(&mut app.center) {
+        app.offset = app.cursor.saturating_sub(height / 2);
+    } else if app.cursor < app.offset {
         app.offset = app.cursor;
     } else if app.cursor >= app.offset + height {
         app.offset = app.cursor + 1 - height;
