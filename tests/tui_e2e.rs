@@ -110,12 +110,7 @@ impl Drop for Terminal {
 
 /// Line `i` of the table (0: the first row), without borders.
 fn table_row(screen: &str, i: usize) -> String {
-    screen
-        .lines()
-        .skip(4 + i)
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    screen.lines().nth(4 + i).unwrap_or_default().to_string()
 }
 
 /// The function the callers/callees pane is on (after `▶ `).
