@@ -275,6 +275,17 @@ impl<'p> App<'p> {
         &self.agg.display[node as usize]
     }
 
+    /// The name of `node` fitted in `max` cells (see [`names`]).
+    pub fn short_name(&self, node: NodeId, max: usize) -> String {
+        use crate::analysis::Granularity as G;
+        match self.granularity {
+            G::FileFunctions | G::Lines | G::Addresses => {
+                super::names::shorten_located(self.name(node), max)
+            }
+            G::Functions | G::Files => super::names::shorten(self.name(node), max),
+        }
+    }
+
     /// Number of sample types.
     pub fn sample_types(&self) -> usize {
         self.measures.len()

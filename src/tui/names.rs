@@ -30,6 +30,36 @@ pub fn shorten(name: &str, max: usize) -> String {
     }
 }
 
+/// Like [`shorten`] for names that end with a location (`func file:line`,
+/// at the granularities that keep files): the file gives way first, down
+/// to its base name, so the function stays readable.
+pub fn shorten_located(name: &str, max: usize) -> String {
+    if width(name) <= max {
+        return name.to_string();
+    }
+    let Some(space) = name.rfind(' ') else {
+        return shorten(name, max);
+    };
+    let (func, file) = (&name[..space], &name[space + 1..]);
+    let base = file.rsplit('/').next().unwrap_or(file);
+    let short_file = if base.len() < file.len() {
+        format!("…/{base}")
+    } else {
+        file.to_string()
+    };
+    let func_width = width(func);
+    if func_width + 1 + width(&short_file) <= max {
+        // The function whole, and as much of the path as fits.
+        return format!("{func} {}", shorten(file, max - func_width - 1));
+    }
+    let room = max.saturating_sub(width(&short_file) + 1);
+    if room >= 12 {
+        format!("{} {short_file}", shorten(func, room))
+    } else {
+        shorten(func, max)
+    }
+}
+
 /// Which bytes of `name` [`shorten`] replaces by `…` (`None` when it
 /// fits; with `max` 0 nothing is shown at all). Lets callers that style single
 /// characters (search highlights) shorten the same way.
@@ -163,6 +193,18 @@ mod tests {
         let name = "pkg.f(a/b/c, d/e)";
         assert_eq!(last_element(name), name);
         assert_eq!(last_element(PUT), "store.(*Store).Put");
+    }
+
+    #[test]
+    fn located_names_keep_the_function() {
+        let name = "main.next /home/user/src/large/large.go:42";
+        assert_eq!(shorten_located(name, 100), name);
+        assert_eq!(shorten_located(name, 30), "main.next /home/…/large.go:42");
+        assert_eq!(shorten_located(name, 24), "main.next /…/large.go:42");
+        assert_eq!(shorten_located(name, 12), "main.next");
+        for w in 0..50 {
+            assert!(width(&shorten_located(name, w)) <= w, "width {w}");
+        }
     }
 
     #[test]

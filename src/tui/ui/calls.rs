@@ -114,6 +114,35 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     } else {
         t.selected_unfocused()
     };
+    let edge_of = |pos: usize| {
+        if pos < calls.self_index() {
+            let e = calls.callers[pos];
+            (e, g.edge(e).0)
+        } else {
+            let e = calls.callees[pos - calls.self_index() - 1];
+            (e, g.edge(e).1)
+        }
+    };
+    // Value and share columns as wide as the calls on screen need, so that
+    // names get the rest of a narrow pane.
+    let visible_calls = || {
+        items
+            .iter()
+            .skip(offset)
+            .take(height)
+            .filter_map(|item| match item {
+                Item::Call(pos) => Some(edge_of(*pos).0),
+                _ => None,
+            })
+    };
+    let value_width = visible_calls()
+        .map(|e| names::width(&value(g.edge_weight(e, k))))
+        .max()
+        .unwrap_or(0);
+    let share_width = visible_calls()
+        .map(|e| percentage(g.edge_weight(e, k), cum).len())
+        .max()
+        .unwrap_or(0);
     let mut lines = Vec::with_capacity(height);
     let mut line_positions = Vec::with_capacity(height);
     for item in items.iter().skip(offset).take(height) {
@@ -121,21 +150,18 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             Item::Heading(text) => (Line::from(Span::styled(text.clone(), t.dim())), None),
             Item::Blank => (Line::default(), None),
             Item::Call(pos) => {
-                let (edge, other) = if *pos < calls.self_index() {
-                    let e = calls.callers[*pos];
-                    (e, g.edge(e).0)
-                } else {
-                    let e = calls.callees[*pos - calls.self_index() - 1];
-                    (e, g.edge(e).1)
-                };
+                let (edge, other) = edge_of(*pos);
                 let w = g.edge_weight(edge, k);
                 let inline = g.edge_inline(edge, k);
-                let fixed = 10 + 1 + 6 + 2 + if inline { 9 } else { 0 };
+                let fixed = value_width + 1 + share_width + 2 + if inline { 9 } else { 0 };
                 let mut spans = vec![
-                    Span::raw(format!("{:>10} ", value(w))),
-                    Span::styled(percentage(w, cum), t.heat(w, cum)),
+                    Span::raw(format!("{:>value_width$} ", value(w))),
+                    Span::styled(
+                        format!("{:>share_width$}", percentage(w, cum)),
+                        t.heat(w, cum),
+                    ),
                     Span::raw("  "),
-                    Span::raw(names::shorten(app.name(other), width.saturating_sub(fixed))),
+                    Span::raw(app.short_name(other, width.saturating_sub(fixed))),
                 ];
                 if inline {
                     spans.push(Span::styled(" (inline)", t.inline()));
@@ -189,15 +215,14 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 /// The most recent steps are kept; older ones give way to `…`.
 fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    const STEP: usize = 28;
     let mut steps: Vec<String> = app
         .history
         .trail()
         .iter()
-        .map(|id| names::shorten(names::last_element(&escape(&id.name)), STEP))
+        .map(|id| step(app, &escape(&id.name)))
         .collect();
     if let Some(node) = app.calls.node {
-        steps.push(names::shorten(names::last_element(app.name(node)), STEP));
+        steps.push(step(app, app.name(node)));
     }
     let forward = app.history.forward_len();
     let suffix = if forward > 0 {
@@ -232,6 +257,19 @@ fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(vec![rule, Line::from(spans)]).wrap(ratatui::widgets::Wrap { trim: false }),
         area,
     );
+}
+
+/// One step of the trail: the function without its package path (and
+/// without its file at the granularities that add one).
+fn step(app: &App, name: &str) -> String {
+    use crate::analysis::Granularity as G;
+    let func = match app.granularity {
+        G::FileFunctions | G::Lines | G::Addresses => {
+            name.rsplit_once(' ').map_or(name, |(f, _)| f)
+        }
+        G::Functions | G::Files => name,
+    };
+    names::shorten(names::last_element(func), 28)
 }
 
 /// `text` cut into lines of at most `width` cells (for the full name),

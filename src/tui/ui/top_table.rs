@@ -176,10 +176,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             let mark = app.view.inline_mark(&app.agg, node);
             let mark_width = mark.map_or(0, |m| m.len() + 3);
             let room = name_width.saturating_sub(mark_width).max(name_width.min(8));
-            let mut name = vec![
-                Span::raw(" "),
-                Span::raw(names::shorten(app.name(node), room)),
-            ];
+            let mut name = vec![Span::raw(" "), Span::raw(app.short_name(node, room))];
             if let Some(mark) = mark.filter(|_| name_width >= room + mark_width) {
                 name.push(Span::styled(format!(" ({mark})"), t.inline()));
             }
