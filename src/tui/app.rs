@@ -10,7 +10,7 @@ use super::filter_form::FilterForm;
 use super::finder::Finder;
 use super::history::History;
 use super::keymap::{Context, Keymap};
-use super::model::{Aggregate, Identity, TableOptions, View};
+use super::model::{Aggregate, TableOptions, View};
 use super::theme::Theme;
 use crate::analysis::order::SortKey;
 use crate::analysis::{EdgeId, Filters, Granularity, Measure, NodeId};
@@ -152,8 +152,8 @@ pub struct App<'p> {
     /// The profile's file name.
     pub file_name: String,
     /// Base report per sample index (the total is computed once per type).
-    reports: Vec<Report<'p>>,
-    measures: Vec<Measure>,
+    pub(super) reports: Vec<Report<'p>>,
+    pub(super) measures: Vec<Measure>,
     /// The sample index shown.
     pub k: usize,
     /// Row order.
@@ -162,8 +162,8 @@ pub struct App<'p> {
     pub granularity: Granularity,
     /// Active filters.
     pub filters: Filters,
-    inline_frames: bool,
-    table: TableOptions,
+    pub(super) inline_frames: bool,
+    pub(super) table: TableOptions,
     /// Nodes and graph for the granularity and filters.
     pub agg: Aggregate,
     /// The table for the sample index and sort.
@@ -359,75 +359,6 @@ impl<'p> App<'p> {
         }
     }
 
-    fn search_prompt(&mut self, mut finder: Box<Finder>, action: Action) {
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Close => return,
-            Action::Up => finder.move_cursor(-1),
-            Action::Down => finder.move_cursor(1),
-            Action::PageUp => finder.move_cursor(-10),
-            Action::PageDown => finder.move_cursor(10),
-            Action::Insert(c) => {
-                let query = format!("{}{c}", finder.query);
-                finder.set_query(query, &self.agg, &self.view.rows);
-            }
-            Action::Erase | Action::ClearField => {
-                let mut query = finder.query.clone();
-                if action == Action::Erase {
-                    query.pop();
-                } else {
-                    query.clear();
-                }
-                finder.set_query(query, &self.agg, &self.view.rows);
-            }
-            Action::Confirm => {
-                match finder.chosen() {
-                    Some(node) => {
-                        let index = finder.cursor;
-                        self.search = Some(LastSearch {
-                            query: finder.query.clone(),
-                            matches: finder.matches,
-                            index,
-                        });
-                        self.jump_to(node);
-                        self.say_match();
-                    }
-                    None => self.say_error(format!("no function matches {:?}", finder.query)),
-                }
-                return;
-            }
-            _ => {}
-        }
-        self.mode = Mode::Search(finder);
-    }
-
-    fn filter_pane(&mut self, mut form: FilterForm, action: Action) {
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Close => return,
-            Action::Up => form.move_field(-1),
-            Action::Down => form.move_field(1),
-            Action::Insert(c) => form.insert(c),
-            Action::Erase => form.erase(),
-            Action::ClearField => form.clear_field(),
-            Action::ClearFilters => {
-                self.set_filters(Filters::default());
-                self.say("filters cleared".into());
-                return;
-            }
-            Action::Confirm => match form.compile(&self.filters) {
-                Ok(filters) => {
-                    self.set_filters(filters);
-                    self.say(format!("filters applied: {} rows", self.view.rows.len()));
-                    return;
-                }
-                Err(e) => form.error = Some(e.to_string()),
-            },
-            _ => {}
-        }
-        self.mode = Mode::Filter(form);
-    }
-
     fn help(&mut self, scroll: u16, action: Action) {
         match action {
             Action::Quit => self.quit = true,
@@ -438,260 +369,11 @@ impl<'p> App<'p> {
         }
     }
 
-    fn move_cursor(&mut self, delta: isize) {
-        match self.focus {
-            Pane::Table => {
-                let last = self.view.rows.len().saturating_sub(1);
-                self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-                self.refresh_calls();
-            }
-            Pane::Calls => {
-                let last = self.calls.len().saturating_sub(1);
-                self.calls.cursor = self.calls.cursor.saturating_add_signed(delta).min(last);
-            }
-        }
-    }
-
-    /// Moves the table cursor to `row` (mouse clicks).
-    pub fn select_row(&mut self, row: usize) {
-        if row < self.view.rows.len() {
-            self.cursor = row;
-            self.refresh_calls();
-        }
-    }
-
-    /// Enter: from the table, step into the callers/callees pane (on the
-    /// heaviest callee); from the pane, make the entry under its cursor the
-    /// current function.
-    fn enter(&mut self) {
-        if self.calls.is_empty() {
-            return;
-        }
-        match self.focus {
-            Pane::Table => {
-                self.focus = Pane::Calls;
-                self.calls.cursor = self.first_callee();
-            }
-            Pane::Calls => {
-                let c = &self.calls;
-                let (g, _) = self.view.graph(&self.agg);
-                let target = if c.cursor < c.callers.len() {
-                    Some(g.edge(c.callers[c.cursor]).0)
-                } else if c.cursor > c.self_index() {
-                    Some(g.edge(c.callees[c.cursor - c.self_index() - 1]).1)
-                } else {
-                    None
-                };
-                match target {
-                    Some(node) => {
-                        self.jump_to(node);
-                        self.calls.cursor = self.first_callee();
-                    }
-                    None => self.focus = Pane::Table,
-                }
-            }
-        }
-    }
-
-    fn first_callee(&self) -> usize {
-        if self.calls.callees.is_empty() {
-            self.calls.self_index()
-        } else {
-            self.calls.self_index() + 1
-        }
-    }
-
-    /// Makes `node` the selected function, recording the jump.
-    fn jump_to(&mut self, node: NodeId) {
-        let Some(row) = self.view.row_of(node) else {
-            self.say_error(format!("{} is not in the table", self.name(node)));
-            return;
-        };
-        if let Some(current) = self.selected()
-            && current != node
-        {
-            self.history.jump(Identity::of(&self.agg, current));
-        }
-        self.cursor = row;
-        self.center = true;
-        self.refresh_calls();
-    }
-
-    fn go_back(&mut self) {
-        let Some(current) = self.selected() else {
-            return;
-        };
-        match self.history.back(Identity::of(&self.agg, current)) {
-            Some(to) => self.restore(&to),
-            None => self.say("nothing to go back to".into()),
-        }
-    }
-
-    fn go_forward(&mut self) {
-        let Some(current) = self.selected() else {
-            return;
-        };
-        match self.history.forward(Identity::of(&self.agg, current)) {
-            Some(to) => self.restore(&to),
-            None => self.say("nothing to go forward to".into()),
-        }
-    }
-
-    /// Selects the function `id` (or its nearest stand-in), keeping the
-    /// calls pane's cursor on a sensible entry.
-    fn restore(&mut self, id: &Identity) {
-        match self.locate(id) {
-            Some(row) => {
-                self.cursor = row;
-                self.center = true;
-            }
-            None => {
-                self.cursor = self.cursor.min(self.view.rows.len().saturating_sub(1));
-                self.say(format!(
-                    "{} is not in this view",
-                    crate::safe_text::escape(&id.name)
-                ));
-            }
-        }
-        self.refresh_calls();
-        self.calls.cursor = self.first_callee();
-    }
-
-    /// The row of `id`: the same printed name, else the first row of the
-    /// same function (granularity changed), else of the same file.
-    fn locate(&self, id: &Identity) -> Option<usize> {
-        if let Some(row) = self.agg.find(&id.name).and_then(|n| self.view.row_of(n)) {
-            return Some(row);
-        }
-        let nodes = &self.agg.frames.nodes;
-        let rows = &self.view.rows;
-        if !id.function.is_empty()
-            && let Some(row) = rows.iter().position(|&n| nodes.info(n).name == id.function)
-        {
-            return Some(row);
-        }
-        if !id.file.is_empty() {
-            return rows.iter().position(|&n| nodes.file(n) == &*id.file);
-        }
-        None
-    }
-
-    fn set_sample(&mut self, k: usize) {
-        self.k = k;
-        self.rebuild_view();
-    }
-
-    fn set_filters(&mut self, filters: Filters) {
-        self.filters = filters;
-        self.rebuild_aggregate();
-    }
-
-    fn rebuild_aggregate(&mut self) {
-        let keep = self.selected().map(|n| Identity::of(&self.agg, n));
-        self.agg = Aggregate::build(
-            self.profile,
-            &self.measures,
-            self.granularity,
-            &self.filters,
-            self.inline_frames,
-        );
-        self.finish_rebuild(keep);
-    }
-
-    fn rebuild_view(&mut self) {
-        let keep = self.selected().map(|n| Identity::of(&self.agg, n));
-        self.finish_rebuild(keep);
-    }
-
-    fn finish_rebuild(&mut self, keep: Option<Identity>) {
-        let calls_cursor = self.calls.cursor;
-        let old_node = self.calls.node;
-        self.view = View::build(
-            self.profile,
-            &self.agg,
-            &self.reports[self.k],
-            self.k,
-            self.sort,
-            &self.table,
-        );
-        self.cursor = keep.as_ref().and_then(|id| self.locate(id)).unwrap_or(0);
-        self.refresh_calls();
-        if self.calls.node == old_node {
-            self.calls.cursor = calls_cursor.min(self.calls.len().saturating_sub(1));
-        }
-        if let Some(search) = &self.search {
-            // Node ids and rows changed: run the last search again.
-            let mut finder = Finder::new(&self.view.rows);
-            finder.set_query(search.query.clone(), &self.agg, &self.view.rows);
-            self.search = Some(LastSearch {
-                query: search.query.clone(),
-                matches: finder.matches,
-                index: 0,
-            });
-        }
-    }
-
-    /// Recomputes the callers/callees of the selected function if it changed.
-    fn refresh_calls(&mut self) {
-        let node = self.selected();
-        if node == self.calls.node && node.is_some() {
-            return;
-        }
-        self.calls = match node {
-            Some(n) => {
-                let (callers, callees) = self.view.calls(&self.agg, n);
-                Calls {
-                    node,
-                    callers,
-                    callees,
-                    cursor: 0,
-                }
-            }
-            None => Calls::default(),
-        };
-        self.calls.cursor = self.calls.self_index();
-        self.calls_offset = 0;
-    }
-
-    fn next_match(&mut self, step: isize) {
-        let Some(search) = &mut self.search else {
-            self.say("no search yet: press / to search".into());
-            return;
-        };
-        if search.matches.is_empty() {
-            let q = search.query.clone();
-            self.say_error(format!("no function matches {q:?}"));
-            return;
-        }
-        let n = search.matches.len() as isize;
-        search.index = (search.index as isize + step).rem_euclid(n) as usize;
-        let node = search.matches[search.index];
-        self.jump_to(node);
-        self.say_match();
-    }
-
-    fn say_match(&mut self) {
-        if let Some(s) = &self.search {
-            let keys = format!(
-                "{}/{}",
-                self.keymap.keys_for(Context::Browse, Action::NextMatch),
-                self.keymap.keys_for(Context::Browse, Action::PrevMatch)
-            );
-            let text = format!(
-                "match {}/{} for {:?} · {keys} next/previous",
-                s.index + 1,
-                s.matches.len(),
-                s.query
-            );
-            self.say(text);
-        }
-    }
-
-    fn say(&mut self, text: String) {
+    pub(super) fn say(&mut self, text: String) {
         self.message = Some(Message { text, error: false });
     }
 
-    fn say_error(&mut self, text: String) {
+    pub(super) fn say_error(&mut self, text: String) {
         self.message = Some(Message { text, error: true });
     }
 }

@@ -146,300 +146,94 @@ pub struct Keymap {
     bindings: Vec<Binding>,
 }
 
+/// The default bindings: context, key, action, help text, status hint.
+/// Bindings with the same help text form one line of help.
+#[rustfmt::skip]
+const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
+    use Action as A;
+    use Context as C;
+    use KeyCode as K;
+    &[
+        (C::Any, Key::ctrl('c'), A::Quit, "quit", None),
+        (C::Browse, Key::plain(K::Up), A::Up, "move up", Some("move")),
+        (C::Browse, Key::plain(K::Down), A::Down, "move down", Some("move")),
+        (C::Browse, Key::ch('k'), A::Up, "move up", None),
+        (C::Browse, Key::ch('j'), A::Down, "move down", None),
+        (C::Browse, Key::plain(K::PageUp), A::PageUp, "page up", None),
+        (C::Browse, Key::plain(K::PageDown), A::PageDown, "page down", None),
+        (C::Browse, Key::plain(K::Home), A::Home, "first row", None),
+        (C::Browse, Key::ch('g'), A::Home, "first row", None),
+        (C::Browse, Key::plain(K::End), A::End, "last row", None),
+        (C::Browse, Key::ch('G'), A::End, "last row", None),
+        (C::Browse, Key::plain(K::Tab), A::FocusNext, "focus next pane", Some("pane")),
+        (C::Browse, Key::plain(K::BackTab), A::FocusPrev, "focus previous pane", None),
+        (C::Browse, Key::plain(K::Enter), A::Enter, "enter: open callers/callees, go to one", Some("enter")),
+        (C::Browse, Key::plain(K::Right), A::Enter, "enter: open callers/callees, go to one", None),
+        (C::Browse, Key::plain(K::Backspace), A::Back, "back to the previous function", Some("back")),
+        (C::Browse, Key::plain(K::Left), A::Back, "back to the previous function", None),
+        (C::Browse, Key::ch(']'), A::Forward, "forward again", None),
+        (C::Browse, Key::alt(K::Right), A::Forward, "forward again", None),
+        (C::Browse, Key::ch('i'), A::NextSample, "next sample type", Some("sample")),
+        (C::Browse, Key::ch('I'), A::PrevSample, "previous sample type", None),
+        (C::Browse, Key::ch('1'), A::PickSample(0), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('2'), A::PickSample(1), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('3'), A::PickSample(2), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('4'), A::PickSample(3), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('5'), A::PickSample(4), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('6'), A::PickSample(5), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('7'), A::PickSample(6), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('8'), A::PickSample(7), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('9'), A::PickSample(8), "pick sample type 1-9", None),
+        (C::Browse, Key::ch('s'), A::CycleSort, "sort by flat, cum, name", Some("sort")),
+        (C::Browse, Key::ch('v'), A::CycleGranularity, "granularity: functions, files, lines...", Some("granularity")),
+        (C::Browse, Key::ch('/'), A::Search, "fuzzy search", Some("search")),
+        (C::Browse, Key::ch('n'), A::NextMatch, "next match", None),
+        (C::Browse, Key::ch('N'), A::PrevMatch, "previous match", None),
+        (C::Browse, Key::ch('f'), A::OpenFilter, "filter pane", Some("filter")),
+        (C::Browse, Key::ch('c'), A::ClearFilters, "clear all filters", Some("clear")),
+        (C::Browse, Key::ch('?'), A::Help, "help", Some("help")),
+        (C::Browse, Key::ch('q'), A::Quit, "quit", Some("quit")),
+        (C::Browse, Key::plain(K::Esc), A::Close, "close the side pane focus", None),
+        (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),
+        (C::Search, Key::plain(K::Down), A::Down, "choose the match below", Some("choose")),
+        (C::Search, Key::ctrl('p'), A::Up, "choose the match above", None),
+        (C::Search, Key::ctrl('n'), A::Down, "choose the match below", None),
+        (C::Search, Key::plain(K::Enter), A::Confirm, "jump to the chosen function", Some("jump")),
+        (C::Search, Key::plain(K::Backspace), A::Erase, "erase a character", None),
+        (C::Search, Key::ctrl('u'), A::ClearField, "erase the query", None),
+        (C::Search, Key::plain(K::Esc), A::Close, "cancel", Some("cancel")),
+        (C::Filter, Key::plain(K::Down), A::Down, "next field", Some("field")),
+        (C::Filter, Key::plain(K::Up), A::Up, "previous field", Some("field")),
+        (C::Filter, Key::plain(K::Tab), A::Down, "next field", None),
+        (C::Filter, Key::plain(K::BackTab), A::Up, "previous field", None),
+        (C::Filter, Key::plain(K::Enter), A::Confirm, "apply the filters", Some("apply")),
+        (C::Filter, Key::plain(K::Backspace), A::Erase, "erase a character", None),
+        (C::Filter, Key::ctrl('u'), A::ClearField, "empty the field", Some("empty")),
+        (C::Filter, Key::ctrl('x'), A::ClearFilters, "clear all filters", Some("clear all")),
+        (C::Filter, Key::plain(K::Esc), A::Close, "close without applying", Some("close")),
+        (C::Help, Key::plain(K::Down), A::Down, "scroll", None),
+        (C::Help, Key::plain(K::Up), A::Up, "scroll", None),
+        (C::Help, Key::ch('j'), A::Down, "scroll", None),
+        (C::Help, Key::ch('k'), A::Up, "scroll", None),
+        (C::Help, Key::plain(K::Esc), A::Close, "close help", Some("close")),
+        (C::Help, Key::ch('?'), A::Close, "close help", None),
+        (C::Help, Key::ch('q'), A::Close, "close help", None),
+    ]
+};
+
 impl Default for Keymap {
     fn default() -> Self {
-        use Action as A;
-        use Context as C;
-        use KeyCode as K;
-        let mut b = Vec::new();
-        let mut bind = |context, key, action, help, hint| {
-            b.push(Binding {
+        let bindings = DEFAULT
+            .iter()
+            .map(|&(context, key, action, help, hint)| Binding {
                 context,
                 key,
                 action,
                 help,
                 hint,
             })
-        };
-        bind(C::Any, Key::ctrl('c'), A::Quit, "quit", None);
-
-        bind(C::Browse, Key::plain(K::Up), A::Up, "move up", Some("move"));
-        bind(
-            C::Browse,
-            Key::plain(K::Down),
-            A::Down,
-            "move down",
-            Some("move"),
-        );
-        bind(C::Browse, Key::ch('k'), A::Up, "move up", None);
-        bind(C::Browse, Key::ch('j'), A::Down, "move down", None);
-        bind(C::Browse, Key::plain(K::PageUp), A::PageUp, "page up", None);
-        bind(
-            C::Browse,
-            Key::plain(K::PageDown),
-            A::PageDown,
-            "page down",
-            None,
-        );
-        bind(C::Browse, Key::plain(K::Home), A::Home, "first row", None);
-        bind(C::Browse, Key::ch('g'), A::Home, "first row", None);
-        bind(C::Browse, Key::plain(K::End), A::End, "last row", None);
-        bind(C::Browse, Key::ch('G'), A::End, "last row", None);
-        bind(
-            C::Browse,
-            Key::plain(K::Tab),
-            A::FocusNext,
-            "focus next pane",
-            Some("pane"),
-        );
-        bind(
-            C::Browse,
-            Key::plain(K::BackTab),
-            A::FocusPrev,
-            "focus previous pane",
-            None,
-        );
-        bind(
-            C::Browse,
-            Key::plain(K::Enter),
-            A::Enter,
-            "enter: open callers/callees, go to one",
-            Some("enter"),
-        );
-        bind(
-            C::Browse,
-            Key::plain(K::Right),
-            A::Enter,
-            "enter: open callers/callees, go to one",
-            None,
-        );
-        bind(
-            C::Browse,
-            Key::plain(K::Backspace),
-            A::Back,
-            "back to the previous function",
-            Some("back"),
-        );
-        bind(
-            C::Browse,
-            Key::plain(K::Left),
-            A::Back,
-            "back to the previous function",
-            None,
-        );
-        bind(C::Browse, Key::ch(']'), A::Forward, "forward again", None);
-        bind(
-            C::Browse,
-            Key::alt(K::Right),
-            A::Forward,
-            "forward again",
-            None,
-        );
-        bind(
-            C::Browse,
-            Key::ch('i'),
-            A::NextSample,
-            "next sample type",
-            Some("sample"),
-        );
-        bind(
-            C::Browse,
-            Key::ch('I'),
-            A::PrevSample,
-            "previous sample type",
-            None,
-        );
-        for (n, c) in ('1'..='9').enumerate() {
-            bind(
-                C::Browse,
-                Key::ch(c),
-                A::PickSample(n),
-                "pick sample type 1-9",
-                None,
-            );
-        }
-        bind(
-            C::Browse,
-            Key::ch('s'),
-            A::CycleSort,
-            "sort by flat, cum, name",
-            Some("sort"),
-        );
-        bind(
-            C::Browse,
-            Key::ch('v'),
-            A::CycleGranularity,
-            "granularity: functions, files, lines...",
-            Some("granularity"),
-        );
-        bind(
-            C::Browse,
-            Key::ch('/'),
-            A::Search,
-            "fuzzy search",
-            Some("search"),
-        );
-        bind(C::Browse, Key::ch('n'), A::NextMatch, "next match", None);
-        bind(
-            C::Browse,
-            Key::ch('N'),
-            A::PrevMatch,
-            "previous match",
-            None,
-        );
-        bind(
-            C::Browse,
-            Key::ch('f'),
-            A::OpenFilter,
-            "filter pane",
-            Some("filter"),
-        );
-        bind(
-            C::Browse,
-            Key::ch('c'),
-            A::ClearFilters,
-            "clear all filters",
-            Some("clear"),
-        );
-        bind(C::Browse, Key::ch('?'), A::Help, "help", Some("help"));
-        bind(C::Browse, Key::ch('q'), A::Quit, "quit", Some("quit"));
-        bind(
-            C::Browse,
-            Key::plain(K::Esc),
-            A::Close,
-            "close the side pane focus",
-            None,
-        );
-
-        bind(
-            C::Search,
-            Key::plain(K::Up),
-            A::Up,
-            "choose the match above",
-            Some("choose"),
-        );
-        bind(
-            C::Search,
-            Key::plain(K::Down),
-            A::Down,
-            "choose the match below",
-            Some("choose"),
-        );
-        bind(
-            C::Search,
-            Key::ctrl('p'),
-            A::Up,
-            "choose the match above",
-            None,
-        );
-        bind(
-            C::Search,
-            Key::ctrl('n'),
-            A::Down,
-            "choose the match below",
-            None,
-        );
-        bind(
-            C::Search,
-            Key::plain(K::Enter),
-            A::Confirm,
-            "jump to the chosen function",
-            Some("jump"),
-        );
-        bind(
-            C::Search,
-            Key::plain(K::Backspace),
-            A::Erase,
-            "erase a character",
-            None,
-        );
-        bind(
-            C::Search,
-            Key::ctrl('u'),
-            A::ClearField,
-            "erase the query",
-            None,
-        );
-        bind(
-            C::Search,
-            Key::plain(K::Esc),
-            A::Close,
-            "cancel",
-            Some("cancel"),
-        );
-
-        bind(
-            C::Filter,
-            Key::plain(K::Down),
-            A::Down,
-            "next field",
-            Some("field"),
-        );
-        bind(
-            C::Filter,
-            Key::plain(K::Up),
-            A::Up,
-            "previous field",
-            Some("field"),
-        );
-        bind(C::Filter, Key::plain(K::Tab), A::Down, "next field", None);
-        bind(
-            C::Filter,
-            Key::plain(K::BackTab),
-            A::Up,
-            "previous field",
-            None,
-        );
-        bind(
-            C::Filter,
-            Key::plain(K::Enter),
-            A::Confirm,
-            "apply the filters",
-            Some("apply"),
-        );
-        bind(
-            C::Filter,
-            Key::plain(K::Backspace),
-            A::Erase,
-            "erase a character",
-            None,
-        );
-        bind(
-            C::Filter,
-            Key::ctrl('u'),
-            A::ClearField,
-            "empty the field",
-            Some("empty"),
-        );
-        bind(
-            C::Filter,
-            Key::ctrl('x'),
-            A::ClearFilters,
-            "clear all filters",
-            Some("clear all"),
-        );
-        bind(
-            C::Filter,
-            Key::plain(K::Esc),
-            A::Close,
-            "close without applying",
-            Some("close"),
-        );
-
-        bind(C::Help, Key::plain(K::Down), A::Down, "scroll", None);
-        bind(C::Help, Key::plain(K::Up), A::Up, "scroll", None);
-        bind(C::Help, Key::ch('j'), A::Down, "scroll", None);
-        bind(C::Help, Key::ch('k'), A::Up, "scroll", None);
-        bind(
-            C::Help,
-            Key::plain(K::Esc),
-            A::Close,
-            "close help",
-            Some("close"),
-        );
-        bind(C::Help, Key::ch('?'), A::Close, "close help", None);
-        bind(C::Help, Key::ch('q'), A::Close, "close help", None);
-        Keymap { bindings: b }
+            .collect();
+        Keymap { bindings }
     }
 }
 

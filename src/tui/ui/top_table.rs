@@ -8,7 +8,6 @@ use crate::analysis::order::SortKey;
 use crate::report::percentage;
 use crate::safe_text::escape;
 use crate::tui::app::{App, Pane};
-use crate::tui::names;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Modifier;

@@ -1,0 +1,168 @@
+//! Moving around: the table cursor, entering callers and callees, back
+//! and forward, and finding a function again after the rows were rebuilt.
+
+use super::app::{App, Calls, Pane};
+use super::model::Identity;
+use crate::analysis::NodeId;
+
+impl App<'_> {
+    pub(super) fn move_cursor(&mut self, delta: isize) {
+        match self.focus {
+            Pane::Table => {
+                let last = self.view.rows.len().saturating_sub(1);
+                self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+                self.refresh_calls();
+            }
+            Pane::Calls => {
+                let last = self.calls.len().saturating_sub(1);
+                self.calls.cursor = self.calls.cursor.saturating_add_signed(delta).min(last);
+            }
+        }
+    }
+
+    /// Moves the table cursor to `row` (mouse clicks).
+    pub fn select_row(&mut self, row: usize) {
+        if row < self.view.rows.len() {
+            self.cursor = row;
+            self.refresh_calls();
+        }
+    }
+
+    /// Enter: from the table, step into the callers/callees pane (on the
+    /// heaviest callee); from the pane, make the entry under its cursor the
+    /// current function.
+    pub(super) fn enter(&mut self) {
+        if self.calls.is_empty() {
+            return;
+        }
+        match self.focus {
+            Pane::Table => {
+                self.focus = Pane::Calls;
+                self.calls.cursor = self.first_callee();
+            }
+            Pane::Calls => {
+                let c = &self.calls;
+                let (g, _) = self.view.graph(&self.agg);
+                let target = if c.cursor < c.callers.len() {
+                    Some(g.edge(c.callers[c.cursor]).0)
+                } else if c.cursor > c.self_index() {
+                    Some(g.edge(c.callees[c.cursor - c.self_index() - 1]).1)
+                } else {
+                    None
+                };
+                match target {
+                    Some(node) => {
+                        self.jump_to(node);
+                        self.calls.cursor = self.first_callee();
+                    }
+                    None => self.focus = Pane::Table,
+                }
+            }
+        }
+    }
+
+    pub(super) fn first_callee(&self) -> usize {
+        if self.calls.callees.is_empty() {
+            self.calls.self_index()
+        } else {
+            self.calls.self_index() + 1
+        }
+    }
+
+    /// Makes `node` the selected function, recording the jump.
+    pub(super) fn jump_to(&mut self, node: NodeId) {
+        let Some(row) = self.view.row_of(node) else {
+            self.say_error(format!("{} is not in the table", self.name(node)));
+            return;
+        };
+        if let Some(current) = self.selected()
+            && current != node
+        {
+            self.history.jump(Identity::of(&self.agg, current));
+        }
+        self.cursor = row;
+        self.center = true;
+        self.refresh_calls();
+    }
+
+    pub(super) fn go_back(&mut self) {
+        let Some(current) = self.selected() else {
+            return;
+        };
+        match self.history.back(Identity::of(&self.agg, current)) {
+            Some(to) => self.restore(&to),
+            None => self.say("nothing to go back to".into()),
+        }
+    }
+
+    pub(super) fn go_forward(&mut self) {
+        let Some(current) = self.selected() else {
+            return;
+        };
+        match self.history.forward(Identity::of(&self.agg, current)) {
+            Some(to) => self.restore(&to),
+            None => self.say("nothing to go forward to".into()),
+        }
+    }
+
+    /// Selects the function `id` (or its nearest stand-in), keeping the
+    /// calls pane's cursor on a sensible entry.
+    pub(super) fn restore(&mut self, id: &Identity) {
+        match self.locate(id) {
+            Some(row) => {
+                self.cursor = row;
+                self.center = true;
+            }
+            None => {
+                self.cursor = self.cursor.min(self.view.rows.len().saturating_sub(1));
+                self.say(format!(
+                    "{} is not in this view",
+                    crate::safe_text::escape(&id.name)
+                ));
+            }
+        }
+        self.refresh_calls();
+        self.calls.cursor = self.first_callee();
+    }
+
+    /// The row of `id`: the same printed name, else the first row of the
+    /// same function (granularity changed), else of the same file.
+    pub(super) fn locate(&self, id: &Identity) -> Option<usize> {
+        if let Some(row) = self.agg.find(&id.name).and_then(|n| self.view.row_of(n)) {
+            return Some(row);
+        }
+        let nodes = &self.agg.frames.nodes;
+        let rows = &self.view.rows;
+        if !id.function.is_empty()
+            && let Some(row) = rows.iter().position(|&n| nodes.info(n).name == id.function)
+        {
+            return Some(row);
+        }
+        if !id.file.is_empty() {
+            return rows.iter().position(|&n| nodes.file(n) == &*id.file);
+        }
+        None
+    }
+
+    /// Recomputes the callers/callees of the selected function if it changed.
+    pub(super) fn refresh_calls(&mut self) {
+        let node = self.selected();
+        if node == self.calls.node && node.is_some() {
+            return;
+        }
+        self.calls = match node {
+            Some(n) => {
+                let (callers, callees) = self.view.calls(&self.agg, n);
+                Calls {
+                    node,
+                    callers,
+                    callees,
+                    cursor: 0,
+                }
+            }
+            None => Calls::default(),
+        };
+        self.calls.cursor = self.calls.self_index();
+        self.calls_offset = 0;
+    }
+}

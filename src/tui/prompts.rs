@@ -1,0 +1,114 @@
+//! The search prompt and the filter pane: what their keys do, and `n`/`N`
+//! over the last search.
+
+use super::action::Action;
+use super::app::{App, LastSearch, Mode};
+use super::filter_form::FilterForm;
+use super::finder::Finder;
+use super::keymap::Context;
+use crate::analysis::Filters;
+
+impl App<'_> {
+    pub(super) fn search_prompt(&mut self, mut finder: Box<Finder>, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Close => return,
+            Action::Up => finder.move_cursor(-1),
+            Action::Down => finder.move_cursor(1),
+            Action::PageUp => finder.move_cursor(-10),
+            Action::PageDown => finder.move_cursor(10),
+            Action::Insert(c) => {
+                let query = format!("{}{c}", finder.query);
+                finder.set_query(query, &self.agg, &self.view.rows);
+            }
+            Action::Erase | Action::ClearField => {
+                let mut query = finder.query.clone();
+                if action == Action::Erase {
+                    query.pop();
+                } else {
+                    query.clear();
+                }
+                finder.set_query(query, &self.agg, &self.view.rows);
+            }
+            Action::Confirm => {
+                match finder.chosen() {
+                    Some(node) => {
+                        let index = finder.cursor;
+                        self.search = Some(LastSearch {
+                            query: finder.query.clone(),
+                            matches: finder.matches,
+                            index,
+                        });
+                        self.jump_to(node);
+                        self.say_match();
+                    }
+                    None => self.say_error(format!("no function matches {:?}", finder.query)),
+                }
+                return;
+            }
+            _ => {}
+        }
+        self.mode = Mode::Search(finder);
+    }
+
+    pub(super) fn filter_pane(&mut self, mut form: FilterForm, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Close => return,
+            Action::Up => form.move_field(-1),
+            Action::Down => form.move_field(1),
+            Action::Insert(c) => form.insert(c),
+            Action::Erase => form.erase(),
+            Action::ClearField => form.clear_field(),
+            Action::ClearFilters => {
+                self.set_filters(Filters::default());
+                self.say("filters cleared".into());
+                return;
+            }
+            Action::Confirm => match form.compile(&self.filters) {
+                Ok(filters) => {
+                    self.set_filters(filters);
+                    self.say(format!("filters applied: {} rows", self.view.rows.len()));
+                    return;
+                }
+                Err(e) => form.error = Some(e.to_string()),
+            },
+            _ => {}
+        }
+        self.mode = Mode::Filter(form);
+    }
+
+    pub(super) fn next_match(&mut self, step: isize) {
+        let Some(search) = &mut self.search else {
+            self.say("no search yet: press / to search".into());
+            return;
+        };
+        if search.matches.is_empty() {
+            let q = search.query.clone();
+            self.say_error(format!("no function matches {q:?}"));
+            return;
+        }
+        let n = search.matches.len() as isize;
+        search.index = (search.index as isize + step).rem_euclid(n) as usize;
+        let node = search.matches[search.index];
+        self.jump_to(node);
+        self.say_match();
+    }
+
+    pub(super) fn say_match(&mut self) {
+        if let Some(s) = &self.search {
+            let keys = format!(
+                "{}/{}",
+                self.keymap.keys_for(Context::Browse, Action::NextMatch),
+                self.keymap.keys_for(Context::Browse, Action::PrevMatch)
+            );
+            let text = format!(
+                "match {}/{} for {:?} · {keys} next/previous",
+                s.index + 1,
+                s.matches.len(),
+                s.query
+            );
+            self.say(text);
+        }
+    }
+}
