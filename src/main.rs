@@ -20,7 +20,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let options = args.report_options().map_err(|e| e.to_string())?;
+    let mut options = args.report_options().map_err(|e| e.to_string())?;
     let peek = args
         .peek
         .as_deref()
@@ -31,6 +31,16 @@ fn run(args: &Args) -> Result<(), String> {
         max_decompressed: args.max_decompressed_size,
     };
     let profile = load(&args.profile, &decode).map_err(|e| e.to_string())?;
+    (options.filters.tag_focus, options.filters.tag_ignore) =
+        args.tag_filters(&profile).map_err(|e| e.to_string())?;
+    for tag in [&options.filters.tag_focus, &options.filters.tag_ignore]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(notice) = tag.notice() {
+            eprintln!("{notice}");
+        }
+    }
     // The explorer only on a terminal, and only when no report was asked.
     if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
         return ppt::tui::run(&profile, args, &options);

@@ -35,7 +35,7 @@ impl Rng {
 fn fixtures() -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut out = Vec::new();
-    for dir in ["go", "extra", "pprof-testdata"] {
+    for dir in ["go", "extra", "pprof-testdata", "fuzz-regressions"] {
         let mut entries: Vec<_> = std::fs::read_dir(root.join(dir))
             .unwrap()
             .flatten()
@@ -44,6 +44,7 @@ fn fixtures() -> Vec<(String, Vec<u8>)> {
         entries.sort();
         for path in entries {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            // fuzz-regressions/ holds inputs the fuzz target once crashed on.
             let skip = path.is_dir()
                 || name.ends_with(".txt")
                 || name.ends_with(".md")
@@ -313,4 +314,12 @@ fn mutated_fixtures_never_panic_or_hang() {
         slowest < slowest_allowed,
         "a mutation of {name} took {slowest:?}"
     );
+}
+
+#[test]
+fn fuzz_regressions_run_clean() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-regressions");
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        exercise(&std::fs::read(entry.path()).unwrap());
+    }
 }
