@@ -150,9 +150,11 @@ impl Graph {
                             };
                             for k in 0..m {
                                 if contributes[k] {
-                                    g.edge_weight[e * m + k] = g.edge_weight[e * m + k].wrapping_add(w[k]);
+                                    g.edge_weight[e * m + k] =
+                                        g.edge_weight[e * m + k].wrapping_add(w[k]);
                                     if any_mean {
-                                        g.edge_div[e * m + k] = g.edge_div[e * m + k].wrapping_add(dw[k]);
+                                        g.edge_div[e * m + k] =
+                                            g.edge_div[e * m + k].wrapping_add(dw[k]);
                                     }
                                     g.edge_flags[e * m + k] |= flag;
                                 }
