@@ -2,10 +2,13 @@
 //! so a `go tool pprof` command line carries over.
 
 use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
+use crate::fetch::{parse_duration, parse_refresh};
 use crate::profile::DEFAULT_MAX_DECOMPRESSED;
 use crate::profile::Profile;
 use crate::report::ReportOptions;
 use clap::Parser;
+use std::path::PathBuf;
+use std::time::Duration;
 
 /// ppt: explore pprof profiles in the terminal.
 ///
@@ -14,7 +17,7 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "ppt", version, about, max_term_width = 100)]
 pub struct Args {
-    /// Profile file (gzipped or raw profile.proto), or - for standard input.
+    /// Profile file (gzipped or raw profile.proto), - for standard input, or a URL to fetch it from (http://, https://, or host:port for http://host:port/debug/pprof/profile).
     pub profile: String,
 
     /// Print the top report (as `go tool pprof -top`) and exit.
@@ -167,6 +170,20 @@ pub struct Args {
     /// Refuse profiles that decompress to more than this many bytes.
     #[arg(long = "max-decompressed-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_DECOMPRESSED)]
     pub max_decompressed_size: u64,
+
+    // Fetching from a service (src/fetch).
+    /// For a URL: ask for an N-second CPU or delta profile (adds seconds=N to the query, as pprof's -seconds).
+    #[arg(long, value_name = "N", help_heading = "Fetching")]
+    pub seconds: Option<u64>,
+    /// For a URL: give up after this long, e.g. 90s (a number is seconds) [default: 1.5 × seconds, else 60s; plus 5s of grace, as pprof].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Fetching")]
+    pub timeout: Option<Duration>,
+    /// Write the profile, bytes unchanged as read or received, to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Fetching")]
+    pub save: Option<PathBuf>,
+    /// In the explorer, load the profile again every DURATION (e.g. 30s, 2m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_refresh, help_heading = "Fetching")]
+    pub refresh: Option<Duration>,
 }
 
 fn parse_granularity(s: &str) -> Result<Granularity, String> {

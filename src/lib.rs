@@ -5,10 +5,13 @@
 //! - [`analysis`]: the model -> call graph numbers (flat, cum, edges) for every
 //!   sample index at once, at a granularity, under filters;
 //! - [`report`]: the numbers -> text identical to `go tool pprof`;
+//! - [`fetch`]: where a profile comes from (a file, stdin, or a running
+//!   service over HTTP), decoded by [`profile`];
 //! - [`tui`]: the full-screen explorer on top of all three.
 
 pub mod analysis;
 pub mod cli;
+pub mod fetch;
 pub mod gopath;
 pub mod profile;
 pub mod report;

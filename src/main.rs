@@ -3,7 +3,8 @@
 
 use clap::Parser;
 use ppt::cli::Args;
-use ppt::profile::{DecodeOptions, load};
+use ppt::fetch::{self, Source};
+use ppt::profile::Profile;
 use ppt::{analysis::Pattern, report, safe_text};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -27,10 +28,7 @@ fn run(args: &Args) -> Result<(), String> {
         .map(|rx| Pattern::new("peek", rx))
         .transpose()
         .map_err(|e| e.to_string())?;
-    let decode = DecodeOptions {
-        max_decompressed: args.max_decompressed_size,
-    };
-    let profile = load(&args.profile, &decode).map_err(|e| e.to_string())?;
+    let profile = load_profile(args)?;
     (options.filters.tag_focus, options.filters.tag_ignore) =
         args.tag_filters(&profile).map_err(|e| e.to_string())?;
     for tag in [&options.filters.tag_focus, &options.filters.tag_ignore]
@@ -51,6 +49,19 @@ fn run(args: &Args) -> Result<(), String> {
     }
     .map_err(|e| format!("{}: {e}", args.profile))?;
     write_report(&out)
+}
+
+/// Reads the profile, or fetches it from a service (src/fetch); `--save`
+/// writes its bytes as they came.
+fn load_profile(args: &Args) -> Result<Profile, String> {
+    let source = Source::from_args(args).map_err(|e| e.to_string())?;
+    let loaded = source.load().map_err(|e| e.to_string())?;
+    if let Some(path) = &args.save {
+        fetch::save(path, &loaded.bytes)
+            .map_err(|e| format!("saving the profile to {}: {e}", path.display()))?;
+        eprintln!("Saved profile in {}", path.display());
+    }
+    Ok(loaded.profile)
 }
 
 /// Writes report bytes as they are to a pipe or file (so they match pprof
