@@ -286,3 +286,90 @@ impl Args {
         })
     }
 }
+
+/// Accepts pprof's single-dash spellings (`-top`, `-sample_index=1`,
+/// `-inuse_space`) by giving every single-dash word a second dash, so a
+/// `go tool pprof` command line works unchanged. One-letter options (`-h`),
+/// negative numbers and `-` (standard input) are left alone, as is anything
+/// after `--`. A value that itself starts with a dash must be attached with
+/// `=` (`--focus=-x`).
+pub fn pprof_style_args(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::new();
+    let mut literal = false;
+    for (i, arg) in args.into_iter().enumerate() {
+        let word = arg.to_str().filter(|_| i > 0 && !literal);
+        match word {
+            Some("--") => {
+                literal = true;
+                out.push(arg);
+            }
+            Some(w)
+                if w.len() > 2 && w.starts_with('-') && w.as_bytes()[1].is_ascii_alphabetic() =>
+            {
+                out.push(format!("-{w}").into());
+            }
+            _ => out.push(arg),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(args: &[&str]) -> Vec<String> {
+        pprof_style_args(args.iter().map(|a| a.into()))
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn pprof_spellings_become_long_options() {
+        assert_eq!(
+            convert(&[
+                "ppt",
+                "-top",
+                "-sample_index=1",
+                "-h",
+                "-",
+                "--cum",
+                "-5",
+                "--",
+                "-file"
+            ]),
+            [
+                "ppt",
+                "--top",
+                "--sample_index=1",
+                "-h",
+                "-",
+                "--cum",
+                "-5",
+                "--",
+                "-file"
+            ]
+        );
+    }
+
+    #[test]
+    fn pprof_command_line_parses() {
+        let args = Args::parse_from(pprof_style_args(
+            [
+                "ppt",
+                "-top",
+                "-nodecount=5",
+                "-inuse_objects",
+                "-lines",
+                "heap.pprof",
+            ]
+            .map(Into::into),
+        ));
+        assert!(args.top && args.lines && args.inuse_objects);
+        assert_eq!(args.node_count, 5);
+        assert_eq!(args.sample_index().as_deref(), Some("inuse_objects"));
+    }
+}

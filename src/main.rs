@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = Args::parse_from(ppt::cli::pprof_style_args(std::env::args_os()));
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

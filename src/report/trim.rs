@@ -53,19 +53,29 @@ pub struct TrimmedGraph {
 
 impl TrimmedGraph {
     /// Builds and trims the graph of `measure` over `frames`.
+    ///
+    /// Which nodes survive is decided from flat and cum alone, so those
+    /// passes skip the edge table; edges are collected once, in the pass
+    /// over the final set of nodes.
     pub fn new(profile: &Profile, frames: &Frames, measure: Measure, trim: Trim) -> TrimmedGraph {
         let measures = [measure];
-        let mut graph = Graph::build(profile, frames, &measures, None);
+        let may_trim = trim.node_fraction != 0.0 || trim.node_count > 0;
+        let pass = |kept: Option<&[NodeId]>, with_edges: bool| {
+            let mask = kept.map(|k| mask(frames, k));
+            if with_edges {
+                Graph::build(profile, frames, &measures, mask.as_deref())
+            } else {
+                Graph::build_without_edges(profile, frames, &measures, mask.as_deref())
+            }
+        };
+        let mut graph = pass(None, !may_trim);
         let mut nodes = present(&graph, trim.drop_negative);
         // pprof sums raw flat values here, not the divided ones of a mean.
-        let total: i64 = nodes
-            .iter()
-            .map(|&n| graph.flat(n, 0))
-            .fold(0, i64::wrapping_add);
-        let node_cutoff = ((total as f64) * trim.node_fraction) as i64;
-        let node_cutoff = node_cutoff.wrapping_abs();
+        let total: i64 = nodes.iter().map(|&n| graph.flat(n, 0)).fold(0, i64::wrapping_add);
+        let node_cutoff = (((total as f64) * trim.node_fraction) as i64).wrapping_abs();
         let edge_cutoff = (((total as f64) * trim.edge_fraction) as i64).wrapping_abs();
 
+        let mut kept: Option<Vec<NodeId>> = None;
         let mut dropped = 0;
         if node_cutoff > 0 {
             let keep: Vec<NodeId> = nodes
@@ -75,17 +85,23 @@ impl TrimmedGraph {
                 .collect();
             if keep.len() != nodes.len() {
                 dropped = nodes.len() - keep.len();
-                graph = Graph::build(profile, frames, &measures, Some(&mask(frames, &keep)));
+                // Without the dropped nodes, flat and cum change (samples
+                // whose leaf was dropped lose their flat): pprof rebuilds.
+                graph = pass(Some(&keep), false);
                 nodes = present(&graph, trim.drop_negative);
+                kept = Some(keep);
             }
         }
         let before_count_cut = nodes.len();
         sort_nodes(&mut nodes, &graph, &frames.nodes, profile, 0, trim.sort);
         if trim.node_count > 0 && trim.node_count < nodes.len() {
             nodes.truncate(trim.node_count);
-            graph = Graph::build(profile, frames, &measures, Some(&mask(frames, &nodes)));
+            graph = pass(Some(&nodes), true);
             nodes = present(&graph, trim.drop_negative);
             sort_nodes(&mut nodes, &graph, &frames.nodes, profile, 0, trim.sort);
+        } else if may_trim {
+            // Same nodes and values as the last pass, now with edges.
+            graph = pass(kept.as_deref(), true);
         }
         TrimmedGraph {
             graph,
