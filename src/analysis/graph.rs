@@ -11,7 +11,8 @@
 use super::frames::Frames;
 use super::node::NodeId;
 use crate::profile::Profile;
-use rustc_hash::FxHashMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Index of an edge in a [`Graph`].
 pub type EdgeId = u32;
@@ -109,9 +110,12 @@ impl Graph {
             cum_div: if any_mean { vec![0; n * m] } else { Vec::new() },
             ..Graph::default()
         };
-        let mut edge_index: FxHashMap<(NodeId, NodeId), EdgeId> = FxHashMap::default();
+        let mut edge_index: HashMap<u64, EdgeId, BuildHasherDefault<PairHasher>> =
+            HashMap::default();
         let mut edge_stamp: Vec<u32> = Vec::new();
         let mut node_stamp = vec![UNSET; n];
+        let mut last_edge_into: Vec<(NodeId, EdgeId)> =
+            vec![(UNSET, UNSET); if with_edges { n } else { 0 }];
         let mut w = vec![0i64; m];
         let mut dw = vec![0i64; m];
         let mut contributes = vec![false; m];
@@ -152,16 +156,27 @@ impl Graph {
                     }
                     if let Some(caller) = parent.filter(|&p| with_edges && p != node) {
                         let next_id = g.edges.len() as EdgeId;
-                        let e = *edge_index.entry((caller, node)).or_insert_with(|| {
-                            g.edges.push((caller, node));
-                            edge_stamp.push(UNSET);
-                            g.edge_weight.extend(std::iter::repeat_n(0, m));
-                            if any_mean {
-                                g.edge_div.extend(std::iter::repeat_n(0, m));
-                            }
-                            g.edge_flags.extend(std::iter::repeat_n(0, m));
-                            next_id
-                        }) as usize;
+                        let key = (u64::from(caller) << 32) | u64::from(node);
+                        // Most frames are reached from the same caller as
+                        // last time: a per-callee cache of the last edge
+                        // skips the (cache-missing) table lookup.
+                        let cached = &mut last_edge_into[node as usize];
+                        let e = if cached.0 == caller && cached.1 != UNSET {
+                            cached.1 as usize
+                        } else {
+                            let e = *edge_index.entry(key).or_insert_with(|| {
+                                g.edges.push((caller, node));
+                                edge_stamp.push(UNSET);
+                                g.edge_weight.extend(std::iter::repeat_n(0, m));
+                                if any_mean {
+                                    g.edge_div.extend(std::iter::repeat_n(0, m));
+                                }
+                                g.edge_flags.extend(std::iter::repeat_n(0, m));
+                                next_id
+                            });
+                            *cached = (caller, e);
+                            e as usize
+                        };
                         if edge_stamp[e] != stamp {
                             edge_stamp[e] = stamp;
                             // An edge is inline when the callee is not the
@@ -289,6 +304,33 @@ impl Graph {
     pub fn outgoing(&self, node: NodeId) -> &[EdgeId] {
         let i = node as usize;
         &self.out_edges[self.out_starts[i] as usize..self.out_starts[i + 1] as usize]
+    }
+}
+
+/// Hashes a caller/callee pair packed in a u64. The pairs are small dense
+/// integers, which a plain multiplicative hash (FxHash) maps to hashes whose
+/// high bits, which the table uses to tell entries apart, barely differ:
+/// lookups then probe long runs. A full 64-bit mix (the murmur3 finalizer)
+/// spreads them.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        z ^ (z >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 

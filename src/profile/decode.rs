@@ -3,8 +3,7 @@
 
 use super::error::{LoadError, ProfileError};
 use super::model::Profile;
-use super::pb;
-use prost::Message;
+use super::wire;
 use std::io::Read;
 use std::path::Path;
 
@@ -56,27 +55,30 @@ pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Profile, ProfileE
     if bytes.is_empty() {
         return Err(ProfileError::Empty);
     }
-    // Decode in a block so the decompressed buffer is freed before the model
-    // is built: peak memory is then max(raw + wire, wire + model).
-    let wire = if is_gzip(bytes) {
+    if is_gzip(bytes) {
         let raw = gunzip(bytes, options.max_decompressed)?;
         if raw.is_empty() {
             return Err(ProfileError::Empty);
         }
-        decode_wire(&raw)?
+        decode_raw(&raw)
     } else {
         if bytes.len() as u64 > options.max_decompressed {
             return Err(ProfileError::TooLarge {
                 limit: options.max_decompressed,
             });
         }
-        decode_wire(bytes)?
-    };
-    Profile::from_wire(wire)
+        decode_raw(bytes)
+    }
 }
 
-fn decode_wire(raw: &[u8]) -> Result<pb::Profile, ProfileError> {
-    pb::Profile::decode(raw).map_err(|e| explain_decode_failure(raw, e))
+/// Decodes uncompressed protobuf bytes. Samples are read straight from
+/// `raw` into the model (see `wire.rs`).
+fn decode_raw(raw: &[u8]) -> Result<Profile, ProfileError> {
+    let (wire, samples) = wire::split(raw).map_err(|e| explain_decode_failure(raw, e))?;
+    Profile::from_split(wire, samples).map_err(|e| match e {
+        ProfileError::Protobuf(_) => explain_decode_failure(raw, e),
+        e => e,
+    })
 }
 
 fn is_gzip(bytes: &[u8]) -> bool {
@@ -106,7 +108,7 @@ fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, ProfileError> {
 }
 
 /// Turns a protobuf failure into a message that says what the input was.
-fn explain_decode_failure(raw: &[u8], error: prost::DecodeError) -> ProfileError {
+fn explain_decode_failure(raw: &[u8], error: ProfileError) -> ProfileError {
     let head = &raw[..raw.len().min(512)];
     let printable = head
         .iter()
@@ -121,7 +123,7 @@ fn explain_decode_failure(raw: &[u8], error: prost::DecodeError) -> ProfileError
         };
         return ProfileError::NotAProfile(hint.into());
     }
-    ProfileError::Protobuf(error.to_string())
+    error
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod error;
 mod model;
 mod prune;
 mod strings;
+mod wire;
 
 /// The Rust types generated from `proto/profile.proto`.
 pub mod pb {

@@ -9,6 +9,7 @@ use super::error::ProfileError;
 use super::pb;
 use super::prune;
 use super::strings::{StrId, StringTable};
+use super::wire::{RawSamples, SampleFields};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -280,8 +281,45 @@ impl Profile {
     }
 
     /// Builds the model from the decoded protobuf, validating every reference.
-    pub fn from_wire(wire: pb::Profile) -> Result<Profile, ProfileError> {
-        Builder::new(&wire)?.build(wire)
+    pub fn from_wire(mut wire: pb::Profile) -> Result<Profile, ProfileError> {
+        let samples = std::mem::take(&mut wire.sample);
+        Builder::new(&wire)?.build(wire, SampleInput::Decoded(&samples))
+    }
+
+    /// Like [`Profile::from_wire`], with the samples still encoded.
+    pub(super) fn from_split(
+        wire: pb::Profile,
+        samples: RawSamples<'_>,
+    ) -> Result<Profile, ProfileError> {
+        Builder::new(&wire)?.build(wire, SampleInput::Encoded(samples))
+    }
+}
+
+/// Where the samples come from: prost's structs (tests, small inputs) or
+/// the encoded bytes (see `wire.rs`).
+enum SampleInput<'a> {
+    Decoded(&'a [pb::Sample]),
+    Encoded(RawSamples<'a>),
+}
+
+impl SampleInput<'_> {
+    fn len(&self) -> usize {
+        match self {
+            SampleInput::Decoded(s) => s.len(),
+            SampleInput::Encoded(s) => s.len(),
+        }
+    }
+
+    fn read(&self, i: usize, out: &mut SampleFields) -> Result<(), ProfileError> {
+        match self {
+            SampleInput::Decoded(s) => {
+                out.location_ids.clone_from(&s[i].location_id);
+                out.values.clone_from(&s[i].value);
+                out.labels.clone_from(&s[i].label);
+                Ok(())
+            }
+            SampleInput::Encoded(s) => s.read(i, out),
+        }
     }
 }
 
@@ -385,13 +423,13 @@ impl Builder {
         })
     }
 
-    fn build(mut self, wire: pb::Profile) -> Result<Profile, ProfileError> {
+    fn build(mut self, wire: pb::Profile, input: SampleInput<'_>) -> Result<Profile, ProfileError> {
         let sample_types = wire
             .sample_type
             .iter()
             .map(|t| self.value_type(t, "sample"))
             .collect::<Result<Vec<_>, _>>()?;
-        if sample_types.is_empty() && !wire.sample.is_empty() {
+        if sample_types.is_empty() && input.len() != 0 {
             return Err(invalid("samples present but no sample types".into()));
         }
 
@@ -470,22 +508,24 @@ impl Builder {
         let mut samples = Samples::new(sample_types.len());
         let mut stack = Vec::new();
         let mut labels = Vec::new();
-        for (k, s) in wire.sample.iter().enumerate() {
-            if s.value.len() != sample_types.len() {
+        let mut fields = SampleFields::default();
+        for k in 0..input.len() {
+            input.read(k, &mut fields)?;
+            if fields.values.len() != sample_types.len() {
                 return Err(invalid(format!(
                     "sample {k} has {} values but the profile has {} sample types",
-                    s.value.len(),
+                    fields.values.len(),
                     sample_types.len()
                 )));
             }
             stack.clear();
-            for &id in &s.location_id {
+            for &id in &fields.location_ids {
                 stack.push(location_ids.get(id).ok_or_else(|| {
                     invalid(format!("sample {k} refers to unknown location id {id}"))
                 })?);
             }
             labels.clear();
-            for l in &s.label {
+            for l in &fields.labels {
                 labels.push(Label {
                     key: self.string(l.key, || format!("sample {k} label key"))?,
                     str: self.string(l.str, || format!("sample {k} label value"))?,
@@ -494,10 +534,10 @@ impl Builder {
                 });
             }
             // pprof merges the profile on load, which drops all-zero samples.
-            if s.value.iter().all(|&v| v == 0) {
+            if fields.values.iter().all(|&v| v == 0) {
                 continue;
             }
-            samples.push(&stack, &s.value, &labels)?;
+            samples.push(&stack, &fields.values, &labels)?;
         }
 
         let mut comments: Vec<StrId> = Vec::new();

@@ -71,7 +71,10 @@ impl TrimmedGraph {
         let mut graph = pass(None, !may_trim);
         let mut nodes = present(&graph, trim.drop_negative);
         // pprof sums raw flat values here, not the divided ones of a mean.
-        let total: i64 = nodes.iter().map(|&n| graph.flat(n, 0)).fold(0, i64::wrapping_add);
+        let total: i64 = nodes
+            .iter()
+            .map(|&n| graph.flat(n, 0))
+            .fold(0, i64::wrapping_add);
         let node_cutoff = (((total as f64) * trim.node_fraction) as i64).wrapping_abs();
         let edge_cutoff = (((total as f64) * trim.edge_fraction) as i64).wrapping_abs();
 
