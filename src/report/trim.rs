@@ -90,7 +90,8 @@ impl TrimmedGraph {
                 dropped = nodes.len() - keep.len();
                 // Without the dropped nodes, flat and cum change (samples
                 // whose leaf was dropped lose their flat): pprof rebuilds.
-                graph = pass(Some(&keep), false);
+                // Edges now unless a node count cut will rebuild again.
+                graph = pass(Some(&keep), trim.node_count == 0);
                 nodes = present(&graph, trim.drop_negative);
                 kept = Some(keep);
             }
@@ -102,8 +103,11 @@ impl TrimmedGraph {
             graph = pass(Some(&nodes), true);
             nodes = present(&graph, trim.drop_negative);
             sort_nodes(&mut nodes, &graph, &frames.nodes, profile, 0, trim.sort);
-        } else if may_trim {
-            // Same nodes and values as the last pass, now with edges.
+        } else if may_trim && kept.is_none() {
+            // Nothing was dropped: the first pass's nodes, now with edges.
+            graph = pass(None, true);
+        } else if trim.node_count > 0 {
+            // Nodes were dropped, the count cut kept them all: add edges.
             graph = pass(kept.as_deref(), true);
         }
         TrimmedGraph {
