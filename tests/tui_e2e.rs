@@ -93,6 +93,31 @@ impl Terminal {
         }
     }
 
+    /// A tmux format of the pane (`#{alternate_on}`, `#{cursor_flag}`...).
+    fn format(&self, format: &str) -> String {
+        self.tmux(&["display-message", "-p", format])
+            .trim()
+            .to_string()
+    }
+
+    /// Resizes the window (tmux keeps the size until told otherwise).
+    fn resize(&self, width: u16, height: u16) {
+        self.tmux(&[
+            "resize-window",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+    }
+
+    /// Runs `command` at the shell prompt, then prints its exit status
+    /// as `exit=N`.
+    fn run(&self, command: &str) {
+        self.type_text(&format!("{command}; echo exit=$?"));
+        self.keys(&["Enter"]);
+    }
+
     fn alternate_screen(&self) -> bool {
         self.tmux(&["display-message", "-p", "#{alternate_on}"])
             .trim()
@@ -234,4 +259,186 @@ fn bad_profile_errors_before_the_terminal_is_touched() {
     let screen = t.wait_for("the error", |s| s.contains("ppt: "));
     assert!(screen.contains("/nonexistent.pprof"), "{screen}");
     assert!(!t.alternate_screen());
+}
+
+/// `ppt` on the heap profile, with `env` set for it.
+fn ppt_command(env: &str, profile: &str) -> String {
+    format!(
+        "{env} {} {}/{profile}",
+        env!("CARGO_BIN_EXE_ppt"),
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// The exit status the shell printed after the last `run`.
+fn exit_status(t: &Terminal) -> String {
+    // A line `exit=N` (the typed command line shows `exit=$?`).
+    let status = |s: &str| {
+        s.lines().rev().find_map(|l| {
+            l.trim_end()
+                .strip_prefix("exit=")
+                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                .map(str::to_string)
+        })
+    };
+    let screen = t.wait_for("the exit status", |s| status(s).is_some());
+    status(&screen).unwrap_or_default()
+}
+
+/// The shell's terminal is as before the explorer: main screen with what
+/// was printed before still there, cursor shown, mouse not captured, and
+/// the line discipline cooked (canonical, echoing).
+fn assert_terminal_restored(t: &Terminal, printed_before: &str) {
+    assert_eq!(t.format("#{alternate_on}"), "0", "alternate screen left");
+    assert_eq!(t.format("#{cursor_flag}"), "1", "cursor visible");
+    assert_eq!(
+        t.format("#{mouse_any_flag}#{mouse_button_flag}#{mouse_all_flag}"),
+        "000",
+        "mouse capture off"
+    );
+    let screen = t.screen();
+    assert!(
+        screen.contains(printed_before),
+        "what was printed before is visible:\n{screen}"
+    );
+    // stty reads the line discipline of the pane's terminal.
+    t.type_text("clear; stty -a; echo stty-done");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("stty", |s| s.contains("\nstty-done"));
+    let words: Vec<&str> = screen.split_whitespace().collect();
+    for flag in ["icanon", "echo", "icrnl", "isig"] {
+        assert!(
+            words.contains(&flag) && !words.contains(&format!("-{flag}").as_str()),
+            "{flag} is on (raw mode is off):\n{screen}"
+        );
+    }
+    // Typed text echoes, and a command runs.
+    t.type_text("echo typed-$((40+2))");
+    let screen = t.wait_for("the echo of typed text", |s| {
+        s.contains("echo typed-$((40+2))")
+    });
+    assert!(!screen.contains("typed-42"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("the command's output", |s| s.contains("\ntyped-42"));
+}
+
+#[test]
+fn panic_in_the_event_loop_gives_the_terminal_back() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Terminal::start("panic");
+    t.type_text("echo printed-before-ppt");
+    t.keys(&["Enter"]);
+    t.run(&ppt_command(
+        "PPT_TEST_PANIC_AFTER_DRAW=1 RUST_BACKTRACE=0",
+        "assets/heap.pprof",
+    ));
+    let status = exit_status(&t);
+    assert_eq!(status, "101", "a panic exits with Rust's panic status");
+    let screen = t.screen();
+    assert!(
+        screen.contains("panicked") && screen.contains("deliberate panic after the first frame"),
+        "the panic message is printed on the normal screen:\n{screen}"
+    );
+    assert_terminal_restored(&t, "printed-before-ppt");
+}
+
+#[test]
+fn error_in_the_event_loop_gives_the_terminal_back() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Terminal::start("loop-error");
+    t.type_text("echo printed-before-ppt");
+    t.keys(&["Enter"]);
+    t.run(&ppt_command(
+        "PPT_TEST_ERROR_AFTER_DRAW=1",
+        "assets/heap.pprof",
+    ));
+    assert_eq!(exit_status(&t), "1");
+    let screen = t.screen();
+    assert!(
+        screen.contains("ppt: terminal: PPT_TEST_ERROR_AFTER_DRAW"),
+        "the error is printed:\n{screen}"
+    );
+    assert_terminal_restored(&t, "printed-before-ppt");
+}
+
+#[test]
+fn quit_gives_the_terminal_back() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Terminal::start("quit");
+    t.type_text("echo printed-before-ppt");
+    t.keys(&["Enter"]);
+    t.run(&ppt_command("", "assets/heap.pprof"));
+    t.wait_for("the explorer", |s| s.contains("Top ·"));
+    t.keys(&["q"]);
+    assert_eq!(exit_status(&t), "0");
+    assert_terminal_restored(&t, "printed-before-ppt");
+}
+
+/// A small deterministic generator (no dependency, same storm every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[test]
+fn survives_resizing_to_one_cell_and_resize_storms() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Terminal::start("resize");
+    t.run(&ppt_command("", "assets/heap.pprof"));
+    t.wait_for("the explorer", |s| {
+        s.contains("Top ·") && s.contains("main.sortWork")
+    });
+    let alive = |t: &Terminal, when: &str| {
+        let command = t.format("#{pane_current_command}");
+        assert_eq!(command, "ppt", "ppt still runs {when}:\n{}", t.screen());
+    };
+
+    t.resize(1, 1);
+    assert_eq!(t.format("#{window_width}x#{window_height}"), "1x1");
+    std::thread::sleep(Duration::from_millis(300));
+    alive(&t, "at 1x1");
+    t.keys(&["j"]);
+    t.resize(2, 1);
+    t.resize(1, 2);
+    std::thread::sleep(Duration::from_millis(200));
+    alive(&t, "at 1x2");
+
+    // A storm: many sizes, no pause, keys in between.
+    let mut rng = Lcg(7);
+    for i in 0..120 {
+        let (w, h) = (1 + rng.below(200) as u16, 1 + rng.below(60) as u16);
+        t.resize(w, h);
+        if i % 10 == 0 {
+            t.keys(&["j"]);
+        }
+    }
+    t.resize(120, 32);
+    alive(&t, "after the storm");
+
+    // Still answering: the table is back and a key does what it says.
+    t.wait_for("the table at 120x32", |s| {
+        s.contains("Top ·") && s.lines().count() >= 31
+    });
+    t.keys(&["s"]);
+    let screen = t.wait_for("the sort", |s| s.contains("sorted by cum"));
+    assert!(screen.contains("Top · sort cum"), "{screen}");
+    assert!(!screen.contains("panicked"), "{screen}");
+    t.keys(&["q"]);
+    assert_eq!(exit_status(&t), "0");
+    assert_eq!(t.format("#{alternate_on}"), "0");
 }

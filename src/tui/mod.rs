@@ -105,6 +105,7 @@ pub fn run_app<B: Backend, E: EventSource>(
         terminal
             .draw(|frame| ui::draw(frame, app))
             .map_err(|e| io::Error::other(e.to_string()))?;
+        fail_after_draw_for_tests()?;
         let Some(event) = events.next()? else {
             return Ok(());
         };
@@ -119,4 +120,23 @@ pub fn run_app<B: Backend, E: EventSource>(
             return Ok(());
         }
     }
+}
+
+/// Test builds only: `PPT_TEST_PANIC_AFTER_DRAW=1` panics and
+/// `PPT_TEST_ERROR_AFTER_DRAW=1` fails inside the event loop once a frame is
+/// on screen, so the end-to-end tests can check that the terminal is given
+/// back on both ways out. Release builds do not read these variables.
+fn fail_after_draw_for_tests() -> io::Result<()> {
+    #[cfg(debug_assertions)]
+    {
+        if std::env::var_os("PPT_TEST_PANIC_AFTER_DRAW").is_some_and(|v| v == "1") {
+            panic!("PPT_TEST_PANIC_AFTER_DRAW: deliberate panic after the first frame");
+        }
+        if std::env::var_os("PPT_TEST_ERROR_AFTER_DRAW").is_some_and(|v| v == "1") {
+            return Err(io::Error::other(
+                "PPT_TEST_ERROR_AFTER_DRAW: deliberate error after the first frame",
+            ));
+        }
+    }
+    Ok(())
 }
