@@ -442,3 +442,86 @@ fn survives_resizing_to_one_cell_and_resize_storms() {
     assert_eq!(exit_status(&t), "0");
     assert_eq!(t.format("#{alternate_on}"), "0");
 }
+
+#[test]
+fn hostile_names_cannot_drive_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Terminal::start("hostile");
+    let title = t.format("#{pane_title}");
+    t.run(&ppt_command("", "tests/fixtures/extra/hostile.pb"));
+    let screen = t.wait_for("the explorer", |s| {
+        s.contains("Top ·") && s.contains("main.main")
+    });
+    let intact = |screen: &str, what: &str| {
+        let lines: Vec<&str> = screen.lines().collect();
+        assert!(lines.len() >= 31, "{what}: screen lines kept:\n{screen}");
+        assert!(
+            lines[0].starts_with(" ppt "),
+            "{what}: header on top:\n{screen}"
+        );
+        assert!(
+            lines[2].starts_with("┌ Top"),
+            "{what}: table in place:\n{screen}"
+        );
+        assert!(
+            lines[30].starts_with('└'),
+            "{what}: table's bottom in place:\n{screen}"
+        );
+        assert!(
+            ["? help", "Esc cancel", "granularity: "]
+                .iter()
+                .any(|s| lines[31].contains(s)),
+            "{what}: status line at the bottom:\n{screen}"
+        );
+        assert_eq!(
+            t.format("#{pane_title}"),
+            title,
+            "{what}: the title is unchanged"
+        );
+        assert!(
+            t.tmux(&["list-buffers"]).trim().is_empty(),
+            "{what}: nothing reached the clipboard (OSC 52)"
+        );
+        assert_eq!(
+            t.format("#{alternate_on}"),
+            "1",
+            "{what}: still full screen"
+        );
+    };
+    intact(&screen, "table");
+    for visible in [
+        "clip\\x1b]52;c;cHduZWQ=\\x07board",
+        "clear\\x1b[2J\\x1b[Hscreen",
+        "title\\x1b]2;pwned-title\\x1b\\set",
+        "c1\\x9b31mcsi",
+        "bidi\\u{202e}evil\\u{202c}.go",
+        "bell\\x07del\\x7f",
+        "bad\\xff\\xfeutf8",
+        "app\\x1b]0;pwned-title\\x07",
+    ] {
+        assert!(
+            screen.contains(visible),
+            "{visible:?} shown escaped:\n{screen}"
+        );
+    }
+    // The side pane on main.main lists them all; search ranks them.
+    t.keys(&["G"]);
+    let screen = t.wait_for("main.main's callees", |s| s.contains("callees (7)"));
+    intact(&screen, "callees");
+    t.keys(&["/"]);
+    t.type_text("title");
+    let screen = t.wait_for("the search", |s| s.contains("▶ title\\x1b]2;pwned-title"));
+    intact(&screen, "search");
+    t.keys(&["Enter", "v", "v"]);
+    let screen = t.wait_for("files", |s| s.contains("granularity: files"));
+    assert!(
+        screen.contains("bad\\xff.go"),
+        "file names escaped:\n{screen}"
+    );
+    intact(&screen, "files");
+    t.keys(&["q"]);
+    assert_eq!(exit_status(&t), "0");
+    assert_eq!(t.format("#{pane_title}"), title);
+}

@@ -201,3 +201,102 @@ fn mouse_click_selects_and_wheel_scrolls() {
     .unwrap();
     assert_eq!(app.focus, ppt::tui::app::Pane::Calls);
 }
+
+fn hostile() -> Profile {
+    load("tests/fixtures/extra/hostile.pb", &DecodeOptions::default()).expect("fixture loads")
+}
+
+/// The screen after `events` on the hostile-name profile.
+fn hostile_screen(width: u16, height: u16, events: Vec<Event>) -> Terminal<TestBackend> {
+    let p = hostile();
+    let mut settings = Settings::new(&p, "hostile\x1b]0;file-title\x07.pb");
+    settings.theme = Theme { color: true };
+    let mut app = App::new(&p, settings);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    run_app(&mut terminal, &mut app, &mut ScriptedEvents::new(events)).unwrap();
+    terminal
+}
+
+/// Whether a terminal could act on `c` or it reorders text: C0, DEL, C1,
+/// bidirectional controls, line separators, BOM.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+fn assert_no_raw_controls(t: &Terminal<TestBackend>, what: &str) {
+    for cell in t.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(acts_on_terminal),
+            "{what}: raw control in a cell {:?}:\n{}",
+            cell.symbol(),
+            t.backend()
+        );
+    }
+}
+
+#[test]
+fn hostile_names_are_shown_escaped() {
+    let t = hostile_screen(120, 32, vec![]);
+    insta::assert_snapshot!("hostile_table", t.backend());
+    let text = t.backend().to_string();
+    for visible in [
+        "clip\\x1b]52;c;cHduZWQ=\\x07board",
+        "clear\\x1b[2J\\x1b[Hscreen",
+        "title\\x1b]2;pwned-title\\x1b\\set",
+        "c1\\x9b31mcsi",
+        "bidi\\u{202e}evil\\u{202c}.go",
+        "bell\\x07del\\x7f",
+        "bad\\xff\\xfeutf8",
+        // The binary (first mapping) and the file name in the header.
+        "app\\x1b]0;pwned-title\\x07",
+        "hostile\\x1b]0;file-title\\x07.pb",
+    ] {
+        assert!(text.contains(visible), "{visible:?} not shown:\n{text}");
+    }
+    // The side pane lists the hostile callees of main.main; the search
+    // prompt ranks hostile names.
+    let t = hostile_screen(120, 32, keys(&["/", "main.main", "<Enter>", "<Enter>"]));
+    insta::assert_snapshot!("hostile_calls", t.backend());
+    let t = hostile_screen(120, 32, keys(&["/", "e"]));
+    insta::assert_snapshot!("hostile_search", t.backend());
+}
+
+#[test]
+fn no_screen_passes_a_profile_control_to_the_terminal() {
+    let pasted =
+        |text: &str| -> Vec<Event> { text.chars().map(|c| key(KeyCode::Char(c))).collect() };
+    let mut scripts: Vec<(&str, Vec<Event>)> = vec![
+        ("table", vec![]),
+        ("calls", keys(&["<Enter>"])),
+        ("entered", keys(&["jj", "<Enter>", "<Enter>"])),
+        ("search", keys(&["/", "e"])),
+        ("search jump", keys(&["/", "bidi", "<Enter>"])),
+        ("no match", keys(&["/", "zzz", "<Enter>"])),
+        ("help", keys(&["?"])),
+    ];
+    // Control characters typed or pasted into the prompts are echoed
+    // escaped too, and so is a filter built from them.
+    let mut search = keys(&["/"]);
+    search.extend(pasted("\u{202e}\u{9b}2J"));
+    scripts.push(("pasted search", search.clone()));
+    search.extend(keys(&["<Enter>"]));
+    scripts.push(("pasted search, no match", search));
+    let mut filter = keys(&["f", "<Down>", "<Down>"]);
+    filter.extend(pasted("clip\u{1b}|bidi\u{202e}"));
+    scripts.push(("pasted filter", filter.clone()));
+    filter.extend(keys(&["<Enter>"]));
+    scripts.push(("pasted filter applied", filter));
+    // Every granularity: files and lines show the hostile file names.
+    for n in 1..=4 {
+        scripts.push(("granularity", keys(&[&"v".repeat(n), "<Enter>"])));
+    }
+    for (width, height) in [(120, 32), (80, 24), (40, 12)] {
+        for (what, events) in &scripts {
+            let t = hostile_screen(width, height, events.clone());
+            assert_no_raw_controls(&t, &format!("{what} at {width}x{height}"));
+        }
+    }
+}

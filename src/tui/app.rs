@@ -369,11 +369,16 @@ impl<'p> App<'p> {
         }
     }
 
+    /// Sets the status message. Messages quote names and queries, so the
+    /// text is escaped here, once for every message (escaping is idempotent
+    /// on text already escaped).
     pub(super) fn say(&mut self, text: String) {
+        let text = crate::safe_text::escape(text.as_bytes());
         self.message = Some(Message { text, error: false });
     }
 
     pub(super) fn say_error(&mut self, text: String) {
+        let text = crate::safe_text::escape(text.as_bytes());
         self.message = Some(Message { text, error: true });
     }
 }

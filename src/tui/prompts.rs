@@ -42,7 +42,7 @@ impl App<'_> {
                         self.jump_to(node);
                         self.say_match();
                     }
-                    None => self.say_error(format!("no function matches {:?}", finder.query)),
+                    None => self.say_error(format!("no function matches \"{}\"", finder.query)),
                 }
                 return;
             }
@@ -85,7 +85,7 @@ impl App<'_> {
         };
         if search.matches.is_empty() {
             let q = search.query.clone();
-            self.say_error(format!("no function matches {q:?}"));
+            self.say_error(format!("no function matches \"{q}\""));
             return;
         }
         let n = search.matches.len() as isize;
@@ -103,7 +103,7 @@ impl App<'_> {
                 self.keymap.keys_for(Context::Browse, Action::PrevMatch)
             );
             let text = format!(
-                "match {}/{} for {:?} · {keys} next/previous",
+                "match {}/{} for \"{}\" · {keys} next/previous",
                 s.index + 1,
                 s.matches.len(),
                 s.query

@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let mut first = vec![
         Span::styled(" ppt ", t.accent()),
         Span::raw(" "),
-        Span::styled(app.file_name.clone(), t.title()),
+        Span::styled(escape(app.file_name.as_bytes()), t.title()),
     ];
     if let Some(binary) = p.mappings.first().map(|m| p.strings.get(m.file))
         && !binary.is_empty()
