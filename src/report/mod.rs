@@ -7,6 +7,7 @@
 
 mod header;
 mod peek;
+mod prepare;
 mod top;
 pub mod trim;
 pub mod units;

@@ -1,11 +1,10 @@
 //! `ppt --peek REGEX`: pprof's `-peek` report, the callers and callees of
 //! every node whose name matches.
 
-use super::header::{Shown, header};
-use super::trim::{Trim, TrimmedGraph};
-use super::{Report, ReportError, ReportOptions, resolve_measure, units};
-use crate::analysis::order::{SortKey, sort_edges};
-use crate::analysis::{EdgeId, Frames, Pattern};
+use super::prepare::{Prepared, prepare};
+use super::{ReportError, ReportOptions, units};
+use crate::analysis::order::sort_edges;
+use crate::analysis::{EdgeId, Pattern};
 use crate::profile::Profile;
 
 const SEPARATOR: &str = "----------------------------------------------------------+-------------";
@@ -18,54 +17,14 @@ pub fn peek(
     options: &ReportOptions,
     pattern: &Pattern,
 ) -> Result<Vec<u8>, ReportError> {
-    let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean)?;
-    let mut report = Report::new(profile, measure);
-    let frames = Frames::with_inlining(
-        profile,
-        options.granularity,
-        &options.filters,
-        options.inline_frames,
-    );
-    let sort = if options.cum {
-        SortKey::Cum
-    } else {
-        SortKey::Flat
-    };
-    let trimmed = TrimmedGraph::new(
-        profile,
-        &frames,
-        measure,
-        Trim {
-            drop_negative: options.drop_negative,
-            ..Trim::none(sort)
-        },
-    );
+    let Prepared {
+        report,
+        frames,
+        trimmed,
+        header,
+    } = prepare(profile, options, false)?;
     let g = &trimmed.graph;
-    if report.set_unit(options.unit.as_deref()) {
-        report.select_unit(
-            trimmed
-                .nodes
-                .iter()
-                .map(|&n| (g.flat_value(n, 0), g.cum_value(n, 0))),
-        );
-    }
-
-    let shown = Shown {
-        flat_sum: trimmed
-            .nodes
-            .iter()
-            .map(|&n| g.flat_value(n, 0))
-            .fold(0, i64::wrapping_add),
-        count: trimmed.nodes.len(),
-        before_count_cut: trimmed.before_count_cut,
-        dropped: 0,
-        node_fraction: 0.0,
-    };
-    let mut out = Vec::new();
-    for line in header(&report, &options.filters, &shown) {
-        out.extend_from_slice(&line);
-        out.push(b'\n');
-    }
+    let mut out = header;
     out.extend_from_slice(format!("{SEPARATOR}\n{LEGEND}\n").as_bytes());
 
     let names = &frames.nodes;
