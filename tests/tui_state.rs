@@ -301,3 +301,154 @@ fn table_equals_the_top_report() {
         }
     }
 }
+
+/// What the user sees of the state: selection, rows, calls, search, message.
+fn observed(app: &App) -> String {
+    let names =
+        |nodes: &[u32]| -> Vec<String> { nodes.iter().map(|&n| app.name(n).to_string()).collect() };
+    let (g, _) = app.view.graph(&app.agg);
+    let callers: Vec<String> = app
+        .calls
+        .callers
+        .iter()
+        .map(|&e| app.name(g.edge(e).0).to_string())
+        .collect();
+    let callees: Vec<String> = app
+        .calls
+        .callees
+        .iter()
+        .map(|&e| app.name(g.edge(e).1).to_string())
+        .collect();
+    format!(
+        "k={} sort={:?} selected={:?} cursor={} focus={:?} rows={:?}\ncallers={callers:?}\ncallees={callees:?}\ncalls cursor={}\nsearch={:?}\nmessage={:?}",
+        app.k,
+        app.sort,
+        app.selected().map(|n| app.name(n).to_string()),
+        app.cursor,
+        app.focus,
+        names(&app.view.rows),
+        app.calls.cursor,
+        app.search
+            .as_ref()
+            .map(|s| (s.query.clone(), names(&s.matches), s.index)),
+        app.message.as_ref().map(|m| m.text.clone()),
+    )
+}
+
+/// The explorer with a worker (the slow part off the UI thread, searches
+/// scanned in slices) ends every action in the state the synchronous one
+/// reaches at once.
+#[test]
+fn with_a_worker_every_action_ends_as_without() {
+    let p = heap();
+    let mut script: Vec<Action> = vec![Action::Down, Action::Down, Action::Enter, Action::Enter];
+    let text = |s: &str| s.chars().map(Action::Insert).collect::<Vec<_>>();
+    script.push(Action::Search);
+    script.extend(text("json"));
+    script.push(Action::Erase);
+    script.extend(text("sonU"));
+    script.push(Action::Confirm);
+    script.extend([
+        Action::NextSample,
+        Action::CycleSort,
+        Action::NextMatch,
+        Action::CycleSort,
+    ]);
+    script.extend([Action::OpenFilter, Action::Down, Action::Down]);
+    script.extend(text("json|Store"));
+    script.extend([
+        Action::Confirm,
+        Action::NextMatch,
+        Action::Enter,
+        Action::Enter,
+        Action::Back,
+    ]);
+    script.extend([
+        Action::CycleGranularity,
+        Action::PrevSample,
+        Action::CycleGranularity,
+    ]);
+    script.extend([
+        Action::ClearFilters,
+        Action::NextMatch,
+        Action::CycleSort,
+        Action::Home,
+    ]);
+
+    let mut sync = app(&p);
+    let mut expected = vec![observed(&sync)];
+    for &action in &script {
+        sync.update(action);
+        expected.push(observed(&sync));
+    }
+
+    let mut interactive = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+    assert!(interactive.waiting_for_edges());
+    interactive.with_worker(|app| {
+        app.wait_idle();
+        assert!(!app.waiting_for_edges());
+        assert_eq!(observed(app), expected[0]);
+        for (i, &action) in script.iter().enumerate() {
+            app.update(action);
+            app.wait_idle();
+            assert!(!app.busy());
+            assert_eq!(
+                observed(app),
+                expected[i + 1],
+                "after {action:?} (step {i})"
+            );
+        }
+    });
+}
+
+#[test]
+fn with_a_worker_filters_return_at_once_and_arrive_later() {
+    let p = heap();
+    let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+    app.with_worker(|app| {
+        app.wait_idle();
+        let all = app.view.rows.len();
+        app.update(Action::OpenFilter);
+        app.update(Action::Down);
+        app.update(Action::Down);
+        type_text(app, "json");
+        app.update(Action::Confirm);
+        // The request is out; the table shown is still the previous one
+        // until a tick takes the result in.
+        assert!(app.waiting_for_table());
+        assert!(app.busy());
+        assert_eq!(app.view.rows.len(), all);
+        app.wait_idle();
+        assert!(!app.waiting_for_table());
+        assert!(app.view.rows.len() < all);
+        assert!(!app.waiting_for_edges());
+        assert!(
+            app.message
+                .as_ref()
+                .is_some_and(|m| m.text.starts_with("filters applied")),
+            "{:?}",
+            app.message
+        );
+    });
+}
+
+#[test]
+fn without_edges_yet_the_calls_pane_says_so() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let p = heap();
+    let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+    let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("callers: computing…"), "{screen}");
+    assert!(
+        screen.contains("main.sortWork"),
+        "the table is there:\n{screen}"
+    );
+    app.wait_idle();
+    terminal.draw(|f| app.render(f)).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(!screen.contains("computing…"), "{screen}");
+    assert!(screen.contains("callers (1)"), "{screen}");
+}

@@ -12,11 +12,20 @@ use super::history::History;
 use super::keymap::{Context, Keymap};
 use super::model::{Aggregate, TableOptions, View};
 use super::theme::Theme;
+use super::worker::{self, Worker};
 use crate::analysis::order::SortKey;
 use crate::analysis::{EdgeId, Filters, Granularity, Measure, NodeId};
 use crate::profile::Profile;
 use crate::report::Report;
+use ratatui::Frame;
 use ratatui::layout::Rect;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::time::{Duration, Instant};
+
+/// How long the UI thread works at most between two looks at the keyboard
+/// (search scans, building a table in advance).
+pub const SLICE: Duration = Duration::from_millis(8);
 
 /// The explorer's starting point (from the command line).
 #[derive(Debug, Clone)]
@@ -111,7 +120,6 @@ impl Calls {
 }
 
 /// The last search, for `n` and `N`.
-#[derive(Debug, Clone)]
 pub struct LastSearch {
     /// The query.
     pub query: String,
@@ -119,6 +127,19 @@ pub struct LastSearch {
     pub matches: Vec<NodeId>,
     /// The match shown last.
     pub index: usize,
+    /// After the nodes were rebuilt: the search again, while it runs.
+    pub(super) rescan: Option<Box<Finder>>,
+}
+
+/// What a new aggregate being computed was asked for: said when it arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Waiting {
+    /// Filters applied from the filter pane.
+    Filters,
+    /// Filters cleared.
+    Cleared,
+    /// Another granularity.
+    Granularity,
 }
 
 /// A line for the status bar.
@@ -168,6 +189,15 @@ pub struct App<'p> {
     pub agg: Aggregate,
     /// The table for the sample index and sort.
     pub view: View<'p>,
+    /// Tables built for the aggregate, by sample index and sort (the one
+    /// shown is in `view`, its slot empty).
+    pub(super) views: Vec<Option<View<'p>>>,
+    /// The worker thread computing aggregates, when there is one.
+    pub(super) worker: Option<Worker>,
+    /// Counts aggregate requests: results of older ones are dropped.
+    pub(super) generation: u64,
+    /// A new aggregate is being computed (the worker has it).
+    pub(super) waiting: Option<Waiting>,
     /// Selected row of the table.
     pub cursor: usize,
     /// First row of the table on screen.
@@ -197,8 +227,34 @@ pub struct App<'p> {
 }
 
 impl<'p> App<'p> {
-    /// Aggregates `profile` and opens the table as `settings` say.
+    /// Aggregates `profile` and opens the table as `settings` say; the
+    /// call graph is complete (callers, callees) and every action that
+    /// recomputes does it before it returns. What tests use.
     pub fn new(profile: &'p Profile, settings: Settings) -> App<'p> {
+        App::with_aggregate(profile, settings, Aggregate::build)
+    }
+
+    /// Like [`App::new`], but only the table's numbers are computed (several
+    /// times sooner on big profiles): callers and callees follow from a
+    /// worker, once [`App::with_worker`] runs one, or from
+    /// [`App::wait_idle`]. What the explorer opens with.
+    pub fn new_interactive(profile: &'p Profile, settings: Settings) -> App<'p> {
+        App::with_aggregate(profile, settings, Aggregate::quick)
+    }
+
+    /// [`App::new_interactive`] with pprof's defaults for `profile`, no
+    /// colour: for benchmarks.
+    pub fn new_for_bench(profile: &'p Profile) -> App<'p> {
+        let mut settings = Settings::new(profile, "bench.pb.gz");
+        settings.theme = Theme { color: false };
+        App::new_interactive(profile, settings)
+    }
+
+    fn with_aggregate(
+        profile: &'p Profile,
+        settings: Settings,
+        aggregate: fn(&Profile, &[Measure], Granularity, &Filters, bool) -> Aggregate,
+    ) -> App<'p> {
         let measures: Vec<Measure> = (0..profile.sample_types.len())
             .map(|index| Measure {
                 index,
@@ -207,7 +263,7 @@ impl<'p> App<'p> {
             .collect();
         let reports: Vec<Report<'p>> = measures.iter().map(|&m| Report::new(profile, m)).collect();
         let k = settings.sample_index.min(measures.len().saturating_sub(1));
-        let agg = Aggregate::build(
+        let agg = aggregate(
             profile,
             &measures,
             settings.granularity,
@@ -237,6 +293,10 @@ impl<'p> App<'p> {
             table: settings.table,
             agg,
             view,
+            views: Vec::new(),
+            worker: None,
+            generation: 0,
+            waiting: None,
             cursor: 0,
             offset: 0,
             focus: Pane::Table,
@@ -251,8 +311,116 @@ impl<'p> App<'p> {
             quit: false,
             last_click: None,
         };
+        app.views = app.empty_views();
         app.refresh_calls();
         app
+    }
+
+    /// Runs `f` with a worker thread that computes aggregates (filters,
+    /// granularity, the call graph's edges) while the UI goes on: actions
+    /// return at once and [`App::tick`] takes the results in. Search scans
+    /// are done in slices by `tick` too. The worker is stopped when `f`
+    /// returns (after the step it is in).
+    pub fn with_worker<R>(&mut self, f: impl FnOnce(&mut App<'p>) -> R) -> R {
+        let profile = self.profile;
+        std::thread::scope(|scope| {
+            let (jobs, job_queue) = std::sync::mpsc::channel();
+            let (results, done) = std::sync::mpsc::channel();
+            let latest = Arc::new(AtomicU64::new(self.generation));
+            let working = Arc::new(AtomicBool::new(false));
+            let (l, w) = (Arc::clone(&latest), Arc::clone(&working));
+            scope.spawn(move || worker::serve(profile, job_queue, results, l, w));
+            self.worker = Some(Worker {
+                jobs,
+                done,
+                latest,
+                working,
+            });
+            self.request_edges();
+            // The worker stops when its job sender is dropped, and the scope
+            // waits for it: drop the sender on a panic too.
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+            self.worker = None;
+            out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    /// Takes in what is ready and works for the UI until `deadline`: the
+    /// worker's results, a slice of a search scan, one table built in
+    /// advance. Returns whether work remains ([`App::busy`]).
+    pub fn tick(&mut self, deadline: Instant) -> bool {
+        self.receive();
+        if let Mode::Search(finder) = &mut self.mode
+            && finder.searching()
+        {
+            finder.advance(&self.agg.display, Some(deadline));
+        }
+        if let Some(search) = &mut self.search
+            && let Some(finder) = &mut search.rescan
+            && finder.advance(&self.agg.display, Some(deadline))
+        {
+            search.matches = std::mem::take(&mut finder.matches);
+            search.rescan = None;
+        }
+        if Instant::now() < deadline {
+            self.build_a_view_in_advance();
+        }
+        self.busy()
+    }
+
+    /// Whether anything is still being computed or scanned.
+    pub fn busy(&self) -> bool {
+        let searching = matches!(&self.mode, Mode::Search(f) if f.searching());
+        let rescanning = self.search.as_ref().is_some_and(|s| s.rescan.is_some());
+        let in_advance = self.worker.is_some() && self.views_missing();
+        self.waiting.is_some()
+            || (self.worker.is_some() && !self.agg.complete)
+            || searching
+            || rescanning
+            || in_advance
+    }
+
+    /// Whether the worker is in the middle of a job (which cannot be
+    /// interrupted: leaving [`App::with_worker`] waits for its end).
+    pub fn worker_working(&self) -> bool {
+        self.worker.as_ref().is_some_and(Worker::working)
+    }
+
+    /// Whether a table for new filters or granularity is being computed
+    /// (the one shown is the previous).
+    pub fn waiting_for_table(&self) -> bool {
+        self.waiting.is_some()
+    }
+
+    /// Whether callers and callees of the table shown are still being
+    /// computed.
+    pub fn waiting_for_edges(&self) -> bool {
+        !self.view.has_edges(&self.agg)
+    }
+
+    /// Waits until everything asked for is computed: with a worker, for its
+    /// results; without, computing what is missing here.
+    pub fn wait_idle(&mut self) {
+        if self.worker.is_none() && !self.agg.complete {
+            let graph = self.agg.edges(self.profile);
+            self.edges_arrived(graph);
+        }
+        while self.busy() {
+            if let Some(worker) = &self.worker
+                && (self.waiting.is_some() || !self.agg.complete)
+            {
+                match worker.done.recv() {
+                    Ok(done) => self.take(done),
+                    Err(_) => break,
+                }
+            }
+            self.tick(Instant::now() + Duration::from_secs(3600));
+        }
+    }
+
+    /// Draws the whole screen (see [`ui::draw`](super::ui::draw)).
+    pub fn render(&mut self, frame: &mut Frame) {
+        super::ui::draw(frame, self);
     }
 
     /// The keymap context of what is open.
@@ -278,7 +446,7 @@ impl<'p> App<'p> {
     /// The name of `node` fitted in `max` cells (see [`names`]).
     pub fn short_name(&self, node: NodeId, max: usize) -> String {
         use crate::analysis::Granularity as G;
-        match self.granularity {
+        match self.agg.frames.granularity {
             G::FileFunctions | G::Lines | G::Addresses => {
                 super::names::shorten_located(self.name(node), max)
             }
@@ -334,13 +502,12 @@ impl<'p> App<'p> {
             Action::PickSample(i) => self.say_error(format!("there is no sample type {}", i + 1)),
             Action::CycleSort => {
                 self.sort = self.sort.next();
-                self.rebuild_view();
+                self.switch_view();
                 self.say(format!("sorted by {}", self.sort.name()));
             }
             Action::CycleGranularity => {
                 self.granularity = self.granularity.next();
-                self.rebuild_aggregate();
-                self.say(format!("granularity: {}", self.granularity.name()));
+                self.rebuild_aggregate(Waiting::Granularity);
             }
             Action::Search => self.mode = Mode::Search(Box::new(Finder::new(&self.view.rows))),
             Action::NextMatch => self.next_match(1),
@@ -350,8 +517,7 @@ impl<'p> App<'p> {
                 if self.filters.is_empty() {
                     self.say("no filters to clear".into());
                 } else {
-                    self.set_filters(Filters::default());
-                    self.say("filters cleared".into());
+                    self.set_filters(Filters::default(), Waiting::Cleared);
                 }
             }
             Action::Help => self.mode = Mode::Help(0),

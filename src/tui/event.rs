@@ -12,6 +12,11 @@ pub trait EventSource {
 
     /// An event that is already waiting, without blocking.
     fn pending(&mut self) -> io::Result<Option<Event>>;
+
+    /// The next event if one comes within `timeout` (the explorer waits so
+    /// while it has work in the background). Scripts have no time: their
+    /// next event, if any.
+    fn wait(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
 }
 
 /// Events typed in the terminal.
@@ -23,7 +28,11 @@ impl EventSource for CrosstermEvents {
     }
 
     fn pending(&mut self) -> io::Result<Option<Event>> {
-        if crossterm::event::poll(Duration::ZERO)? {
+        self.wait(Duration::ZERO)
+    }
+
+    fn wait(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if crossterm::event::poll(timeout)? {
             crossterm::event::read().map(Some)
         } else {
             Ok(None)
@@ -53,5 +62,9 @@ impl EventSource for ScriptedEvents {
 
     fn pending(&mut self) -> io::Result<Option<Event>> {
         Ok(None)
+    }
+
+    fn wait(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
+        Ok(self.events.pop_front())
     }
 }

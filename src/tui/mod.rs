@@ -29,6 +29,7 @@ mod recompute;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
+mod worker;
 
 pub use action::Action;
 pub use app::{App, Settings};
@@ -42,7 +43,7 @@ use model::TableOptions;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::io;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The explorer's starting state from the command line: the same options
 /// as `--top`, but no node is dropped unless `--node-fraction` asks.
@@ -85,17 +86,38 @@ pub fn settings(
 /// the report options of the command line, filters compiled.
 pub fn run(profile: &Profile, args: &Args, options: &ReportOptions) -> Result<(), String> {
     let settings = settings(profile, args, options)?;
-    // Aggregating before taking the terminal: no blank screen meanwhile.
-    let mut app = App::new(profile, settings);
-    let mut guard =
-        terminal::TerminalGuard::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    run_app(&mut guard.terminal, &mut app, &mut CrosstermEvents)
-        .map_err(|e| format!("terminal: {e}"))
+    // The table's numbers before taking the terminal: no blank screen
+    // meanwhile. Callers and callees come from the worker.
+    let mut app = App::new_interactive(profile, settings);
+    app.with_worker(|app| {
+        let result = {
+            let mut guard = terminal::TerminalGuard::new()
+                .map_err(|e| format!("cannot open the terminal: {e}"))?;
+            run_app(&mut guard.terminal, app, &mut CrosstermEvents)
+                .map_err(|e| format!("terminal: {e}"))
+            // The terminal is given back here, before the worker is joined.
+        };
+        if result.is_ok() && app.worker_working() {
+            // The user quit while the worker is in a pass over the samples
+            // (seconds on big profiles), which cannot be interrupted and
+            // which the scope would wait for. Nothing is left to do: exit now,
+            // with the status `ppt` exits with after the explorer.
+            let _ = io::Write::flush(&mut io::stdout());
+            std::process::exit(0);
+        }
+        result
+    })
 }
+
+/// How long the loop waits for a key while the worker computes, before it
+/// looks for results.
+const POLL: Duration = Duration::from_millis(15);
 
 /// The event loop: draw, wait for an event, apply it (and any already
 /// waiting, so held keys do not lag), until quit or the events run out.
-/// Frames are drawn only after events.
+/// Between events, background work goes on in slices ([`App::tick`]):
+/// results of the worker, search scans. Frames are drawn only after events
+/// or progress.
 pub fn run_app<B: Backend, E: EventSource>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -106,19 +128,29 @@ pub fn run_app<B: Backend, E: EventSource>(
             .draw(|frame| ui::draw(frame, app))
             .map_err(|e| io::Error::other(e.to_string()))?;
         fail_after_draw_for_tests()?;
-        let Some(event) = events.next()? else {
-            return Ok(());
+        let event = if app.busy() {
+            // A slice of search is due: only look at the keyboard.
+            let searching = matches!(&app.mode, app::Mode::Search(f) if f.searching());
+            events.wait(if searching { Duration::ZERO } else { POLL })?
+        } else {
+            match events.next()? {
+                Some(event) => Some(event),
+                None => return Ok(()),
+            }
         };
-        app.handle_event(&event, Instant::now());
-        while !app.quit {
-            match events.pending()? {
-                Some(event) => app.handle_event(&event, Instant::now()),
-                None => break,
+        if let Some(event) = event {
+            app.handle_event(&event, Instant::now());
+            while !app.quit {
+                match events.pending()? {
+                    Some(event) => app.handle_event(&event, Instant::now()),
+                    None => break,
+                }
             }
         }
         if app.quit {
             return Ok(());
         }
+        app.tick(Instant::now() + app::SLICE);
     }
 }
 

@@ -13,20 +13,30 @@ use crate::report::Report;
 use crate::report::trim::{Trim, TrimmedGraph};
 use crate::safe_text;
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Nodes and graph for one granularity and set of filters.
+///
+/// Built in two stages on big profiles: [`Aggregate::quick`] has flat and
+/// cum (all the table needs) and comes several times sooner;
+/// [`Aggregate::complete`] adds the edges (callers, callees, inline marks)
+/// from the same frames. Flat and cum are the same in both, so views built on
+/// the quick stage stay valid.
 pub struct Aggregate {
     /// The nodes and which samples survive the filters.
-    pub frames: Frames,
-    /// Flat, cum and edges for every sample type (column k = sample index).
+    pub frames: Arc<Frames>,
+    /// Flat, cum and (when [`Aggregate::complete`]) edges for every sample
+    /// type (column k = sample index).
     pub graph: Graph,
     /// Every node's name, escaped for the terminal once, not per frame.
-    pub display: Vec<String>,
-    index: FxHashMap<Box<[u8]>, NodeId>,
+    pub display: Arc<Vec<String>>,
+    index: Arc<FxHashMap<Box<[u8]>, NodeId>>,
+    /// Whether the graph has its edges.
+    pub complete: bool,
 }
 
 impl Aggregate {
-    /// Aggregates `profile` for every measure in `measures`.
+    /// Aggregates `profile` for every measure in `measures`, edges included.
     pub fn build(
         profile: &Profile,
         measures: &[Measure],
@@ -34,22 +44,50 @@ impl Aggregate {
         filters: &Filters,
         inline_frames: bool,
     ) -> Aggregate {
+        let quick = Aggregate::quick(profile, measures, granularity, filters, inline_frames);
+        let graph = quick.edges(profile);
+        quick.with_edges(graph)
+    }
+
+    /// The first stage: nodes, flat and cum; no edges.
+    pub fn quick(
+        profile: &Profile,
+        measures: &[Measure],
+        granularity: Granularity,
+        filters: &Filters,
+        inline_frames: bool,
+    ) -> Aggregate {
         let frames = Frames::with_inlining(profile, granularity, filters, inline_frames);
-        let graph = Graph::build(profile, &frames, measures, None);
+        let graph = Graph::build_without_edges(profile, &frames, measures, None);
         let n = frames.nodes.len() as NodeId;
         let display = (0..n)
             .map(|id| safe_text::escape(frames.nodes.name(id)))
             .collect();
         let mut index = FxHashMap::default();
+        index.reserve(n as usize);
         for id in 0..n {
             index.entry(frames.nodes.name(id).into()).or_insert(id);
         }
         Aggregate {
-            frames,
+            frames: Arc::new(frames),
             graph,
-            display,
-            index,
+            display: Arc::new(display),
+            index: Arc::new(index),
+            complete: false,
         }
+    }
+
+    /// The full graph (with edges) of this aggregate's frames: the slow
+    /// part, done off the UI thread by the explorer.
+    pub fn edges(&self, profile: &Profile) -> Graph {
+        Graph::build(profile, &self.frames, self.graph.measures(), None)
+    }
+
+    /// This aggregate with `graph` (from [`Aggregate::edges`]) in place.
+    pub fn with_edges(mut self, graph: Graph) -> Aggregate {
+        self.graph = graph;
+        self.complete = true;
+        self
     }
 
     /// The node printed as `name`, if any.
@@ -123,6 +161,10 @@ impl TableOptions {
 pub struct View<'p> {
     /// The measure's report numbers: total, and the unit chosen for these rows.
     pub report: Report<'p>,
+    /// The sample index shown.
+    pub sample: usize,
+    /// The row order.
+    pub sort: SortKey,
     /// The rows, in order.
     pub rows: Vec<NodeId>,
     /// `sums[i]`: flat sum of rows `0..=i` (the sum% column).
@@ -149,6 +191,7 @@ impl<'p> View<'p> {
         sort: SortKey,
         trim: &TableOptions,
     ) -> View<'p> {
+        let sample = k;
         let (trimmed, mut rows, edge_cutoff, k) = if trim.trims() {
             // pprof trims by flat or cum; a name sort is applied afterwards.
             let by = if sort == SortKey::Cum {
@@ -199,6 +242,8 @@ impl<'p> View<'p> {
         }
         View {
             report,
+            sample,
+            sort,
             rows,
             sums,
             row_of,
@@ -229,6 +274,12 @@ impl<'p> View<'p> {
     /// Flat sum of all rows ("Showing nodes accounting for").
     pub fn shown(&self) -> i64 {
         self.sums.last().copied().unwrap_or(0)
+    }
+
+    /// Whether callers and callees are known: the aggregate's edges have
+    /// been computed (or trimming built a graph of its own).
+    pub fn has_edges(&self, agg: &Aggregate) -> bool {
+        self.trimmed.is_some() || agg.complete
     }
 
     /// flat and cum of `node`, as shown.

@@ -2,11 +2,12 @@
 //! over the last search.
 
 use super::action::Action;
-use super::app::{App, LastSearch, Mode};
+use super::app::{App, LastSearch, Mode, SLICE, Waiting};
 use super::filter_form::FilterForm;
 use super::finder::Finder;
 use super::keymap::Context;
 use crate::analysis::Filters;
+use std::time::Instant;
 
 impl App<'_> {
     pub(super) fn search_prompt(&mut self, mut finder: Box<Finder>, action: Action) {
@@ -17,28 +18,25 @@ impl App<'_> {
             Action::Down => finder.move_cursor(1),
             Action::PageUp => finder.move_cursor(-10),
             Action::PageDown => finder.move_cursor(10),
-            Action::Insert(c) => {
-                let query = format!("{}{c}", finder.query);
-                finder.set_query(query, &self.agg, &self.view.rows);
-            }
-            Action::Erase | Action::ClearField => {
+            Action::Insert(_) | Action::Erase | Action::ClearField => {
                 let mut query = finder.query.clone();
-                if action == Action::Erase {
-                    query.pop();
-                } else {
-                    query.clear();
+                match action {
+                    Action::Insert(c) => query.push(c),
+                    Action::Erase => drop(query.pop()),
+                    _ => query.clear(),
                 }
-                finder.set_query(query, &self.agg, &self.view.rows);
+                finder.set_query(query);
+                // Scored now, or in slices between frames with a worker.
+                let deadline = self.worker.as_ref().map(|_| Instant::now() + SLICE);
+                finder.advance(&self.agg.display, deadline);
             }
             Action::Confirm => {
+                finder.finish(&self.agg.display);
                 match finder.chosen() {
                     Some(node) => {
                         let index = finder.cursor;
-                        self.search = Some(LastSearch {
-                            query: finder.query.clone(),
-                            matches: finder.matches,
-                            index,
-                        });
+                        let query = finder.query.clone();
+                        self.search = Some(LastSearch::new(query, finder.matches, index));
                         self.jump_to(node);
                         self.say_match();
                     }
@@ -61,14 +59,12 @@ impl App<'_> {
             Action::Erase => form.erase(),
             Action::ClearField => form.clear_field(),
             Action::ClearFilters => {
-                self.set_filters(Filters::default());
-                self.say("filters cleared".into());
+                self.set_filters(Filters::default(), Waiting::Cleared);
                 return;
             }
             Action::Confirm => match form.compile(&self.filters) {
                 Ok(filters) => {
-                    self.set_filters(filters);
-                    self.say(format!("filters applied: {} rows", self.view.rows.len()));
+                    self.set_filters(filters, Waiting::Filters);
                     return;
                 }
                 Err(e) => form.error = Some(e.to_string()),
@@ -83,14 +79,25 @@ impl App<'_> {
             self.say("no search yet: press / to search".into());
             return;
         };
-        if search.matches.is_empty() {
+        if let Some(mut finder) = search.rescan.take() {
+            finder.finish(&self.agg.display);
+            search.matches = finder.matches;
+        }
+        // Matches are kept across sample types and sorts: skip those that
+        // this table does not show.
+        let n = search.matches.len() as isize;
+        let view = &self.view;
+        let found = (1..=n).find_map(|i| {
+            let index = (search.index as isize + i * step).rem_euclid(n) as usize;
+            let node = search.matches[index];
+            view.row_of(node).map(|_| (index, node))
+        });
+        let Some((index, node)) = found else {
             let q = search.query.clone();
             self.say_error(format!("no function matches \"{q}\""));
             return;
-        }
-        let n = search.matches.len() as isize;
-        search.index = (search.index as isize + step).rem_euclid(n) as usize;
-        let node = search.matches[search.index];
+        };
+        search.index = index;
         self.jump_to(node);
         self.say_match();
     }

@@ -1,66 +1,244 @@
-//! Recomputing on change: a new sample type or sort rebuilds the table
-//! view; new filters or granularity rebuild the aggregate first. Either way
+//! Recomputing on change: a new sample type or sort switches to another
+//! table view (kept once built, per sample type and sort, until the nodes
+//! change); new filters or granularity rebuild the aggregate first. Either way
 //! the selected function is found again by identity.
+//!
+//! With a worker ([`App::with_worker`]) the aggregate is rebuilt off the UI
+//! thread: the request returns at once, the current table stays until the
+//! new one arrives, and callers and callees follow when the edges do.
 
-use super::app::App;
-use super::app::LastSearch;
+use super::app::{App, LastSearch, Waiting};
 use super::finder::Finder;
 use super::model::{Aggregate, Identity, View};
+use super::worker::{Done, Job};
 use crate::analysis::Filters;
+use crate::analysis::Graph;
+use crate::analysis::order::SortKey;
+use std::sync::Arc;
 
-impl App<'_> {
+/// The cache slot of a sort (three per sample type).
+fn sort_slot(sort: SortKey) -> usize {
+    match sort {
+        SortKey::Flat => 0,
+        SortKey::Cum => 1,
+        SortKey::Name => 2,
+    }
+}
+
+impl<'p> App<'p> {
     pub(super) fn set_sample(&mut self, k: usize) {
         self.k = k;
-        self.rebuild_view();
+        self.switch_view();
     }
 
-    pub(super) fn set_filters(&mut self, filters: Filters) {
+    pub(super) fn set_filters(&mut self, filters: Filters, why: Waiting) {
         self.filters = filters;
-        self.rebuild_aggregate();
+        self.rebuild_aggregate(why);
     }
 
-    pub(super) fn rebuild_aggregate(&mut self) {
-        let keep = self.selected().map(|n| Identity::of(&self.agg, n));
-        self.agg = Aggregate::build(
-            self.profile,
-            &self.measures,
-            self.granularity,
-            &self.filters,
-            self.inline_frames,
-        );
-        self.finish_rebuild(keep);
+    /// Aggregates again for the current granularity and filters: at once
+    /// without a worker, else by the worker (the result is taken in by
+    /// [`App::tick`]).
+    pub(super) fn rebuild_aggregate(&mut self, why: Waiting) {
+        self.generation += 1;
+        match &self.worker {
+            Some(worker) => {
+                worker.send(Job::Aggregate {
+                    generation: self.generation,
+                    measures: self.measures.clone(),
+                    granularity: self.granularity,
+                    filters: Box::new(self.filters.clone()),
+                    inline_frames: self.inline_frames,
+                });
+                self.waiting = Some(why);
+            }
+            None => {
+                let agg = Aggregate::build(
+                    self.profile,
+                    &self.measures,
+                    self.granularity,
+                    &self.filters,
+                    self.inline_frames,
+                );
+                self.install(agg);
+                self.say_arrival(why);
+            }
+        }
     }
 
-    pub(super) fn rebuild_view(&mut self) {
-        let keep = self.selected().map(|n| Identity::of(&self.agg, n));
-        self.finish_rebuild(keep);
+    /// Asks the worker for the edges of the aggregate shown, if missing.
+    pub(super) fn request_edges(&mut self) {
+        if let Some(worker) = &self.worker
+            && !self.agg.complete
+            && self.waiting.is_none()
+        {
+            worker.send(Job::Edges {
+                generation: self.generation,
+                frames: Arc::clone(&self.agg.frames),
+                measures: self.measures.clone(),
+            });
+        }
     }
 
-    pub(super) fn finish_rebuild(&mut self, keep: Option<Identity>) {
-        let calls_cursor = self.calls.cursor;
-        let old_node = self.calls.node;
-        self.view = View::build(
+    /// Takes in every result the worker has ready.
+    pub(super) fn receive(&mut self) {
+        while let Some(done) = self.worker.as_ref().and_then(|w| w.done.try_recv().ok()) {
+            self.take(done);
+        }
+    }
+
+    pub(super) fn take(&mut self, done: Done) {
+        match done {
+            Done::Quick { generation, agg } if generation == self.generation => {
+                self.install(agg);
+                if let Some(why) = self.waiting.take() {
+                    self.say_arrival(why);
+                }
+            }
+            Done::Edges { generation, graph } if generation == self.generation => {
+                self.edges_arrived(graph);
+            }
+            // Made obsolete by a newer request.
+            Done::Quick { .. } | Done::Edges { .. } => {}
+        }
+    }
+
+    /// The call graph's edges for the aggregate shown: flat and cum are the
+    /// same, so the tables stay; callers and callees appear.
+    pub(super) fn edges_arrived(&mut self, graph: Graph) {
+        self.agg.graph = graph;
+        self.agg.complete = true;
+        let cursor = self.calls.cursor;
+        let on_self = cursor == self.calls.self_index();
+        self.calls.node = None;
+        self.refresh_calls();
+        if !on_self {
+            self.calls.cursor = cursor.min(self.calls.len().saturating_sub(1));
+        }
+    }
+
+    fn say_arrival(&mut self, why: Waiting) {
+        let text = match why {
+            Waiting::Filters => format!("filters applied: {} rows", self.view.rows.len()),
+            Waiting::Cleared => "filters cleared".to_string(),
+            Waiting::Granularity => format!("granularity: {}", self.granularity.name()),
+        };
+        self.say(text);
+    }
+
+    /// One empty cache slot per sample type and sort.
+    pub(super) fn empty_views(&self) -> Vec<Option<View<'p>>> {
+        (0..self.measures.len() * 3).map(|_| None).collect()
+    }
+
+    fn slot(&self, k: usize, sort: SortKey) -> usize {
+        k * 3 + sort_slot(sort)
+    }
+
+    fn build_view(&self, k: usize, sort: SortKey) -> View<'p> {
+        View::build(
             self.profile,
             &self.agg,
-            &self.reports[self.k],
-            self.k,
-            self.sort,
+            &self.reports[k],
+            k,
+            sort,
             &self.table,
-        );
+        )
+    }
+
+    /// Shows the table of the current sample type and sort: the one built
+    /// before if there is one.
+    pub(super) fn switch_view(&mut self) {
+        let keep = self.selected().map(|n| Identity::of(&self.agg, n));
+        let slot = self.slot(self.view.sample, self.view.sort);
+        let wanted = self.slot(self.k, self.sort);
+        if slot != wanted {
+            let view = match self.views[wanted].take() {
+                Some(view) => view,
+                None => self.build_view(self.k, self.sort),
+            };
+            let old = std::mem::replace(&mut self.view, view);
+            self.views[slot] = Some(old);
+        }
+        self.reselect(keep);
+    }
+
+    /// Whether a table other than the one shown is still to be built.
+    pub(super) fn views_missing(&self) -> bool {
+        let current = self.slot(self.k, self.sort);
+        self.views
+            .iter()
+            .enumerate()
+            .any(|(slot, v)| slot != current && v.is_none())
+    }
+
+    /// Builds one table the user may switch to next (the other sample
+    /// types in this sort first), so that the switch is instant.
+    pub(super) fn build_a_view_in_advance(&mut self) {
+        if self.worker.is_none() {
+            return;
+        }
+        let n = self.measures.len();
+        let current = self.slot(self.k, self.sort);
+        let order = (0..n)
+            .map(|k| self.slot(k, self.sort))
+            .chain((0..3 * n).filter(|s| s % 3 != sort_slot(self.sort)));
+        for slot in order {
+            if slot != current && self.views[slot].is_none() {
+                let sort = [SortKey::Flat, SortKey::Cum, SortKey::Name][slot % 3];
+                self.views[slot] = Some(self.build_view(slot / 3, sort));
+                return;
+            }
+        }
+    }
+
+    /// A new aggregate: new nodes, so every table is built again.
+    pub(super) fn install(&mut self, agg: Aggregate) {
+        let keep = self.selected().map(|n| Identity::of(&self.agg, n));
+        self.agg = agg;
+        self.views = self.empty_views();
+        self.view = self.build_view(self.k, self.sort);
+        // Node and edge ids are new: the calls are computed again.
+        self.calls.node = None;
+        self.reselect(keep);
+        if let Some(search) = &mut self.search {
+            // Node ids changed: run the last search again.
+            let mut finder = Finder::new(&self.view.rows);
+            finder.set_query(search.query.clone());
+            if self.worker.is_none() {
+                finder.finish(&self.agg.display);
+                search.matches = std::mem::take(&mut finder.matches);
+                search.rescan = None;
+            } else {
+                search.matches = Vec::new();
+                search.rescan = Some(Box::new(finder));
+            }
+            search.index = 0;
+        }
+        self.request_edges();
+    }
+
+    /// Selects `keep` again in the table shown (or the first row), keeping
+    /// the calls pane's cursor if the function is the same.
+    fn reselect(&mut self, keep: Option<Identity>) {
+        let calls_cursor = self.calls.cursor;
+        let old_node = self.calls.node;
         self.cursor = keep.as_ref().and_then(|id| self.locate(id)).unwrap_or(0);
         self.refresh_calls();
         if self.calls.node == old_node {
             self.calls.cursor = calls_cursor.min(self.calls.len().saturating_sub(1));
         }
-        if let Some(search) = &self.search {
-            // Node ids and rows changed: run the last search again.
-            let mut finder = Finder::new(&self.view.rows);
-            finder.set_query(search.query.clone(), &self.agg, &self.view.rows);
-            self.search = Some(LastSearch {
-                query: search.query.clone(),
-                matches: finder.matches,
-                index: 0,
-            });
+    }
+}
+
+impl LastSearch {
+    /// A search whose matches are known.
+    pub(super) fn new(query: String, matches: Vec<crate::analysis::NodeId>, index: usize) -> Self {
+        LastSearch {
+            query,
+            matches,
+            index,
+            rescan: None,
         }
     }
 }

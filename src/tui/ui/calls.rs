@@ -60,8 +60,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
     // The lines, as cheap descriptions; only the visible ones are rendered.
     let calls = &app.calls;
+    let known = app.view.has_edges(&app.agg);
     let mut items = Vec::with_capacity(calls.len() + 8);
-    items.push(Item::Heading(if calls.callers.is_empty() {
+    items.push(Item::Heading(if !known {
+        "▲ callers: computing…".into()
+    } else if calls.callers.is_empty() {
         "▲ no callers".into()
     } else {
         format!("▲ callers ({}) · % of its cum", calls.callers.len())
@@ -80,7 +83,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     items.push(Item::SelfStats(false));
     items.push(Item::SelfStats(true));
     items.push(Item::Blank);
-    items.push(Item::Heading(if calls.callees.is_empty() {
+    items.push(Item::Heading(if !known {
+        "▼ callees: computing…".into()
+    } else if calls.callees.is_empty() {
         "▼ no callees".into()
     } else {
         format!("▼ callees ({}) · % of its cum", calls.callees.len())
@@ -263,7 +268,7 @@ fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
 /// without its file at the granularities that add one).
 fn step(app: &App, name: &str) -> String {
     use crate::analysis::Granularity as G;
-    let func = match app.granularity {
+    let func = match app.agg.frames.granularity {
         G::FileFunctions | G::Lines | G::Addresses => {
             name.rsplit_once(' ').map_or(name, |(f, _)| f)
         }

@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         )),
         Span::styled(" in ", t.dim()),
         Span::raw(format!("{} ", app.view.rows.len())),
-        Span::styled(app.granularity.name(), t.title()),
+        Span::styled(app.agg.frames.granularity.name(), t.title()),
         Span::styled(" · sort ", t.dim()),
         Span::raw(app.sort.name()),
         Span::styled(" · filters ", t.dim()),

@@ -28,7 +28,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let width = (widest + 14).max(60).min(area.width.saturating_sub(4));
     let popup = super::centered(area, width, shown + 2);
     let bottom = vec![Span::styled(
-        format!(" {} of {} ", finder.matches.len(), app.view.rows.len()),
+        if finder.searching() {
+            " searching… ".to_string()
+        } else {
+            format!(" {} of {} ", finder.matches.len(), app.view.rows.len())
+        },
         t.dim(),
     )];
     let query = crate::safe_text::escape(finder.query.as_bytes());

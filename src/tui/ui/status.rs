@@ -15,6 +15,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let width = area.width as usize;
     let mut spans = Vec::new();
     let mut used = 0;
+    if app.waiting.is_some() {
+        let text = " computing… ";
+        used += names::width(text) + 1;
+        spans.push(Span::styled(text, t.info()));
+        spans.push(Span::styled("│", t.dim()));
+    }
     if let Some(message) = &app.message {
         let style = if message.error { t.error() } else { t.info() };
         let text = names::keep_end(&format!(" {} ", message.text), width);

@@ -1,0 +1,140 @@
+//! The slow part of the explorer off the UI thread.
+//!
+//! On big profiles a pass over the samples takes from a tenth of a second
+//! (nodes, flat and cum) to seconds (the call graph's edges), so the explorer
+//! hands it to one worker thread and keeps answering keys meanwhile: the table
+//! updates when the quick stage arrives, callers and callees when the edges
+//! do. Every job has a generation; a job or result that a newer request made
+//! obsolete is skipped or dropped.
+//!
+//! The worker borrows the profile, so it lives in a scope
+//! ([`App::with_worker`](super::app::App::with_worker)).
+
+use super::model::Aggregate;
+use crate::analysis::{Filters, Frames, Granularity, Graph, Measure};
+use crate::profile::Profile;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
+
+/// What the worker is asked to compute.
+pub(super) enum Job {
+    /// The edges of frames the UI already shows.
+    Edges {
+        generation: u64,
+        frames: Arc<Frames>,
+        measures: Vec<Measure>,
+    },
+    /// A new aggregate (filters or granularity changed): the quick stage,
+    /// then its edges.
+    Aggregate {
+        generation: u64,
+        measures: Vec<Measure>,
+        granularity: Granularity,
+        filters: Box<Filters>,
+        inline_frames: bool,
+    },
+}
+
+impl Job {
+    fn generation(&self) -> u64 {
+        match self {
+            Job::Edges { generation, .. } | Job::Aggregate { generation, .. } => *generation,
+        }
+    }
+}
+
+/// What the worker sends back.
+pub(super) enum Done {
+    /// A new aggregate's quick stage.
+    Quick { generation: u64, agg: Aggregate },
+    /// The edges of the aggregate of `generation`.
+    Edges { generation: u64, graph: Graph },
+}
+
+/// The UI's side of the worker.
+pub(super) struct Worker {
+    pub(super) jobs: Sender<Job>,
+    pub(super) done: Receiver<Done>,
+    /// The newest generation asked for: the worker skips older jobs.
+    pub(super) latest: Arc<AtomicU64>,
+    /// Set while the worker is in a job.
+    pub(super) working: Arc<AtomicBool>,
+}
+
+impl Worker {
+    /// Asks for `job`, making every older one obsolete.
+    pub(super) fn send(&self, job: Job) {
+        self.latest.store(job.generation(), Ordering::SeqCst);
+        // A worker that is gone has panicked: its panic ends the scope.
+        let _ = self.jobs.send(job);
+    }
+
+    /// Whether the worker is in a job (a pass over the samples that cannot
+    /// be interrupted).
+    pub(super) fn working(&self) -> bool {
+        self.working.load(Ordering::SeqCst)
+    }
+}
+
+/// The worker's loop: until the UI drops its sender.
+pub(super) fn serve(
+    profile: &Profile,
+    jobs: Receiver<Job>,
+    done: Sender<Done>,
+    latest: Arc<AtomicU64>,
+    working: Arc<AtomicBool>,
+) {
+    while let Ok(mut job) = jobs.recv() {
+        working.store(true, Ordering::SeqCst);
+        // Only the newest waiting job matters.
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let ui_there = run(profile, job, &done, &latest);
+        working.store(false, Ordering::SeqCst);
+        if !ui_there {
+            return;
+        }
+    }
+}
+
+/// Does `job`, or what of it is still wanted; returns whether the UI is
+/// still there to take results.
+fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> bool {
+    let current = |generation: u64| latest.load(Ordering::SeqCst) == generation;
+    match job {
+        Job::Edges {
+            generation,
+            frames,
+            measures,
+        } => {
+            if !current(generation) {
+                return true;
+            }
+            let graph = Graph::build(profile, &frames, &measures, None);
+            done.send(Done::Edges { generation, graph }).is_ok()
+        }
+        Job::Aggregate {
+            generation,
+            measures,
+            granularity,
+            filters,
+            inline_frames,
+        } => {
+            if !current(generation) {
+                return true;
+            }
+            let agg = Aggregate::quick(profile, &measures, granularity, &filters, inline_frames);
+            let frames = Arc::clone(&agg.frames);
+            if done.send(Done::Quick { generation, agg }).is_err() {
+                return false;
+            }
+            if !current(generation) {
+                return true;
+            }
+            let graph = Graph::build(profile, &frames, &measures, None);
+            done.send(Done::Edges { generation, graph }).is_ok()
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! How fast the explorer answers on a big profile (ignored by default: it
+//! needs a release build and a generated profile):
+//!
+//! ```sh
+//! cargo run --release --example gen_profile -- /tmp/big.pb.gz
+//! PPT_BIG_PROFILE=/tmp/big.pb.gz cargo test --release --test tui_perf -- --ignored --nocapture
+//! ```
+
+use ppt::profile::{DecodeOptions, load};
+use ppt::tui::{Action, App, Settings};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::{Duration, Instant};
+
+fn time<T>(what: &str, f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    println!("{what:<40} {:>9.2} ms", took.as_secs_f64() * 1e3);
+    (out, took)
+}
+
+/// The slowest an interactive action may block the UI thread.
+const FRAME: Duration = Duration::from_millis(16);
+
+#[test]
+#[ignore = "needs a release build and PPT_BIG_PROFILE"]
+fn big_profile_timings() {
+    let path = std::env::var("PPT_BIG_PROFILE").unwrap_or("/tmp/big.pb.gz".into());
+    let (p, load_t) = time("load (decode)", || {
+        load(&path, &DecodeOptions::default()).expect("profile loads")
+    });
+    let (mut app, new_t) = time("App::new_interactive", || {
+        App::new_interactive(&p, Settings::new(&p, "big"))
+    });
+    let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    let (_, frame_t) = time("first frame", || {
+        terminal.draw(|frame| app.render(frame)).unwrap();
+    });
+    let first = load_t + new_t + frame_t;
+    println!(
+        "{:<40} {:>9.2} ms",
+        "=> time to first frame",
+        first.as_secs_f64() * 1e3
+    );
+    let mut slow = Vec::new();
+    app.with_worker(|app| {
+        // An action: how long it blocks the UI, then how long until its
+        // results are all in (worker and slices).
+        let mut act = |what: &str, action: Action| {
+            let (_, took) = time(what, || app.update(action));
+            if took > FRAME {
+                slow.push(format!("{what}: {took:?}"));
+            }
+            let start = Instant::now();
+            if app.waiting_for_table() {
+                while app.waiting_for_table() {
+                    app.tick(Instant::now() + ppt::tui::app::SLICE);
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+                let table = start.elapsed().as_secs_f64() * 1e3;
+                println!("{:<40} {table:>9.2} ms", "   ...until the new table");
+            }
+            app.wait_idle();
+            let done = start.elapsed();
+            if done > Duration::from_micros(100) {
+                println!(
+                    "{:<40} {:>9.2} ms",
+                    "   ...until done",
+                    done.as_secs_f64() * 1e3
+                );
+            }
+            let (_, took) = time("   render one frame", || {
+                terminal.draw(|frame| app.render(frame)).unwrap();
+            });
+            if took > FRAME {
+                slow.push(format!("render after {what}: {took:?}"));
+            }
+        };
+        act("switch sample index (i)", Action::NextSample);
+        act("switch sample index back (I)", Action::PrevSample);
+        act("sort (s)", Action::CycleSort);
+        act("sort again (s)", Action::CycleSort);
+        act("sort again (s)", Action::CycleSort);
+        act("move down (j)", Action::Down);
+        act("enter (table -> calls)", Action::Enter);
+        act("enter (calls -> callee)", Action::Enter);
+        act("back", Action::Back);
+        act("close", Action::Close);
+        act("open search (/)", Action::Search);
+        for c in "pool".chars() {
+            act(&format!("fuzzy keystroke {c:?}"), Action::Insert(c));
+        }
+        act("fuzzy erase", Action::Erase);
+        act("fuzzy clear", Action::ClearField);
+        act("fuzzy keystroke 'x'", Action::Insert('x'));
+        act("confirm search", Action::Confirm);
+        act("next match", Action::NextMatch);
+        // A focus filter.
+        act("open filter pane", Action::OpenFilter);
+        act("down", Action::Down);
+        act("down", Action::Down);
+        for c in "storage".chars() {
+            act(&format!("type {c:?}"), Action::Insert(c));
+        }
+        act("apply focus filter", Action::Confirm);
+        act("next match (after rescan)", Action::NextMatch);
+        act("clear filters", Action::ClearFilters);
+        // A source filter.
+        act("open filter pane", Action::OpenFilter);
+        for c in "internal/api".chars() {
+            act(&format!("type {c:?}"), Action::Insert(c));
+        }
+        act("apply source filter", Action::Confirm);
+        act("granularity (v)", Action::CycleGranularity);
+        act("switch sample index (i)", Action::NextSample);
+    });
+    println!("time to first frame: {first:?}");
+    for s in &slow {
+        println!("over {FRAME:?}: {s}");
+    }
+    if std::env::var_os("PPT_PERF_ASSERT").is_some() {
+        assert!(first < Duration::from_secs(1), "first frame in {first:?}");
+        assert!(slow.is_empty(), "actions over {FRAME:?}: {slow:#?}");
+    }
+}
+
+#[test]
+#[ignore = "needs a release build and PPT_BIG_PROFILE"]
+fn big_profile_engine_parts() {
+    use ppt::analysis::{Filters, Frames, Granularity, Graph, Measure};
+    let path = std::env::var("PPT_BIG_PROFILE").unwrap_or("/tmp/big.pb.gz".into());
+    let p = load(&path, &DecodeOptions::default()).unwrap();
+    let measures: Vec<Measure> = (0..p.sample_types.len()).map(Measure::plain).collect();
+    for _ in 0..2 {
+        time("Report::new x4 (totals)", || {
+            measures
+                .iter()
+                .map(|&m| ppt::report::Report::new(&p, m))
+                .collect::<Vec<_>>()
+        });
+        let (frames, _) = time("Frames::with_inlining", || {
+            Frames::with_inlining(&p, Granularity::Functions, &Filters::default(), true)
+        });
+        time("Graph::build x4 measures", || {
+            Graph::build(&p, &frames, &measures, None)
+        });
+        time("Graph::build 1 measure", || {
+            Graph::build(&p, &frames, &measures[3..], None)
+        });
+        time("Graph::build_without_edges 1", || {
+            Graph::build_without_edges(&p, &frames, &measures[3..], None)
+        });
+        time("Graph::build_without_edges x4", || {
+            Graph::build_without_edges(&p, &frames, &measures, None)
+        });
+        let n = frames.nodes.len() as u32;
+        time("escape all names", || {
+            (0..n)
+                .map(|id| ppt::safe_text::escape(frames.nodes.name(id)))
+                .collect::<Vec<_>>()
+        });
+    }
+}
+
+#[test]
+#[ignore = "needs a release build and PPT_BIG_PROFILE"]
+fn big_profile_shape() {
+    use ppt::analysis::{Filters, Frames, Granularity, Graph, Measure};
+    let path = std::env::var("PPT_BIG_PROFILE").unwrap_or("/tmp/big.pb.gz".into());
+    let p = load(&path, &DecodeOptions::default()).unwrap();
+    let measures: Vec<Measure> = (0..p.sample_types.len()).map(Measure::plain).collect();
+    let frames = Frames::with_inlining(&p, Granularity::Functions, &Filters::default(), true);
+    let g = Graph::build(&p, &frames, &measures, None);
+    let n = frames.nodes.len() as u32;
+    let edges: usize = (0..n).map(|i| g.outgoing(i).len()).sum();
+    let mut total_frames = 0usize;
+    for s in 0..p.samples.len() {
+        for &loc in frames.stack(&p, s) {
+            total_frames += frames.location(loc).len();
+        }
+    }
+    println!(
+        "nodes {n} edges {edges} samples {} frames {total_frames}",
+        p.samples.len()
+    );
+}
