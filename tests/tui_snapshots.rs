@@ -300,3 +300,40 @@ fn no_screen_passes_a_profile_control_to_the_terminal() {
         }
     }
 }
+
+/// The event loop with a worker (as `ppt` runs it) ends a script on the
+/// screen the synchronous explorer shows: results are taken in between
+/// events until nothing is left to compute.
+#[test]
+fn event_loop_with_a_worker_ends_on_the_same_screen() {
+    let p = heap();
+    let script = keys(&[
+        "jjj",
+        "<Enter>",
+        "/",
+        "unm",
+        "<Bksp>",
+        "marsh",
+        "<Enter>",
+        "f",
+        "<Down>",
+        "<Down>",
+        "json|Store",
+        "<Enter>",
+        "i",
+        "s",
+        "v",
+        "n",
+        "<Enter>",
+    ]);
+    let expected = screen_after(&p, Theme { color: true }, 120, 32, script.clone());
+    let mut settings = Settings::new(&p, "heap.pprof");
+    settings.theme = Theme { color: true };
+    let mut app = App::new_interactive(&p, settings);
+    let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    app.with_worker(|app| {
+        run_app(&mut terminal, app, &mut ScriptedEvents::new(script)).unwrap();
+        assert!(!app.busy());
+    });
+    assert_eq!(terminal.backend().buffer(), expected.backend().buffer());
+}

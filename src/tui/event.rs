@@ -14,8 +14,7 @@ pub trait EventSource {
     fn pending(&mut self) -> io::Result<Option<Event>>;
 
     /// The next event if one comes within `timeout` (the explorer waits so
-    /// while it has work in the background). Scripts have no time: their
-    /// next event, if any.
+    /// while it has work in the background).
     fn wait(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
 }
 
@@ -64,7 +63,10 @@ impl EventSource for ScriptedEvents {
         Ok(None)
     }
 
+    /// None: a script is typed by a patient user, who presses each key
+    /// only once the explorer has nothing left to compute, so that scripted
+    /// runs end the same with a worker as without.
     fn wait(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
-        Ok(self.events.pop_front())
+        Ok(None)
     }
 }
