@@ -185,3 +185,56 @@ fn big_profile_shape() {
         p.samples.len()
     );
 }
+
+/// What the engine's row sort costs per table, and what it would cost with
+/// names ranked once per aggregate (a number for the engine's owner).
+#[test]
+#[ignore = "needs a release build and PPT_BIG_PROFILE"]
+fn big_profile_row_sort() {
+    use ppt::analysis::order::{SortKey, sort_nodes};
+    use ppt::analysis::{Filters, Frames, Granularity, Graph, Measure};
+    let path = std::env::var("PPT_BIG_PROFILE").unwrap_or("/tmp/big.pb.gz".into());
+    let p = load(&path, &DecodeOptions::default()).unwrap();
+    let measures: Vec<Measure> = (0..p.sample_types.len()).map(Measure::plain).collect();
+    let frames = Frames::with_inlining(&p, Granularity::Functions, &Filters::default(), true);
+    let g = Graph::build_without_edges(&p, &frames, &measures, None);
+    let names = &frames.nodes;
+    for k in 0..measures.len() {
+        let rows = g.present_nodes(k);
+        let (engine, _) = time(&format!("sort_nodes flat, k={k}"), || {
+            let mut r = rows.clone();
+            sort_nodes(&mut r, &g, names, &p, k, SortKey::Flat);
+            r
+        });
+        // Names ranked once (shared by every table of the aggregate)...
+        let (rank, _) = time("   rank names once", || {
+            let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+            by_name.sort_unstable_by(|&a, &b| names.name(a).cmp(names.name(b)));
+            let mut rank = vec![0u32; names.len()];
+            let mut r = 0;
+            for (i, &n) in by_name.iter().enumerate() {
+                if i > 0 && names.name(by_name[i - 1]) != names.name(n) {
+                    r += 1;
+                }
+                rank[n as usize] = r;
+            }
+            rank
+        });
+        // ...then each table sorts on integer keys.
+        let (ranked, _) = time("   sort on (|flat|, rank, |cum|) keys", || {
+            let mut r = rows.clone();
+            r.sort_unstable_by_key(|&n| {
+                (
+                    std::cmp::Reverse(g.flat(n, k).wrapping_abs()),
+                    rank[n as usize],
+                    std::cmp::Reverse(g.cum(n, k).wrapping_abs()),
+                )
+            });
+            r
+        });
+        // The same order wherever the keys differ (ties need the engine's
+        // last resort, pprof's printed identity).
+        let same = engine == ranked;
+        println!("   same order: {same}");
+    }
+}
