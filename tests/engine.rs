@@ -156,3 +156,30 @@ fn every_sample_index_is_aggregated_in_one_pass() {
         .unwrap();
     assert!(g.has_edge(main_to_b, 0) && !g.has_edge(main_to_b, 1));
 }
+
+#[test]
+fn name_ranks_order_like_names() {
+    let stacks: Vec<(Vec<String>, [i64; 2])> = (0..1500)
+        .map(|i| {
+            (
+                vec![format!("f{}", (i * 7919) % 1500), "main".to_string()],
+                [1, 1],
+            )
+        })
+        .collect();
+    let refs: Vec<(Vec<&str>, [i64; 2])> = stacks
+        .iter()
+        .map(|(s, v)| (s.iter().map(String::as_str).collect(), *v))
+        .collect();
+    let slices: Vec<(&[&str], [i64; 2])> = refs.iter().map(|(s, v)| (&s[..], *v)).collect();
+    let p = profile(&slices);
+    let (frames, g) = graph(&p);
+    // More than 1000 rows, all tied on flat: the order comes from ranks.
+    let mut nodes = g.present_nodes(1);
+    sort_nodes(&mut nodes, &g, &frames.nodes, &p, 1, SortKey::Flat);
+    let names: Vec<&[u8]> = nodes.iter().map(|&n| frames.nodes.name(n)).collect();
+    let mut by_bytes: Vec<&[u8]> = names[..names.len() - 1].to_vec();
+    by_bytes.sort();
+    assert_eq!(&names[..names.len() - 1], &by_bytes[..]);
+    assert_eq!(*names.last().unwrap(), b"main");
+}

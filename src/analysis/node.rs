@@ -3,6 +3,7 @@
 use crate::gopath;
 use crate::profile::{Profile, StrId, StringTable};
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// Index of a node in a [`NodeTable`].
 pub type NodeId = u32;
@@ -34,6 +35,9 @@ pub struct NodeTable {
     index: FxHashMap<NodeInfo, NodeId>,
     /// Cleaned source paths, referenced by [`NodeInfo::file`].
     pub paths: StringTable,
+    /// Each node's position among all names in byte order (equal names,
+    /// equal rank); computed on first use, see [`NodeTable::name_ranks`].
+    name_ranks: OnceLock<Vec<u32>>,
 }
 
 impl NodeTable {
@@ -73,6 +77,26 @@ impl NodeTable {
         self.infos.push(info);
         self.index.insert(info, id);
         id
+    }
+
+    /// For every node, the rank of its name in byte order: comparing ranks
+    /// orders nodes as comparing their names does, without touching the
+    /// names. Sorting tens of thousands of rows, most tied on value, then
+    /// costs a few milliseconds instead of many.
+    pub fn name_ranks(&self) -> &[u32] {
+        self.name_ranks.get_or_init(|| {
+            let mut order: Vec<NodeId> = (0..self.infos.len() as NodeId).collect();
+            order.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+            let mut ranks = vec![0u32; order.len()];
+            let mut rank = 0u32;
+            for (i, &n) in order.iter().enumerate() {
+                if i > 0 && self.name(order[i - 1]) != self.name(n) {
+                    rank += 1;
+                }
+                ranks[n as usize] = rank;
+            }
+            ranks
+        })
     }
 
     /// pprof's last-resort tie breaker: the Go `fmt.Sprint` of the NodeInfo
