@@ -3,6 +3,9 @@
 //! writes them to files) and the benchmarks (which build them in memory).
 //! See the example's documentation for the shape.
 
+// Each program that includes this uses part of it.
+#![allow(dead_code)]
+
 use ppt::profile::pb;
 use std::collections::HashMap;
 
@@ -41,7 +44,6 @@ impl Default for Shape {
 }
 
 /// Fewest functions a shape can have: one per root frame, plus one.
-#[allow(dead_code)] // used by the example, not the benchmarks
 pub const MIN_FUNCTIONS: u64 = ROOTS.len() as u64 + 1;
 
 impl Shape {

@@ -1,0 +1,93 @@
+//! The explorer's interactive actions on the large benchmark profile (60k
+//! functions, 600k samples; see `support/synth.rs`): each must fit in one
+//! frame (16 ms at 60 Hz). Actions run on an `App` with everything computed,
+//! so each measurement is the action's whole cost on the UI thread; the
+//! heavy recomputations (filters, granularity) are handed to a worker in the
+//! real explorer and are measured as engine stages in `benches/engine.rs`.
+//!
+//! Run with `cargo bench --bench explorer`; results are in BENCHMARKS.md.
+
+#[path = "support/synth.rs"]
+mod synth;
+
+use divan::Bencher;
+use ppt::profile::{DecodeOptions, Profile, decode};
+use ppt::tui::{Action, App, Settings};
+use prost::Message;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::LazyLock;
+
+fn main() {
+    divan::main();
+}
+
+static PROFILE: LazyLock<Profile> = LazyLock::new(|| {
+    let raw = synth::generate(&synth::Shape::default()).encode_to_vec();
+    decode(&raw, &DecodeOptions::default()).unwrap()
+});
+
+fn app() -> App<'static> {
+    App::new(&PROFILE, Settings::new(&PROFILE, "bench"))
+}
+
+/// Opening: the table's first frame (flat and cum of every sample index;
+/// the call graph follows from a worker). Decoding is in `engine`.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn first_frame() {
+    let mut app = App::new_interactive(&PROFILE, Settings::new(&PROFILE, "bench"));
+    let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+}
+
+/// One frame of the main screen.
+#[divan::bench]
+fn render_frame(bencher: Bencher) {
+    let mut app = app();
+    let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    bencher.bench_local(|| terminal.draw(|f| app.render(f)).map(drop).unwrap());
+}
+
+/// `i`: the next sample index (alternating over all four).
+#[divan::bench]
+fn switch_sample_index(bencher: Bencher) {
+    let mut app = app();
+    bencher.bench_local(|| app.update(Action::NextSample));
+}
+
+/// `s`: the next sort order.
+#[divan::bench]
+fn cycle_sort(bencher: Bencher) {
+    let mut app = app();
+    bencher.bench_local(|| app.update(Action::CycleSort));
+}
+
+/// Enter a function (its callers and callees), then go back.
+#[divan::bench]
+fn enter_function_and_back(bencher: Bencher) {
+    let mut app = app();
+    bencher.bench_local(|| {
+        app.update(Action::Enter);
+        app.update(Action::Back);
+    });
+}
+
+/// One keystroke of a fuzzy search over all 60k names (typed and erased in
+/// turn, so every other measurement narrows and the next widens).
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn fuzzy_keystroke(bencher: Bencher) {
+    let mut app = app();
+    app.update(Action::Search);
+    for c in "mak".chars() {
+        app.update(Action::Insert(c));
+    }
+    let mut typed = false;
+    bencher.bench_local(|| {
+        app.update(if typed {
+            Action::Erase
+        } else {
+            Action::Insert('e')
+        });
+        typed = !typed;
+    });
+}
