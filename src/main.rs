@@ -3,8 +3,7 @@
 
 use clap::Parser;
 use ppt::cli::Args;
-use ppt::fetch::{self, Source};
-use ppt::profile::Profile;
+use ppt::fetch::{self, Loaded, Source};
 use ppt::{analysis::Pattern, report, safe_text};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -28,9 +27,10 @@ fn run(args: &Args) -> Result<(), String> {
         .map(|rx| Pattern::new("peek", rx))
         .transpose()
         .map_err(|e| e.to_string())?;
-    let profile = load_profile(args)?;
+    let (source, loaded) = load_profile(args)?;
+    let profile = &loaded.profile;
     (options.filters.tag_focus, options.filters.tag_ignore) =
-        args.tag_filters(&profile).map_err(|e| e.to_string())?;
+        args.tag_filters(profile).map_err(|e| e.to_string())?;
     for tag in [&options.filters.tag_focus, &options.filters.tag_ignore]
         .into_iter()
         .flatten()
@@ -41,19 +41,19 @@ fn run(args: &Args) -> Result<(), String> {
     }
     // The explorer only on a terminal, and only when no report was asked.
     if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
-        return ppt::tui::run(&profile, args, &options);
+        return ppt::tui::run(source, loaded, args, &options);
     }
     let out = match &peek {
-        Some(pattern) => report::peek(&profile, &options, pattern),
-        None => report::top(&profile, &options),
+        Some(pattern) => report::peek(profile, &options, pattern),
+        None => report::top(profile, &options),
     }
     .map_err(|e| format!("{}: {e}", args.profile))?;
     write_report(&out)
 }
 
 /// Reads the profile, or fetches it from a service (src/fetch); `--save`
-/// writes its bytes as they came.
-fn load_profile(args: &Args) -> Result<Profile, String> {
+/// writes its bytes as they came. The source is kept for refreshing.
+fn load_profile(args: &Args) -> Result<(Source, Loaded), String> {
     let source = Source::from_args(args).map_err(|e| e.to_string())?;
     let loaded = source.load().map_err(|e| e.to_string())?;
     if let Some(path) = &args.save {
@@ -61,7 +61,7 @@ fn load_profile(args: &Args) -> Result<Profile, String> {
             .map_err(|e| format!("saving the profile to {}: {e}", path.display()))?;
         eprintln!("Saved profile in {}", path.display());
     }
-    Ok(loaded.profile)
+    Ok((source, loaded))
 }
 
 /// Writes report bytes as they are to a pipe or file (so they match pprof

@@ -54,6 +54,10 @@ pub enum Action {
     ClearFilters,
     /// Show or hide the help overlay.
     Help,
+    /// Fetch (or read) the profile again now.
+    Refresh,
+    /// Open the prompt that saves the profile's bytes to a file.
+    Save,
     /// Close the open prompt, pane or overlay.
     Close,
     /// Apply what was typed (search: jump; filter pane: apply the filters).

@@ -11,6 +11,7 @@ use super::finder::Finder;
 use super::history::History;
 use super::keymap::{Context, Keymap};
 use super::model::{Aggregate, TableOptions, View};
+use super::refresh::{FetchState, SavePrompt};
 use super::theme::Theme;
 use super::worker::{self, Worker};
 use crate::analysis::order::SortKey;
@@ -86,6 +87,8 @@ pub enum Mode {
     Filter(FilterForm),
     /// The help overlay, scrolled by this many lines.
     Help(u16),
+    /// The save prompt.
+    Save(SavePrompt),
 }
 
 /// Callers and callees of the current function, with the pane's cursor.
@@ -224,6 +227,8 @@ pub struct App<'p> {
     pub quit: bool,
     /// Time and place of the last click, to see double clicks.
     pub(super) last_click: Option<(std::time::Instant, u16, u16)>,
+    /// Where the profile came from, when, and the last refresh's error.
+    pub fetch: FetchState,
 }
 
 impl<'p> App<'p> {
@@ -310,7 +315,9 @@ impl<'p> App<'p> {
             areas: Areas::default(),
             quit: false,
             last_click: None,
+            fetch: FetchState::default(),
         };
+        app.fetch.save_stem = super::refresh::save_stem(&app.file_name);
         app.views = app.empty_views();
         app.refresh_calls();
         app
@@ -343,6 +350,29 @@ impl<'p> App<'p> {
             self.worker = None;
             out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
+    }
+
+    /// Starts a worker thread that shares `profile` (the one explored):
+    /// like [`App::with_worker`], but nothing waits for the worker when the
+    /// app is dropped; it ends after the step it is in.
+    pub fn start_worker(&mut self, profile: Arc<Profile>) {
+        assert!(
+            std::ptr::eq(&*profile, self.profile),
+            "the worker computes on the profile explored"
+        );
+        let (jobs, job_queue) = std::sync::mpsc::channel();
+        let (results, done) = std::sync::mpsc::channel();
+        let latest = Arc::new(AtomicU64::new(self.generation));
+        let working = Arc::new(AtomicBool::new(false));
+        let (l, w) = (Arc::clone(&latest), Arc::clone(&working));
+        std::thread::spawn(move || worker::serve(profile, job_queue, results, l, w));
+        self.worker = Some(Worker {
+            jobs,
+            done,
+            latest,
+            working,
+        });
+        self.request_edges();
     }
 
     /// Takes in what is ready and works for the UI until `deadline`: the
@@ -430,6 +460,7 @@ impl<'p> App<'p> {
             Mode::Search(_) => Context::Search,
             Mode::Filter(_) => Context::Filter,
             Mode::Help(_) => Context::Help,
+            Mode::Save(_) => Context::Save,
         }
     }
 
@@ -467,6 +498,7 @@ impl<'p> App<'p> {
             Mode::Search(finder) => self.search_prompt(finder, action),
             Mode::Filter(form) => self.filter_pane(form, action),
             Mode::Help(scroll) => self.help(scroll, action),
+            Mode::Save(prompt) => self.save_prompt(prompt, action),
         }
     }
 
@@ -521,6 +553,8 @@ impl<'p> App<'p> {
                 }
             }
             Action::Help => self.mode = Mode::Help(0),
+            Action::Refresh => self.ask_refresh(),
+            Action::Save => self.open_save(),
             Action::Confirm | Action::Insert(_) | Action::Erase | Action::ClearField => {}
         }
     }

@@ -41,6 +41,16 @@ impl History {
         &self.back
     }
 
+    /// The same trail for another profile: names and files only (string
+    /// ids belong to the profile they came from).
+    pub fn portable(&self) -> History {
+        let strip = |ids: &[Identity]| ids.iter().map(Identity::portable).collect();
+        History {
+            back: strip(&self.back),
+            forward: strip(&self.forward),
+        }
+    }
+
     /// How many steps forward are available.
     pub fn forward_len(&self) -> usize {
         self.forward.len()

@@ -20,6 +20,8 @@ pub enum Context {
     Filter,
     /// The help overlay.
     Help,
+    /// The save prompt.
+    Save,
 }
 
 impl Context {
@@ -31,12 +33,13 @@ impl Context {
             Context::Search => "Search prompt (/)",
             Context::Filter => "Filter pane (f)",
             Context::Help => "Help",
+            Context::Save => "Save prompt (w)",
         }
     }
 
     /// Whether printable characters are typed into a prompt here.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Search | Context::Filter)
+        matches!(self, Context::Search | Context::Filter | Context::Save)
     }
 }
 
@@ -193,6 +196,8 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('c'), A::ClearFilters, "clear all filters", Some("clear")),
         (C::Browse, Key::ch('?'), A::Help, "help", Some("help")),
         (C::Browse, Key::ch('q'), A::Quit, "quit", Some("quit")),
+        (C::Browse, Key::ch('r'), A::Refresh, "fetch the profile again now", Some("refresh")),
+        (C::Browse, Key::ch('w'), A::Save, "save the profile's bytes to a file", Some("save")),
         (C::Browse, Key::plain(K::Esc), A::Close, "close the side pane focus", None),
         (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),
         (C::Search, Key::plain(K::Down), A::Down, "choose the match below", Some("choose")),
@@ -211,6 +216,10 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Filter, Key::ctrl('u'), A::ClearField, "empty the field", Some("empty")),
         (C::Filter, Key::ctrl('x'), A::ClearFilters, "clear all filters", Some("clear all")),
         (C::Filter, Key::plain(K::Esc), A::Close, "close without applying", Some("close")),
+        (C::Save, Key::plain(K::Enter), A::Confirm, "write the file", Some("write")),
+        (C::Save, Key::plain(K::Backspace), A::Erase, "erase a character", None),
+        (C::Save, Key::ctrl('u'), A::ClearField, "empty the path", None),
+        (C::Save, Key::plain(K::Esc), A::Close, "cancel", Some("cancel")),
         (C::Help, Key::plain(K::Down), A::Down, "scroll", None),
         (C::Help, Key::plain(K::Up), A::Up, "scroll", None),
         (C::Help, Key::ch('j'), A::Down, "scroll", None),

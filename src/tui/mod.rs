@@ -26,6 +26,7 @@ pub mod names;
 mod navigate;
 mod prompts;
 mod recompute;
+pub mod refresh;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -37,12 +38,14 @@ pub use event::{CrosstermEvents, EventSource, ScriptedEvents};
 
 use crate::analysis::order::SortKey;
 use crate::cli::Args;
+use crate::fetch::{Loaded, Source};
 use crate::profile::Profile;
 use crate::report::{ReportOptions, resolve_measure};
 use model::TableOptions;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::io;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The explorer's starting state from the command line: the same options
@@ -82,31 +85,73 @@ pub fn settings(
     })
 }
 
-/// Opens the explorer on `profile` until the user quits; `options` are
-/// the report options of the command line, filters compiled.
-pub fn run(profile: &Profile, args: &Args, options: &ReportOptions) -> Result<(), String> {
-    let settings = settings(profile, args, options)?;
-    // The table's numbers before taking the terminal: no blank screen
-    // meanwhile. Callers and callees come from the worker.
-    let mut app = App::new_interactive(profile, settings);
-    app.with_worker(|app| {
-        let result = {
-            let mut guard = terminal::TerminalGuard::new()
-                .map_err(|e| format!("cannot open the terminal: {e}"))?;
-            run_app(&mut guard.terminal, app, &mut CrosstermEvents)
-                .map_err(|e| format!("terminal: {e}"))
-            // The terminal is given back here, before the worker is joined.
-        };
-        if result.is_ok() && app.worker_working() {
-            // The user quit while the worker is in a pass over the samples
-            // (seconds on big profiles), which cannot be interrupted and
-            // which the scope would wait for. Nothing is left to do: exit now,
-            // with the status `ppt` exits with after the explorer.
-            let _ = io::Write::flush(&mut io::stdout());
-            std::process::exit(0);
+/// Opens the explorer on the profile `first` loaded from `source` until the
+/// user quits; `options` are the report options of the command line,
+/// filters compiled. With `--refresh`, or on `r`, the source is loaded
+/// again in the background and the explorer reopens on the new profile with
+/// the user's choices kept.
+pub fn run(
+    source: Source,
+    first: Loaded,
+    args: &Args,
+    options: &ReportOptions,
+) -> Result<(), String> {
+    let settings = settings(&first.profile, args, options)?;
+    let can_refresh = source.can_reload();
+    let mut fetcher =
+        can_refresh.then(|| refresh::Fetcher::start(source, args.refresh, Instant::now()));
+    let mut carry = refresh::Carry::first(settings, can_refresh);
+    let mut loaded = first;
+    let mut refreshed = false;
+    let mut guard = None;
+    loop {
+        let profile = Arc::new(loaded.profile);
+        // The table's numbers before taking the terminal: no blank screen
+        // meanwhile. Callers and callees come from the worker.
+        let mut app = App::resume(&profile, carry);
+        app.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
+        if refreshed && fetcher.as_ref().is_some_and(|f| f.was_asked()) {
+            app.say(format!(
+                "profile fetched again ({})",
+                crate::fetch::format_duration(loaded.took)
+            ));
         }
-        result
-    })
+        if guard.is_none() {
+            guard = Some(
+                terminal::TerminalGuard::new()
+                    .map_err(|e| format!("cannot open the terminal: {e}"))?,
+            );
+        }
+        let Some(guard) = guard.as_mut() else {
+            unreachable!("the terminal was just opened")
+        };
+        // The worker shares the profile and is not waited for: quitting
+        // while it is in a long pass over the samples is immediate.
+        app.start_worker(Arc::clone(&profile));
+        let exit = run_loop(
+            &mut guard.terminal,
+            &mut app,
+            &mut CrosstermEvents,
+            fetcher.as_mut(),
+        )
+        .map_err(|e| format!("terminal: {e}"))?;
+        match exit {
+            Exit::Quit => return Ok(()),
+            Exit::Swap(next) => {
+                carry = app.carry();
+                loaded = *next;
+                refreshed = true;
+            }
+        }
+    }
+}
+
+/// Why the event loop returned.
+pub enum Exit {
+    /// The user quit, or the events ran out.
+    Quit,
+    /// A new profile was loaded: reopen on it.
+    Swap(Box<Loaded>),
 }
 
 /// How long the loop waits for a key while the worker computes, before it
@@ -123,7 +168,33 @@ pub fn run_app<B: Backend, E: EventSource>(
     app: &mut App,
     events: &mut E,
 ) -> io::Result<()> {
+    run_loop(terminal, app, events, None).map(|_| ())
+}
+
+/// [`run_app`] with a [`refresh::Fetcher`]: a new profile ends the loop
+/// ([`Exit::Swap`]) once no prompt is open; a failed load is said.
+pub fn run_loop<B: Backend, E: EventSource>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut E,
+    mut fetcher: Option<&mut refresh::Fetcher>,
+) -> io::Result<Exit> {
+    let mut pending: Option<Box<Loaded>> = None;
     loop {
+        if let Some(f) = fetcher.as_deref_mut() {
+            if app.take_refresh_request() {
+                f.fetch_asked();
+            }
+            match f.poll(Instant::now()) {
+                Some(Ok(loaded)) => pending = Some(Box::new(loaded)),
+                Some(Err(error)) => app.refresh_failed(&error),
+                None => {}
+            }
+            app.fetch.refreshing = f.in_flight();
+            if pending.is_some() && app.can_swap() {
+                return Ok(Exit::Swap(pending.take().expect("checked")));
+            }
+        }
         terminal
             .draw(|frame| ui::draw(frame, app))
             .map_err(|e| io::Error::other(e.to_string()))?;
@@ -132,10 +203,13 @@ pub fn run_app<B: Backend, E: EventSource>(
             // A slice of search is due: only look at the keyboard.
             let searching = matches!(&app.mode, app::Mode::Search(f) if f.searching());
             events.wait(if searching { Duration::ZERO } else { POLL })?
+        } else if let Some(f) = fetcher.as_deref() {
+            // Wake up for the next load, and to keep the clock counting.
+            events.wait(f.wait(Instant::now()))?
         } else {
             match events.next()? {
                 Some(event) => Some(event),
-                None => return Ok(()),
+                None => return Ok(Exit::Quit),
             }
         };
         if let Some(event) = event {
@@ -148,7 +222,7 @@ pub fn run_app<B: Backend, E: EventSource>(
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(Exit::Quit);
         }
         app.tick(Instant::now() + app::SLICE);
     }

@@ -118,6 +118,15 @@ impl Identity {
             file: nodes.file(node).into(),
         }
     }
+
+    /// The identity without the profile's string id, to find the function
+    /// in another profile (a refreshed one) by name, else by file.
+    pub fn portable(&self) -> Identity {
+        Identity {
+            function: StrId::EMPTY,
+            ..self.clone()
+        }
+    }
 }
 
 /// How rows are chosen and printed, from the command line: trimming

@@ -220,7 +220,7 @@ impl<'p> App<'p> {
 
     /// Selects `keep` again in the table shown (or the first row), keeping
     /// the calls pane's cursor if the function is the same.
-    fn reselect(&mut self, keep: Option<Identity>) {
+    pub(super) fn reselect(&mut self, keep: Option<Identity>) {
         let calls_cursor = self.calls.cursor;
         let old_node = self.calls.node;
         self.cursor = keep.as_ref().and_then(|id| self.locate(id)).unwrap_or(0);

@@ -7,8 +7,10 @@
 //! do. Every job has a generation; a job or result that a newer request made
 //! obsolete is skipped or dropped.
 //!
-//! The worker borrows the profile, so it lives in a scope
-//! ([`App::with_worker`](super::app::App::with_worker)).
+//! The worker either borrows the profile, in a scope
+//! ([`App::with_worker`](super::app::App::with_worker)), or shares it
+//! ([`App::start_worker`](super::app::App::start_worker)): then nothing waits
+//! for it, and a worker made obsolete by a refreshed profile ends on its own.
 
 use super::model::Aggregate;
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure};
@@ -78,8 +80,8 @@ impl Worker {
 }
 
 /// The worker's loop: until the UI drops its sender.
-pub(super) fn serve(
-    profile: &Profile,
+pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
+    profile: P,
     jobs: Receiver<Job>,
     done: Sender<Done>,
     latest: Arc<AtomicU64>,
@@ -91,7 +93,7 @@ pub(super) fn serve(
         while let Ok(newer) = jobs.try_recv() {
             job = newer;
         }
-        let ui_there = run(profile, job, &done, &latest);
+        let ui_there = run(&profile, job, &done, &latest);
         working.store(false, Ordering::SeqCst);
         if !ui_there {
             return;

@@ -28,6 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     for context in [
         Context::Search,
         Context::Filter,
+        Context::Save,
         Context::Help,
         Context::Any,
     ] {

@@ -21,7 +21,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(text, t.info()));
         spans.push(Span::styled("│", t.dim()));
     }
-    if let Some(message) = &app.message {
+    if let crate::tui::app::Mode::Save(prompt) = &app.mode {
+        let text = format!(
+            " save to: {}▏",
+            crate::safe_text::escape(prompt.path.as_bytes())
+        );
+        let text = names::keep_end(&text, width.saturating_sub(used + 1));
+        used += names::width(&text) + 1;
+        spans.push(Span::styled(text, t.accent()));
+        spans.push(Span::raw(" "));
+    }
+    // A failed refresh is said until one succeeds (the profile shown is
+    // the last good one).
+    let refresh_error = app.fetch.error.as_ref().map(|e| crate::tui::app::Message {
+        text: format!("refresh failed: {e}"),
+        error: true,
+    });
+    if let Some(message) = app.message.as_ref().or(refresh_error.as_ref()) {
         let style = if message.error { t.error() } else { t.info() };
         let text = names::keep_end(&format!(" {} ", message.text), width);
         used += names::width(&text);

@@ -1,0 +1,428 @@
+//! A profile that changes: `--refresh` and `r` load the source again in the
+//! background ([`Fetcher`]), and the explorer reopens on the new profile with
+//! everything the user chose carried over ([`Carry`]): sample type, filters,
+//! sort, granularity, the selected function (by name), history, last search.
+//! A failed load keeps the profile shown and says why. `w` saves the bytes
+//! as they were received ([`SavePrompt`]).
+
+use super::action::Action;
+use super::app::{App, LastSearch, Mode, Pane, Settings};
+use super::finder::Finder;
+use super::history::History;
+use super::model::Identity;
+use crate::fetch::{Loaded, Source};
+use crate::profile::Profile;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::{Duration, Instant, SystemTime};
+
+/// Where the profile shown came from and when.
+#[derive(Debug, Clone, Default)]
+pub struct FetchState {
+    /// When its bytes arrived (`None`: not said, as in tests).
+    pub fetched_at: Option<SystemTime>,
+    /// Why the last refresh failed (one line, escaped), until one succeeds.
+    pub error: Option<String>,
+    /// The bytes exactly as received, for saving.
+    pub bytes: Option<Arc<[u8]>>,
+    /// Whether the source can be loaded again (not standard input).
+    pub can_refresh: bool,
+    /// A load is under way.
+    pub refreshing: bool,
+    /// The user asked for a load (the event loop starts it).
+    pub(super) asked: bool,
+    /// The default file name's stem for saving.
+    pub save_stem: String,
+}
+
+/// The save prompt: the path being typed.
+#[derive(Debug, Clone)]
+pub struct SavePrompt {
+    /// The path.
+    pub path: String,
+    /// The file exists and the user was told: Enter again overwrites.
+    pub(super) overwrite: bool,
+}
+
+/// What the explorer keeps when it reopens on a new profile.
+#[derive(Debug, Clone)]
+pub struct Carry {
+    settings: Settings,
+    sample_name: Option<Vec<u8>>,
+    selected: Option<Identity>,
+    offset: usize,
+    focus: Pane,
+    history: History,
+    search: Option<String>,
+    help: Option<u16>,
+    message: Option<super::app::Message>,
+    fetch: FetchState,
+}
+
+impl Carry {
+    /// The first opening: `settings` from the command line.
+    pub fn first(settings: Settings, can_refresh: bool) -> Carry {
+        let save_stem = save_stem(&settings.file_name);
+        Carry {
+            settings,
+            sample_name: None,
+            selected: None,
+            offset: 0,
+            focus: Pane::Table,
+            history: History::default(),
+            search: None,
+            help: None,
+            message: None,
+            fetch: FetchState {
+                can_refresh,
+                save_stem,
+                ..FetchState::default()
+            },
+        }
+    }
+}
+
+/// A file name stem from the profile's name: `heap.pb.gz` and `heap` give
+/// `heap`; only plain characters are kept.
+pub(super) fn save_stem(file_name: &str) -> String {
+    let mut stem = file_name;
+    for suffix in [".gz", ".pb", ".pprof", ".prof"] {
+        stem = stem.strip_suffix(suffix).unwrap_or(stem);
+    }
+    let stem: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches(|c| c == '.' || c == '_');
+    if stem.is_empty() {
+        "profile".to_string()
+    } else {
+        stem.to_string()
+    }
+}
+
+impl<'p> App<'p> {
+    /// What to keep when reopening on another profile.
+    pub fn carry(&self) -> Carry {
+        let p = self.profile;
+        Carry {
+            settings: Settings {
+                sample_index: self.k,
+                mean: self.measures.first().is_some_and(|m| m.mean),
+                granularity: self.granularity,
+                filters: self.filters.clone(),
+                sort: self.sort,
+                inline_frames: self.inline_frames,
+                table: self.table.clone(),
+                theme: self.theme,
+                file_name: self.file_name.clone(),
+            },
+            sample_name: p
+                .sample_types
+                .get(self.k)
+                .map(|t| p.strings.get(t.kind).to_vec()),
+            selected: self
+                .selected()
+                .map(|n| Identity::of(&self.agg, n).portable()),
+            offset: self.offset,
+            focus: self.focus,
+            history: self.history.portable(),
+            search: self.search.as_ref().map(|s| s.query.clone()),
+            help: match self.mode {
+                Mode::Help(scroll) => Some(scroll),
+                _ => None,
+            },
+            message: self.message.clone(),
+            fetch: FetchState {
+                fetched_at: None,
+                error: None,
+                bytes: None,
+                refreshing: false,
+                asked: false,
+                ..self.fetch.clone()
+            },
+        }
+    }
+
+    /// Opens `profile` as `carry` says (the table's numbers only, as
+    /// [`App::new_interactive`]).
+    pub fn resume(profile: &'p Profile, carry: Carry) -> App<'p> {
+        let mut settings = carry.settings;
+        if let Some(name) = &carry.sample_name
+            && let Some(i) = profile
+                .sample_types
+                .iter()
+                .position(|t| profile.strings.get(t.kind) == name.as_slice())
+        {
+            settings.sample_index = i;
+        }
+        let mut app = App::new_interactive(profile, settings);
+        app.fetch = carry.fetch;
+        app.history = carry.history;
+        app.focus = carry.focus;
+        app.reselect(carry.selected);
+        app.offset = carry.offset;
+        if let Some(query) = carry.search {
+            let mut finder = Finder::new(&app.view.rows);
+            finder.set_query(query.clone());
+            finder.finish(&app.agg.display);
+            app.search = Some(LastSearch::new(query, finder.matches, 0));
+        }
+        app.message = carry.message;
+        if let Some(scroll) = carry.help {
+            app.mode = Mode::Help(scroll);
+        }
+        app
+    }
+
+    /// The explorer on `profile` with this one's choices, call graph
+    /// complete: what a successful refresh shows.
+    pub fn reopen<'q>(&self, profile: &'q Profile) -> App<'q> {
+        let mut app = App::resume(profile, self.carry());
+        app.wait_idle();
+        app
+    }
+
+    /// Records where the profile shown came from.
+    pub fn set_fetched(&mut self, bytes: Arc<[u8]>, at: SystemTime) {
+        self.fetch.bytes = Some(bytes);
+        self.fetch.fetched_at = Some(at);
+        if self.fetch.error.take().is_some() && self.message.as_ref().is_some_and(|m| m.error) {
+            // The failure said before is over.
+            self.message = None;
+        }
+        self.fetch.refreshing = false;
+    }
+
+    /// A refresh failed: the profile shown stays, and the error (its first
+    /// line) is said until a refresh succeeds.
+    pub fn refresh_failed(&mut self, error: &str) {
+        let line = error.lines().next().unwrap_or("");
+        let line = crate::safe_text::escape(line.as_bytes());
+        self.fetch.refreshing = false;
+        self.fetch.error = Some(line.clone());
+        self.say_error(format!(
+            "refresh failed, showing the previous profile: {line}"
+        ));
+    }
+
+    /// Whether the explorer can reopen on a new profile now: not while a
+    /// prompt or pane is open (it would lose what is typed).
+    pub fn can_swap(&self) -> bool {
+        matches!(self.mode, Mode::Browse | Mode::Help(_))
+    }
+
+    /// Takes the request of a refresh made by `r` (for the event loop).
+    pub fn take_refresh_request(&mut self) -> bool {
+        std::mem::take(&mut self.fetch.asked)
+    }
+
+    pub(super) fn ask_refresh(&mut self) {
+        if !self.fetch.can_refresh {
+            self.say_error(
+                "this profile cannot be loaded again (standard input, or no source)".into(),
+            );
+        } else if self.fetch.refreshing {
+            self.say("already fetching…".into());
+        } else {
+            self.fetch.asked = true;
+            self.fetch.refreshing = true;
+            self.say("fetching the profile again…".into());
+        }
+    }
+
+    pub(super) fn open_save(&mut self) {
+        if self.fetch.bytes.is_none() {
+            self.say_error("no profile bytes to save".into());
+            return;
+        }
+        let stem = &self.fetch.save_stem;
+        let mut path = format!("{stem}.pb.gz");
+        let mut n = 1;
+        while Path::new(&path).exists() {
+            path = format!("{stem}.{n}.pb.gz");
+            n += 1;
+        }
+        self.mode = Mode::Save(SavePrompt {
+            path,
+            overwrite: false,
+        });
+    }
+
+    pub(super) fn save_prompt(&mut self, mut prompt: SavePrompt, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Close => return,
+            Action::Insert(c) => {
+                prompt.path.push(c);
+                prompt.overwrite = false;
+            }
+            Action::Erase => {
+                prompt.path.pop();
+                prompt.overwrite = false;
+            }
+            Action::ClearField => {
+                prompt.path.clear();
+                prompt.overwrite = false;
+            }
+            Action::Confirm => {
+                let path = prompt.path.clone();
+                if path.is_empty() {
+                    self.say_error("type a file name".into());
+                } else if Path::new(&path).is_dir() {
+                    self.say_error(format!("{path} is a directory"));
+                } else if Path::new(&path).exists() && !prompt.overwrite {
+                    prompt.overwrite = true;
+                    self.say_error(format!(
+                        "{path} exists: Enter again to overwrite it, Esc to cancel"
+                    ));
+                } else if let Some(bytes) = self.fetch.bytes.clone() {
+                    match crate::fetch::save(&path, &bytes) {
+                        Ok(()) => {
+                            self.say(format!(
+                                "saved the profile in {path} ({} bytes)",
+                                bytes.len()
+                            ));
+                            return;
+                        }
+                        Err(e) => self.say_error(format!("saving to {path}: {e}")),
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.mode = Mode::Save(prompt);
+    }
+}
+
+/// Loads the source again on a thread of its own, when asked or every
+/// `--refresh` period.
+pub struct Fetcher {
+    requests: Sender<()>,
+    results: Receiver<Result<Loaded, String>>,
+    every: Option<Duration>,
+    due: Option<Instant>,
+    in_flight: bool,
+    /// The load under way was asked for with `r`.
+    asked: bool,
+}
+
+impl Fetcher {
+    /// Starts the thread (progress on stderr off); the first periodic load
+    /// is due one period after `now`.
+    pub fn start(mut source: Source, every: Option<Duration>, now: Instant) -> Fetcher {
+        source.set_progress(false);
+        let (requests, asked) = std::sync::mpsc::channel::<()>();
+        let (done, results) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            while asked.recv().is_ok() {
+                let result = source.load().map_err(|e| e.to_string());
+                if done.send(result).is_err() {
+                    return;
+                }
+            }
+        });
+        Fetcher {
+            requests,
+            results,
+            every,
+            due: every.map(|e| now + e),
+            in_flight: false,
+            asked: false,
+        }
+    }
+
+    /// Starts a load the user asked for (`r`), unless one is under way.
+    pub fn fetch_asked(&mut self) {
+        self.asked = true;
+        self.fetch_now();
+    }
+
+    /// Whether the load that just finished was asked for with `r` (else it
+    /// was a periodic one): then its arrival is said.
+    pub fn was_asked(&self) -> bool {
+        self.asked
+    }
+
+    /// Starts a load unless one is under way.
+    pub fn fetch_now(&mut self) {
+        if !self.in_flight {
+            self.in_flight = self.requests.send(()).is_ok();
+        }
+    }
+
+    /// Starts the periodic load when due; returns a finished load.
+    pub fn poll(&mut self, now: Instant) -> Option<Result<Loaded, String>> {
+        if !self.in_flight && self.due.is_some_and(|due| now >= due) {
+            self.asked = false;
+            self.fetch_now();
+        }
+        let result = self.results.try_recv().ok()?;
+        self.in_flight = false;
+        self.due = self.every.map(|e| now + e);
+        Some(result)
+    }
+
+    /// Whether a load is under way.
+    pub fn in_flight(&self) -> bool {
+        self.in_flight
+    }
+
+    /// How long the event loop may wait for a key before looking again
+    /// (at most a second, so that "fetched 3s ago" keeps counting).
+    pub fn wait(&self, now: Instant) -> Duration {
+        if self.in_flight {
+            return Duration::from_millis(50);
+        }
+        let tick = Duration::from_secs(1);
+        self.due
+            .map_or(tick, |due| due.saturating_duration_since(now).min(tick))
+    }
+}
+
+/// `fetched 09:12:01 UTC, 3s ago`.
+pub fn fetched_text(at: SystemTime, now: SystemTime) -> String {
+    let secs = at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+    let ago = now.duration_since(at).map_or(0, |d| d.as_secs());
+    let ago = if ago < 60 {
+        format!("{ago}s")
+    } else if ago < 3600 {
+        format!("{}m{:02}s", ago / 60, ago % 60)
+    } else {
+        format!("{}h{:02}m", ago / 3600, (ago / 60) % 60)
+    };
+    format!("fetched {h:02}:{m:02}:{s:02} UTC, {ago} ago")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_and_times() {
+        assert_eq!(save_stem("heap.pb.gz"), "heap");
+        assert_eq!(save_stem("heap.pprof"), "heap");
+        assert_eq!(save_stem("profile?seconds=5"), "profile_seconds_5");
+        assert_eq!(save_stem("stdin"), "stdin");
+        assert_eq!(save_stem("../"), "profile");
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(12 * 3600 + 4 * 60 + 31);
+        assert_eq!(
+            fetched_text(at, at + Duration::from_secs(3)),
+            "fetched 12:04:31 UTC, 3s ago"
+        );
+        assert_eq!(
+            fetched_text(at, at + Duration::from_secs(125)),
+            "fetched 12:04:31 UTC, 2m05s ago"
+        );
+    }
+}
