@@ -255,10 +255,10 @@ impl<'p> App<'p> {
         App::new_interactive(profile, settings)
     }
 
-    fn with_aggregate(
+    pub(super) fn with_aggregate(
         profile: &'p Profile,
         settings: Settings,
-        aggregate: fn(&Profile, &[Measure], Granularity, &Filters, bool) -> Aggregate,
+        aggregate: impl FnOnce(&Profile, &[Measure], Granularity, &Filters, bool) -> Aggregate,
     ) -> App<'p> {
         let measures: Vec<Measure> = (0..profile.sample_types.len())
             .map(|index| Measure {

@@ -102,13 +102,14 @@ pub fn run(
         can_refresh.then(|| refresh::Fetcher::start(source, args.refresh, Instant::now()));
     let mut carry = refresh::Carry::first(settings, can_refresh);
     let mut loaded = first;
+    let mut ready = None;
     let mut refreshed = false;
     let mut guard = None;
     loop {
         let profile = Arc::new(loaded.profile);
         // The table's numbers before taking the terminal: no blank screen
         // meanwhile. Callers and callees come from the worker.
-        let mut app = App::resume(&profile, carry);
+        let mut app = App::resume_with(&profile, carry, ready.take());
         app.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
         if refreshed && fetcher.as_ref().is_some_and(|f| f.was_asked()) {
             app.say(format!(
@@ -139,7 +140,9 @@ pub fn run(
             Exit::Quit => return Ok(()),
             Exit::Swap(next) => {
                 carry = app.carry();
-                loaded = *next;
+                let next = *next;
+                loaded = next.loaded;
+                ready = Some(next.ready);
                 refreshed = true;
             }
         }
@@ -151,7 +154,7 @@ pub enum Exit {
     /// The user quit, or the events ran out.
     Quit,
     /// A new profile was loaded: reopen on it.
-    Swap(Box<Loaded>),
+    Swap(Box<refresh::Fetched>),
 }
 
 /// How long the loop waits for a key while the worker computes, before it
@@ -179,14 +182,14 @@ pub fn run_loop<B: Backend, E: EventSource>(
     events: &mut E,
     mut fetcher: Option<&mut refresh::Fetcher>,
 ) -> io::Result<Exit> {
-    let mut pending: Option<Box<Loaded>> = None;
+    let mut pending: Option<Box<refresh::Fetched>> = None;
     loop {
         if let Some(f) = fetcher.as_deref_mut() {
             if app.take_refresh_request() {
-                f.fetch_asked();
+                f.fetch_asked(app.plan());
             }
-            match f.poll(Instant::now()) {
-                Some(Ok(loaded)) => pending = Some(Box::new(loaded)),
+            match f.poll(Instant::now(), || app.plan()) {
+                Some(Ok(fetched)) => pending = Some(fetched),
                 Some(Err(error)) => app.refresh_failed(&error),
                 None => {}
             }

@@ -9,7 +9,8 @@ use super::action::Action;
 use super::app::{App, LastSearch, Mode, Pane, Settings};
 use super::finder::Finder;
 use super::history::History;
-use super::model::Identity;
+use super::model::{Aggregate, Identity};
+use crate::analysis::{Filters, Granularity, Measure};
 use crate::fetch::{Loaded, Source};
 use crate::profile::Profile;
 use std::path::Path;
@@ -154,6 +155,17 @@ impl<'p> App<'p> {
     /// Opens `profile` as `carry` says (the table's numbers only, as
     /// [`App::new_interactive`]).
     pub fn resume(profile: &'p Profile, carry: Carry) -> App<'p> {
+        App::resume_with(profile, carry, None)
+    }
+
+    /// [`App::resume`] with the table's numbers computed in advance (by
+    /// the [`Fetcher`]'s thread), used if they were computed as the carried
+    /// settings say.
+    pub fn resume_with(
+        profile: &'p Profile,
+        carry: Carry,
+        ready: Option<(Plan, Aggregate)>,
+    ) -> App<'p> {
         let mut settings = carry.settings;
         if let Some(name) = &carry.sample_name
             && let Some(i) = profile
@@ -163,17 +175,25 @@ impl<'p> App<'p> {
         {
             settings.sample_index = i;
         }
-        let mut app = App::new_interactive(profile, settings);
+        let ready = ready
+            .filter(|(plan, _)| *plan == Plan::of(&settings))
+            .map(|(_, agg)| agg);
+        let mut app = App::with_aggregate(profile, settings, |p, m, g, f, i| match ready {
+            Some(agg) => agg,
+            None => Aggregate::quick(p, m, g, f, i),
+        });
         app.fetch = carry.fetch;
         app.history = carry.history;
         app.focus = carry.focus;
         app.reselect(carry.selected);
         app.offset = carry.offset;
         if let Some(query) = carry.search {
+            // Matched again in slices between frames (App::tick).
             let mut finder = Finder::new(&app.view.rows);
             finder.set_query(query.clone());
-            finder.finish(&app.agg.display);
-            app.search = Some(LastSearch::new(query, finder.matches, 0));
+            let mut search = LastSearch::new(query, Vec::new(), 0);
+            search.rescan = Some(Box::new(finder));
+            app.search = Some(search);
         }
         app.message = carry.message;
         if let Some(scroll) = carry.help {
@@ -188,6 +208,16 @@ impl<'p> App<'p> {
         let mut app = App::resume(profile, self.carry());
         app.wait_idle();
         app
+    }
+
+    /// What the table's numbers of a new profile should be computed for.
+    pub fn plan(&self) -> Plan {
+        Plan {
+            mean: self.measures.first().is_some_and(|m| m.mean),
+            granularity: self.granularity,
+            inline_frames: self.inline_frames,
+            filters: self.filters.clone(),
+        }
     }
 
     /// Records where the profile shown came from.
@@ -302,11 +332,70 @@ impl<'p> App<'p> {
     }
 }
 
+/// What the table's numbers of a new profile are computed for, in
+/// advance: the settings that decide the aggregate.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    mean: bool,
+    granularity: Granularity,
+    inline_frames: bool,
+    filters: Filters,
+}
+
+impl Plan {
+    /// The plan of `settings`.
+    pub fn of(settings: &Settings) -> Plan {
+        Plan {
+            mean: settings.mean,
+            granularity: settings.granularity,
+            inline_frames: settings.inline_frames,
+            filters: settings.filters.clone(),
+        }
+    }
+
+    /// The aggregate of `profile` as planned (the quick stage).
+    fn aggregate(&self, profile: &Profile) -> Aggregate {
+        let measures: Vec<Measure> = (0..profile.sample_types.len())
+            .map(|index| Measure {
+                index,
+                mean: self.mean,
+            })
+            .collect();
+        Aggregate::quick(
+            profile,
+            &measures,
+            self.granularity,
+            &self.filters,
+            self.inline_frames,
+        )
+    }
+}
+
+/// Plans are equal when the filters are the same (compared by their
+/// description: compiled regexes have no equality of their own).
+impl PartialEq for Plan {
+    fn eq(&self, other: &Plan) -> bool {
+        self.mean == other.mean
+            && self.granularity == other.granularity
+            && self.inline_frames == other.inline_frames
+            && format!("{:?}", self.filters) == format!("{:?}", other.filters)
+    }
+}
+
+/// A load done by the [`Fetcher`], with the table's numbers computed for
+/// the plan the explorer had when it asked.
+pub struct Fetched {
+    /// The load.
+    pub loaded: Loaded,
+    /// The quick aggregate, and what it was computed for.
+    pub ready: (Plan, Aggregate),
+}
+
 /// Loads the source again on a thread of its own, when asked or every
 /// `--refresh` period.
 pub struct Fetcher {
-    requests: Sender<()>,
-    results: Receiver<Result<Loaded, String>>,
+    requests: Sender<Plan>,
+    results: Receiver<Result<Box<Fetched>, String>>,
     every: Option<Duration>,
     due: Option<Instant>,
     in_flight: bool,
@@ -319,11 +408,18 @@ impl Fetcher {
     /// is due one period after `now`.
     pub fn start(mut source: Source, every: Option<Duration>, now: Instant) -> Fetcher {
         source.set_progress(false);
-        let (requests, asked) = std::sync::mpsc::channel::<()>();
+        let (requests, asked) = std::sync::mpsc::channel::<Plan>();
         let (done, results) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            while asked.recv().is_ok() {
-                let result = source.load().map_err(|e| e.to_string());
+            while let Ok(plan) = asked.recv() {
+                let result = source.load().map_err(|e| e.to_string()).map(|loaded| {
+                    // The table's numbers here too, off the UI thread.
+                    let agg = plan.aggregate(&loaded.profile);
+                    Box::new(Fetched {
+                        loaded,
+                        ready: (plan, agg),
+                    })
+                });
                 if done.send(result).is_err() {
                     return;
                 }
@@ -340,9 +436,9 @@ impl Fetcher {
     }
 
     /// Starts a load the user asked for (`r`), unless one is under way.
-    pub fn fetch_asked(&mut self) {
+    pub fn fetch_asked(&mut self, plan: Plan) {
         self.asked = true;
-        self.fetch_now();
+        self.fetch_now(plan);
     }
 
     /// Whether the load that just finished was asked for with `r` (else it
@@ -352,17 +448,22 @@ impl Fetcher {
     }
 
     /// Starts a load unless one is under way.
-    pub fn fetch_now(&mut self) {
+    pub fn fetch_now(&mut self, plan: Plan) {
         if !self.in_flight {
-            self.in_flight = self.requests.send(()).is_ok();
+            self.in_flight = self.requests.send(plan).is_ok();
         }
     }
 
-    /// Starts the periodic load when due; returns a finished load.
-    pub fn poll(&mut self, now: Instant) -> Option<Result<Loaded, String>> {
+    /// Starts the periodic load when due (for the plan `plan` gives);
+    /// returns a finished load.
+    pub fn poll(
+        &mut self,
+        now: Instant,
+        plan: impl FnOnce() -> Plan,
+    ) -> Option<Result<Box<Fetched>, String>> {
         if !self.in_flight && self.due.is_some_and(|due| now >= due) {
             self.asked = false;
-            self.fetch_now();
+            self.fetch_now(plan());
         }
         let result = self.results.try_recv().ok()?;
         self.in_flight = false;
