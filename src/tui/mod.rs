@@ -8,7 +8,9 @@
 //!   form, back/forward, name shortening;
 //! - [`ui`]: one file per pane, drawing only what is on screen;
 //! - [`terminal`] and [`event`]: the real terminal, or a test backend and
-//!   scripted events.
+//!   scripted events;
+//! - [`refresh`]: loading the source again (`--refresh`, `r`) on a thread
+//!   of its own and reopening with the user's choices kept; saving (`w`).
 //!
 //! The profile is loaded, and the arguments checked, before the terminal is
 //! touched, so every error prints as usual.
@@ -98,6 +100,12 @@ pub fn run(
 ) -> Result<(), String> {
     let settings = settings(&first.profile, args, options)?;
     let can_refresh = source.can_reload();
+    if args.refresh.is_some() && !can_refresh {
+        return Err(
+            "--refresh needs a profile that can be read again (a file or URL), not standard input"
+                .into(),
+        );
+    }
     let mut fetcher =
         can_refresh.then(|| refresh::Fetcher::start(source, args.refresh, Instant::now()));
     let mut carry = refresh::Carry::first(settings, can_refresh);

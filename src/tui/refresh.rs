@@ -488,7 +488,8 @@ impl Fetcher {
     }
 }
 
-/// `fetched 09:12:01 UTC, 3s ago`.
+/// `fetched 3s ago, 09:12:01 UTC` (how long ago first: it is what stays
+/// visible when the header is cut).
 pub fn fetched_text(at: SystemTime, now: SystemTime) -> String {
     let secs = at
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -502,7 +503,7 @@ pub fn fetched_text(at: SystemTime, now: SystemTime) -> String {
     } else {
         format!("{}h{:02}m", ago / 3600, (ago / 60) % 60)
     };
-    format!("fetched {h:02}:{m:02}:{s:02} UTC, {ago} ago")
+    format!("fetched {ago} ago, {h:02}:{m:02}:{s:02} UTC")
 }
 
 #[cfg(test)]
@@ -519,11 +520,11 @@ mod tests {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(12 * 3600 + 4 * 60 + 31);
         assert_eq!(
             fetched_text(at, at + Duration::from_secs(3)),
-            "fetched 12:04:31 UTC, 3s ago"
+            "fetched 3s ago, 12:04:31 UTC"
         );
         assert_eq!(
             fetched_text(at, at + Duration::from_secs(125)),
-            "fetched 12:04:31 UTC, 2m05s ago"
+            "fetched 2m05s ago, 12:04:31 UTC"
         );
     }
 }

@@ -28,16 +28,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         first.push(Span::styled(" · ", t.dim()));
         first.push(Span::raw(escape(gopath::base(binary))));
     }
-    if let Some(at) = app.fetch.fetched_at {
-        let text = crate::tui::refresh::fetched_text(at, std::time::SystemTime::now());
-        first.push(Span::styled(format!(" · {text}"), t.dim()));
-        if app.fetch.error.is_some() {
-            first.push(Span::styled(" · refresh failed", t.error()));
-        }
-    }
-    if app.fetch.refreshing {
-        first.push(Span::styled(" · fetching…", t.info()));
-    }
     first.push(Span::raw("   "));
     for i in 0..app.sample_types() {
         let mut name = escape(p.strings.get(p.sample_types[i].kind));
@@ -51,6 +41,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             first.push(Span::raw(format!(" {name} ")));
         }
         first.push(Span::raw(" "));
+    }
+    if app.fetch.error.is_some() {
+        // The reason is in the status line.
+        first.push(Span::styled("· refresh failed ", t.error()));
+    }
+    if let Some(at) = app.fetch.fetched_at {
+        let text = crate::tui::refresh::fetched_text(at, std::time::SystemTime::now());
+        first.push(Span::styled(format!("· {text}"), t.dim()));
+    }
+    if app.fetch.refreshing {
+        first.push(Span::styled(" · fetching…", t.info()));
     }
 
     let report = &app.view.report;
