@@ -6,86 +6,11 @@
 //! Needs tmux; without it the test is skipped, except under CI (CI=true),
 //! where it fails so the check cannot silently disappear.
 
+mod common;
+
+use common::{Terminal, tmux_available};
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var("CI").is_err(), "tmux is required under CI");
-        eprintln!("tmux not installed: skipping the terminal test");
-    }
-    found
-}
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(name: &str, command: &str) -> Tmux {
-        let tmux = Tmux {
-            socket: format!("ppt-{name}-{}", std::process::id()),
-        };
-        let status = Command::new("tmux")
-            .args([
-                "-L",
-                &tmux.socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                "160",
-                "-y",
-                "40",
-            ])
-            .arg(command)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        tmux
-    }
-
-    fn capture(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-J"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn title(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "display-message", "-p", "#{pane_title}"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let screen = self.capture();
-            if screen.contains(text) || Instant::now() > deadline {
-                return screen;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
-    }
-}
 
 #[test]
 fn top_on_a_terminal_escapes_hostile_names() {
@@ -93,13 +18,14 @@ fn top_on_a_terminal_escapes_hostile_names() {
         return;
     }
     let profile = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extra/hostile.pb");
-    let command = format!(
-        "printf 'before-report\\n'; {} --top {}; printf 'after-report\\n'; sleep 30",
+    let t = Terminal::start("safety");
+    t.run(&format!(
+        "printf 'before-report\\n'; {} --top {}; printf 'after-report\\n'",
         env!("CARGO_BIN_EXE_ppt"),
         profile.display()
-    );
-    let tmux = Tmux::start("safety", &command);
-    let screen = tmux.wait_for("after-report");
+    ));
+    t.wait_for("the report", |s| s.contains("exit=0"));
+    let screen = t.joined_screen();
     assert!(
         screen.contains("after-report"),
         "report did not finish:\n{screen}"
@@ -127,7 +53,7 @@ fn top_on_a_terminal_escapes_hostile_names() {
         );
     }
     assert!(
-        !tmux.title().contains("pwned"),
+        !t.format("#{pane_title}").contains("pwned"),
         "the window title was changed"
     );
 }
@@ -192,17 +118,15 @@ fn ppt_never_writes_to_or_beside_the_profile() {
     }
     if tmux_available() {
         // The explorer, opened and closed on a real terminal.
-        let command = format!(
+        let t = Terminal::start("readonly");
+        t.run(&format!(
             "cd {} && {} heap.pprof",
             dir.display(),
             env!("CARGO_BIN_EXE_ppt")
-        );
-        let tmux = Tmux::start("readonly", &command);
-        tmux.wait_for("flat");
-        let _ = Command::new("tmux")
-            .args(["-L", &tmux.socket, "send-keys", "q"])
-            .status();
-        std::thread::sleep(Duration::from_millis(300));
+        ));
+        t.wait_for("the explorer", |s| s.contains("flat%"));
+        t.keys(&["q"]);
+        t.wait_for("the explorer to quit", |s| s.contains("exit=0"));
     }
     assert_eq!(
         snapshot(&dir),

@@ -4,6 +4,9 @@
 //! with `--refresh 1s` against a loopback HTTP server whose profile changes,
 //! then fails (tmux).
 
+mod common;
+
+use common::{Terminal, tmux_available};
 use ppt::analysis::order::SortKey;
 use ppt::profile::{DecodeOptions, Profile, decode, pb};
 use ppt::tui::app::Mode;
@@ -12,9 +15,8 @@ use prost::Message;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::SystemTime;
 
 fn fixture_bytes(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture reads")
@@ -259,83 +261,6 @@ impl Server {
 
     fn set(&self, answer: Answer) {
         *self.answer.lock().unwrap() = answer;
-    }
-}
-
-fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is required under CI"
-        );
-        eprintln!("note: tmux is not installed, skipping the explorer's refresh test");
-    }
-    found
-}
-
-/// A tmux server of its own running a shell, 120x32.
-struct Terminal {
-    socket: String,
-}
-
-impl Terminal {
-    fn start(name: &str) -> Terminal {
-        let t = Terminal {
-            socket: format!("ppt-refresh-{name}-{}", std::process::id()),
-        };
-        let ok = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", "120", "-y", "32", "-e", "NO_COLOR=", "sh"])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "tmux starts");
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys"];
-        args.extend_from_slice(keys);
-        self.tmux(&args);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p"])
-    }
-
-    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let screen = self.screen();
-            if ready(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
     }
 }
 
