@@ -75,8 +75,20 @@ impl Terminal {
         self.tmux(&args);
     }
 
+    /// The screen, once two captures in a row agree: the explorer redraws
+    /// (the header's "fetched … ago" ticks), and a capture taken while a
+    /// frame is being written shows half of it.
     pub fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p"])
+        let mut last = self.tmux(&["capture-pane", "-p"]);
+        for _ in 0..50 {
+            std::thread::sleep(Duration::from_millis(15));
+            let now = self.tmux(&["capture-pane", "-p"]);
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+        last
     }
 
     /// The screen with wrapped lines joined (long report lines).
