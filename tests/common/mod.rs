@@ -7,6 +7,19 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The function names of `tests/fixtures/extra/hostile.pb` as ppt must
+/// show them: every control, escape, bidi override and invalid byte
+/// written out.
+pub const HOSTILE_NAMES_SHOWN: [&str; 7] = [
+    "clip\\x1b]52;c;cHduZWQ=\\x07board",
+    "clear\\x1b[2J\\x1b[Hscreen",
+    "title\\x1b]2;pwned-title\\x1b\\set",
+    "c1\\x9b31mcsi",
+    "bidi\\u{202e}evil\\u{202c}.go",
+    "bell\\x07del\\x7f",
+    "bad\\xff\\xfeutf8",
+];
+
 /// Whether tmux is installed. Without it the calling test is skipped with
 /// a note, except under CI (CI set), where it fails so the check cannot
 /// silently disappear.
