@@ -6,22 +6,13 @@
 
 mod common;
 
-use common::{HOSTILE_NAMES_SHOWN, PROMPT, Terminal, tmux_available};
+use common::{HOSTILE_NAMES_SHOWN, PROMPT, Terminal, current, tmux_available};
 use std::process::Command;
 use std::time::Duration;
 
 /// Line `i` of the table (0: the first row), without borders.
 fn table_row(screen: &str, i: usize) -> String {
     screen.lines().nth(4 + i).unwrap_or_default().to_string()
-}
-
-/// The function the callers/callees pane is on (after `▶ `).
-fn current(screen: &str) -> String {
-    screen
-        .lines()
-        .find_map(|l| l.split("│ ▶ ").nth(1))
-        .map(|s| s.trim_end_matches(['│', ' ']).to_string())
-        .unwrap_or_default()
 }
 
 fn open(name: &str) -> Terminal {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Terminal, tmux_available};
+use common::{Terminal, current, tmux_available};
 use ppt::analysis::order::SortKey;
 use ppt::profile::{DecodeOptions, Profile, decode, pb};
 use ppt::tui::app::Mode;
@@ -262,15 +262,6 @@ impl Server {
     fn set(&self, answer: Answer) {
         *self.answer.lock().unwrap() = answer;
     }
-}
-
-/// The function the callers/callees pane is on (after `▶ `).
-fn current(screen: &str) -> String {
-    screen
-        .lines()
-        .find_map(|l| l.split("│ ▶ ").nth(1))
-        .map(|s| s.trim_end_matches(['│', ' ']).to_string())
-        .unwrap_or_default()
 }
 
 /// The header's total (` total 98.08MB · showing …`).

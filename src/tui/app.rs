@@ -331,19 +331,7 @@ impl<'p> App<'p> {
     pub fn with_worker<R>(&mut self, f: impl FnOnce(&mut App<'p>) -> R) -> R {
         let profile = self.profile;
         std::thread::scope(|scope| {
-            let (jobs, job_queue) = std::sync::mpsc::channel();
-            let (results, done) = std::sync::mpsc::channel();
-            let latest = Arc::new(AtomicU64::new(self.generation));
-            let working = Arc::new(AtomicBool::new(false));
-            let (l, w) = (Arc::clone(&latest), Arc::clone(&working));
-            scope.spawn(move || worker::serve(profile, job_queue, results, l, w));
-            self.worker = Some(Worker {
-                jobs,
-                done,
-                latest,
-                working,
-            });
-            self.request_edges();
+            scope.spawn(self.attach_worker(profile));
             // The worker stops when its job sender is dropped, and the scope
             // waits for it: drop the sender on a panic too.
             let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
@@ -360,12 +348,20 @@ impl<'p> App<'p> {
             std::ptr::eq(&*profile, self.profile),
             "the worker computes on the profile explored"
         );
+        std::thread::spawn(self.attach_worker(profile));
+    }
+
+    /// Connects the app to a new worker (and asks it for the call graph's
+    /// edges); returns the worker's loop, for the caller to run on a thread.
+    fn attach_worker<P>(&mut self, profile: P) -> impl FnOnce() + Send + use<P>
+    where
+        P: std::ops::Deref<Target = Profile> + Send,
+    {
         let (jobs, job_queue) = std::sync::mpsc::channel();
         let (results, done) = std::sync::mpsc::channel();
         let latest = Arc::new(AtomicU64::new(self.generation));
         let working = Arc::new(AtomicBool::new(false));
         let (l, w) = (Arc::clone(&latest), Arc::clone(&working));
-        std::thread::spawn(move || worker::serve(profile, job_queue, results, l, w));
         self.worker = Some(Worker {
             jobs,
             done,
@@ -373,6 +369,7 @@ impl<'p> App<'p> {
             working,
         });
         self.request_edges();
+        move || worker::serve(profile, job_queue, results, l, w)
     }
 
     /// Takes in what is ready and works for the UI until `deadline`: the

@@ -71,6 +71,15 @@ impl Theme {
         self.dim()
     }
 
+    /// The border of a pane: highlighted while it has the keyboard.
+    pub fn pane_border(&self, focused: bool) -> Style {
+        if focused {
+            self.focused_border()
+        } else {
+            self.border()
+        }
+    }
+
     /// The row under the cursor in the focused pane.
     pub fn selected(&self) -> Style {
         if self.color {

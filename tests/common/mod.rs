@@ -20,6 +20,15 @@ pub const HOSTILE_NAMES_SHOWN: [&str; 7] = [
     "bad\\xff\\xfeutf8",
 ];
 
+/// The function the callers/callees pane is on (after `▶ `).
+pub fn current(screen: &str) -> String {
+    screen
+        .lines()
+        .find_map(|l| l.split("│ ▶ ").nth(1))
+        .map(|s| s.trim_end_matches(['│', ' ']).to_string())
+        .unwrap_or_default()
+}
+
 /// Whether tmux is installed. Without it the calling test is skipped with
 /// a note, except under CI (CI set), where it fails so the check cannot
 /// silently disappear.

@@ -33,11 +33,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let focused = app.focus == Pane::Calls;
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if focused {
-            t.focused_border()
-        } else {
-            t.border()
-        })
+        .border_style(t.pane_border(focused))
         .title(Span::styled(" Callers · callees ", t.title()))
         .padding(ratatui::widgets::Padding::horizontal(1));
     let inner = block.inner(area);

@@ -29,11 +29,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let rows_total = app.view.rows.len();
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if focused {
-            t.focused_border()
-        } else {
-            t.border()
-        })
+        .border_style(t.pane_border(focused))
         .title(Line::from(vec![
             Span::styled(" Top ", t.title()),
             Span::styled(format!("· sort {} ", app.sort.name()), t.dim()),
