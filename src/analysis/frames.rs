@@ -46,11 +46,7 @@ impl Frames {
         filters: &Filters,
         inline_frames: bool,
     ) -> Frames {
-        let filter = LocationFilter {
-            profile,
-            filters,
-            inline_frames,
-        };
+        let mut filter = LocationFilter::new(profile, filters, inline_frames);
         let mut nodes = NodeTable::default();
         let mut location_nodes = Vec::with_capacity(profile.lines.len() + 16);
         let mut location_starts = Vec::with_capacity(profile.locations.len() + 1);
@@ -58,7 +54,7 @@ impl Frames {
         let mut outcomes = Vec::with_capacity(profile.locations.len());
         let mut marks = Vec::new();
         let mut clean_paths: Vec<Option<StrId>> = vec![None; profile.functions.len()];
-        let mut kept: Vec<Line> = Vec::new();
+        let mut kept: Vec<bool> = Vec::new();
 
         for (l, loc) in profile.locations.iter().enumerate() {
             let lines = profile.location_lines(l as LocationIdx);
@@ -86,7 +82,7 @@ impl Frames {
                 };
                 location_nodes.push(nodes.intern(info, profile));
             } else {
-                for line in &kept {
+                for line in lines.iter().zip(&kept).filter_map(|(l, &k)| k.then_some(l)) {
                     let info = line_info(
                         profile,
                         &mut nodes,
@@ -174,7 +170,11 @@ fn sample_windows(
 
 /// Which samples survive focus/ignore (pprof's `focusedAndNotIgnored`: some
 /// focused location and no ignored one) and the label filters.
-fn select_samples(profile: &Profile, filters: &Filters, marks: &[FocusMark]) -> Vec<bool> {
+pub(super) fn select_samples(
+    profile: &Profile,
+    filters: &Filters,
+    marks: &[FocusMark],
+) -> Vec<bool> {
     (0..profile.samples.len())
         .map(|s| {
             let tags_keep = filters

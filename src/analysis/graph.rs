@@ -217,6 +217,47 @@ impl Graph {
         g
     }
 
+    /// A graph without edges from summed rows: `flat` and `cum` hold
+    /// `width` numbers per node, the measures' sums and then, when `width`
+    /// is twice the number of measures, the sums of the mean divisors.
+    pub fn from_sums(
+        measures: &[Measure],
+        node_count: usize,
+        flat: &[i64],
+        cum: &[i64],
+        width: usize,
+    ) -> Graph {
+        let m = measures.len();
+        let with_div = width == 2 * m && m > 0;
+        let columns = |rows: &[i64], from: usize| -> Vec<i64> {
+            rows.chunks_exact(width.max(1))
+                .flat_map(|row| row[from..from + m].iter().copied())
+                .collect()
+        };
+        let mut g = Graph {
+            measures: measures.to_vec(),
+            node_count,
+            flat: columns(flat, 0),
+            cum: columns(cum, 0),
+            flat_div: if with_div {
+                columns(flat, m)
+            } else {
+                Vec::new()
+            },
+            cum_div: if with_div {
+                columns(cum, m)
+            } else {
+                Vec::new()
+            },
+            ..Graph::default()
+        };
+        if m == 0 {
+            (g.flat, g.cum) = (Vec::new(), Vec::new());
+        }
+        g.index_edges();
+        g
+    }
+
     fn index_edges(&mut self) {
         let n = self.node_count;
         let (in_starts, in_edges) = adjacency(n, self.edges.iter().map(|&(_, callee)| callee));
@@ -287,6 +328,14 @@ impl Graph {
     /// Raw weight of edge `e` (pprof's `Weight`).
     pub fn edge_weight(&self, e: EdgeId, k: usize) -> i64 {
         self.edge_weight[e as usize * self.measures.len() + k]
+    }
+
+    /// Sum of the mean divisor over edge `e` (0 when no measure is a mean).
+    pub fn edge_div(&self, e: EdgeId, k: usize) -> i64 {
+        self.edge_div
+            .get(e as usize * self.measures.len() + k)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Whether every contribution to edge `e` was an inlined call.

@@ -30,117 +30,200 @@ pub(super) struct LocationOutcome {
 }
 
 /// The filters bound to a profile.
+///
+/// Every pattern is matched against a given string once: a profile has far
+/// fewer distinct function names and file names than lines (files are shared
+/// by many functions, functions by many locations), and a regex match costs
+/// more than a table lookup.
 pub(super) struct LocationFilter<'a> {
-    pub profile: &'a Profile,
-    pub filters: &'a Filters,
+    profile: &'a Profile,
+    filters: &'a Filters,
     /// Keep inlined lines (false: pprof's `-noinlines`).
-    pub inline_frames: bool,
+    inline_frames: bool,
+    /// Per pattern (see [`Which`]), per profile string: unknown, no, yes.
+    memo: [Vec<Memo>; Which::COUNT],
 }
 
-impl LocationFilter<'_> {
-    fn line_matches(&self, p: &Pattern, line: &Line) -> bool {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Memo {
+    Unknown,
+    No,
+    Yes,
+}
+
+/// The patterns matched against profile strings.
+#[derive(Debug, Clone, Copy)]
+enum Which {
+    Focus,
+    Ignore,
+    Hide,
+    Show,
+    ShowFrom,
+    SourceInclude,
+    SourceExclude,
+}
+
+impl Which {
+    const COUNT: usize = 7;
+}
+
+impl<'a> LocationFilter<'a> {
+    pub fn new(profile: &'a Profile, filters: &'a Filters, inline_frames: bool) -> Self {
+        LocationFilter {
+            profile,
+            filters,
+            inline_frames,
+            memo: Default::default(),
+        }
+    }
+
+    fn pattern(&self, which: Which) -> Option<&'a Pattern> {
+        let f = self.filters;
+        match which {
+            Which::Focus => f.focus.as_ref(),
+            Which::Ignore => f.ignore.as_ref(),
+            Which::Hide => f.hide.as_ref(),
+            Which::Show => f.show.as_ref(),
+            Which::ShowFrom => f.show_from.as_ref(),
+            Which::SourceInclude => f.source_include.as_ref(),
+            Which::SourceExclude => f.source_exclude.as_ref(),
+        }
+    }
+
+    /// Whether pattern `which` (which must be set) matches string `id`.
+    fn matches(&mut self, which: Which, id: StrId) -> bool {
+        let pattern = self.pattern(which);
+        let strings = &self.profile.strings;
+        let memo = &mut self.memo[which as usize];
+        if memo.is_empty() {
+            memo.resize(strings.len(), Memo::Unknown);
+        }
+        let slot = &mut memo[id.0 as usize];
+        if *slot == Memo::Unknown {
+            let hit = pattern.is_some_and(|p| p.is_match(strings.get(id)));
+            *slot = if hit { Memo::Yes } else { Memo::No };
+        }
+        *slot == Memo::Yes
+    }
+
+    fn line_matches(&mut self, which: Which, line: &Line) -> bool {
         let f = &self.profile.functions[line.function as usize];
-        p.is_match(self.profile.strings.get(f.name))
-            || p.is_match(self.profile.strings.get(f.filename))
+        let (name, file) = (f.name, f.filename);
+        self.matches(which, name) || self.matches(which, file)
     }
 
     /// pprof matches a location's binary only when it has a mapping.
-    fn binary_matches(&self, p: &Pattern, loc: &Location) -> bool {
-        loc.mapping.is_some_and(|m| {
-            p.is_match(
-                self.profile
-                    .strings
-                    .get(self.profile.mappings[m as usize].file),
-            )
-        })
+    fn binary_matches(&mut self, which: Which, loc: &Location) -> bool {
+        match loc.mapping {
+            Some(m) => {
+                let file = self.profile.mappings[m as usize].file;
+                self.matches(which, file)
+            }
+            None => false,
+        }
     }
 
-    fn location_matches(&self, p: &Pattern, loc: &Location, lines: &[Line]) -> bool {
-        lines.iter().any(|line| self.line_matches(p, line)) || self.binary_matches(p, loc)
+    fn location_matches(&mut self, which: Which, loc: &Location, lines: &[Line]) -> bool {
+        lines.iter().any(|line| self.line_matches(which, line)) || self.binary_matches(which, loc)
     }
 
-    fn file_of(&self, line: &Line) -> &[u8] {
-        self.profile
-            .strings
-            .get(self.profile.functions[line.function as usize].filename)
+    fn file_matches(&mut self, which: Which, line: &Line) -> bool {
+        let file = self.profile.functions[line.function as usize].filename;
+        self.matches(which, file)
     }
 
     /// How focus and ignore see `loc` (judged on all its original lines).
-    pub fn focus_mark(&self, loc: &Location, lines: &[Line]) -> FocusMark {
-        let f = self.filters;
-        match (&f.ignore, &f.focus) {
-            (Some(ignore), _) if self.location_matches(ignore, loc, lines) => FocusMark::Ignored,
-            (_, None) => FocusMark::Focused,
-            (_, Some(focus)) if self.location_matches(focus, loc, lines) => FocusMark::Focused,
-            _ => FocusMark::None,
+    pub fn focus_mark(&mut self, loc: &Location, lines: &[Line]) -> FocusMark {
+        let ignore = self.pattern(Which::Ignore).is_some();
+        let focus = self.pattern(Which::Focus).is_some();
+        if ignore && self.location_matches(Which::Ignore, loc, lines) {
+            FocusMark::Ignored
+        } else if !focus || self.location_matches(Which::Focus, loc, lines) {
+            FocusMark::Focused
+        } else {
+            FocusMark::None
         }
     }
 
-    /// Leaves in `kept` the lines of `loc` that remain, in order.
+    /// Sets `kept[i]` to whether line `i` of `loc` remains (`kept` ends up
+    /// as long as `lines`).
     pub fn keep_lines(
-        &self,
+        &mut self,
         loc: &Location,
         lines: &[Line],
-        kept: &mut Vec<Line>,
+        kept: &mut Vec<bool>,
     ) -> LocationOutcome {
-        let f = self.filters;
         let mut outcome = LocationOutcome::default();
         kept.clear();
-        kept.extend_from_slice(lines);
-        if let Some(hide) = &f.hide
-            && self.location_matches(hide, loc, lines)
-        {
-            if self.binary_matches(hide, loc) {
-                kept.clear();
+        kept.resize(lines.len(), true);
+        let none_kept = |kept: &[bool]| !kept.contains(&true);
+        if self.pattern(Which::Hide).is_some() && self.location_matches(Which::Hide, loc, lines) {
+            if self.binary_matches(Which::Hide, loc) {
+                kept.fill(false);
             } else {
-                kept.retain(|line| !self.line_matches(hide, line));
+                for (keep, line) in kept.iter_mut().zip(lines) {
+                    *keep = *keep && !self.line_matches(Which::Hide, line);
+                }
             }
-            outcome.hidden |= kept.is_empty();
+            outcome.hidden |= none_kept(kept);
         }
-        if let Some(show) = &f.show {
-            if !self.binary_matches(show, loc) {
-                kept.retain(|line| self.line_matches(show, line));
+        if self.pattern(Which::Show).is_some() {
+            if !self.binary_matches(Which::Show, loc) {
+                for (keep, line) in kept.iter_mut().zip(lines) {
+                    *keep = *keep && self.line_matches(Which::Show, line);
+                }
             }
             // Unlike hide, show also hides a location that had no lines.
-            outcome.hidden |= kept.is_empty();
+            outcome.hidden |= none_kept(kept);
         }
-        if let Some(show_from) = &f.show_from {
-            if self.binary_matches(show_from, loc) {
+        if self.pattern(Which::ShowFrom).is_some() {
+            if self.binary_matches(Which::ShowFrom, loc) {
                 outcome.show_from = true;
-            } else if let Some(i) = kept
-                .iter()
-                .rposition(|line| self.line_matches(show_from, line))
+            } else if let Some(i) = (0..lines.len())
+                .rev()
+                .find(|&i| kept[i] && self.line_matches(Which::ShowFrom, &lines[i]))
             {
-                kept.truncate(i + 1);
+                // Lines outside the one matched (towards the caller) go.
+                kept[i + 1..].fill(false);
                 outcome.show_from = true;
             }
         }
-        if let Some(prune_from) = &f.prune_from {
-            let hit = kept.iter().position(|line| {
+        if let Some(prune_from) = &self.filters.prune_from {
+            let hit = (0..lines.len()).find(|&i| {
+                if !kept[i] {
+                    return false;
+                }
                 let name = self
                     .profile
                     .strings
-                    .get(self.profile.functions[line.function as usize].name);
+                    .get(self.profile.functions[lines[i].function as usize].name);
                 !name.is_empty() && prune_from.is_match(simplify_function_name(name))
             });
             if let Some(i) = hit {
-                kept.drain(..i);
+                // Lines inlined into the one matched (towards the leaf) go.
+                kept[..i].fill(false);
                 outcome.prune_from = true;
             }
         }
-        if !self.inline_frames && kept.len() > 1 {
-            kept.drain(..kept.len() - 1);
+        if !self.inline_frames
+            && let Some(outermost) = kept.iter().rposition(|&k| k)
+        {
+            kept[..outermost].fill(false);
         }
         // The source filter judges source files; a location without lines
         // has none, so only an include pattern (which wants one) hides it.
-        if let Some(include) = &f.source_include {
-            kept.retain(|line| include.is_match(self.file_of(line)));
-            outcome.hidden |= kept.is_empty();
+        if self.pattern(Which::SourceInclude).is_some() {
+            for (keep, line) in kept.iter_mut().zip(lines) {
+                *keep = *keep && self.file_matches(Which::SourceInclude, line);
+            }
+            outcome.hidden |= none_kept(kept);
         }
-        if let Some(exclude) = &f.source_exclude {
-            let before = kept.len();
-            kept.retain(|line| !exclude.is_match(self.file_of(line)));
-            outcome.hidden |= before > 0 && kept.is_empty();
+        if self.pattern(Which::SourceExclude).is_some() {
+            let before = !none_kept(kept);
+            for (keep, line) in kept.iter_mut().zip(lines) {
+                *keep = *keep && !self.file_matches(Which::SourceExclude, line);
+            }
+            outcome.hidden |= before && none_kept(kept);
         }
         outcome
     }

@@ -7,6 +7,9 @@
 //!   and filters;
 //! - [`Graph`]: flat, cum and caller->callee edges for many sample indices
 //!   (measures) in one pass over the samples;
+//! - [`Stacks`]: the stacks resolved to nodes once, to aggregate again
+//!   quickly under new filters, and [`Neighbors`]: one node's callers and
+//!   callees, computed for it alone;
 //! - [`order`]: pprof's row order.
 //!
 //! No terminal code lives here: the report layer and the explorer both
@@ -17,8 +20,10 @@ mod frames;
 mod granularity;
 mod graph;
 mod location_filter;
+mod neighbors;
 mod node;
 pub mod order;
+mod stacks;
 pub mod tags;
 mod total;
 
@@ -26,6 +31,8 @@ pub use filter::{FilterError, Filters, Pattern};
 pub use frames::Frames;
 pub use granularity::Granularity;
 pub use graph::{EdgeId, Graph, Measure};
+pub use neighbors::{Call, Neighbors, sort_calls};
 pub use node::{NodeId, NodeInfo, NodeTable};
+pub use stacks::{Selection, Stacks};
 pub use tags::TagFilter;
 pub use total::total;

@@ -1,0 +1,264 @@
+//! The callers and callees of one node: pprof's edges into and out of it,
+//! for every measure, whichever way they were computed (from a complete
+//! [`Graph`], or by a scan of the [`Stacks`](super::Stacks) for just this
+//! node).
+
+use super::graph::{EdgeId, Graph, Measure};
+use super::node::{NodeId, NodeTable};
+use rustc_hash::FxHashMap;
+use std::cmp::Ordering;
+
+const SEEN: u8 = 1;
+const NOT_INLINE: u8 = 2;
+
+/// One caller or callee and the edge's numbers for every measure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The node at the other end of the edge.
+    pub node: NodeId,
+    weight: Box<[i64]>,
+    div: Box<[i64]>,
+    flags: Box<[u8]>,
+}
+
+impl Call {
+    /// Whether some sample contributed to the edge for column `k`.
+    pub fn present(&self, k: usize) -> bool {
+        self.flags[k] & SEEN != 0
+    }
+
+    /// The raw weight (pprof's `Weight`).
+    pub fn weight(&self, k: usize) -> i64 {
+        self.weight[k]
+    }
+
+    /// The weight shown (pprof's `WeightValue`: divided for means).
+    pub fn weight_value(&self, k: usize) -> i64 {
+        match self.div.get(k) {
+            Some(&d) if d != 0 => self.weight[k].wrapping_div(d),
+            _ => self.weight[k],
+        }
+    }
+
+    /// Whether every contribution was an inlined call.
+    pub fn inline(&self, k: usize) -> bool {
+        self.flags[k] & NOT_INLINE == 0
+    }
+}
+
+/// Callers and callees of one node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Neighbors {
+    /// The node.
+    pub node: NodeId,
+    /// Edges into it, by their caller.
+    pub callers: Vec<Call>,
+    /// Edges out of it, by their callee.
+    pub callees: Vec<Call>,
+}
+
+impl Neighbors {
+    /// A node with no edges.
+    pub fn empty(node: NodeId) -> Neighbors {
+        Neighbors {
+            node,
+            callers: Vec::new(),
+            callees: Vec::new(),
+        }
+    }
+
+    /// The edges of `node` in a graph built with edges.
+    pub fn from_graph(g: &Graph, node: NodeId) -> Neighbors {
+        let m = g.measures().len();
+        let call = |e: EdgeId, other: NodeId| Call {
+            node: other,
+            weight: (0..m).map(|k| g.edge_weight(e, k)).collect(),
+            div: (0..m).map(|k| g.edge_div(e, k)).collect(),
+            flags: (0..m)
+                .map(|k| {
+                    let seen = if g.has_edge(e, k) { SEEN } else { 0 };
+                    let not_inline = if g.edge_inline(e, k) { 0 } else { NOT_INLINE };
+                    seen | not_inline
+                })
+                .collect(),
+        };
+        Neighbors {
+            node,
+            callers: g
+                .incoming(node)
+                .iter()
+                .map(|&e| call(e, g.edge(e).0))
+                .collect(),
+            callees: g
+                .outgoing(node)
+                .iter()
+                .map(|&e| call(e, g.edge(e).1))
+                .collect(),
+        }
+    }
+
+    /// pprof's `--top` suffix for the node: `(inline)` when every call into
+    /// it that weighs at least `cutoff` is inlined, `(partial-inline)` when
+    /// some are.
+    pub fn inline_mark(&self, k: usize, cutoff: i64) -> Option<&'static str> {
+        let (mut inline, mut not_inline) = (false, false);
+        for c in &self.callers {
+            if c.present(k) && c.weight(k).wrapping_abs() >= cutoff {
+                if c.inline(k) {
+                    inline = true;
+                } else {
+                    not_inline = true;
+                }
+            }
+        }
+        match (inline, not_inline) {
+            (true, true) => Some("partial-inline"),
+            (true, false) => Some("inline"),
+            _ => None,
+        }
+    }
+}
+
+/// pprof's peek order for the edges of column `k`: heavier first, then by
+/// the other node's name (node id last, for a stable order). Edges absent
+/// for `k` are left out.
+pub fn sort_calls<'a>(calls: &'a [Call], names: &NodeTable, k: usize) -> Vec<&'a Call> {
+    let mut list: Vec<&Call> = calls.iter().filter(|c| c.present(k)).collect();
+    list.sort_by(|a, b| {
+        let (wa, wb) = (a.weight(k), b.weight(k));
+        if wa != wb {
+            return wb.wrapping_abs().cmp(&wa.wrapping_abs());
+        }
+        match names.name(a.node).cmp(names.name(b.node)) {
+            Ordering::Equal => a.node.cmp(&b.node),
+            o => o,
+        }
+    });
+    list
+}
+
+/// Collects the edges of one node, sample by sample.
+pub(super) struct NeighborsBuilder {
+    node: NodeId,
+    measures: usize,
+    sample: usize,
+    callers: Side,
+    callees: Side,
+}
+
+/// The edges on one side of the node.
+#[derive(Default)]
+struct Side {
+    index: FxHashMap<NodeId, usize>,
+    nodes: Vec<NodeId>,
+    weight: Vec<i64>,
+    div: Vec<i64>,
+    flags: Vec<u8>,
+    /// The last sample that added to each edge: an edge counts once per
+    /// sample, as in pprof.
+    sample: Vec<usize>,
+}
+
+impl Side {
+    fn slot(&mut self, node: NodeId, m: usize) -> usize {
+        *self.index.entry(node).or_insert_with(|| {
+            self.nodes.push(node);
+            self.weight.extend(std::iter::repeat_n(0, m));
+            self.div.extend(std::iter::repeat_n(0, m));
+            self.flags.extend(std::iter::repeat_n(0, m));
+            self.sample.push(usize::MAX);
+            self.nodes.len() - 1
+        })
+    }
+
+    fn add(&mut self, node: NodeId, sample: usize, inline: bool, values: &[i64], divs: &[i64]) {
+        let m = values.len();
+        let i = self.slot(node, m);
+        if self.sample[i] == sample {
+            return;
+        }
+        self.sample[i] = sample;
+        let flag = if inline { SEEN } else { SEEN | NOT_INLINE };
+        for k in 0..m {
+            if values[k] != 0 || divs[k] != 0 {
+                self.weight[i * m + k] = self.weight[i * m + k].wrapping_add(values[k]);
+                self.div[i * m + k] = self.div[i * m + k].wrapping_add(divs[k]);
+                self.flags[i * m + k] |= flag;
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Side, m: usize) {
+        for (j, &node) in other.nodes.iter().enumerate() {
+            let i = self.slot(node, m);
+            for k in 0..m {
+                self.weight[i * m + k] =
+                    self.weight[i * m + k].wrapping_add(other.weight[j * m + k]);
+                self.div[i * m + k] = self.div[i * m + k].wrapping_add(other.div[j * m + k]);
+                self.flags[i * m + k] |= other.flags[j * m + k];
+            }
+        }
+    }
+
+    fn finish(self, m: usize) -> Vec<Call> {
+        (0..self.nodes.len())
+            .map(|i| Call {
+                node: self.nodes[i],
+                weight: self.weight[i * m..i * m + m].into(),
+                div: self.div[i * m..i * m + m].into(),
+                flags: self.flags[i * m..i * m + m].into(),
+            })
+            .collect()
+    }
+}
+
+impl NeighborsBuilder {
+    pub(super) fn new(node: NodeId, measures: &[Measure]) -> NeighborsBuilder {
+        NeighborsBuilder {
+            node,
+            measures: measures.len(),
+            sample: usize::MAX,
+            callers: Side::default(),
+            callees: Side::default(),
+        }
+    }
+
+    /// The edges added next come from sample `s`.
+    pub(super) fn start_sample(&mut self, s: usize) {
+        self.sample = s;
+    }
+
+    pub(super) fn add_caller(
+        &mut self,
+        caller: NodeId,
+        inline: bool,
+        values: &[i64],
+        divs: &[i64],
+    ) {
+        self.callers.add(caller, self.sample, inline, values, divs);
+    }
+
+    pub(super) fn add_callee(
+        &mut self,
+        callee: NodeId,
+        inline: bool,
+        values: &[i64],
+        divs: &[i64],
+    ) {
+        self.callees.add(callee, self.sample, inline, values, divs);
+    }
+
+    /// Adds what another thread found (over other samples).
+    pub(super) fn merge(&mut self, other: NeighborsBuilder) {
+        self.callers.merge(other.callers, self.measures);
+        self.callees.merge(other.callees, self.measures);
+    }
+
+    pub(super) fn finish(self) -> Neighbors {
+        Neighbors {
+            node: self.node,
+            callers: self.callers.finish(self.measures),
+            callees: self.callees.finish(self.measures),
+        }
+    }
+}

@@ -1,0 +1,496 @@
+//! Every sample's stack as one flat array of node ids, for aggregating
+//! again and again under changing filters (the explorer).
+//!
+//! [`Graph`] walks each stack location by location, looking up each
+//! location's nodes and de-duplicating recursion with a per-node stamp: three
+//! dependent memory accesses per frame. Here the stacks are resolved to node
+//! ids once per granularity, with two facts per frame precomputed: whether it
+//! is the first frame of its node in the stack (so cum needs no stamp) and
+//! whether an outer line of the same location follows (an inlined call).
+//! Aggregating under new filters is then one streaming pass, split over
+//! threads, several times faster than rebuilding the [`Frames`].
+//!
+//! The filters that this fast path can apply exactly are those whose effect
+//! is per sample (focus, ignore, tag filters) or per node (hide, show and
+//! the source filter, when they hide all or none of a node's frames).
+//! [`Stacks::select`] says when it cannot: then the general path is needed.
+
+use super::filter::Filters;
+use super::frames::{Frames, select_samples};
+use super::graph::{Graph, Measure};
+use super::location_filter::LocationFilter;
+use super::neighbors::{Neighbors, NeighborsBuilder};
+use super::node::NodeId;
+use crate::profile::{LocationIdx, Profile};
+
+/// Set on the first frame (from the leaf) of its node in a stack.
+const FIRST: u32 = 1 << 31;
+/// Set on a line that is inlined into the next frame: the next frame is an
+/// outer line of the same location.
+const INLINED: u32 = 1 << 30;
+const NODE: u32 = INLINED - 1;
+
+/// How many threads a pass over all stacks uses: the machines ppt is made
+/// for have a few cores, and the passes are bound by memory, which two
+/// cores already share well.
+const THREADS: usize = 2;
+
+/// The stacks of a profile as node ids of one granularity.
+pub struct Stacks {
+    /// The unfiltered nodes (with inlined frames) that the stacks refer to.
+    pub frames: Frames,
+    /// `entries[starts[s]..starts[s + 1]]` is sample `s`'s stack, leaf
+    /// first, one entry per node (inlined lines are nodes of their own).
+    starts: Vec<u32>,
+    entries: Vec<u32>,
+    /// Whether some frame of the node is an inlined line.
+    ever_inlined: Vec<bool>,
+}
+
+/// Which samples and nodes survive a set of filters, for a [`Stacks`].
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Per node: removed from every stack (hide, show, source filter).
+    hidden: Vec<bool>,
+    any_hidden: bool,
+    /// Samples kept by focus, ignore and the tag filters; `None`: all.
+    sample_kept: Option<Vec<bool>>,
+}
+
+impl Stacks {
+    /// Resolves every stack of `profile` to the nodes of `granularity`
+    /// (inlined frames included). `None` when the profile is too large
+    /// for 32-bit offsets; the general path then serves.
+    pub fn new(profile: &Profile, granularity: super::Granularity) -> Option<Stacks> {
+        let frames = Frames::new(profile, granularity, &Filters::default());
+        let n = frames.nodes.len();
+        if n > NODE as usize {
+            return None;
+        }
+        let samples = &profile.samples;
+        let mut starts = Vec::with_capacity(samples.len() + 1);
+        starts.push(0u32);
+        let mut total = 0u64;
+        for s in 0..samples.len() {
+            for &loc in samples.stack(s) {
+                total += frames.location(loc).len() as u64;
+            }
+            if total > u64::from(u32::MAX) {
+                return None;
+            }
+            starts.push(total as u32);
+        }
+        let mut entries = vec![0u32; total as usize];
+        let mut ever_inlined = vec![false; n];
+        // Each thread fills the stacks of a range of samples.
+        let ranges = split(&starts, THREADS);
+        std::thread::scope(|scope| {
+            let mut rest: &mut [u32] = &mut entries;
+            let mut handles = Vec::new();
+            for range in ranges {
+                let len = (starts[range.end] - starts[range.start]) as usize;
+                let (part, tail) = rest.split_at_mut(len);
+                rest = tail;
+                let frames = &frames;
+                let starts = &starts;
+                handles.push(scope.spawn(move || {
+                    let mut stamp = vec![u32::MAX; n];
+                    let mut inlined = vec![false; n];
+                    let base = starts[range.start] as usize;
+                    for s in range {
+                        let mut at = starts[s] as usize - base;
+                        for &loc in samples.stack(s) {
+                            let nodes = frames.location(loc);
+                            for (i, &node) in nodes.iter().enumerate() {
+                                let mut e = node;
+                                if i + 1 < nodes.len() {
+                                    e |= INLINED;
+                                    inlined[node as usize] = true;
+                                }
+                                if stamp[node as usize] != s as u32 {
+                                    stamp[node as usize] = s as u32;
+                                    e |= FIRST;
+                                }
+                                part[at] = e;
+                                at += 1;
+                            }
+                        }
+                    }
+                    inlined
+                }));
+            }
+            for h in handles {
+                let inlined = h.join().expect("stack resolution does not panic");
+                for (all, this) in ever_inlined.iter_mut().zip(inlined) {
+                    *all |= this;
+                }
+            }
+        });
+        Some(Stacks {
+            frames,
+            starts,
+            entries,
+            ever_inlined,
+        })
+    }
+
+    /// Number of node frames in all stacks.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no frames at all.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn stack(&self, s: usize) -> &[u32] {
+        &self.entries[self.starts[s] as usize..self.starts[s + 1] as usize]
+    }
+
+    /// What `filters` keep, or `None` when this fast path cannot apply them
+    /// exactly: `show_from`, `prune_from` and `-noinlines` change stacks
+    /// in ways that are not per node, and so does a hide, show or source
+    /// filter that removes some frames of a node but not others (a node of
+    /// the `files` granularity spans many functions, say).
+    pub fn select(&self, profile: &Profile, filters: &Filters) -> Option<Selection> {
+        if filters.show_from.is_some() || filters.prune_from.is_some() {
+            return None;
+        }
+        let n = self.frames.nodes.len();
+        const UNSEEN: u8 = 0;
+        const KEPT: u8 = 1;
+        const GONE: u8 = 2;
+        let mut state = vec![UNSEEN; n];
+        let mut filter = LocationFilter::new(profile, filters, true);
+        let hides = filters.hide.is_some()
+            || filters.show.is_some()
+            || filters.source_include.is_some()
+            || filters.source_exclude.is_some();
+        let mut marks = Vec::new();
+        let mut kept = Vec::new();
+        for (l, loc) in profile.locations.iter().enumerate() {
+            let lines = profile.location_lines(l as LocationIdx);
+            if filters.selects_samples() {
+                marks.push(filter.focus_mark(loc, lines));
+            }
+            if !hides {
+                continue;
+            }
+            let outcome = filter.keep_lines(loc, lines, &mut kept);
+            let nodes = self.frames.location(l as LocationIdx);
+            // A location without lines is one node, kept unless hidden.
+            let keeps = |i: usize| match lines.is_empty() {
+                true => !outcome.hidden,
+                false => kept[i],
+            };
+            for (i, &node) in nodes.iter().enumerate() {
+                let now = if keeps(i) { KEPT } else { GONE };
+                let was = &mut state[node as usize];
+                if *was == UNSEEN {
+                    *was = now;
+                } else if *was != now {
+                    return None;
+                }
+            }
+        }
+        let hidden: Vec<bool> = state.iter().map(|&s| s == GONE).collect();
+        let any_hidden = hidden.contains(&true);
+        let sample_kept = filters
+            .selects_samples()
+            .then(|| select_samples(profile, filters, &marks));
+        Some(Selection {
+            hidden,
+            any_hidden,
+            sample_kept,
+        })
+    }
+
+    /// Flat and cum of every node for every measure over the samples that
+    /// `sel` keeps: the same numbers as [`Graph::build_without_edges`] on
+    /// the equivalent [`Frames`].
+    pub fn aggregate(&self, profile: &Profile, sel: &Selection, measures: &[Measure]) -> Graph {
+        let n = self.frames.nodes.len();
+        let m = measures.len();
+        let any_mean = measures.iter().any(|x| x.mean);
+        // One row per node: the measures, then (for means) their divisors.
+        let width = if any_mean { 2 * m } else { m };
+        let ranges = split(&self.starts, THREADS);
+        let parts: Vec<(Vec<i64>, Vec<i64>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .into_iter()
+                .map(|range| {
+                    scope.spawn(move || {
+                        let mut flat = vec![0i64; n * width];
+                        let mut cum = vec![0i64; n * width];
+                        let mut w = vec![0i64; width];
+                        for s in range {
+                            if !sel.keeps_sample(s) || !weigh(profile, s, measures, &mut w) {
+                                continue;
+                            }
+                            self.add_sample(s, sel, &w, &mut flat, &mut cum);
+                        }
+                        (flat, cum)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("aggregation does not panic"))
+                .collect()
+        });
+        let mut parts = parts.into_iter();
+        let (mut flat, mut cum) = parts.next().unwrap_or_default();
+        for (f, c) in parts {
+            add_rows(&mut flat, &f);
+            add_rows(&mut cum, &c);
+        }
+        if flat.is_empty() {
+            (flat, cum) = (vec![0; n * width], vec![0; n * width]);
+        }
+        Graph::from_sums(measures, n, &flat, &cum, width)
+    }
+
+    /// Adds sample `s` (values `w`, one row) to `flat` and `cum`.
+    #[inline]
+    fn add_sample(&self, s: usize, sel: &Selection, w: &[i64], flat: &mut [i64], cum: &mut [i64]) {
+        let width = w.len();
+        let stack = self.stack(s);
+        let row = |node: u32| node as usize * width..node as usize * width + width;
+        if !sel.any_hidden {
+            if let Some(&leaf) = stack.first() {
+                add_into(&mut flat[row(leaf & NODE)], w);
+            }
+            for &e in stack {
+                if e & FIRST != 0 {
+                    add_into(&mut cum[row(e & NODE)], w);
+                }
+            }
+            return;
+        }
+        let mut leaf = None;
+        for &e in stack {
+            let node = e & NODE;
+            if sel.hidden[node as usize] {
+                continue;
+            }
+            leaf.get_or_insert(node);
+            if e & FIRST != 0 {
+                add_into(&mut cum[row(node)], w);
+            }
+        }
+        if let Some(leaf) = leaf {
+            add_into(&mut flat[row(leaf)], w);
+        }
+    }
+
+    /// Callers and callees of `node` over the samples `sel` keeps, with
+    /// pprof's edge weights and inline flags for every measure.
+    pub fn neighbors(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        node: NodeId,
+    ) -> Neighbors {
+        let mut found = self.callers_and_callees(profile, sel, measures, &[node], true);
+        found.pop().unwrap_or_else(|| Neighbors::empty(node))
+    }
+
+    /// Callers of each of `nodes` (callees left out): what the table's
+    /// inline marks need, for all rows on screen in one pass.
+    pub fn callers(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        nodes: &[NodeId],
+    ) -> Vec<Neighbors> {
+        self.callers_and_callees(profile, sel, measures, nodes, false)
+    }
+
+    /// Whether some frame of `node` is an inlined line: otherwise no call
+    /// into it is inlined.
+    pub fn ever_inlined(&self, node: NodeId) -> bool {
+        self.ever_inlined
+            .get(node as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    fn callers_and_callees(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        nodes: &[NodeId],
+        with_callees: bool,
+    ) -> Vec<Neighbors> {
+        let n = self.frames.nodes.len();
+        // Which of `nodes` a node is (u32::MAX: none of them).
+        let mut wanted = vec![u32::MAX; n];
+        for (i, &node) in nodes.iter().enumerate() {
+            if let Some(w) = wanted.get_mut(node as usize)
+                && !sel.hidden[node as usize]
+            {
+                *w = i as u32;
+            }
+        }
+        let wanted = &wanted;
+        let ranges = split(&self.starts, THREADS);
+        let parts: Vec<Vec<NeighborsBuilder>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .into_iter()
+                .map(|range| {
+                    scope.spawn(move || {
+                        let mut found: Vec<NeighborsBuilder> = nodes
+                            .iter()
+                            .map(|&node| NeighborsBuilder::new(node, measures))
+                            .collect();
+                        let mut w = vec![0i64; measures.len() * 2];
+                        let mut hits: Vec<(u32, usize)> = Vec::new();
+                        for s in range {
+                            if !sel.keeps_sample(s) {
+                                continue;
+                            }
+                            let stack = self.stack(s);
+                            hits.clear();
+                            for (i, &e) in stack.iter().enumerate() {
+                                let which = wanted[(e & NODE) as usize];
+                                if which != u32::MAX {
+                                    hits.push((which, i));
+                                }
+                            }
+                            if hits.is_empty() || !weigh(profile, s, measures, &mut w) {
+                                continue;
+                            }
+                            let (values, divisors) = w.split_at(measures.len());
+                            // pprof walks from the root: the outermost
+                            // occurrence of an edge in a stack decides its
+                            // inline flag.
+                            for &(which, i) in hits.iter().rev() {
+                                let b = &mut found[which as usize];
+                                b.start_sample(s);
+                                let me = stack[i] & NODE;
+                                if let Some(c) = self.kept_toward_root(sel, stack, i)
+                                    && stack[c] & NODE != me
+                                {
+                                    let inline = self.is_inlined(sel, stack, i);
+                                    b.add_caller(stack[c] & NODE, inline, values, divisors);
+                                }
+                                if with_callees
+                                    && let Some(c) = self.kept_toward_leaf(sel, stack, i)
+                                    && stack[c] & NODE != me
+                                {
+                                    let inline = self.is_inlined(sel, stack, c);
+                                    b.add_callee(stack[c] & NODE, inline, values, divisors);
+                                }
+                            }
+                        }
+                        found
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("neighbor scan does not panic"))
+                .collect()
+        });
+        let mut parts = parts.into_iter();
+        let mut merged = parts.next().unwrap_or_default();
+        for part in parts {
+            for (into, from) in merged.iter_mut().zip(part) {
+                into.merge(from);
+            }
+        }
+        merged.into_iter().map(NeighborsBuilder::finish).collect()
+    }
+
+    fn visible(&self, sel: &Selection, e: u32) -> bool {
+        !sel.any_hidden || !sel.hidden[(e & NODE) as usize]
+    }
+
+    /// The next kept frame towards the root from `i`: the caller.
+    fn kept_toward_root(&self, sel: &Selection, stack: &[u32], i: usize) -> Option<usize> {
+        (i + 1..stack.len()).find(|&j| self.visible(sel, stack[j]))
+    }
+
+    /// The next kept frame towards the leaf from `i`: the callee.
+    fn kept_toward_leaf(&self, sel: &Selection, stack: &[u32], i: usize) -> Option<usize> {
+        (0..i).rev().find(|&j| self.visible(sel, stack[j]))
+    }
+
+    /// Whether the call into frame `i` is inlined: an outer line of the
+    /// same location is kept.
+    fn is_inlined(&self, sel: &Selection, stack: &[u32], i: usize) -> bool {
+        let mut j = i;
+        while stack[j] & INLINED != 0 {
+            j += 1;
+            if self.visible(sel, stack[j]) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Selection {
+    /// Whether sample `s` survives focus, ignore and the tag filters.
+    #[inline]
+    pub fn keeps_sample(&self, s: usize) -> bool {
+        self.sample_kept.as_ref().is_none_or(|k| k[s])
+    }
+
+    /// Whether `node` was removed from every stack.
+    pub fn hides(&self, node: NodeId) -> bool {
+        self.hidden.get(node as usize).copied().unwrap_or(true)
+    }
+}
+
+/// Splits the samples (by their `starts`) into up to `parts` ranges of
+/// about equal numbers of frames.
+fn split(starts: &[u32], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let samples = starts.len().saturating_sub(1);
+    let total = u64::from(starts.last().copied().unwrap_or(0));
+    let mut ranges = Vec::with_capacity(parts);
+    let mut from = 0;
+    for p in 1..parts {
+        let goal = total * p as u64 / parts as u64;
+        let to = starts
+            .partition_point(|&x| u64::from(x) < goal)
+            .clamp(from, samples);
+        ranges.push(from..to);
+        from = to;
+    }
+    ranges.push(from..samples);
+    ranges
+}
+
+/// The row a sample adds for `measures`: the values, then (when `w` has
+/// room for them) the divisors of means; false when it adds nothing.
+#[inline]
+fn weigh(profile: &Profile, s: usize, measures: &[Measure], w: &mut [i64]) -> bool {
+    let values = profile.samples.values(s);
+    let m = measures.len();
+    let mut any = false;
+    for (k, measure) in measures.iter().enumerate() {
+        w[k] = values[measure.index];
+        any |= w[k] != 0;
+        if w.len() > m {
+            w[m + k] = if measure.mean { values[0] } else { 0 };
+            any |= w[m + k] != 0;
+        }
+    }
+    any
+}
+
+#[inline]
+fn add_into(row: &mut [i64], w: &[i64]) {
+    for (sum, v) in row.iter_mut().zip(w) {
+        *sum = sum.wrapping_add(*v);
+    }
+}
+
+fn add_rows(into: &mut [i64], from: &[i64]) {
+    add_into(into, from);
+}
