@@ -62,11 +62,9 @@ fn drill_down_three_levels_and_back() {
         app.update(Action::Enter);
         let now = app.selected().unwrap();
         assert_ne!(before, now, "entering moves to the callee");
-        let (g, k) = app.view.graph(&app.agg);
+        let (callers, _) = app.view.calls(&p, &app.agg, now).unwrap();
         assert!(
-            g.incoming(now)
-                .iter()
-                .any(|&e| g.has_edge(e, k) && g.edge(e).0 == before),
+            callers.iter().any(|c| c.node == before),
             "{} is a callee of {}",
             app.name(now),
             app.name(before)
@@ -260,7 +258,9 @@ fn table_equals_the_top_report() {
                 let mut settings = Settings::new(&p, path);
                 settings.sample_index = k;
                 settings.filters = filters.clone();
-                let app = App::new(&p, settings);
+                let mut app = App::new(&p, settings);
+                let rows = app.view.rows.clone();
+                app.view.prepare_marks(&p, &app.agg, &rows);
                 let options = ReportOptions {
                     sample_index: Some(k.to_string()),
                     node_fraction: 0.0,
@@ -282,7 +282,7 @@ fn table_equals_the_top_report() {
                     .map(|(i, &n)| {
                         let (flat, cum) = v.values(&app.agg, n);
                         let mark = v
-                            .inline_mark(&app.agg, n)
+                            .inline_mark(n)
                             .map(|m| format!(" ({m})"))
                             .unwrap_or_default();
                         format!(
@@ -306,18 +306,17 @@ fn table_equals_the_top_report() {
 fn observed(app: &App) -> String {
     let names =
         |nodes: &[u32]| -> Vec<String> { nodes.iter().map(|&n| app.name(n).to_string()).collect() };
-    let (g, _) = app.view.graph(&app.agg);
     let callers: Vec<String> = app
         .calls
         .callers
         .iter()
-        .map(|&e| app.name(g.edge(e).0).to_string())
+        .map(|c| app.name(c.node).to_string())
         .collect();
     let callees: Vec<String> = app
         .calls
         .callees
         .iter()
-        .map(|&e| app.name(g.edge(e).1).to_string())
+        .map(|c| app.name(c.node).to_string())
         .collect();
     format!(
         "k={} sort={:?} selected={:?} cursor={} focus={:?} rows={:?}\ncallers={callers:?}\ncallees={callees:?}\ncalls cursor={}\nsearch={:?}\nmessage={:?}",
@@ -375,15 +374,26 @@ fn with_a_worker_every_action_ends_as_without() {
         Action::Home,
     ]);
 
-    let mut sync = app(&p);
-    let mut expected = vec![observed(&sync)];
-    for &action in &script {
-        sync.update(action);
-        expected.push(observed(&sync));
+    // Through the stacks, and on the general path (-noinlines), which
+    // computes the call graph's edges after the table.
+    for inline_frames in [true, false] {
+        let settings = || Settings {
+            inline_frames,
+            ..Settings::new(&p, "heap.pprof")
+        };
+        let mut sync = App::new(&p, settings());
+        let mut expected = vec![observed(&sync)];
+        for &action in &script {
+            sync.update(action);
+            expected.push(observed(&sync));
+        }
+        let mut interactive = App::new_interactive(&p, settings());
+        assert_eq!(interactive.waiting_for_edges(), !inline_frames);
+        run_with_worker(&mut interactive, &script, &expected);
     }
+}
 
-    let mut interactive = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
-    assert!(interactive.waiting_for_edges());
+fn run_with_worker(interactive: &mut App, script: &[Action], expected: &[String]) {
     interactive.with_worker(|app| {
         app.wait_idle();
         assert!(!app.waiting_for_edges());
@@ -437,7 +447,13 @@ fn without_edges_yet_the_calls_pane_says_so() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let p = heap();
-    let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+    // The general path (here for -noinlines) computes the edges after the
+    // table.
+    let settings = Settings {
+        inline_frames: false,
+        ..Settings::new(&p, "heap.pprof")
+    };
+    let mut app = App::new_interactive(&p, settings);
     let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
     terminal.draw(|f| app.render(f)).unwrap();
     let screen = terminal.backend().to_string();

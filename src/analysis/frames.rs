@@ -168,40 +168,48 @@ fn sample_windows(
         .collect()
 }
 
-/// Which samples survive focus/ignore (pprof's `focusedAndNotIgnored`: some
-/// focused location and no ignored one) and the label filters.
+/// Which samples survive focus/ignore and the label filters.
 pub(super) fn select_samples(
     profile: &Profile,
     filters: &Filters,
     marks: &[FocusMark],
 ) -> Vec<bool> {
     (0..profile.samples.len())
-        .map(|s| {
-            let tags_keep = filters
-                .tag_focus
-                .as_ref()
-                .is_none_or(|t| t.matches(profile, s))
-                && !filters
-                    .tag_ignore
-                    .as_ref()
-                    .is_some_and(|t| t.matches(profile, s));
-            if !tags_keep {
-                return false;
-            }
-            if filters.focus.is_none() && filters.ignore.is_none() {
-                return true;
-            }
-            let mut focused = false;
-            for &loc in profile.samples.stack(s) {
-                match marks[loc as usize] {
-                    FocusMark::Ignored => return false,
-                    FocusMark::Focused => focused = true,
-                    FocusMark::None => {}
-                }
-            }
-            focused
-        })
+        .map(|s| sample_survives(profile, filters, marks, s))
         .collect()
+}
+
+/// Whether sample `s` survives pprof's `focusedAndNotIgnored` (some focused
+/// location and no ignored one) and the label filters.
+pub(super) fn sample_survives(
+    profile: &Profile,
+    filters: &Filters,
+    marks: &[FocusMark],
+    s: usize,
+) -> bool {
+    let tags_keep = filters
+        .tag_focus
+        .as_ref()
+        .is_none_or(|t| t.matches(profile, s))
+        && !filters
+            .tag_ignore
+            .as_ref()
+            .is_some_and(|t| t.matches(profile, s));
+    if !tags_keep {
+        return false;
+    }
+    if filters.focus.is_none() && filters.ignore.is_none() {
+        return true;
+    }
+    let mut focused = false;
+    for &loc in profile.samples.stack(s) {
+        match marks[loc as usize] {
+            FocusMark::Ignored => return false,
+            FocusMark::Focused => focused = true,
+            FocusMark::None => {}
+        }
+    }
+    focused
 }
 
 /// The node identity of one line of a location, as pprof's `nodeInfo` after

@@ -223,8 +223,8 @@ impl Graph {
     pub fn from_sums(
         measures: &[Measure],
         node_count: usize,
-        flat: &[i64],
-        cum: &[i64],
+        flat: Vec<i64>,
+        cum: Vec<i64>,
         width: usize,
     ) -> Graph {
         let m = measures.len();
@@ -234,21 +234,23 @@ impl Graph {
                 .flat_map(|row| row[from..from + m].iter().copied())
                 .collect()
         };
+        let (flat, cum, flat_div, cum_div) = match with_div {
+            true => (
+                columns(&flat, 0),
+                columns(&cum, 0),
+                columns(&flat, m),
+                columns(&cum, m),
+            ),
+            // Rows of the measures alone are the graph's layout already.
+            false => (flat, cum, Vec::new(), Vec::new()),
+        };
         let mut g = Graph {
             measures: measures.to_vec(),
             node_count,
-            flat: columns(flat, 0),
-            cum: columns(cum, 0),
-            flat_div: if with_div {
-                columns(flat, m)
-            } else {
-                Vec::new()
-            },
-            cum_div: if with_div {
-                columns(cum, m)
-            } else {
-                Vec::new()
-            },
+            flat,
+            cum,
+            flat_div,
+            cum_div,
             ..Graph::default()
         };
         if m == 0 {

@@ -147,9 +147,8 @@ pub(super) struct NeighborsBuilder {
 }
 
 /// The edges on one side of the node.
-#[derive(Default)]
 struct Side {
-    index: FxHashMap<NodeId, usize>,
+    index: SlotIndex,
     nodes: Vec<NodeId>,
     weight: Vec<i64>,
     div: Vec<i64>,
@@ -159,16 +158,49 @@ struct Side {
     sample: Vec<usize>,
 }
 
+/// Where each other node's edge is kept: a table over all nodes when one
+/// node's edges are collected (hundreds of thousands of lookups), a map
+/// when many nodes' are (a table each would be too big).
+enum SlotIndex {
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<NodeId, usize>),
+}
+
 impl Side {
+    fn new(node_count: usize, dense: bool) -> Side {
+        Side {
+            index: match dense {
+                true => SlotIndex::Dense(vec![u32::MAX; node_count]),
+                false => SlotIndex::Sparse(FxHashMap::default()),
+            },
+            nodes: Vec::new(),
+            weight: Vec::new(),
+            div: Vec::new(),
+            flags: Vec::new(),
+            sample: Vec::new(),
+        }
+    }
+
     fn slot(&mut self, node: NodeId, m: usize) -> usize {
-        *self.index.entry(node).or_insert_with(|| {
+        let next = self.nodes.len();
+        let slot = match &mut self.index {
+            SlotIndex::Dense(table) => {
+                let slot = &mut table[node as usize];
+                if *slot == u32::MAX {
+                    *slot = next as u32;
+                }
+                *slot as usize
+            }
+            SlotIndex::Sparse(map) => *map.entry(node).or_insert(next),
+        };
+        if slot == next {
             self.nodes.push(node);
             self.weight.extend(std::iter::repeat_n(0, m));
             self.div.extend(std::iter::repeat_n(0, m));
             self.flags.extend(std::iter::repeat_n(0, m));
             self.sample.push(usize::MAX);
-            self.nodes.len() - 1
-        })
+        }
+        slot
     }
 
     fn add(&mut self, node: NodeId, sample: usize, inline: bool, values: &[i64], divs: &[i64]) {
@@ -213,13 +245,20 @@ impl Side {
 }
 
 impl NeighborsBuilder {
-    pub(super) fn new(node: NodeId, measures: &[Measure]) -> NeighborsBuilder {
+    /// Collects the edges of `node` among `node_count` nodes; `dense`: with
+    /// a table over all nodes (for one node at a time).
+    pub(super) fn new(
+        node: NodeId,
+        measures: &[Measure],
+        node_count: usize,
+        dense: bool,
+    ) -> NeighborsBuilder {
         NeighborsBuilder {
             node,
             measures: measures.len(),
             sample: usize::MAX,
-            callers: Side::default(),
-            callees: Side::default(),
+            callers: Side::new(node_count, dense),
+            callees: Side::new(node_count, dense),
         }
     }
 

@@ -15,7 +15,7 @@ use super::refresh::{FetchState, SavePrompt};
 use super::theme::Theme;
 use super::worker::{self, Worker};
 use crate::analysis::order::SortKey;
-use crate::analysis::{EdgeId, Filters, Granularity, Measure, NodeId};
+use crate::analysis::{Call, Filters, Granularity, Measure, NodeId};
 use crate::profile::Profile;
 use crate::report::Report;
 use ratatui::Frame;
@@ -97,10 +97,15 @@ pub enum Mode {
 pub struct Calls {
     /// The function shown.
     pub node: Option<NodeId>,
+    /// The sample index the calls are sorted and shown for.
+    pub k: usize,
+    /// Whether the calls are known (the general path computes them after
+    /// the table).
+    pub known: bool,
     /// Edges into it, heaviest first.
-    pub callers: Vec<EdgeId>,
+    pub callers: Vec<Call>,
     /// Edges out of it, heaviest first.
-    pub callees: Vec<EdgeId>,
+    pub callees: Vec<Call>,
     /// Cursor position (see above).
     pub cursor: usize,
 }

@@ -1,13 +1,17 @@
 //! The numbers behind the screen, and when they are recomputed.
 //!
-//! [`Aggregate`] is the expensive part (one pass over every sample): nodes
-//! and call graph for every sample type at once, rebuilt only when the
-//! granularity or the filters change. [`View`] is the table: the rows for one
+//! [`Aggregate`] is the expensive part (one pass over every sample): flat
+//! and cum of every node for every sample type at once, rebuilt only when
+//! the granularity or the filters change; callers and callees are computed
+//! per function when shown. [`View`] is the table: the rows for one
 //! sample type and sort order with their unit and running sums, rebuilt when
 //! those change. Drawing reads both and computes nothing over all rows.
 
 use crate::analysis::order::{SortKey, sort_nodes};
-use crate::analysis::{EdgeId, Filters, Frames, Granularity, Graph, Measure, NodeId};
+use crate::analysis::{
+    Call, Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection, Stacks,
+    sort_calls,
+};
 use crate::profile::{Profile, StrId};
 use crate::report::Report;
 use crate::report::trim::{Trim, TrimmedGraph};
@@ -15,50 +19,37 @@ use crate::safe_text;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-/// Nodes and graph for one granularity and set of filters.
-///
-/// Built in two stages on big profiles: [`Aggregate::quick`] has flat and
-/// cum (all the table needs) and comes several times sooner;
-/// [`Aggregate::complete`] adds the edges (callers, callees, inline marks)
-/// from the same frames. Flat and cum are the same in both, so views built on
-/// the quick stage stay valid.
-pub struct Aggregate {
-    /// The nodes and which samples survive the filters.
-    pub frames: Arc<Frames>,
-    /// Flat, cum and (when [`Aggregate::complete`]) edges for every sample
-    /// type (column k = sample index).
-    pub graph: Graph,
-    /// Every node's name, escaped for the terminal once, not per frame.
-    pub display: Arc<Vec<String>>,
-    index: Arc<FxHashMap<Box<[u8]>, NodeId>>,
-    /// Whether the graph has its edges.
-    pub complete: bool,
+/// The stacks of the profile resolved to the nodes of one granularity,
+/// with the nodes' names: built once per granularity, shared by the
+/// aggregates of every set of filters (node ids stay the same).
+#[derive(Clone)]
+pub struct Base {
+    pub stacks: Arc<Stacks>,
+    names: Arc<NodeNames>,
 }
 
-impl Aggregate {
-    /// Aggregates `profile` for every measure in `measures`, edges included.
-    pub fn build(
-        profile: &Profile,
-        measures: &[Measure],
-        granularity: Granularity,
-        filters: &Filters,
-        inline_frames: bool,
-    ) -> Aggregate {
-        let quick = Aggregate::quick(profile, measures, granularity, filters, inline_frames);
-        let graph = quick.edges(profile);
-        quick.with_edges(graph)
+impl Base {
+    /// Resolves the stacks of `profile` at `granularity`; `None` when the
+    /// profile is too big for [`Stacks`].
+    pub fn new(profile: &Profile, granularity: Granularity) -> Option<Base> {
+        let stacks = Stacks::new(profile, granularity)?;
+        let names = NodeNames::new(&stacks.frames);
+        Some(Base {
+            stacks: Arc::new(stacks),
+            names: Arc::new(names),
+        })
     }
+}
 
-    /// The first stage: nodes, flat and cum; no edges.
-    pub fn quick(
-        profile: &Profile,
-        measures: &[Measure],
-        granularity: Granularity,
-        filters: &Filters,
-        inline_frames: bool,
-    ) -> Aggregate {
-        let frames = Frames::with_inlining(profile, granularity, filters, inline_frames);
-        let graph = Graph::build_without_edges(profile, &frames, measures, None);
+/// Every node's name escaped for the terminal (once, not per frame), and
+/// the node of each raw name.
+struct NodeNames {
+    display: Arc<Vec<String>>,
+    index: FxHashMap<Box<[u8]>, NodeId>,
+}
+
+impl NodeNames {
+    fn new(frames: &Frames) -> NodeNames {
         let n = frames.nodes.len() as NodeId;
         let display = (0..n)
             .map(|id| safe_text::escape(frames.nodes.name(id)))
@@ -68,17 +59,148 @@ impl Aggregate {
         for id in 0..n {
             index.entry(frames.nodes.name(id).into()).or_insert(id);
         }
+        NodeNames {
+            display: Arc::new(display),
+            index,
+        }
+    }
+}
+
+/// Where callers and callees come from.
+enum Edges {
+    /// Scanned from the stacks for one node at a time, when asked for.
+    OnDemand {
+        base: Base,
+        selection: Arc<Selection>,
+    },
+    /// The graph's own edges, once [`Aggregate::complete`].
+    InGraph,
+}
+
+/// Nodes and numbers for one granularity and set of filters.
+///
+/// Usually built from a [`Base`] in one pass over the stacks; callers and
+/// callees are then computed per node when shown. Where the filters need
+/// the general path ([`Stacks::select`] declines, `-noinlines`), it is built
+/// in two stages: [`Aggregate::quick`] has flat and cum (all the table
+/// needs); [`Aggregate::edges`] adds the edge table from the same frames,
+/// which takes several times longer.
+pub struct Aggregate {
+    /// The nodes and which samples survive the filters.
+    pub frames: Arc<Frames>,
+    /// Flat, cum and (when [`Aggregate::complete`] on the general path)
+    /// edges for every sample type (column k = sample index).
+    pub graph: Graph,
+    /// Every node's name, escaped for the terminal.
+    pub display: Arc<Vec<String>>,
+    names: Arc<NodeNames>,
+    edges: Edges,
+    /// The base the aggregate was built from, to build the next one.
+    pub base: Option<Base>,
+    /// Whether callers and callees are available.
+    pub complete: bool,
+}
+
+impl Aggregate {
+    /// Aggregates `profile` for every measure in `measures`, callers and
+    /// callees included.
+    pub fn build(
+        profile: &Profile,
+        measures: &[Measure],
+        granularity: Granularity,
+        filters: &Filters,
+        inline_frames: bool,
+    ) -> Aggregate {
+        let quick = Aggregate::quick(profile, measures, granularity, filters, inline_frames);
+        if quick.complete {
+            return quick;
+        }
+        let graph = quick.edges(profile);
+        quick.with_edges(graph)
+    }
+
+    /// The table's numbers, from a new [`Base`].
+    pub fn quick(
+        profile: &Profile,
+        measures: &[Measure],
+        granularity: Granularity,
+        filters: &Filters,
+        inline_frames: bool,
+    ) -> Aggregate {
+        Aggregate::from_base(profile, measures, granularity, filters, inline_frames, None)
+    }
+
+    /// The table's numbers, from `base` when it is of `granularity` (else
+    /// from a new one), through the stacks when they can apply `filters`.
+    pub fn from_base(
+        profile: &Profile,
+        measures: &[Measure],
+        granularity: Granularity,
+        filters: &Filters,
+        inline_frames: bool,
+        base: Option<Base>,
+    ) -> Aggregate {
+        // -noinlines keeps one line of a location, which the stacks (one
+        // node per line) cannot express.
+        let base = match base {
+            Some(b) if b.stacks.frames.granularity == granularity => Some(b),
+            _ if inline_frames => Base::new(profile, granularity),
+            _ => None,
+        };
+        if let Some(base) = base {
+            if let Some(selection) = base.stacks.select(profile, filters) {
+                let graph = base.stacks.aggregate(profile, &selection, measures);
+                return Aggregate {
+                    frames: Arc::clone(&base.stacks.frames),
+                    graph,
+                    display: Arc::clone(&base.names.display),
+                    names: Arc::clone(&base.names),
+                    edges: Edges::OnDemand {
+                        base: base.clone(),
+                        selection: Arc::new(selection),
+                    },
+                    base: Some(base),
+                    complete: true,
+                };
+            }
+            return Aggregate::general(
+                profile,
+                measures,
+                granularity,
+                filters,
+                inline_frames,
+                Some(base),
+            );
+        }
+        Aggregate::general(profile, measures, granularity, filters, inline_frames, None)
+    }
+
+    /// The general path: frames for these filters, flat and cum; edges
+    /// later ([`Aggregate::edges`]).
+    fn general(
+        profile: &Profile,
+        measures: &[Measure],
+        granularity: Granularity,
+        filters: &Filters,
+        inline_frames: bool,
+        base: Option<Base>,
+    ) -> Aggregate {
+        let frames = Frames::with_inlining(profile, granularity, filters, inline_frames);
+        let graph = Graph::build_without_edges(profile, &frames, measures, None);
+        let names = NodeNames::new(&frames);
         Aggregate {
             frames: Arc::new(frames),
             graph,
-            display: Arc::new(display),
-            index: Arc::new(index),
+            display: Arc::clone(&names.display),
+            names: Arc::new(names),
+            edges: Edges::InGraph,
+            base,
             complete: false,
         }
     }
 
     /// The full graph (with edges) of this aggregate's frames: the slow
-    /// part, done off the UI thread by the explorer.
+    /// part of the general path, done off the UI thread by the explorer.
     pub fn edges(&self, profile: &Profile) -> Graph {
         Graph::build(profile, &self.frames, self.graph.measures(), None)
     }
@@ -92,7 +214,50 @@ impl Aggregate {
 
     /// The node printed as `name`, if any.
     pub fn find(&self, name: &[u8]) -> Option<NodeId> {
-        self.index.get(name).copied()
+        self.names.index.get(name).copied()
+    }
+
+    /// Callers and callees of `node` (`None` until the general path's
+    /// edges are there).
+    pub fn neighbors(&self, profile: &Profile, node: NodeId) -> Option<Neighbors> {
+        match &self.edges {
+            Edges::OnDemand { base, selection } => {
+                Some(
+                    base.stacks
+                        .neighbors(profile, selection, self.graph.measures(), node),
+                )
+            }
+            Edges::InGraph => self
+                .complete
+                .then(|| Neighbors::from_graph(&self.graph, node)),
+        }
+    }
+
+    /// The callers of each of `nodes`, in one pass (the table's inline
+    /// marks); a node that is never an inlined line has no inlined call
+    /// and is not looked at.
+    fn callers_of(&self, profile: &Profile, nodes: &[NodeId]) -> Vec<Neighbors> {
+        match &self.edges {
+            Edges::OnDemand { base, selection } => {
+                base.stacks
+                    .callers(profile, selection, self.graph.measures(), nodes)
+            }
+            Edges::InGraph => nodes
+                .iter()
+                .map(|&n| match self.complete {
+                    true => Neighbors::from_graph(&self.graph, n),
+                    false => Neighbors::empty(n),
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether calls into `node` can be inlined at all.
+    fn may_be_inlined(&self, node: NodeId) -> bool {
+        match &self.edges {
+            Edges::OnDemand { base, .. } => base.stacks.ever_inlined(node),
+            Edges::InGraph => true,
+        }
     }
 }
 
@@ -187,6 +352,8 @@ pub struct View<'p> {
     /// Edges lighter than this do not count for inline marks (pprof's edge
     /// fraction).
     edge_cutoff: i64,
+    /// Inline marks of the rows shown so far (see [`View::prepare_marks`]).
+    marks: FxHashMap<NodeId, Option<&'static str>>,
 }
 
 impl<'p> View<'p> {
@@ -259,6 +426,7 @@ impl<'p> View<'p> {
             trimmed,
             k,
             edge_cutoff,
+            marks: FxHashMap::default(),
         }
     }
 
@@ -285,8 +453,8 @@ impl<'p> View<'p> {
         self.sums.last().copied().unwrap_or(0)
     }
 
-    /// Whether callers and callees are known: the aggregate's edges have
-    /// been computed (or trimming built a graph of its own).
+    /// Whether callers and callees are known: the aggregate can give them
+    /// (or trimming built a graph of its own).
     pub fn has_edges(&self, agg: &Aggregate) -> bool {
         self.trimmed.is_some() || agg.complete
     }
@@ -297,35 +465,65 @@ impl<'p> View<'p> {
         (g.flat_value(node, k), g.cum_value(node, k))
     }
 
-    /// pprof's `--top` suffix for `node`: `(inline)` when every kept edge
-    /// into it is inlined, `(partial-inline)` when some are.
-    pub fn inline_mark(&self, agg: &Aggregate, node: NodeId) -> Option<&'static str> {
-        let (g, k) = self.graph(agg);
-        let (mut inline, mut not_inline) = (false, false);
-        for &e in g.incoming(node) {
-            if g.has_edge(e, k) && g.edge_weight(e, k).wrapping_abs() >= self.edge_cutoff {
-                if g.edge_inline(e, k) {
-                    inline = true;
-                } else {
-                    not_inline = true;
-                }
+    /// Computes the inline marks of `rows` not computed yet, all in one
+    /// pass: drawing the table asks for the rows on screen.
+    pub fn prepare_marks(&mut self, profile: &Profile, agg: &Aggregate, rows: &[NodeId]) {
+        if !self.has_edges(agg) {
+            return;
+        }
+        let mut missing = Vec::new();
+        for &node in rows {
+            if self.marks.contains_key(&node) {
+                continue;
+            }
+            if self.trimmed.is_none() && !agg.may_be_inlined(node) {
+                self.marks.insert(node, None);
+            } else {
+                missing.push(node);
             }
         }
-        match (inline, not_inline) {
-            (true, true) => Some("partial-inline"),
-            (true, false) => Some("inline"),
-            _ => None,
+        if missing.is_empty() {
+            return;
+        }
+        let found = match &self.trimmed {
+            Some(g) => missing
+                .iter()
+                .map(|&n| Neighbors::from_graph(g, n))
+                .collect(),
+            None => agg.callers_of(profile, &missing),
+        };
+        for (node, neighbors) in missing.into_iter().zip(found) {
+            let mark = neighbors.inline_mark(self.k, self.edge_cutoff);
+            self.marks.insert(node, mark);
         }
     }
 
-    /// Callers (edges into `node`) and callees (edges out), heaviest first
-    /// as in pprof's peek.
-    pub fn calls(&self, agg: &Aggregate, node: NodeId) -> (Vec<EdgeId>, Vec<EdgeId>) {
-        let (g, k) = self.graph(agg);
+    /// pprof's `--top` suffix for `node`: `(inline)` when every kept edge
+    /// into it is inlined, `(partial-inline)` when some are. Known for the
+    /// rows passed to [`View::prepare_marks`].
+    pub fn inline_mark(&self, node: NodeId) -> Option<&'static str> {
+        self.marks.get(&node).copied().flatten()
+    }
+
+    /// Callers and callees of `node`, heaviest first as in pprof's peek
+    /// (`None` while the general path's edges are computed).
+    pub fn calls(
+        &self,
+        profile: &Profile,
+        agg: &Aggregate,
+        node: NodeId,
+    ) -> Option<(Vec<Call>, Vec<Call>)> {
+        let neighbors = match &self.trimmed {
+            Some(g) => Neighbors::from_graph(g, node),
+            None => agg.neighbors(profile, node)?,
+        };
         let names = &agg.frames.nodes;
-        (
-            crate::analysis::order::sort_edges(g, names, g.incoming(node), k),
-            crate::analysis::order::sort_edges(g, names, g.outgoing(node), k),
-        )
+        let sorted = |calls: &[Call]| -> Vec<Call> {
+            sort_calls(calls, names, self.k)
+                .into_iter()
+                .cloned()
+                .collect()
+        };
+        Some((sorted(&neighbors.callers), sorted(&neighbors.callees)))
     }
 }

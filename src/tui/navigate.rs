@@ -42,11 +42,10 @@ impl App<'_> {
             }
             Pane::Calls => {
                 let c = &self.calls;
-                let (g, _) = self.view.graph(&self.agg);
                 let target = if c.cursor < c.callers.len() {
-                    Some(g.edge(c.callers[c.cursor]).0)
+                    Some(c.callers[c.cursor].node)
                 } else if c.cursor > c.self_index() {
-                    Some(g.edge(c.callees[c.cursor - c.self_index() - 1]).1)
+                    Some(c.callees[c.cursor - c.self_index() - 1].node)
                 } else {
                     None
                 };
@@ -147,19 +146,25 @@ impl App<'_> {
     /// Recomputes the callers/callees of the selected function if it changed.
     pub(super) fn refresh_calls(&mut self) {
         let node = self.selected();
-        if node == self.calls.node && node.is_some() {
+        if node == self.calls.node && node.is_some() && self.calls.k == self.k && self.calls.known {
             return;
         }
         self.calls = match node {
-            Some(n) => {
-                let (callers, callees) = self.view.calls(&self.agg, n);
-                Calls {
+            Some(n) => match self.view.calls(self.profile, &self.agg, n) {
+                Some((callers, callees)) => Calls {
                     node,
+                    k: self.k,
+                    known: true,
                     callers,
                     callees,
                     cursor: 0,
-                }
-            }
+                },
+                None => Calls {
+                    node,
+                    k: self.k,
+                    ..Calls::default()
+                },
+            },
             None => Calls::default(),
         };
         self.calls.cursor = self.calls.self_index();

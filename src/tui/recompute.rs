@@ -49,17 +49,23 @@ impl<'p> App<'p> {
                     granularity: self.granularity,
                     filters: Box::new(self.filters.clone()),
                     inline_frames: self.inline_frames,
+                    base: self.agg.base.clone(),
                 });
                 self.waiting = Some(why);
             }
             None => {
-                let agg = Aggregate::build(
+                let mut agg = Aggregate::from_base(
                     self.profile,
                     &self.measures,
                     self.granularity,
                     &self.filters,
                     self.inline_frames,
+                    self.agg.base.clone(),
                 );
+                if !agg.complete {
+                    let graph = agg.edges(self.profile);
+                    agg = agg.with_edges(graph);
+                }
                 self.install(agg);
                 self.say_arrival(why);
             }

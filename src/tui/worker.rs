@@ -1,10 +1,11 @@
 //! The slow part of the explorer off the UI thread.
 //!
-//! On big profiles a pass over the samples takes from a tenth of a second
-//! (nodes, flat and cum) to seconds (the call graph's edges), so the explorer
-//! hands it to one worker thread and keeps answering keys meanwhile: the table
-//! updates when the quick stage arrives, callers and callees when the edges
-//! do. Every job has a generation; a job or result that a newer request made
+//! On big profiles a new granularity (resolving every stack to its nodes)
+//! takes a tenth of a second or more, and so do filters on the general path
+//! (with seconds more for its call graph's edges), so the explorer hands the
+//! aggregation to one worker thread and keeps answering keys meanwhile: the
+//! table updates when the aggregate arrives, callers and callees (general
+//! path only) when the edges do. Every job has a generation; a job or result that a newer request made
 //! obsolete is skipped or dropped.
 //!
 //! The worker either borrows the profile, in a scope
@@ -12,7 +13,7 @@
 //! ([`App::start_worker`](super::app::App::start_worker)): then nothing waits
 //! for it, and a worker made obsolete by a refreshed profile ends on its own.
 
-use super::model::Aggregate;
+use super::model::{Aggregate, Base};
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure};
 use crate::profile::Profile;
 use std::sync::Arc;
@@ -27,14 +28,15 @@ pub(super) enum Job {
         frames: Arc<Frames>,
         measures: Vec<Measure>,
     },
-    /// A new aggregate (filters or granularity changed): the quick stage,
-    /// then its edges.
+    /// A new aggregate (filters or granularity changed), from `base` when
+    /// it is of the granularity; on the general path, then its edges.
     Aggregate {
         generation: u64,
         measures: Vec<Measure>,
         granularity: Granularity,
         filters: Box<Filters>,
         inline_frames: bool,
+        base: Option<Base>,
     },
 }
 
@@ -123,14 +125,25 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             granularity,
             filters,
             inline_frames,
+            base,
         } => {
             if !current(generation) {
                 return true;
             }
-            let agg = Aggregate::quick(profile, &measures, granularity, &filters, inline_frames);
-            let frames = Arc::clone(&agg.frames);
+            let agg = Aggregate::from_base(
+                profile,
+                &measures,
+                granularity,
+                &filters,
+                inline_frames,
+                base,
+            );
+            let (complete, frames) = (agg.complete, Arc::clone(&agg.frames));
             if done.send(Done::Quick { generation, agg }).is_err() {
                 return false;
+            }
+            if complete {
+                return true;
             }
             if !current(generation) {
                 return true;

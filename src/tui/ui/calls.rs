@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
     // The lines, as cheap descriptions; only the visible ones are rendered.
     let calls = &app.calls;
-    let known = app.view.has_edges(&app.agg);
+    let known = calls.known;
     let mut items = Vec::with_capacity(calls.len() + 8);
     items.push(Item::Heading(if !known {
         "▲ callers: computing…".into()
@@ -107,7 +107,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     app.calls_offset = offset;
 
     let report = &app.view.report;
-    let (g, k) = app.view.graph(&app.agg);
+    let k = calls.k;
     let (flat, cum) = app.view.values(&app.agg, node);
     let value = |v: i64| escape(report.format_value(v).as_bytes());
     let selected = if focused {
@@ -115,13 +115,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     } else {
         t.selected_unfocused()
     };
-    let edge_of = |pos: usize| {
+    let call_at = |pos: usize| {
         if pos < calls.self_index() {
-            let e = calls.callers[pos];
-            (e, g.edge(e).0)
+            &calls.callers[pos]
         } else {
-            let e = calls.callees[pos - calls.self_index() - 1];
-            (e, g.edge(e).1)
+            &calls.callees[pos - calls.self_index() - 1]
         }
     };
     // Value and share columns as wide as the calls on screen need, so that
@@ -132,16 +130,16 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             .skip(offset)
             .take(height)
             .filter_map(|item| match item {
-                Item::Call(pos) => Some(edge_of(*pos).0),
+                Item::Call(pos) => Some(call_at(*pos)),
                 _ => None,
             })
     };
     let value_width = visible_calls()
-        .map(|e| names::width(&value(g.edge_weight(e, k))))
+        .map(|c| names::width(&value(c.weight(k))))
         .max()
         .unwrap_or(0);
     let share_width = visible_calls()
-        .map(|e| percentage(g.edge_weight(e, k), cum).len())
+        .map(|c| percentage(c.weight(k), cum).len())
         .max()
         .unwrap_or(0);
     let mut lines = Vec::with_capacity(height);
@@ -151,9 +149,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             Item::Heading(text) => (Line::from(Span::styled(text.clone(), t.dim())), None),
             Item::Blank => (Line::default(), None),
             Item::Call(pos) => {
-                let (edge, other) = edge_of(*pos);
-                let w = g.edge_weight(edge, k);
-                let inline = g.edge_inline(edge, k);
+                let call = call_at(*pos);
+                let (w, other) = (call.weight(k), call.node);
+                let inline = call.inline(k);
                 let fixed = value_width + 1 + share_width + 2 + if inline { 9 } else { 0 };
                 let mut spans = vec![
                     Span::raw(format!("{:>value_width$} ", value(w))),

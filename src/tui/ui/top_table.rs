@@ -75,9 +75,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     app.offset = app.offset.min(rows_total.saturating_sub(height));
 
+    let end = (app.offset + height).min(rows_total);
+    let on_screen: Vec<_> = app.view.rows[app.offset..end].to_vec();
+    app.view.prepare_marks(app.profile, &app.agg, &on_screen);
     let report = &app.view.report;
     let total = report.total;
-    let end = (app.offset + height).min(rows_total);
     // pprof's percentages are 6 wide but small ones grow (`0.0033%`): size
     // the columns for the rows on screen.
     let percent = (app.offset..end)
@@ -168,7 +170,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                     Line::styled(text, t.heat(cum, total)).right_aligned(),
                 ));
             }
-            let mark = app.view.inline_mark(&app.agg, node);
+            let mark = app.view.inline_mark(node);
             let mark_width = mark.map_or(0, |m| m.len() + 3);
             let room = name_width.saturating_sub(mark_width).max(name_width.min(8));
             let mut name = vec![Span::raw(" "), Span::raw(app.short_name(node, room))];
