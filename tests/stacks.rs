@@ -268,27 +268,29 @@ fn fast_aggregation_equals_the_general_path() {
                 for measures in [&plain, &mean].into_iter().take(1 + with_mean as usize) {
                     let general = Graph::build(&p, &frames, measures, None);
                     let fast = stacks.aggregate(&p, &sel, measures);
+                    let totals = stacks.totals(&p, measures);
+                    let from_totals = stacks.aggregate_from(&p, &sel, &totals);
                     let gn = &frames.nodes;
                     let mut matched = vec![false; fast_nodes.len()];
                     for id in 0..gn.len() as NodeId {
                         let f = fast_index[&key(gn, id)];
                         matched[f as usize] = true;
+                        let numbers = |g: &Graph, id: NodeId, k: usize| {
+                            (
+                                g.flat(id, k),
+                                g.cum(id, k),
+                                g.flat_value(id, k),
+                                g.cum_value(id, k),
+                            )
+                        };
                         for k in 0..m {
+                            let label = String::from_utf8_lossy(gn.name(id));
+                            let want = numbers(&general, id, k);
+                            assert_eq!(want, numbers(&fast, f, k), "{case}: {label:?} column {k}");
                             assert_eq!(
-                                (
-                                    general.flat(id, k),
-                                    general.cum(id, k),
-                                    general.flat_value(id, k),
-                                    general.cum_value(id, k)
-                                ),
-                                (
-                                    fast.flat(f, k),
-                                    fast.cum(f, k),
-                                    fast.flat_value(f, k),
-                                    fast.cum_value(f, k)
-                                ),
-                                "{case}: node {:?} column {k}",
-                                String::from_utf8_lossy(gn.name(id))
+                                want,
+                                numbers(&from_totals, f, k),
+                                "{case}: {label:?} column {k}, from the totals"
                             );
                         }
                         compared += 1;
@@ -307,6 +309,7 @@ fn fast_aggregation_equals_the_general_path() {
                     for f in (0..fast_nodes.len() as NodeId).filter(|&f| !matched[f as usize]) {
                         for k in 0..m {
                             assert!(!fast.has_node(f, k), "{case}: removed node present");
+                            assert!(!from_totals.has_node(f, k), "{case}: removed node present");
                         }
                     }
                 }

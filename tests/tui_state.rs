@@ -62,7 +62,7 @@ fn drill_down_three_levels_and_back() {
         app.update(Action::Enter);
         let now = app.selected().unwrap();
         assert_ne!(before, now, "entering moves to the callee");
-        let (callers, _) = app.view.calls(&p, &app.agg, now).unwrap();
+        let callers = app.view.neighbors(&p, &app.agg, now).unwrap().callers;
         assert!(
             callers.iter().any(|c| c.node == before),
             "{} is a callee of {}",

@@ -187,15 +187,7 @@ pub(super) fn sample_survives(
     marks: &[FocusMark],
     s: usize,
 ) -> bool {
-    let tags_keep = filters
-        .tag_focus
-        .as_ref()
-        .is_none_or(|t| t.matches(profile, s))
-        && !filters
-            .tag_ignore
-            .as_ref()
-            .is_some_and(|t| t.matches(profile, s));
-    if !tags_keep {
+    if !tags_keep(profile, filters, s) {
         return false;
     }
     if filters.focus.is_none() && filters.ignore.is_none() {
@@ -210,6 +202,18 @@ pub(super) fn sample_survives(
         }
     }
     focused
+}
+
+/// Whether sample `s` survives the label filters.
+pub(super) fn tags_keep(profile: &Profile, filters: &Filters, s: usize) -> bool {
+    filters
+        .tag_focus
+        .as_ref()
+        .is_none_or(|t| t.matches(profile, s))
+        && !filters
+            .tag_ignore
+            .as_ref()
+            .is_some_and(|t| t.matches(profile, s))
 }
 
 /// The node identity of one line of a location, as pprof's `nodeInfo` after

@@ -5,6 +5,7 @@
 //! in [`super::Frames`].
 
 use super::filter::{Filters, Pattern};
+use super::parallel::{THREADS, even_split, in_parallel};
 use crate::profile::{Line, Location, Profile, StrId, simplify_function_name};
 
 /// How focus and ignore see a location.
@@ -44,6 +45,36 @@ pub(super) struct LocationFilter<'a> {
     memo: [Vec<Memo>; Which::COUNT],
 }
 
+/// Every pattern of a set of filters matched against every string of a
+/// profile ahead of time, the strings shared out between threads; what
+/// [`LocationFilter::with_matches`] starts from.
+pub(super) struct StringMatches([Vec<Memo>; Which::COUNT]);
+
+impl StringMatches {
+    pub fn all(profile: &Profile, filters: &Filters) -> StringMatches {
+        let strings = &profile.strings;
+        let mut memo: [Vec<Memo>; Which::COUNT] = Default::default();
+        for which in Which::ALL {
+            let Some(pattern) = pattern_of(filters, which) else {
+                continue;
+            };
+            let parts = in_parallel(even_split(strings.len(), THREADS), |range| {
+                // A regex shared by threads hands its scratch space from
+                // one to the other under a lock; a clone has its own.
+                let pattern = pattern.clone();
+                range
+                    .map(|i| match pattern.is_match(strings.get(StrId(i as u32))) {
+                        true => Memo::Yes,
+                        false => Memo::No,
+                    })
+                    .collect::<Vec<Memo>>()
+            });
+            memo[which as usize] = parts.concat();
+        }
+        StringMatches(memo)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Memo {
     Unknown,
@@ -65,6 +96,27 @@ enum Which {
 
 impl Which {
     const COUNT: usize = 7;
+    const ALL: [Which; Which::COUNT] = [
+        Which::Focus,
+        Which::Ignore,
+        Which::Hide,
+        Which::Show,
+        Which::ShowFrom,
+        Which::SourceInclude,
+        Which::SourceExclude,
+    ];
+}
+
+fn pattern_of(f: &Filters, which: Which) -> Option<&Pattern> {
+    match which {
+        Which::Focus => f.focus.as_ref(),
+        Which::Ignore => f.ignore.as_ref(),
+        Which::Hide => f.hide.as_ref(),
+        Which::Show => f.show.as_ref(),
+        Which::ShowFrom => f.show_from.as_ref(),
+        Which::SourceInclude => f.source_include.as_ref(),
+        Which::SourceExclude => f.source_exclude.as_ref(),
+    }
 }
 
 impl<'a> LocationFilter<'a> {
@@ -77,17 +129,21 @@ impl<'a> LocationFilter<'a> {
         }
     }
 
-    fn pattern(&self, which: Which) -> Option<&'a Pattern> {
-        let f = self.filters;
-        match which {
-            Which::Focus => f.focus.as_ref(),
-            Which::Ignore => f.ignore.as_ref(),
-            Which::Hide => f.hide.as_ref(),
-            Which::Show => f.show.as_ref(),
-            Which::ShowFrom => f.show_from.as_ref(),
-            Which::SourceInclude => f.source_include.as_ref(),
-            Which::SourceExclude => f.source_exclude.as_ref(),
+    /// Like [`LocationFilter::new`], with the patterns already matched.
+    pub fn with_matches(
+        profile: &'a Profile,
+        filters: &'a Filters,
+        inline_frames: bool,
+        matches: &StringMatches,
+    ) -> Self {
+        LocationFilter {
+            memo: matches.0.clone(),
+            ..LocationFilter::new(profile, filters, inline_frames)
         }
+    }
+
+    fn pattern(&self, which: Which) -> Option<&'a Pattern> {
+        pattern_of(self.filters, which)
     }
 
     /// Whether pattern `which` (which must be set) matches string `id`.

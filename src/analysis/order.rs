@@ -50,18 +50,53 @@ pub fn sort_nodes(
 ) {
     let flat = |n: NodeId| graph.flat(n, k).wrapping_abs();
     let cum = |n: NodeId| graph.cum(n, k).wrapping_abs();
-    // Many rows: rank the names once (cached in the table) rather than
-    // compare bytes at every tie. Few rows (a trimmed report): compare.
-    let ranks = (nodes.len() > 1000).then(|| table.name_ranks());
-    let by_name = |a: NodeId, b: NodeId| match ranks {
-        Some(r) => r[a as usize].cmp(&r[b as usize]),
-        None => table.name(a).cmp(table.name(b)),
-    };
     let tie = |a: NodeId, b: NodeId| {
         table
             .go_sprint(a, profile)
             .cmp(&table.go_sprint(b, profile))
     };
+    // Many rows: rank the names once (cached in the table) and sort keys
+    // laid out side by side, rather than compare bytes at every tie and
+    // reach into the graph for every comparison. Few rows (a trimmed
+    // report): compare directly.
+    if nodes.len() > 1000 {
+        let ranks = table.name_ranks();
+        // Ascending keys: a value sorted descending becomes its complement.
+        let desc = |v: i64| !((v as u64) ^ (1 << 63));
+        let mut keyed: Vec<(u64, u64, u64, NodeId)> = nodes
+            .iter()
+            .map(|&n| {
+                let rank = u64::from(ranks[n as usize]);
+                match key {
+                    SortKey::Flat => (desc(flat(n)), rank, desc(cum(n)), n),
+                    SortKey::Cum => (desc(cum(n)), rank, desc(flat(n)), n),
+                    SortKey::Name => (rank, desc(flat(n)), desc(cum(n)), n),
+                }
+            })
+            .collect();
+        keyed.sort_unstable();
+        for (slot, &(.., n)) in nodes.iter_mut().zip(&keyed) {
+            *slot = n;
+        }
+        // Rows equal in every key (ordered by id above) take pprof's last
+        // resort.
+        let same = |a: &(u64, u64, u64, NodeId), b: &(u64, u64, u64, NodeId)| {
+            (a.0, a.1, a.2) == (b.0, b.1, b.2)
+        };
+        let mut start = 0;
+        while start < keyed.len() {
+            let mut end = start + 1;
+            while end < keyed.len() && same(&keyed[start], &keyed[end]) {
+                end += 1;
+            }
+            if end - start > 1 {
+                nodes[start..end].sort_by(|&a, &b| tie(a, b));
+            }
+            start = end;
+        }
+        return;
+    }
+    let by_name = |a: NodeId, b: NodeId| table.name(a).cmp(table.name(b));
     nodes.sort_unstable_by(|&a, &b| {
         let order = match key {
             SortKey::Flat => flat(b)

@@ -16,14 +16,16 @@
 //! [`Stacks::select`] says when it cannot: then the general path is needed.
 
 use super::filter::Filters;
-use super::frames::{Frames, sample_survives};
+use super::frames::{Frames, tags_keep};
 use super::graph::{Graph, Measure};
-use super::location_filter::LocationFilter;
+use super::location_filter::FocusMark;
+use super::location_filter::{LocationFilter, StringMatches};
 use super::neighbors::{Neighbors, NeighborsBuilder};
 use super::node::NodeId;
+use super::parallel::{THREADS, even_split, in_parallel};
 use crate::profile::{LocationIdx, Profile};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Set on the first frame (from the leaf) of its node in a stack.
 const FIRST: u32 = 1 << 31;
@@ -34,11 +36,8 @@ const NODE: u32 = INLINED - 1;
 /// Rows past the last node that hidden nodes add to (see
 /// [`Stacks::sum_rows`]).
 const SINKS: usize = 16;
-
-/// How many threads a pass over all stacks uses: the machines ppt is made
-/// for have a few cores, and the passes are bound by memory, which two
-/// cores already share well.
-const THREADS: usize = 2;
+/// How many samples ahead stacks are fetched when only some are read.
+const AHEAD: usize = 8;
 
 /// The stacks of a profile as node ids of one granularity.
 pub struct Stacks {
@@ -50,6 +49,55 @@ pub struct Stacks {
     entries: Vec<u32>,
     /// Whether some frame of the node is an inlined line.
     ever_inlined: Vec<bool>,
+    /// The samples through each location, built the first time focus or
+    /// ignore is applied.
+    samples_by_location: OnceLock<SamplesByLocation>,
+}
+
+/// For each location, the samples whose stacks pass through it, each once.
+struct SamplesByLocation {
+    starts: Vec<u32>,
+    samples: Vec<u32>,
+}
+
+impl SamplesByLocation {
+    fn new(profile: &Profile) -> SamplesByLocation {
+        let locations = profile.locations.len();
+        let samples = &profile.samples;
+        let mut last_sample = vec![u32::MAX; locations];
+        let mut starts = vec![0u32; locations + 1];
+        for s in 0..samples.len() {
+            for &loc in samples.stack(s) {
+                if last_sample[loc as usize] != s as u32 {
+                    last_sample[loc as usize] = s as u32;
+                    starts[loc as usize + 1] += 1;
+                }
+            }
+        }
+        for l in 0..locations {
+            starts[l + 1] += starts[l];
+        }
+        let mut fill = starts.clone();
+        let mut by_location = vec![0u32; starts[locations] as usize];
+        last_sample.fill(u32::MAX);
+        for s in 0..samples.len() {
+            for &loc in samples.stack(s) {
+                if last_sample[loc as usize] != s as u32 {
+                    last_sample[loc as usize] = s as u32;
+                    by_location[fill[loc as usize] as usize] = s as u32;
+                    fill[loc as usize] += 1;
+                }
+            }
+        }
+        SamplesByLocation {
+            starts,
+            samples: by_location,
+        }
+    }
+
+    fn samples(&self, location: usize) -> &[u32] {
+        &self.samples[self.starts[location] as usize..self.starts[location + 1] as usize]
+    }
 }
 
 /// Which samples and nodes survive a set of filters, for a [`Stacks`].
@@ -138,6 +186,7 @@ impl Stacks {
             starts,
             entries,
             ever_inlined,
+            samples_by_location: OnceLock::new(),
         })
     }
 
@@ -153,6 +202,25 @@ impl Stacks {
 
     fn stack(&self, s: usize) -> &[u32] {
         &self.entries[self.starts[s] as usize..self.starts[s + 1] as usize]
+    }
+
+    /// Asks the CPU to start loading the stack of sample `s` into cache.
+    #[inline]
+    fn prefetch(&self, s: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let stack = self.stack(s);
+            // A cache line holds 16 entries.
+            for line in stack.chunks(16) {
+                // SAFETY: SSE is part of every x86_64 CPU, and a prefetch
+                // only hints at a load: it never faults or reads into Rust
+                // values (the pointer is in bounds anyway).
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = s;
     }
 
     /// What `filters` keep, or `None` when this fast path cannot apply them
@@ -171,8 +239,9 @@ impl Stacks {
             || filters.source_exclude.is_some();
         // Per location (both halves of the locations at once): how focus
         // and ignore see it, and whether each of its nodes stays.
+        let matches = StringMatches::all(profile, filters);
         let halves = in_parallel(even_split(profile.locations.len(), THREADS), |range| {
-            let mut filter = LocationFilter::new(profile, filters, true);
+            let mut filter = LocationFilter::with_matches(profile, filters, true, &matches);
             let mut marks = Vec::with_capacity(range.len());
             let mut state = vec![NodeState::Unseen; if hides { n } else { 0 }];
             let mut kept = Vec::new();
@@ -225,15 +294,9 @@ impl Stacks {
                 .collect(),
             false => Vec::new(),
         };
-        let sample_kept = filters.selects_samples().then(|| {
-            let marks = &marks;
-            self.on_threads(|range| {
-                range
-                    .map(|s| sample_survives(profile, filters, marks, s))
-                    .collect::<Vec<bool>>()
-            })
-            .concat()
-        });
+        let sample_kept = filters
+            .selects_samples()
+            .then(|| self.select_samples(profile, filters, &marks));
         Some(Selection {
             hidden,
             any_hidden,
@@ -242,27 +305,168 @@ impl Stacks {
         })
     }
 
+    /// Which samples survive focus, ignore and the label filters, from how
+    /// focus and ignore see each location (`marks`). Instead of reading
+    /// every stack for a focused or ignored location, only the samples
+    /// through the locations that matched are visited, from the index of
+    /// samples by location.
+    fn select_samples(
+        &self,
+        profile: &Profile,
+        filters: &Filters,
+        marks: &[FocusMark],
+    ) -> Vec<bool> {
+        let count = profile.samples.len();
+        let mut kept = match filters.focus.is_some() {
+            // Some focused location is needed.
+            true => vec![false; count],
+            // Any location that is not ignored will do.
+            false => (0..count)
+                .map(|s| self.starts[s] != self.starts[s + 1])
+                .collect(),
+        };
+        if filters.focus.is_some() || filters.ignore.is_some() {
+            let by_location = self
+                .samples_by_location
+                .get_or_init(|| SamplesByLocation::new(profile));
+            if filters.focus.is_some() {
+                for l in (0..marks.len()).filter(|&l| marks[l] == FocusMark::Focused) {
+                    for &s in by_location.samples(l) {
+                        kept[s as usize] = true;
+                    }
+                }
+            }
+            for l in (0..marks.len()).filter(|&l| marks[l] == FocusMark::Ignored) {
+                for &s in by_location.samples(l) {
+                    kept[s as usize] = false;
+                }
+            }
+        }
+        if filters.tag_focus.is_some() || filters.tag_ignore.is_some() {
+            for (s, keep) in kept.iter_mut().enumerate() {
+                *keep = *keep && tags_keep(profile, filters, s);
+            }
+        }
+        kept
+    }
+
     /// Flat and cum of every node for every measure over the samples that
     /// `sel` keeps: the same numbers as [`Graph::build_without_edges`] on
-    /// the equivalent [`Frames`].
+    /// the equivalent [`Frames`]. One pass over the kept stacks.
     pub fn aggregate(&self, profile: &Profile, sel: &Selection, measures: &[Measure]) -> Graph {
-        let m = measures.len();
-        let any_mean = measures.iter().any(|x| x.mean);
-        // One row per node: the measures, then (for means) their divisors.
-        let width = if any_mean { 2 * m } else { m };
+        let width = row_width(measures);
+        let (flat, cum) = self.rows(profile, sel, measures, width, true);
+        Graph::from_sums(measures, self.frames.nodes.len(), flat, cum, width)
+    }
+
+    /// The unfiltered sums, for [`Stacks::aggregate_from`].
+    pub fn totals(&self, profile: &Profile, measures: &[Measure]) -> Totals {
+        let width = row_width(measures);
+        let everything = Selection::everything(self.frames.nodes.len());
+        let (flat, cum) = self.rows(profile, &everything, measures, width, true);
+        Totals {
+            measures: measures.to_vec(),
+            width,
+            flat,
+            cum,
+        }
+    }
+
+    /// [`Stacks::aggregate`] computed from the unfiltered `totals`, by
+    /// whichever is less work: filters usually change little, so taking
+    /// the removed samples away from the totals reads far fewer frames
+    /// than adding up the kept ones, and hiding a node leaves every other
+    /// node's cum as it was (only flat moves, from a hidden leaf to the
+    /// first visible frame). Exact, since sums wrap.
+    pub fn aggregate_from(&self, profile: &Profile, sel: &Selection, totals: &Totals) -> Graph {
+        let measures = &totals.measures;
+        let n = self.frames.nodes.len();
+        let width = totals.width;
+        let kept_frames = match &sel.sample_kept {
+            Some(kept) => (0..kept.len())
+                .filter(|&s| kept[s])
+                .map(|s| u64::from(self.starts[s + 1] - self.starts[s]))
+                .sum(),
+            None => self.entries.len() as u64,
+        };
+        if kept_frames * 2 <= self.entries.len() as u64 {
+            return self.aggregate(profile, sel, measures);
+        }
+        let (mut flat, mut cum) = (totals.flat.clone(), totals.cum.clone());
+        if sel.any_hidden {
+            self.hide_in_totals(profile, sel, measures, &mut flat, &mut cum);
+        }
+        if sel.sample_kept.is_some() {
+            let (gone_flat, gone_cum) = self.rows(profile, sel, measures, width, false);
+            sub_from(&mut flat, &gone_flat);
+            sub_from(&mut cum, &gone_cum);
+        }
+        Graph::from_sums(measures, n, flat, cum, width)
+    }
+
+    /// Takes `sel`'s hidden nodes out of unfiltered sums: their rows go to
+    /// zero, and the flat value of a stack whose leaf is hidden moves to
+    /// its first visible frame.
+    fn hide_in_totals(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        flat: &mut [i64],
+        cum: &mut [i64],
+    ) {
+        let width = row_width(measures);
+        let n = self.frames.nodes.len();
+        let moved = self.on_threads(|range| {
+            let mut delta = vec![0i64; n * width];
+            let mut w = vec![0i64; width];
+            for s in range {
+                let stack = self.stack(s);
+                match stack.first() {
+                    Some(&leaf) if sel.hidden[(leaf & NODE) as usize] => {}
+                    _ => continue,
+                }
+                let Some(&to) = stack.iter().find(|&&e| !sel.hidden[(e & NODE) as usize]) else {
+                    continue;
+                };
+                if weigh(profile, s, measures, &mut w) {
+                    let at = (to & NODE) as usize * width;
+                    add_into(&mut delta[at..at + width], &w);
+                }
+            }
+            delta
+        });
+        for node in (0..n).filter(|&node| sel.hidden[node]) {
+            flat[node * width..(node + 1) * width].fill(0);
+            cum[node * width..(node + 1) * width].fill(0);
+        }
+        for delta in moved {
+            add_into(flat, &delta);
+        }
+    }
+
+    /// Flat and cum rows over the samples `sel` keeps (`kept`) or drops
+    /// (not `kept`), flattened.
+    fn rows(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        width: usize,
+        kept: bool,
+    ) -> (Vec<i64>, Vec<i64>) {
         // Rows of a width known at compile time are added without bounds
         // checks or loops: twice as fast as slices on the benchmark profile.
-        let (flat, cum) = match width {
-            1 => self.sum_rows::<1>(profile, sel, measures),
-            2 => self.sum_rows::<2>(profile, sel, measures),
-            3 => self.sum_rows::<3>(profile, sel, measures),
-            4 => self.sum_rows::<4>(profile, sel, measures),
-            5 => self.sum_rows::<5>(profile, sel, measures),
-            6 => self.sum_rows::<6>(profile, sel, measures),
-            8 => self.sum_rows::<8>(profile, sel, measures),
-            _ => self.sum_rows_any_width(profile, sel, measures, width),
-        };
-        Graph::from_sums(measures, self.frames.nodes.len(), flat, cum, width)
+        match width {
+            1 => self.sum_rows::<1>(profile, sel, measures, kept),
+            2 => self.sum_rows::<2>(profile, sel, measures, kept),
+            3 => self.sum_rows::<3>(profile, sel, measures, kept),
+            4 => self.sum_rows::<4>(profile, sel, measures, kept),
+            5 => self.sum_rows::<5>(profile, sel, measures, kept),
+            6 => self.sum_rows::<6>(profile, sel, measures, kept),
+            8 => self.sum_rows::<8>(profile, sel, measures, kept),
+            _ => self.sum_rows_any_width(profile, sel, measures, width, kept),
+        }
     }
 
     /// Flat and cum rows of width `W`, flattened.
@@ -271,6 +475,7 @@ impl Stacks {
         profile: &Profile,
         sel: &Selection,
         measures: &[Measure],
+        kept: bool,
     ) -> (Vec<i64>, Vec<i64>) {
         let n = self.frames.nodes.len();
         let parts = self.on_threads(|range| {
@@ -278,8 +483,14 @@ impl Stacks {
             let mut flat = vec![[0i64; W]; n + SINKS];
             let mut cum = vec![[0i64; W]; n + SINKS];
             let mut w = [0i64; W];
+            let end = range.end;
             for s in range {
-                if !sel.keeps_sample(s) || !weigh(profile, s, measures, &mut w) {
+                // Filters keep scattered samples: fetch the stacks a few
+                // samples ahead, or each one waits for memory.
+                if s + AHEAD < end && sel.keeps_sample(s + AHEAD) == kept {
+                    self.prefetch(s + AHEAD);
+                }
+                if sel.keeps_sample(s) != kept || !weigh(profile, s, measures, &mut w) {
                     continue;
                 }
                 let stack = self.stack(s);
@@ -341,6 +552,7 @@ impl Stacks {
         sel: &Selection,
         measures: &[Measure],
         width: usize,
+        kept: bool,
     ) -> (Vec<i64>, Vec<i64>) {
         let n = self.frames.nodes.len();
         let parts = self.on_threads(|range| {
@@ -349,7 +561,7 @@ impl Stacks {
             let mut w = vec![0i64; width];
             let row = |node: usize| node * width..node * width + width;
             for s in range {
-                if !sel.keeps_sample(s) || !weigh(profile, s, measures, &mut w) {
+                if sel.keeps_sample(s) != kept || !weigh(profile, s, measures, &mut w) {
                     continue;
                 }
                 let mut leaf = None;
@@ -539,7 +751,33 @@ impl Stacks {
     }
 }
 
+/// Unfiltered flat and cum rows of every node (see [`Stacks::totals`]).
+#[derive(Debug, Clone)]
+pub struct Totals {
+    measures: Vec<Measure>,
+    width: usize,
+    flat: Vec<i64>,
+    cum: Vec<i64>,
+}
+
+impl Totals {
+    /// The measures summed.
+    pub fn measures(&self) -> &[Measure] {
+        &self.measures
+    }
+}
+
 impl Selection {
+    /// Keeps every sample and node of `node_count` nodes.
+    fn everything(node_count: usize) -> Selection {
+        Selection {
+            hidden: vec![false; node_count],
+            any_hidden: false,
+            row: Vec::new(),
+            sample_kept: None,
+        }
+    }
+
     /// Whether sample `s` survives focus, ignore and the tag filters.
     #[inline]
     pub fn keeps_sample(&self, s: usize) -> bool {
@@ -570,35 +808,6 @@ impl NodeState {
             _ => None,
         }
     }
-}
-
-/// Runs `work` on each range at once, one thread per range; returns the
-/// results in range order.
-fn in_parallel<T: Send>(
-    ranges: Vec<Range<usize>>,
-    work: impl Fn(Range<usize>) -> T + Sync,
-) -> Vec<T> {
-    let work = &work;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
-            .into_iter()
-            .map(|range| scope.spawn(move || work(range)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| match h.join() {
-                Ok(part) => part,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
-}
-
-/// `0..len` in `parts` ranges of about equal length.
-fn even_split(len: usize, parts: usize) -> Vec<Range<usize>> {
-    (0..parts)
-        .map(|p| len * p / parts..len * (p + 1) / parts)
-        .collect()
 }
 
 /// Splits the samples (by their `starts`) into up to `parts` ranges of
@@ -636,6 +845,20 @@ fn weigh(profile: &Profile, s: usize, measures: &[Measure], w: &mut [i64]) -> bo
         }
     }
     any
+}
+
+/// One row per node: the measures, then (for means) their divisors.
+fn row_width(measures: &[Measure]) -> usize {
+    match measures.iter().any(|x| x.mean) {
+        true => 2 * measures.len(),
+        false => measures.len(),
+    }
+}
+
+fn sub_from(into: &mut [i64], gone: &[i64]) {
+    for (sum, v) in into.iter_mut().zip(gone) {
+        *sum = sum.wrapping_sub(*v);
+    }
 }
 
 #[inline]

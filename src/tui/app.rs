@@ -97,11 +97,16 @@ pub enum Mode {
 pub struct Calls {
     /// The function shown.
     pub node: Option<NodeId>,
-    /// The sample index the calls are sorted and shown for.
+    /// The sample index the calls are sorted for.
+    pub sample: usize,
+    /// The graph column of their numbers (see [`View::column`]).
     pub k: usize,
     /// Whether the calls are known (the general path computes them after
     /// the table).
     pub known: bool,
+    /// All of the function's edges, for every sample index: switching
+    /// sample index sorts them again without another scan.
+    pub neighbors: Option<std::sync::Arc<crate::analysis::Neighbors>>,
     /// Edges into it, heaviest first.
     pub callers: Vec<Call>,
     /// Edges out of it, heaviest first.

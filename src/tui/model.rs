@@ -10,14 +10,14 @@
 use crate::analysis::order::{SortKey, sort_nodes};
 use crate::analysis::{
     Call, Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection, Stacks,
-    sort_calls,
+    Totals, sort_calls,
 };
 use crate::profile::{Profile, StrId};
 use crate::report::Report;
 use crate::report::trim::{Trim, TrimmedGraph};
 use crate::safe_text;
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The stacks of the profile resolved to the nodes of one granularity,
 /// with the nodes' names: built once per granularity, shared by the
@@ -26,6 +26,8 @@ use std::sync::Arc;
 pub struct Base {
     pub stacks: Arc<Stacks>,
     names: Arc<NodeNames>,
+    /// The unfiltered sums that filtered aggregates are computed from.
+    totals: Arc<OnceLock<Totals>>,
 }
 
 impl Base {
@@ -37,7 +39,28 @@ impl Base {
         Some(Base {
             stacks: Arc::new(stacks),
             names: Arc::new(names),
+            totals: Arc::default(),
         })
+    }
+
+    /// Flat and cum of every node for `measures` and `filters`: from the
+    /// unfiltered totals (computed on first use), `None` when the stacks
+    /// cannot apply the filters.
+    fn aggregate(
+        &self,
+        profile: &Profile,
+        measures: &[Measure],
+        filters: &Filters,
+    ) -> Option<(Graph, Selection)> {
+        let selection = self.stacks.select(profile, filters)?;
+        let totals = self
+            .totals
+            .get_or_init(|| self.stacks.totals(profile, measures));
+        let graph = match totals.measures() == measures {
+            true => self.stacks.aggregate_from(profile, &selection, totals),
+            false => self.stacks.aggregate(profile, &selection, measures),
+        };
+        Some((graph, selection))
     }
 }
 
@@ -148,8 +171,7 @@ impl Aggregate {
             _ => None,
         };
         if let Some(base) = base {
-            if let Some(selection) = base.stacks.select(profile, filters) {
-                let graph = base.stacks.aggregate(profile, &selection, measures);
+            if let Some((graph, selection)) = base.aggregate(profile, measures, filters) {
                 return Aggregate {
                     frames: Arc::clone(&base.stacks.frames),
                     graph,
@@ -505,18 +527,29 @@ impl<'p> View<'p> {
         self.marks.get(&node).copied().flatten()
     }
 
-    /// Callers and callees of `node`, heaviest first as in pprof's peek
-    /// (`None` while the general path's edges are computed).
-    pub fn calls(
-        &self,
-        profile: &Profile,
-        agg: &Aggregate,
-        node: NodeId,
-    ) -> Option<(Vec<Call>, Vec<Call>)> {
-        let neighbors = match &self.trimmed {
-            Some(g) => Neighbors::from_graph(g, node),
-            None => agg.neighbors(profile, node)?,
-        };
+    /// Callers and callees of `node` for this table (`None` while the
+    /// general path's edges are computed).
+    pub fn neighbors(&self, profile: &Profile, agg: &Aggregate, node: NodeId) -> Option<Neighbors> {
+        match &self.trimmed {
+            Some(g) => Some(Neighbors::from_graph(g, node)),
+            None => agg.neighbors(profile, node),
+        }
+    }
+
+    /// Whether the table has a graph of its own (trimming): its calls are
+    /// not those of other tables.
+    pub fn trimmed(&self) -> bool {
+        self.trimmed.is_some()
+    }
+
+    /// The graph column of this table's numbers.
+    pub fn column(&self) -> usize {
+        self.k
+    }
+
+    /// Callers and callees in `neighbors` present in this table, heaviest
+    /// first as in pprof's peek.
+    pub fn sort_calls(&self, agg: &Aggregate, neighbors: &Neighbors) -> (Vec<Call>, Vec<Call>) {
         let names = &agg.frames.nodes;
         let sorted = |calls: &[Call]| -> Vec<Call> {
             sort_calls(calls, names, self.k)
@@ -524,6 +557,6 @@ impl<'p> View<'p> {
                 .cloned()
                 .collect()
         };
-        Some((sorted(&neighbors.callers), sorted(&neighbors.callees)))
+        (sorted(&neighbors.callers), sorted(&neighbors.callees))
     }
 }

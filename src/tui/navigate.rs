@@ -143,30 +143,37 @@ impl App<'_> {
         None
     }
 
-    /// Recomputes the callers/callees of the selected function if it changed.
+    /// Recomputes the callers/callees of the selected function if it
+    /// changed; for a new sample index, sorts them again.
     pub(super) fn refresh_calls(&mut self) {
         let node = self.selected();
-        if node == self.calls.node && node.is_some() && self.calls.k == self.k && self.calls.known {
+        let same = node.is_some() && node == self.calls.node && self.calls.known;
+        if same && self.calls.sample == self.k {
             return;
         }
-        self.calls = match node {
-            Some(n) => match self.view.calls(self.profile, &self.agg, n) {
-                Some((callers, callees)) => Calls {
-                    node,
-                    k: self.k,
-                    known: true,
-                    callers,
-                    callees,
-                    cursor: 0,
-                },
-                None => Calls {
-                    node,
-                    k: self.k,
-                    ..Calls::default()
-                },
-            },
-            None => Calls::default(),
+        if same
+            && !self.view.trimmed()
+            && let Some(neighbors) = self.calls.neighbors.clone()
+        {
+            (self.calls.callers, self.calls.callees) = self.view.sort_calls(&self.agg, &neighbors);
+            (self.calls.sample, self.calls.k) = (self.k, self.view.column());
+            let last = self.calls.len().saturating_sub(1);
+            self.calls.cursor = self.calls.cursor.min(last);
+            return;
+        }
+        self.calls = Calls {
+            node,
+            sample: self.k,
+            k: self.view.column(),
+            ..Calls::default()
         };
+        if let Some(n) = node
+            && let Some(neighbors) = self.view.neighbors(self.profile, &self.agg, n)
+        {
+            (self.calls.callers, self.calls.callees) = self.view.sort_calls(&self.agg, &neighbors);
+            self.calls.neighbors = Some(std::sync::Arc::new(neighbors));
+            self.calls.known = true;
+        }
         self.calls.cursor = self.calls.self_index();
         self.calls_offset = 0;
     }
