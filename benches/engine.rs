@@ -8,7 +8,9 @@
 #[path = "support/synth.rs"]
 mod synth;
 
-use ppt::analysis::{Filters, Frames, Granularity, Graph, Measure, Pattern};
+use ppt::analysis::{
+    Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Pattern, Stacks, Totals,
+};
 use ppt::profile::{DecodeOptions, Profile, decode};
 use ppt::report::{ReportOptions, top};
 use prost::Message;
@@ -76,37 +78,88 @@ fn decode_gzipped() -> Profile {
     decode(&INPUTS.gzipped, &DecodeOptions::default()).unwrap()
 }
 
-/// Nodes, flat, cum and edges for all four sample indices in one pass:
-/// what the explorer computes once at start and after a filter change.
+/// The general path: nodes, flat, cum and every caller->callee edge for
+/// all 4 sample indices (what reports with edges and the explorer's
+/// general path compute).
 #[divan::bench(sample_count = 5, sample_size = 1)]
-fn aggregate_all_sample_indices() -> Graph {
+fn general_path_all_sample_indices_with_edges() -> Graph {
     let p = &INPUTS.profile;
     let frames = Frames::new(p, Granularity::Functions, &Filters::default());
     Graph::build(p, &frames, &all_measures(p), None)
 }
 
-/// Applying a focus filter (recomputes the aggregate for all indices).
+/// The explorer's start: every stack resolved to node ids, then the
+/// unfiltered flat and cum of all 4 sample indices.
 #[divan::bench(sample_count = 5, sample_size = 1)]
-fn apply_focus_filter() -> Graph {
+fn explorer_stacks_and_totals() -> Totals {
     let p = &INPUTS.profile;
-    let filters = Filters {
-        focus: Some(Pattern::new("focus", "svc1/internal").unwrap()),
-        ..Filters::default()
-    };
-    let frames = Frames::new(p, Granularity::Functions, &filters);
-    Graph::build(p, &frames, &all_measures(p), None)
+    let stacks = Stacks::new(p, Granularity::Functions).unwrap();
+    stacks.totals(p, &all_measures(p))
 }
 
-/// Applying a source (file path) filter.
-#[divan::bench(sample_count = 5, sample_size = 1)]
-fn apply_source_filter() -> Graph {
+static STACKS: LazyLock<(Stacks, Totals)> = LazyLock::new(|| {
     let p = &INPUTS.profile;
-    let filters = Filters {
+    let stacks = Stacks::new(p, Granularity::Functions).unwrap();
+    // The index of samples by location, built on the first focus.
+    let focus = filters_focus();
+    let _ = stacks.select(p, &focus);
+    let totals = stacks.totals(p, &all_measures(p));
+    (stacks, totals)
+});
+
+fn filters_focus() -> Filters {
+    Filters {
+        focus: Some(Pattern::new("focus", "svc1/internal").unwrap()),
+        ..Filters::default()
+    }
+}
+
+fn filters_source() -> Filters {
+    Filters {
         source_include: Some(Pattern::new("source", "/internal/").unwrap()),
         ..Filters::default()
-    };
-    let frames = Frames::new(p, Granularity::Functions, &filters);
-    Graph::build(p, &frames, &all_measures(p), None)
+    }
+}
+
+/// Applying a focus filter in the explorer: which samples and nodes stay,
+/// then flat and cum of all 4 sample indices.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn apply_focus_filter() -> Graph {
+    let (stacks, totals) = &*STACKS;
+    let p = &INPUTS.profile;
+    let selection = stacks.select(p, &filters_focus()).unwrap();
+    stacks.aggregate_from(p, &selection, totals)
+}
+
+/// Applying a source (file path) filter in the explorer.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn apply_source_filter() -> Graph {
+    let (stacks, totals) = &*STACKS;
+    let p = &INPUTS.profile;
+    let selection = stacks.select(p, &filters_source()).unwrap();
+    stacks.aggregate_from(p, &selection, totals)
+}
+
+/// Callers and callees of the heaviest function (flat), as the explorer's
+/// calls pane shows them.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn callers_and_callees() -> Neighbors {
+    let (stacks, totals) = &*STACKS;
+    let p = &INPUTS.profile;
+    let selection = stacks.select(p, &Filters::default()).unwrap();
+    let g = stacks.aggregate_from(p, &selection, totals);
+    let heaviest = (0..g.node_count() as NodeId)
+        .max_by_key(|&n| g.flat(n, 3))
+        .unwrap();
+    divan::black_box(stacks.neighbors(p, &selection, totals.measures(), heaviest))
+}
+
+/// The same focus filter on the general path (frames, flat and cum).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn general_path_focus_filter() -> Graph {
+    let p = &INPUTS.profile;
+    let frames = Frames::new(p, Granularity::Functions, &filters_focus());
+    Graph::build_without_edges(p, &frames, &all_measures(p), None)
 }
 
 /// `--top` on a decoded profile (graph, trimming, sorting, text).
