@@ -1,8 +1,10 @@
 //! Fuzzy search over function names (skim's algorithm).
 //!
 //! Typing must stay instant on profiles with tens of thousands of names, so:
-//! - only names are scored, and matched positions (for highlighting) are
-//!   computed only for the few results on screen;
+//! - only names are scored, with skim's score as [`score`](super::score)
+//!   computes it (the crate's result, several times faster), on every
+//!   core, and ranked on two; matched positions (for highlighting) are
+//!   computed only for the few results on screen, by the crate;
 //! - when the query grows, only the names that matched the shorter query are
 //!   scored again (a name that does not contain `ab` as a subsequence cannot
 //!   contain `abc`), and the results of every shorter query typed are kept,
@@ -12,17 +14,40 @@
 //!   a keystroke never blocks the screen, however many names there are.
 //!   Until a scan ends, the matches of the query before are shown.
 
+use super::score::{Query, Scorer};
 use crate::analysis::NodeId;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Names scored between two looks at the clock.
-const CHUNK: usize = 256;
+/// Names scored between two looks at the clock, split between the
+/// threads: a millisecond or two, so a slice overruns its deadline by
+/// little.
+const CHUNK: usize = 4096;
+
+/// Threads that score: the cores, at most 4 (a keystroke's work is a few
+/// milliseconds, which more threads would not divide much further than the
+/// cost of starting them). Asked once: on Linux the answer reads cgroup
+/// files.
+static THREADS: LazyLock<usize> =
+    LazyLock::new(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
+
+/// Candidates that a scoring thread takes at a time: a few tens of
+/// microseconds of work.
+const BLOCK: usize = 256;
+
+/// Fewer candidates than this are scored on one thread: starting another
+/// costs tens of microseconds, as much as scoring a few hundred names.
+const PARALLEL_MIN: usize = 1024;
 
 /// The search prompt: the query and the ranked matches.
 pub struct Finder {
+    /// For the positions of the matches on screen.
     matcher: SkimMatcherV2,
+    /// One scorer per thread.
+    scorers: Vec<Scorer>,
     /// What was typed.
     pub query: String,
     /// Matching nodes, best first (score, then table order), of the last
@@ -45,6 +70,7 @@ struct Finished {
 }
 
 struct Scan {
+    query: Query,
     /// The candidates (a superset of the matches), in table order.
     pool: Vec<(u32, NodeId)>,
     /// How many candidates were scored.
@@ -58,6 +84,7 @@ impl Finder {
     pub fn new(candidates: &[NodeId]) -> Finder {
         Finder {
             matcher: SkimMatcherV2::default().smart_case(),
+            scorers: (0..*THREADS).map(|_| Scorer::default()).collect(),
             query: String::new(),
             matches: candidates.to_vec(),
             cursor: 0,
@@ -105,6 +132,7 @@ impl Finder {
             None => last.pool.clone(),
         };
         self.scan = Some(Scan {
+            query: Query::new(&self.query),
             pool,
             next: 0,
             found: Vec::new(),
@@ -123,13 +151,21 @@ impl Finder {
         let Some(scan) = &mut self.scan else {
             return true;
         };
+        // Without a deadline, all in one go (threads started once, not per
+        // chunk).
+        let step = match deadline {
+            Some(_) => CHUNK,
+            None => scan.pool.len(),
+        };
         while scan.next < scan.pool.len() {
-            let end = (scan.next + CHUNK).min(scan.pool.len());
-            for &(order, n) in &scan.pool[scan.next..end] {
-                if let Some(score) = self.matcher.fuzzy_match(&names[n as usize], &self.query) {
-                    scan.found.push((score, order, n));
-                }
-            }
+            let end = (scan.next + step).min(scan.pool.len());
+            score_all(
+                &mut self.scorers,
+                names,
+                &scan.query,
+                &scan.pool[scan.next..end],
+                &mut scan.found,
+            );
             scan.next = end;
             if deadline.is_some_and(|d| Instant::now() >= d) && scan.next < scan.pool.len() {
                 return false;
@@ -140,9 +176,7 @@ impl Finder {
         };
         // `found` is in table order: the pool of longer queries.
         let pool: Vec<(u32, NodeId)> = scan.found.iter().map(|&(_, o, n)| (o, n)).collect();
-        let mut found = scan.found;
-        found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let ranked: Vec<NodeId> = found.into_iter().map(|(_, _, n)| n).collect();
+        let ranked = rank(scan.found, self.scorers.len());
         self.matches = ranked.clone();
         self.cursor = 0;
         self.finished.push(Finished {
@@ -183,6 +217,96 @@ impl Finder {
         let last = self.matches.len() - 1;
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
     }
+}
+
+/// Appends the (score, table order, node) of each match in `pool` to
+/// `found`, in pool order, on the scorers' threads.
+fn score_all(
+    scorers: &mut [Scorer],
+    names: &[String],
+    query: &Query,
+    pool: &[(u32, NodeId)],
+    found: &mut Vec<(i64, u32, NodeId)>,
+) {
+    let one = |scorer: &mut Scorer, part: &[(u32, NodeId)], found: &mut Vec<_>| {
+        for &(order, n) in part {
+            if let Some(score) = scorer.score(&names[n as usize], query) {
+                found.push((score, order, n));
+            }
+        }
+    };
+    if scorers.len() < 2 || pool.len() < PARALLEL_MIN {
+        one(&mut scorers[0], pool, found);
+        return;
+    }
+    // Threads take blocks in turn rather than a fixed share: when the
+    // machine is busy and one thread gets less time, the others take more
+    // blocks instead of waiting for it. Scores are the same on any thread
+    // (score::Scorer starts each name from a fresh matrix).
+    let blocks = pool.chunks(BLOCK).len();
+    let next = AtomicUsize::new(0);
+    let work = |scorer: &mut Scorer| {
+        let mut done = Vec::new();
+        loop {
+            let block = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = pool.chunks(BLOCK).nth(block) else {
+                return done;
+            };
+            let mut found = Vec::with_capacity(part.len());
+            one(scorer, part, &mut found);
+            done.push((block, found));
+        }
+    };
+    let (mine, others) = scorers.split_first_mut().expect("at least one scorer");
+    let mut parts: Vec<Vec<_>> = vec![Vec::new(); blocks];
+    std::thread::scope(|s| {
+        let handles: Vec<_> = others
+            .iter_mut()
+            .map(|scorer| s.spawn(|| work(scorer)))
+            .collect();
+        let done = work(mine);
+        for (block, found) in handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("scoring does not panic"))
+            .chain(done)
+        {
+            parts[block] = found;
+        }
+    });
+    // In block order: `found` stays in table order.
+    for part in parts {
+        found.extend(part);
+    }
+}
+
+/// The nodes of `found` (score, table order, node), best score first, then
+/// table order; sorted in halves on two threads when there are several.
+fn rank(mut found: Vec<(i64, u32, NodeId)>, threads: usize) -> Vec<NodeId> {
+    // Score and table order as one integer: cheaper to compare than the
+    // pair. Scores fit an i32 (the crate computes them in one).
+    let key = |&(score, order, _): &(i64, u32, NodeId)| {
+        let descending = !((score as i32 as u32) ^ 0x8000_0000);
+        (u64::from(descending) << 32) | u64::from(order)
+    };
+    if threads < 2 || found.len() < 4 * PARALLEL_MIN {
+        found.sort_unstable_by_key(key);
+        return found.into_iter().map(|(_, _, n)| n).collect();
+    }
+    let half = found.len() / 2;
+    let (a, b) = found.split_at_mut(half);
+    std::thread::scope(|s| {
+        s.spawn(|| a.sort_unstable_by_key(key));
+        b.sort_unstable_by_key(key);
+    });
+    // Merge the halves (keys are distinct: table orders are).
+    let mut ranked = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = if key(x) < key(y) { a.next() } else { b.next() };
+        ranked.extend(next.map(|&(_, _, n)| n));
+    }
+    ranked.extend(a.chain(b).map(|&(_, _, n)| n));
+    ranked
 }
 
 #[cfg(test)]
@@ -240,5 +364,131 @@ mod tests {
         f.set_query("mp".into());
         f.finish(&names);
         assert_eq!(f.matches, fresh("mp"));
+    }
+
+    /// Names in the style of Go's, with mixed case, digits, separators,
+    /// spaces and non-ASCII letters, in a scrambled order.
+    fn mixed_names(count: usize) -> Vec<String> {
+        let pkgs = [
+            "github.com/acme/svc",
+            "net/http",
+            "café/crème",
+            "日本/パッケージ",
+            "a b/c d",
+        ];
+        let types = ["(*Blob)", "Tree", "(*ÉtatGlobal)", "HTTPServer", "λCalc"];
+        let verbs = [
+            "make",
+            "Put",
+            "parseÜber",
+            "MAKE",
+            "emit",
+            "ßtraße",
+            "get_Entry",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        (0..count)
+            .map(|i| {
+                format!(
+                    "{}{}/pkg{}.{}.{}{}",
+                    pkgs[next(pkgs.len())],
+                    next(30),
+                    next(300),
+                    types[next(types.len())],
+                    verbs[next(verbs.len())],
+                    i
+                )
+            })
+            .collect()
+    }
+
+    /// What a plain scan finds: the crate's score of every candidate, best
+    /// first, then table order. With `shared`, one matcher scores them all,
+    /// as this finder did before `score`; otherwise each has a fresh one
+    /// (see `score` for when the two differ).
+    fn plain_scan(
+        names: &[String],
+        candidates: &[NodeId],
+        query: &str,
+        shared: bool,
+    ) -> Vec<NodeId> {
+        let matcher = SkimMatcherV2::default().smart_case();
+        let mut found: Vec<(i64, usize, NodeId)> = candidates
+            .iter()
+            .enumerate()
+            .filter_map(|(order, &n)| {
+                let name = &names[n as usize];
+                let score = if shared {
+                    matcher.fuzzy_match(name, query)
+                } else {
+                    SkimMatcherV2::default()
+                        .smart_case()
+                        .fuzzy_match(name, query)
+                };
+                score.map(|score| (score, order, n))
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        found.into_iter().map(|(_, _, n)| n).collect()
+    }
+
+    #[test]
+    fn ranks_exactly_as_a_plain_scan() {
+        // Enough names to be scored and sorted on several threads, in a
+        // table order that is not the node order.
+        let names = mixed_names(5 * PARALLEL_MIN);
+        let mut candidates: Vec<NodeId> = (0..names.len() as NodeId).collect();
+        candidates.reverse();
+        candidates.rotate_left(1000);
+        let queries = [
+            "p",
+            "pkg",
+            "m",
+            "mak",
+            "make",
+            "MAKE",
+            "Put",
+            "pkg1",
+            "svc3pkg1Put",
+            "a b",
+            " ",
+            "é",
+            "É",
+            "crème",
+            "日本",
+            "パ",
+            "ß",
+            "λ",
+            "tree",
+            "Tree",
+            "HTTP",
+            "getE",
+            "zzz",
+        ];
+        for query in queries {
+            // Typed one character at a time, each keystroke scanned in
+            // slices as the explorer does; then scanned at once.
+            let mut typed = Finder::new(&candidates);
+            let mut prefix = String::new();
+            for c in query.chars() {
+                prefix.push(c);
+                typed.set_query(prefix.clone());
+                while !typed.advance(&names, Some(Instant::now())) {}
+            }
+            let expected = plain_scan(&names, &candidates, query, false);
+            assert_eq!(expected, plain_scan(&names, &candidates, query, true));
+            assert_eq!(typed.matches, expected, "{query:?} typed");
+            assert_eq!(
+                run(&mut Finder::new(&candidates), &names, query),
+                expected,
+                "{query:?}"
+            );
+        }
     }
 }

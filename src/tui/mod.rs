@@ -4,8 +4,8 @@
 //!   what users can ask and with which keys; [`input`]: events to actions;
 //! - [`model`]: the aggregate (rebuilt on filter or granularity change) and
 //!   the table view (rebuilt on sample type or sort change);
-//! - [`finder`], [`filter_form`], [`history`], [`names`]: search, filter
-//!   form, back/forward, name shortening;
+//! - [`finder`] (ranking by [`score`]), [`filter_form`], [`history`],
+//!   [`names`]: search, filter form, back/forward, name shortening;
 //! - [`ui`]: one file per pane, drawing only what is on screen;
 //! - [`terminal`] and [`event`]: the real terminal, or a test backend and
 //!   scripted events;
@@ -29,6 +29,7 @@ mod navigate;
 mod prompts;
 mod recompute;
 pub mod refresh;
+pub mod score;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
