@@ -468,3 +468,27 @@ fn without_edges_yet_the_calls_pane_says_so() {
     assert!(!screen.contains("computing…"), "{screen}");
     assert!(screen.contains("callers (1)"), "{screen}");
 }
+
+/// A search typed while a new granularity is computed (new node ids)
+/// searches the rows that arrive, not the ones it was opened on.
+#[test]
+fn a_search_open_while_the_table_changes_searches_the_new_rows() {
+    use ppt::tui::app::Mode;
+    let p = heap();
+    let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+    app.with_worker(|app| {
+        app.wait_idle();
+        app.update(Action::CycleGranularity);
+        app.update(Action::Search);
+        type_text(app, "go");
+        app.wait_idle();
+        let Mode::Search(finder) = &app.mode else {
+            panic!("the prompt is open");
+        };
+        let mut fresh = ppt::tui::finder::Finder::new(&app.view.rows);
+        fresh.set_query("go".into());
+        fresh.finish(&app.agg.display);
+        assert!(!fresh.matches.is_empty());
+        assert_eq!(finder.matches, fresh.matches);
+    });
+}

@@ -6,7 +6,6 @@
 use super::graph::{EdgeId, Graph, Measure};
 use super::node::{NodeId, NodeTable};
 use rustc_hash::FxHashMap;
-use std::cmp::Ordering;
 
 const SEEN: u8 = 1;
 const NOT_INLINE: u8 = 2;
@@ -124,15 +123,19 @@ impl Neighbors {
 /// for `k` are left out.
 pub fn sort_calls<'a>(calls: &'a [Call], names: &NodeTable, k: usize) -> Vec<&'a Call> {
     let mut list: Vec<&Call> = calls.iter().filter(|c| c.present(k)).collect();
-    list.sort_by(|a, b| {
+    // A hot function has thousands of callers: compare name ranks (cached
+    // in the table), not name bytes.
+    let ranks = (list.len() > 64).then(|| names.name_ranks());
+    let by_name = |a: &Call, b: &Call| match ranks {
+        Some(r) => r[a.node as usize].cmp(&r[b.node as usize]),
+        None => names.name(a.node).cmp(names.name(b.node)),
+    };
+    list.sort_unstable_by(|a, b| {
         let (wa, wb) = (a.weight(k), b.weight(k));
-        if wa != wb {
-            return wb.wrapping_abs().cmp(&wa.wrapping_abs());
-        }
-        match names.name(a.node).cmp(names.name(b.node)) {
-            Ordering::Equal => a.node.cmp(&b.node),
-            o => o,
-        }
+        wb.wrapping_abs()
+            .cmp(&wa.wrapping_abs())
+            .then_with(|| by_name(a, b))
+            .then(a.node.cmp(&b.node))
     });
     list
 }

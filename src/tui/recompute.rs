@@ -7,7 +7,7 @@
 //! thread: the request returns at once, the current table stays until the
 //! new one arrives, and callers and callees follow when the edges do.
 
-use super::app::{App, LastSearch, Waiting};
+use super::app::{App, LastSearch, Mode, Waiting};
 use super::finder::Finder;
 use super::model::{Aggregate, Identity, View};
 use super::worker::{Done, Job};
@@ -220,6 +220,16 @@ impl<'p> App<'p> {
                 search.rescan = Some(Box::new(finder));
             }
             search.index = 0;
+        }
+        if let Mode::Search(finder) = &mut self.mode {
+            // An open prompt searches the new rows (node ids may have
+            // changed) for what is typed.
+            let mut fresh = Finder::new(&self.view.rows);
+            fresh.set_query(finder.query.clone());
+            if self.worker.is_none() {
+                fresh.finish(&self.agg.display);
+            }
+            **finder = fresh;
         }
         self.request_edges();
     }
