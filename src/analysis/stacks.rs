@@ -51,17 +51,25 @@ pub struct Stacks {
     ever_inlined: Vec<bool>,
     /// The samples through each location, built the first time focus or
     /// ignore is applied.
-    samples_by_location: OnceLock<SamplesByLocation>,
+    samples_by_location: OnceLock<Index>,
+    /// The samples through each node: a function's callers and callees
+    /// are found in those alone.
+    samples_by_node: Index,
 }
 
-/// For each location, the samples whose stacks pass through it, each once.
-struct SamplesByLocation {
+/// Lists of sample ids, one per key (location or node).
+struct Index {
     starts: Vec<u32>,
     samples: Vec<u32>,
 }
 
-impl SamplesByLocation {
-    fn new(profile: &Profile) -> SamplesByLocation {
+impl Index {
+    fn samples(&self, key: usize) -> &[u32] {
+        &self.samples[self.starts[key] as usize..self.starts[key + 1] as usize]
+    }
+
+    /// The samples through every location of `profile`, each once.
+    fn by_location(profile: &Profile) -> Index {
         let locations = profile.locations.len();
         let samples = &profile.samples;
         let mut last_sample = vec![u32::MAX; locations];
@@ -89,14 +97,39 @@ impl SamplesByLocation {
                 }
             }
         }
-        SamplesByLocation {
+        Index {
             starts,
             samples: by_location,
         }
     }
 
-    fn samples(&self, location: usize) -> &[u32] {
-        &self.samples[self.starts[location] as usize..self.starts[location + 1] as usize]
+    /// The samples of every node in `stacks`: each node's first frame in a
+    /// stack is marked, so each sample is listed once per node.
+    fn by_node(n: usize, starts: &[u32], entries: &[u32]) -> Index {
+        let mut counts = vec![0u32; n + 1];
+        for &e in entries {
+            if e & FIRST != 0 {
+                counts[(e & NODE) as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let mut fill = counts.clone();
+        let mut samples = vec![0u32; counts[n] as usize];
+        for s in 0..starts.len().saturating_sub(1) {
+            for &e in &entries[starts[s] as usize..starts[s + 1] as usize] {
+                if e & FIRST != 0 {
+                    let slot = &mut fill[(e & NODE) as usize];
+                    samples[*slot as usize] = s as u32;
+                    *slot += 1;
+                }
+            }
+        }
+        Index {
+            starts: counts,
+            samples,
+        }
     }
 }
 
@@ -181,12 +214,14 @@ impl Stacks {
                 }
             }
         });
+        let samples_by_node = Index::by_node(n, &starts, &entries);
         Some(Stacks {
             frames: Arc::new(frames),
             starts,
             entries,
             ever_inlined,
             samples_by_location: OnceLock::new(),
+            samples_by_node,
         })
     }
 
@@ -328,7 +363,7 @@ impl Stacks {
         if filters.focus.is_some() || filters.ignore.is_some() {
             let by_location = self
                 .samples_by_location
-                .get_or_init(|| SamplesByLocation::new(profile));
+                .get_or_init(|| Index::by_location(profile));
             if filters.focus.is_some() {
                 for l in (0..marks.len()).filter(|&l| marks[l] == FocusMark::Focused) {
                     for &s in by_location.samples(l) {
@@ -652,63 +687,33 @@ impl Stacks {
             [node] if !sel.hides(*node) => Some(*node),
             _ => None,
         };
-        let parts: Vec<Vec<NeighborsBuilder>> = self.on_threads(|range| {
-            let mut found: Vec<NeighborsBuilder> = nodes
-                .iter()
-                .map(|&node| NeighborsBuilder::new(node, measures, n, nodes.len() == 1))
-                .collect();
-            let mut w = vec![0i64; measures.len() * 2];
-            let mut hits: Vec<(u32, usize)> = Vec::new();
-            for s in range {
-                if !sel.keeps_sample(s) {
-                    continue;
-                }
-                let stack = self.stack(s);
-                hits.clear();
-                match single {
-                    Some(node) => hits.extend(
-                        stack
-                            .iter()
-                            .enumerate()
-                            .filter(|&(_, &e)| e & NODE == node)
-                            .map(|(i, _)| (0, i)),
-                    ),
-                    None => {
-                        for (i, &e) in stack.iter().enumerate() {
-                            let which = wanted[(e & NODE) as usize];
-                            if which != u32::MAX {
-                                hits.push((which, i));
-                            }
-                        }
-                    }
-                }
-                if hits.is_empty() || !weigh(profile, s, measures, &mut w) {
-                    continue;
-                }
-                let (values, divisors) = w.split_at(measures.len());
-                // pprof walks from the root: the outermost occurrence of an
-                // edge in a stack decides its inline flag.
-                for &(which, i) in hits.iter().rev() {
-                    let b = &mut found[which as usize];
-                    b.start_sample(s);
-                    let me = stack[i] & NODE;
-                    if let Some(c) = self.kept_toward_root(sel, stack, i)
-                        && stack[c] & NODE != me
-                    {
-                        let inline = self.is_inlined(sel, stack, i);
-                        b.add_caller(stack[c] & NODE, inline, values, divisors);
-                    }
-                    if with_callees
-                        && let Some(c) = self.kept_toward_leaf(sel, stack, i)
-                        && stack[c] & NODE != me
-                    {
-                        let inline = self.is_inlined(sel, stack, c);
-                        b.add_callee(stack[c] & NODE, inline, values, divisors);
-                    }
-                }
-            }
-            found
-        });
+        // One node found in few samples: visit just those, from the index.
+        let listed = single
+            .map(|node| self.samples_by_node.samples(node as usize))
+            .filter(|list| list.len() * 4 < self.starts.len());
+        let scan = |samples: &mut dyn Iterator<Item = usize>| {
+            self.scan_for_neighbors(
+                profile,
+                sel,
+                measures,
+                nodes,
+                wanted,
+                single,
+                with_callees,
+                samples,
+            )
+        };
+        let parts: Vec<Vec<NeighborsBuilder>> = match listed {
+            Some(list) => in_parallel(even_split(list.len(), THREADS), |range| {
+                let part = &list[range];
+                let ahead = |i: usize| part.get(i + AHEAD).map(|&s| self.prefetch(s as usize));
+                scan(&mut part.iter().enumerate().map(|(i, &s)| {
+                    ahead(i);
+                    s as usize
+                }))
+            }),
+            None => self.on_threads(|range| scan(&mut range.into_iter())),
+        };
         let mut parts = parts.into_iter();
         let mut merged = parts.next().unwrap_or_default();
         for part in parts {
@@ -717,6 +722,78 @@ impl Stacks {
             }
         }
         merged.into_iter().map(NeighborsBuilder::finish).collect()
+    }
+
+    /// The edges of `nodes` in the given samples (see
+    /// [`Stacks::callers_and_callees`]).
+    #[allow(clippy::too_many_arguments)]
+    fn scan_for_neighbors(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        nodes: &[NodeId],
+        wanted: &[u32],
+        single: Option<NodeId>,
+        with_callees: bool,
+        samples: &mut dyn Iterator<Item = usize>,
+    ) -> Vec<NeighborsBuilder> {
+        let n = self.frames.nodes.len();
+        let mut found: Vec<NeighborsBuilder> = nodes
+            .iter()
+            .map(|&node| NeighborsBuilder::new(node, measures, n, nodes.len() == 1))
+            .collect();
+        let mut w = vec![0i64; measures.len() * 2];
+        let mut hits: Vec<(u32, usize)> = Vec::new();
+        for s in samples {
+            if !sel.keeps_sample(s) {
+                continue;
+            }
+            let stack = self.stack(s);
+            hits.clear();
+            match single {
+                Some(node) => hits.extend(
+                    stack
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &e)| e & NODE == node)
+                        .map(|(i, _)| (0, i)),
+                ),
+                None => {
+                    for (i, &e) in stack.iter().enumerate() {
+                        let which = wanted[(e & NODE) as usize];
+                        if which != u32::MAX {
+                            hits.push((which, i));
+                        }
+                    }
+                }
+            }
+            if hits.is_empty() || !weigh(profile, s, measures, &mut w) {
+                continue;
+            }
+            let (values, divisors) = w.split_at(measures.len());
+            // pprof walks from the root: the outermost occurrence of an
+            // edge in a stack decides its inline flag.
+            for &(which, i) in hits.iter().rev() {
+                let b = &mut found[which as usize];
+                b.start_sample(s);
+                let me = stack[i] & NODE;
+                if let Some(c) = self.kept_toward_root(sel, stack, i)
+                    && stack[c] & NODE != me
+                {
+                    let inline = self.is_inlined(sel, stack, i);
+                    b.add_caller(stack[c] & NODE, inline, values, divisors);
+                }
+                if with_callees
+                    && let Some(c) = self.kept_toward_leaf(sel, stack, i)
+                    && stack[c] & NODE != me
+                {
+                    let inline = self.is_inlined(sel, stack, c);
+                    b.add_callee(stack[c] & NODE, inline, values, divisors);
+                }
+            }
+        }
+        found
     }
 
     fn visible(&self, sel: &Selection, e: u32) -> bool {
