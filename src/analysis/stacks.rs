@@ -36,6 +36,9 @@ const NODE: u32 = INLINED - 1;
 /// Rows past the last node that hidden nodes add to (see
 /// [`Stacks::sum_rows`]).
 const SINKS: usize = 16;
+/// Up to this many nodes' edges are collected in tables over all nodes
+/// (faster than maps, but each as big as the node count).
+const DENSE_UP_TO: usize = 16;
 /// How many samples ahead stacks are fetched when only some are read.
 const AHEAD: usize = 8;
 
@@ -643,7 +646,9 @@ impl Stacks {
     }
 
     /// Callers of each of `nodes` (callees left out): what the table's
-    /// inline marks need, for all rows on screen in one pass.
+    /// inline marks need for the rows on screen. When the nodes are in few
+    /// samples altogether, each is looked up in its own (from the index);
+    /// else all of them in one pass over all stacks.
     pub fn callers(
         &self,
         profile: &Profile,
@@ -651,7 +656,35 @@ impl Stacks {
         measures: &[Measure],
         nodes: &[NodeId],
     ) -> Vec<Neighbors> {
-        self.callers_and_callees(profile, sel, measures, nodes, false)
+        let listed: usize = nodes
+            .iter()
+            .filter(|&&node| (node as usize) < self.frames.nodes.len())
+            .map(|&node| self.samples_by_node.samples(node as usize).len())
+            .sum();
+        if listed * 4 >= self.starts.len() {
+            return self.callers_and_callees(profile, sel, measures, nodes, false);
+        }
+        nodes
+            .iter()
+            .map(|&node| {
+                let mut one = self.callers_and_callees(profile, sel, measures, &[node], false);
+                one.pop().unwrap_or_else(|| Neighbors::empty(node))
+            })
+            .collect()
+    }
+
+    /// Whether `node` is in few enough samples that visiting just those
+    /// (from the index) beats a pass over all stacks.
+    fn in_few_samples(&self, node: NodeId) -> bool {
+        (node as usize) < self.frames.nodes.len()
+            && self.samples_by_node.samples(node as usize).len() * 4 < self.starts.len()
+    }
+
+    /// Builds the index of samples by location now (what focus and ignore
+    /// use), so that the first focus does not wait for it.
+    pub fn prepare_focus(&self, profile: &Profile) {
+        self.samples_by_location
+            .get_or_init(|| Index::by_location(profile));
     }
 
     /// Whether some frame of `node` is an inlined line: otherwise no call
@@ -689,8 +722,8 @@ impl Stacks {
         };
         // One node found in few samples: visit just those, from the index.
         let listed = single
-            .map(|node| self.samples_by_node.samples(node as usize))
-            .filter(|list| list.len() * 4 < self.starts.len());
+            .filter(|&node| self.in_few_samples(node))
+            .map(|node| self.samples_by_node.samples(node as usize));
         let scan = |samples: &mut dyn Iterator<Item = usize>| {
             self.scan_for_neighbors(
                 profile,
@@ -741,7 +774,7 @@ impl Stacks {
         let n = self.frames.nodes.len();
         let mut found: Vec<NeighborsBuilder> = nodes
             .iter()
-            .map(|&node| NeighborsBuilder::new(node, measures, n, nodes.len() == 1))
+            .map(|&node| NeighborsBuilder::new(node, measures, n, nodes.len() <= DENSE_UP_TO))
             .collect();
         let mut w = vec![0i64; measures.len() * 2];
         let mut hits: Vec<(u32, usize)> = Vec::new();

@@ -209,6 +209,10 @@ pub struct App<'p> {
     pub(super) worker: Option<Worker>,
     /// Counts aggregate requests: results of older ones are dropped.
     pub(super) generation: u64,
+    /// Rows on screen whose inline marks are still to be asked of the
+    /// worker, and whether a request is out.
+    pub(super) marks_wanted: Vec<NodeId>,
+    pub(super) marks_asked: bool,
     /// A new aggregate is being computed (the worker has it).
     pub(super) waiting: Option<Waiting>,
     /// Selected row of the table.
@@ -311,6 +315,8 @@ impl<'p> App<'p> {
             views: Vec::new(),
             worker: None,
             generation: 0,
+            marks_wanted: Vec::new(),
+            marks_asked: false,
             waiting: None,
             cursor: 0,
             offset: 0,
@@ -387,6 +393,7 @@ impl<'p> App<'p> {
     /// advance. Returns whether work remains ([`App::busy`]).
     pub fn tick(&mut self, deadline: Instant) -> bool {
         self.receive();
+        self.request_marks();
         if let Mode::Search(finder) = &mut self.mode
             && finder.searching()
         {
@@ -412,6 +419,8 @@ impl<'p> App<'p> {
         let in_advance = self.worker.is_some() && self.views_missing();
         self.waiting.is_some()
             || (self.worker.is_some() && !self.agg.complete)
+            || self.marks_asked
+            || !self.marks_wanted.is_empty()
             || searching
             || rescanning
             || in_advance
@@ -444,7 +453,7 @@ impl<'p> App<'p> {
         }
         while self.busy() {
             if let Some(worker) = &self.worker
-                && (self.waiting.is_some() || !self.agg.complete)
+                && (self.waiting.is_some() || !self.agg.complete || self.marks_asked)
             {
                 match worker.done.recv() {
                     Ok(done) => self.take(done),

@@ -255,10 +255,24 @@ impl Aggregate {
         }
     }
 
+    /// Whether the table's inline marks take a scan of the stacks (which
+    /// the explorer hands to its worker).
+    pub fn marks_scan_stacks(&self) -> bool {
+        matches!(self.edges, Edges::OnDemand { .. })
+    }
+
+    /// What a scan of the stacks for callers needs, for the worker.
+    pub(super) fn scan_source(&self) -> Option<(Base, Arc<Selection>)> {
+        match &self.edges {
+            Edges::OnDemand { base, selection } => Some((base.clone(), Arc::clone(selection))),
+            Edges::InGraph => None,
+        }
+    }
+
     /// The callers of each of `nodes`, in one pass (the table's inline
     /// marks); a node that is never an inlined line has no inlined call
     /// and is not looked at.
-    fn callers_of(&self, profile: &Profile, nodes: &[NodeId]) -> Vec<Neighbors> {
+    pub fn callers_of(&self, profile: &Profile, nodes: &[NodeId]) -> Vec<Neighbors> {
         match &self.edges {
             Edges::OnDemand { base, selection } => {
                 base.stacks
@@ -490,8 +504,25 @@ impl<'p> View<'p> {
     /// Computes the inline marks of `rows` not computed yet, all in one
     /// pass: drawing the table asks for the rows on screen.
     pub fn prepare_marks(&mut self, profile: &Profile, agg: &Aggregate, rows: &[NodeId]) {
-        if !self.has_edges(agg) {
+        let missing = self.unknown_marks(agg, rows);
+        if missing.is_empty() {
             return;
+        }
+        let found: Vec<Neighbors> = match &self.trimmed {
+            Some(g) => missing
+                .iter()
+                .map(|&n| Neighbors::from_graph(g, n))
+                .collect(),
+            None => agg.callers_of(profile, &missing),
+        };
+        self.learn_marks(&found);
+    }
+
+    /// The rows of `rows` whose inline marks need their callers (a scan of
+    /// the stacks); the others' marks are settled here.
+    pub fn unknown_marks(&mut self, agg: &Aggregate, rows: &[NodeId]) -> Vec<NodeId> {
+        if !self.has_edges(agg) {
+            return Vec::new();
         }
         let mut missing = Vec::new();
         for &node in rows {
@@ -504,19 +535,18 @@ impl<'p> View<'p> {
                 missing.push(node);
             }
         }
-        if missing.is_empty() {
+        missing
+    }
+
+    /// Settles the marks of the nodes whose callers are in `found`.
+    pub fn learn_marks(&mut self, found: &[Neighbors]) {
+        if self.trimmed.is_some() {
+            // A trimmed table has edges of its own.
             return;
         }
-        let found = match &self.trimmed {
-            Some(g) => missing
-                .iter()
-                .map(|&n| Neighbors::from_graph(g, n))
-                .collect(),
-            None => agg.callers_of(profile, &missing),
-        };
-        for (node, neighbors) in missing.into_iter().zip(found) {
+        for neighbors in found {
             let mark = neighbors.inline_mark(self.k, self.edge_cutoff);
-            self.marks.insert(node, mark);
+            self.marks.insert(neighbors.node, mark);
         }
     }
 

@@ -12,8 +12,8 @@ use super::finder::Finder;
 use super::model::{Aggregate, Identity, View};
 use super::worker::{Done, Job};
 use crate::analysis::Filters;
-use crate::analysis::Graph;
 use crate::analysis::order::SortKey;
+use crate::analysis::{Graph, NodeId};
 use std::sync::Arc;
 
 /// The cache slot of a sort (three per sample type).
@@ -72,17 +72,57 @@ impl<'p> App<'p> {
         }
     }
 
-    /// Asks the worker for the edges of the aggregate shown, if missing.
+    /// Asks the worker for the edges of the aggregate shown, if missing;
+    /// else, to prepare what a first focus filter needs.
     pub(super) fn request_edges(&mut self) {
-        if let Some(worker) = &self.worker
-            && !self.agg.complete
-            && self.waiting.is_none()
-        {
+        let Some(worker) = &self.worker else {
+            return;
+        };
+        if self.waiting.is_some() {
+            return;
+        }
+        if !self.agg.complete {
             worker.send(Job::Edges {
                 generation: self.generation,
                 frames: Arc::clone(&self.agg.frames),
                 measures: self.measures.clone(),
             });
+        } else if let Some(base) = &self.agg.base {
+            worker.send(Job::Prepare {
+                generation: self.generation,
+                base: base.clone(),
+            });
+        }
+    }
+
+    /// The inline marks of `rows` (the table's rows on screen): at once
+    /// without a worker; with one, rows whose marks need a scan of the
+    /// stacks are asked of the worker (by [`App::tick`]) and drawn without
+    /// a mark until they arrive, so that drawing never waits for a scan.
+    pub(super) fn prepare_marks(&mut self, rows: &[NodeId]) {
+        if self.worker.is_some() && self.agg.marks_scan_stacks() {
+            self.marks_wanted = self.view.unknown_marks(&self.agg, rows);
+        } else {
+            self.view.prepare_marks(self.profile, &self.agg, rows);
+        }
+    }
+
+    /// Asks the worker for the callers that the marks on screen need.
+    pub(super) fn request_marks(&mut self) {
+        if self.marks_asked || self.marks_wanted.is_empty() {
+            return;
+        }
+        if let Some(worker) = &self.worker
+            && let Some((base, selection)) = self.agg.scan_source()
+        {
+            worker.send(Job::Marks {
+                generation: self.generation,
+                base,
+                selection,
+                measures: self.measures.clone(),
+                nodes: std::mem::take(&mut self.marks_wanted),
+            });
+            self.marks_asked = true;
         }
     }
 
@@ -103,6 +143,15 @@ impl<'p> App<'p> {
             }
             Done::Edges { generation, graph } if generation == self.generation => {
                 self.edges_arrived(graph);
+            }
+            Done::Marks { generation, found } => {
+                self.marks_asked = false;
+                if generation == self.generation {
+                    self.view.learn_marks(&found);
+                    for view in self.views.iter_mut().flatten() {
+                        view.learn_marks(&found);
+                    }
+                }
             }
             // Made obsolete by a newer request.
             Done::Quick { .. } | Done::Edges { .. } => {}
@@ -201,6 +250,7 @@ impl<'p> App<'p> {
     /// A new aggregate: new nodes, so every table is built again.
     pub(super) fn install(&mut self, agg: Aggregate) {
         let keep = self.selected().map(|n| Identity::of(&self.agg, n));
+        self.marks_wanted.clear();
         self.agg = agg;
         self.views = self.empty_views();
         self.view = self.build_view(self.k, self.sort);

@@ -14,7 +14,7 @@
 //! for it, and a worker made obsolete by a refreshed profile ends on its own.
 
 use super::model::{Aggregate, Base};
-use crate::analysis::{Filters, Frames, Granularity, Graph, Measure};
+use crate::analysis::{Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection};
 use crate::profile::Profile;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -22,6 +22,17 @@ use std::sync::mpsc::{Receiver, Sender};
 
 /// What the worker is asked to compute.
 pub(super) enum Job {
+    /// The callers of `nodes` (for the table's inline marks).
+    Marks {
+        generation: u64,
+        base: Base,
+        selection: Arc<Selection>,
+        measures: Vec<Measure>,
+        nodes: Vec<NodeId>,
+    },
+    /// While idle: what the first focus or ignore filter on `base` needs
+    /// (an index of samples by location), so that it does not wait for it.
+    Prepare { generation: u64, base: Base },
     /// The edges of frames the UI already shows.
     Edges {
         generation: u64,
@@ -43,7 +54,10 @@ pub(super) enum Job {
 impl Job {
     fn generation(&self) -> u64 {
         match self {
-            Job::Edges { generation, .. } | Job::Aggregate { generation, .. } => *generation,
+            Job::Edges { generation, .. }
+            | Job::Aggregate { generation, .. }
+            | Job::Prepare { generation, .. }
+            | Job::Marks { generation, .. } => *generation,
         }
     }
 }
@@ -54,6 +68,11 @@ pub(super) enum Done {
     Quick { generation: u64, agg: Aggregate },
     /// The edges of the aggregate of `generation`.
     Edges { generation: u64, graph: Graph },
+    /// The callers asked for by [`Job::Marks`].
+    Marks {
+        generation: u64,
+        found: Vec<Neighbors>,
+    },
 }
 
 /// The UI's side of the worker.
@@ -108,6 +127,26 @@ pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
 fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> bool {
     let current = |generation: u64| latest.load(Ordering::SeqCst) == generation;
     match job {
+        Job::Marks {
+            generation,
+            base,
+            selection,
+            measures,
+            nodes,
+        } => {
+            // Even when obsolete: the UI waits for an answer to ask again.
+            let found = match current(generation) {
+                true => base.stacks.callers(profile, &selection, &measures, &nodes),
+                false => Vec::new(),
+            };
+            done.send(Done::Marks { generation, found }).is_ok()
+        }
+        Job::Prepare { generation, base } => {
+            if current(generation) {
+                base.stacks.prepare_focus(profile);
+            }
+            true
+        }
         Job::Edges {
             generation,
             frames,

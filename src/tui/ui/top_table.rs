@@ -77,7 +77,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
     let end = (app.offset + height).min(rows_total);
     let on_screen: Vec<_> = app.view.rows[app.offset..end].to_vec();
-    app.view.prepare_marks(app.profile, &app.agg, &on_screen);
+    app.prepare_marks(&on_screen);
     let report = &app.view.report;
     let total = report.total;
     // pprof's percentages are 6 wide but small ones grow (`0.0033%`): size
