@@ -242,23 +242,27 @@ impl Stacks {
         &self.entries[self.starts[s] as usize..self.starts[s + 1] as usize]
     }
 
-    /// Asks the CPU to start loading the stack of sample `s` into cache.
+    /// Asks the CPU to start loading the stack and the values of sample
+    /// `s` of `profile` into cache.
     #[inline]
-    fn prefetch(&self, s: usize) {
+    fn prefetch(&self, profile: &Profile, s: usize) {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            let stack = self.stack(s);
-            // A cache line holds 16 entries.
-            for line in stack.chunks(16) {
+            let fetch = |p: *const i8| {
                 // SAFETY: SSE is part of every x86_64 CPU, and a prefetch
                 // only hints at a load: it never faults or reads into Rust
-                // values (the pointer is in bounds anyway).
-                unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) };
+                // values (the pointers are in bounds anyway).
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(p) }
+            };
+            // A cache line holds 16 entries.
+            for line in self.stack(s).chunks(16) {
+                fetch(line.as_ptr().cast());
             }
+            fetch(profile.samples.values(s).as_ptr().cast());
         }
         #[cfg(not(target_arch = "x86_64"))]
-        let _ = s;
+        let _ = (profile, s);
     }
 
     /// What `filters` keep, or `None` when this fast path cannot apply them
@@ -526,7 +530,7 @@ impl Stacks {
                 // Filters keep scattered samples: fetch the stacks a few
                 // samples ahead, or each one waits for memory.
                 if s + AHEAD < end && sel.keeps_sample(s + AHEAD) == kept {
-                    self.prefetch(s + AHEAD);
+                    self.prefetch(profile, s + AHEAD);
                 }
                 if sel.keeps_sample(s) != kept || !weigh(profile, s, measures, &mut w) {
                     continue;
@@ -739,7 +743,10 @@ impl Stacks {
         let parts: Vec<Vec<NeighborsBuilder>> = match listed {
             Some(list) => in_parallel(even_split(list.len(), THREADS), |range| {
                 let part = &list[range];
-                let ahead = |i: usize| part.get(i + AHEAD).map(|&s| self.prefetch(s as usize));
+                let ahead = |i: usize| {
+                    part.get(i + AHEAD)
+                        .map(|&s| self.prefetch(profile, s as usize))
+                };
                 scan(&mut part.iter().enumerate().map(|(i, &s)| {
                     ahead(i);
                     s as usize
