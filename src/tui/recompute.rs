@@ -109,7 +109,8 @@ impl<'p> App<'p> {
 
     /// Asks the worker for the callers that the marks on screen need.
     pub(super) fn request_marks(&mut self) {
-        if self.marks_asked || self.marks_wanted.is_empty() {
+        // While a new table is computed, the rows on screen are going.
+        if self.marks_asked || self.marks_wanted.is_empty() || self.waiting.is_some() {
             return;
         }
         if let Some(worker) = &self.worker

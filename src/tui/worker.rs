@@ -108,18 +108,39 @@ pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
     latest: Arc<AtomicU64>,
     working: Arc<AtomicBool>,
 ) {
-    while let Ok(mut job) = jobs.recv() {
+    while let Ok(job) = jobs.recv() {
         working.store(true, Ordering::SeqCst);
-        // Only the newest waiting job matters.
+        let mut waiting = vec![job];
         while let Ok(newer) = jobs.try_recv() {
-            job = newer;
+            waiting.push(newer);
         }
-        let ui_there = run(&profile, job, &done, &latest);
+        let mut ui_there = true;
+        for job in next_jobs(waiting) {
+            ui_there = ui_there && run(&profile, job, &done, &latest);
+        }
         working.store(false, Ordering::SeqCst);
         if !ui_there {
             return;
         }
     }
+}
+
+/// Of the jobs waiting (oldest first), those still worth doing, in order:
+/// only the newest aggregate or edges job (a newer one supersedes the
+/// older), and every request for marks, since the UI waits for an answer
+/// (left unanswered when made obsolete by [`run`]). Preparing comes last.
+fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
+    let mut main = None;
+    let mut marks = Vec::new();
+    let mut prepare = None;
+    for job in waiting {
+        match job {
+            Job::Aggregate { .. } | Job::Edges { .. } => main = Some(job),
+            Job::Marks { .. } => marks.push(job),
+            Job::Prepare { .. } => prepare = Some(job),
+        }
+    }
+    marks.into_iter().chain(main).chain(prepare).collect()
 }
 
 /// Does `job`, or what of it is still wanted; returns whether the UI is
@@ -134,7 +155,8 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             measures,
             nodes,
         } => {
-            // Even when obsolete: the UI waits for an answer to ask again.
+            // Even when obsolete an answer goes back: the UI waits for it
+            // before it asks again.
             let found = match current(generation) {
                 true => base.stacks.callers(profile, &selection, &measures, &nodes),
                 false => Vec::new(),
