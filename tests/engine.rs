@@ -223,3 +223,29 @@ fn many_rows_sort_as_pprof_compares() {
         }
     }
 }
+
+/// Values wider than pprof's 10 columns (`21367831744B`) widen the
+/// explorer's value columns instead of being cut.
+#[test]
+fn the_explorer_never_cuts_wide_values() {
+    use ppt::tui::{App, Settings};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let p = profile(&[
+        (&["leaf", "main"], [1, 21_367_831_744]),
+        (&["other", "main"], [1, 5]),
+    ]);
+    let mut settings = Settings::new(&p, "wide.pb.gz");
+    settings.sample_index = 1;
+    let mut app = App::new(&p, settings);
+    let mut terminal = Terminal::new(TestBackend::new(120, 12)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+    let screen = terminal.backend().to_string();
+    // The table's rows (the header and the calls pane show them too).
+    let row = screen
+        .lines()
+        .find(|l| l.contains(" leaf"))
+        .expect("a row for leaf");
+    assert!(row.contains("│21367831744B "), "{row}");
+    assert!(row.contains(" 21367831744B "), "cum: {row}");
+}

@@ -92,11 +92,22 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         .max()
         .unwrap_or(0)
         .max(PERCENT as usize) as u16;
+    // Values are 10 wide as in pprof, wider when a value on screen is
+    // (`21367831744B`): never cut.
+    let value = |v: i64| escape(report.format_value(v).as_bytes());
+    let value_width = (app.offset..end)
+        .map(|row| {
+            let (flat, cum) = app.view.values(&app.agg, app.view.rows[row]);
+            value(flat).chars().count().max(value(cum).chars().count())
+        })
+        .max()
+        .unwrap_or(0)
+        .max(VALUE as usize) as u16;
     // Columns are dropped before names get unreadable: sum% first.
-    let fixed_full = 2 * (VALUE + 1) + 2 * (percent + 1) + PERCENT + 1 + 1;
+    let fixed_full = 2 * (value_width + 1) + 2 * (percent + 1) + PERCENT + 1 + 1;
     let full = inner.width >= fixed_full + NAME_MIN;
-    let compact = inner.width >= 2 * (VALUE + 1) + 2 * (percent + 1) + 1 + NAME_MIN_COMPACT;
-    let mut widths: Vec<Constraint> = vec![Constraint::Length(VALUE)];
+    let compact = inner.width >= 2 * (value_width + 1) + 2 * (percent + 1) + 1 + NAME_MIN_COMPACT;
+    let mut widths: Vec<Constraint> = vec![Constraint::Length(value_width)];
     let mut titles = vec!["flat"];
     if compact {
         widths.push(Constraint::Length(percent));
@@ -106,7 +117,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         widths.push(Constraint::Length(PERCENT));
         titles.push("sum%");
     }
-    widths.push(Constraint::Length(VALUE));
+    widths.push(Constraint::Length(value_width));
     titles.push("cum");
     if compact {
         widths.push(Constraint::Length(percent));
@@ -132,7 +143,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         let w = match title {
             "sum%" => PERCENT,
             t if t.ends_with('%') => percent,
-            _ => VALUE,
+            _ => value_width,
         } as usize;
         let text = if title == "name" {
             format!(" {title}")
@@ -147,7 +158,6 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         Cell::from(Span::styled(text, style))
     }));
 
-    let value = |v: i64| escape(report.format_value(v).as_bytes());
     let rows: Vec<Row> = (app.offset..end)
         .map(|row| {
             let node = app.view.rows[row];
