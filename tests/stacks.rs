@@ -204,7 +204,7 @@ fn compare_calls(
         .iter()
         .map(|&id| fast_index[&key(gn, id)])
         .collect();
-    let callers = stacks.callers(p, sel, measures, &fast_ids);
+    let callers = stacks.callers(p, sel, measures, &fast_ids, &|| false);
     // Every node's callers on small profiles; a spread of them on big ones.
     let spread = (general_ids.len() / 300).max(1);
     let step = (general_ids.len() / 20).max(1);
@@ -339,7 +339,7 @@ fn callers_in_one_pass_equal_one_node_at_a_time() {
         let stacks = Stacks::new(&p, Granularity::Functions).unwrap();
         let sel = stacks.select(&p, &Filters::default()).unwrap();
         let nodes: Vec<NodeId> = (0..stacks.frames.nodes.len() as NodeId).collect();
-        let together = stacks.callers(&p, &sel, &measures, &nodes);
+        let together = stacks.callers(&p, &sel, &measures, &nodes, &|| false);
         for (&node, got) in nodes.iter().zip(&together) {
             let alone = stacks.neighbors(&p, &sel, &measures, node);
             assert_eq!(got.callers, alone.callers, "{name}: node {node}");

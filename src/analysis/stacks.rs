@@ -634,8 +634,6 @@ impl Stacks {
         (flat, cum)
     }
 
-    /// Runs `work` on each of [`THREADS`] ranges of samples (of about equal
-    /// numbers of frames) at once; returns the results in sample order.
     /// Callers and callees of `node` over the samples `sel` keeps, with
     /// pprof's edge weights and inline flags for every measure.
     pub fn neighbors(
@@ -645,20 +643,24 @@ impl Stacks {
         measures: &[Measure],
         node: NodeId,
     ) -> Neighbors {
-        let mut found = self.callers_and_callees(profile, sel, measures, &[node], true);
+        let mut found = self.callers_and_callees(profile, sel, measures, &[node], true, &|| false);
         found.pop().unwrap_or_else(|| Neighbors::empty(node))
     }
 
     /// Callers of each of `nodes` (callees left out): what the table's
     /// inline marks need for the rows on screen. When the nodes are in few
     /// samples altogether, each is looked up in its own (from the index);
-    /// else all of them in one pass over all stacks.
+    /// else all of them in one pass over all stacks. The scan gives up,
+    /// with partial results, as soon as `stop` says so (it is asked every
+    /// few thousand samples): the explorer's worker stops it when a new
+    /// table is wanted.
     pub fn callers(
         &self,
         profile: &Profile,
         sel: &Selection,
         measures: &[Measure],
         nodes: &[NodeId],
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Vec<Neighbors> {
         let listed: usize = nodes
             .iter()
@@ -666,12 +668,13 @@ impl Stacks {
             .map(|&node| self.samples_by_node.samples(node as usize).len())
             .sum();
         if listed * 4 >= self.starts.len() {
-            return self.callers_and_callees(profile, sel, measures, nodes, false);
+            return self.callers_and_callees(profile, sel, measures, nodes, false, stop);
         }
         nodes
             .iter()
             .map(|&node| {
-                let mut one = self.callers_and_callees(profile, sel, measures, &[node], false);
+                let mut one =
+                    self.callers_and_callees(profile, sel, measures, &[node], false, stop);
                 one.pop().unwrap_or_else(|| Neighbors::empty(node))
             })
             .collect()
@@ -707,6 +710,7 @@ impl Stacks {
         measures: &[Measure],
         nodes: &[NodeId],
         with_callees: bool,
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Vec<Neighbors> {
         let n = self.frames.nodes.len();
         // Which of `nodes` a node is (u32::MAX: none of them).
@@ -738,6 +742,7 @@ impl Stacks {
                 single,
                 with_callees,
                 samples,
+                stop,
             )
         };
         let parts: Vec<Vec<NeighborsBuilder>> = match listed {
@@ -777,6 +782,7 @@ impl Stacks {
         single: Option<NodeId>,
         with_callees: bool,
         samples: &mut dyn Iterator<Item = usize>,
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Vec<NeighborsBuilder> {
         let n = self.frames.nodes.len();
         let mut found: Vec<NeighborsBuilder> = nodes
@@ -785,7 +791,10 @@ impl Stacks {
             .collect();
         let mut w = vec![0i64; measures.len() * 2];
         let mut hits: Vec<(u32, usize)> = Vec::new();
-        for s in samples {
+        for (visited, s) in samples.enumerate() {
+            if visited % 4096 == 0 && stop() {
+                break;
+            }
             if !sel.keeps_sample(s) {
                 continue;
             }
@@ -863,6 +872,8 @@ impl Stacks {
         false
     }
 
+    /// Runs `work` on each of [`THREADS`] ranges of samples (of about equal
+    /// numbers of frames) at once; returns the results in sample order.
     fn on_threads<T: Send>(&self, work: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
         in_parallel(split(&self.starts, THREADS), work)
     }

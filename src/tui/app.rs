@@ -406,7 +406,9 @@ impl<'p> App<'p> {
             search.matches = std::mem::take(&mut finder.matches);
             search.rescan = None;
         }
-        if Instant::now() < deadline {
+        // Not while a new aggregate is computed: the tables would be
+        // thrown away, and building them takes the cores it needs.
+        if Instant::now() < deadline && self.waiting.is_none() {
             self.build_a_view_in_advance();
         }
         self.busy()

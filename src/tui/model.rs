@@ -276,7 +276,7 @@ impl Aggregate {
         match &self.edges {
             Edges::OnDemand { base, selection } => {
                 base.stacks
-                    .callers(profile, selection, self.graph.measures(), nodes)
+                    .callers(profile, selection, self.graph.measures(), nodes, &|| false)
             }
             Edges::InGraph => nodes
                 .iter()

@@ -158,7 +158,13 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             // Even when obsolete an answer goes back: the UI waits for it
             // before it asks again.
             let found = match current(generation) {
-                true => base.stacks.callers(profile, &selection, &measures, &nodes),
+                true => {
+                    let obsolete = || !current(generation);
+                    let found = base
+                        .stacks
+                        .callers(profile, &selection, &measures, &nodes, &obsolete);
+                    if obsolete() { Vec::new() } else { found }
+                }
                 false => Vec::new(),
             };
             done.send(Done::Marks { generation, found }).is_ok()
