@@ -371,16 +371,33 @@ impl Stacks {
             let by_location = self
                 .samples_by_location
                 .get_or_init(|| Index::by_location(profile));
-            if filters.focus.is_some() {
-                for l in (0..marks.len()).filter(|&l| marks[l] == FocusMark::Focused) {
-                    for &s in by_location.samples(l) {
-                        kept[s as usize] = true;
+            // The samples through locations marked `mark`, each half of
+            // the locations on its own thread.
+            let through = |mark: FocusMark| -> Vec<bool> {
+                let halves = in_parallel(even_split(marks.len(), THREADS), |range| {
+                    let mut hit = vec![false; count];
+                    for l in range.filter(|&l| marks[l] == mark) {
+                        for &s in by_location.samples(l) {
+                            hit[s as usize] = true;
+                        }
+                    }
+                    hit
+                });
+                let mut halves = halves.into_iter();
+                let mut all = halves.next().unwrap_or_else(|| vec![false; count]);
+                for half in halves {
+                    for (a, h) in all.iter_mut().zip(half) {
+                        *a |= h;
                     }
                 }
+                all
+            };
+            if filters.focus.is_some() {
+                kept = through(FocusMark::Focused);
             }
-            for l in (0..marks.len()).filter(|&l| marks[l] == FocusMark::Ignored) {
-                for &s in by_location.samples(l) {
-                    kept[s as usize] = false;
+            if filters.ignore.is_some() {
+                for (keep, ignored) in kept.iter_mut().zip(through(FocusMark::Ignored)) {
+                    *keep = *keep && !ignored;
                 }
             }
         }
