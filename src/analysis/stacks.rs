@@ -40,7 +40,7 @@ const SINKS: usize = 16;
 /// (faster than maps, but each as big as the node count).
 const DENSE_UP_TO: usize = 16;
 /// How many samples ahead stacks are fetched when only some are read.
-const AHEAD: usize = 8;
+const AHEAD: usize = 32;
 
 /// The stacks of a profile as node ids of one granularity.
 pub struct Stacks {
