@@ -8,7 +8,10 @@
 //! is the first frame of its node in the stack (so cum needs no stamp) and
 //! whether an outer line of the same location follows (an inlined call).
 //! Aggregating under new filters is then one streaming pass, split over
-//! threads, several times faster than rebuilding the [`Frames`].
+//! threads, several times faster than rebuilding the [`Frames`]; and most
+//! filters need less than a pass ([`Stacks::aggregate_from`]). Callers and
+//! callees are found for one node at a time in the samples through it
+//! (an index of samples by node), so no edge table is needed.
 //!
 //! The filters that this fast path can apply exactly are those whose effect
 //! is per sample (focus, ignore, tag filters) or per node (hide, show and
@@ -18,8 +21,7 @@
 use super::filter::Filters;
 use super::frames::{Frames, tags_keep};
 use super::graph::{Graph, Measure};
-use super::location_filter::FocusMark;
-use super::location_filter::{LocationFilter, StringMatches};
+use super::location_filter::{FocusMark, LocationFilter, StringMatches};
 use super::neighbors::{Neighbors, NeighborsBuilder};
 use super::node::NodeId;
 use super::parallel::{THREADS, even_split, in_parallel};
