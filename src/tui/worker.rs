@@ -1,11 +1,14 @@
 //! The slow part of the explorer off the UI thread.
 //!
 //! On big profiles a new granularity (resolving every stack to its nodes)
-//! takes a tenth of a second or more, and so do filters on the general path
-//! (with seconds more for its call graph's edges), so the explorer hands the
-//! aggregation to one worker thread and keeps answering keys meanwhile: the
-//! table updates when the aggregate arrives, callers and callees (general
-//! path only) when the edges do. Every job has a generation; a job or result that a newer request made
+//! takes a tenth of a second or more, filters tens of milliseconds, and on
+//! the general path a second or more for the call graph's edges; the
+//! callers behind the table's inline marks take a scan of the stacks. So
+//! the explorer hands these to one worker thread and keeps answering keys
+//! meanwhile: the table updates when the aggregate arrives, callers and
+//! callees (general path) when the edges do, marks when their scan does.
+//! While idle, the worker prepares what a first focus filter needs. Every
+//! job has a generation; a job or result that a newer request made
 //! obsolete is skipped or dropped.
 //!
 //! The worker either borrows the profile, in a scope
