@@ -487,7 +487,7 @@ fn a_search_open_while_the_table_changes_searches_the_new_rows() {
         };
         let mut fresh = ppt::tui::finder::Finder::new(&app.view.rows);
         fresh.set_query("go".into());
-        fresh.finish(&app.agg.display);
+        fresh.finish(app.agg.display());
         assert!(!fresh.matches.is_empty());
         assert_eq!(finder.matches, fresh.matches);
     });

@@ -162,10 +162,11 @@ struct Side {
 }
 
 /// Where each other node's edge is kept: a table over all nodes when one
-/// node's edges are collected (hundreds of thousands of lookups), a map
-/// when many nodes' are (a table each would be too big).
+/// node's edges are collected (hundreds of thousands of lookups; made on
+/// the first edge, so a side never used costs nothing), a map when many
+/// nodes' are (a table each would be too big).
 enum SlotIndex {
-    Dense(Vec<u32>),
+    Dense { table: Vec<u32>, node_count: usize },
     Sparse(FxHashMap<NodeId, usize>),
 }
 
@@ -173,7 +174,10 @@ impl Side {
     fn new(node_count: usize, dense: bool) -> Side {
         Side {
             index: match dense {
-                true => SlotIndex::Dense(vec![u32::MAX; node_count]),
+                true => SlotIndex::Dense {
+                    table: Vec::new(),
+                    node_count,
+                },
                 false => SlotIndex::Sparse(FxHashMap::default()),
             },
             nodes: Vec::new(),
@@ -187,7 +191,10 @@ impl Side {
     fn slot(&mut self, node: NodeId, m: usize) -> usize {
         let next = self.nodes.len();
         let slot = match &mut self.index {
-            SlotIndex::Dense(table) => {
+            SlotIndex::Dense { table, node_count } => {
+                if table.is_empty() {
+                    *table = vec![u32::MAX; *node_count];
+                }
                 let slot = &mut table[node as usize];
                 if *slot == u32::MAX {
                     *slot = next as u32;

@@ -38,9 +38,6 @@ const NODE: u32 = INLINED - 1;
 /// Rows past the last node that hidden nodes add to (see
 /// [`Stacks::sum_rows`]).
 const SINKS: usize = 16;
-/// Up to this many nodes' edges are collected in tables over all nodes
-/// (faster than maps, but each as big as the node count).
-const DENSE_UP_TO: usize = 16;
 /// How many samples ahead stacks are fetched when only some are read.
 const AHEAD: usize = 32;
 
@@ -228,16 +225,6 @@ impl Stacks {
             samples_by_location: OnceLock::new(),
             samples_by_node,
         })
-    }
-
-    /// Number of node frames in all stacks.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether there are no frames at all.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     fn stack(&self, s: usize) -> &[u32] {
@@ -731,22 +718,24 @@ impl Stacks {
         with_callees: bool,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Vec<Neighbors> {
-        let n = self.frames.nodes.len();
-        // Which of `nodes` a node is (u32::MAX: none of them).
-        let mut wanted = vec![u32::MAX; n];
-        for (i, &node) in nodes.iter().enumerate() {
-            if let Some(w) = wanted.get_mut(node as usize)
-                && !sel.hidden[node as usize]
-            {
-                *w = i as u32;
-            }
-        }
-        let wanted = &wanted;
         // One node (the callers/callees pane): compare ids, no table.
         let single = match nodes {
             [node] if !sel.hides(*node) => Some(*node),
             _ => None,
         };
+        // Else, which of `nodes` a node is (u32::MAX: none of them).
+        let mut wanted = Vec::new();
+        if single.is_none() {
+            wanted = vec![u32::MAX; self.frames.nodes.len()];
+            for (i, &node) in nodes.iter().enumerate() {
+                if let Some(w) = wanted.get_mut(node as usize)
+                    && !sel.hidden[node as usize]
+                {
+                    *w = i as u32;
+                }
+            }
+        }
+        let wanted = &wanted;
         // One node found in few samples: visit just those, from the index.
         let listed = single
             .filter(|&node| self.in_few_samples(node))
@@ -806,7 +795,7 @@ impl Stacks {
         let n = self.frames.nodes.len();
         let mut found: Vec<NeighborsBuilder> = nodes
             .iter()
-            .map(|&node| NeighborsBuilder::new(node, measures, n, nodes.len() <= DENSE_UP_TO))
+            .map(|&node| NeighborsBuilder::new(node, measures, n, nodes.len() == 1))
             .collect();
         let mut w = vec![0i64; measures.len() * 2];
         let mut hits: Vec<(u32, usize)> = Vec::new();

@@ -397,11 +397,11 @@ impl<'p> App<'p> {
         if let Mode::Search(finder) = &mut self.mode
             && finder.searching()
         {
-            finder.advance(&self.agg.display, Some(deadline));
+            finder.advance(self.agg.display(), Some(deadline));
         }
         if let Some(search) = &mut self.search
             && let Some(finder) = &mut search.rescan
-            && finder.advance(&self.agg.display, Some(deadline))
+            && finder.advance(self.agg.display(), Some(deadline))
         {
             search.matches = std::mem::take(&mut finder.matches);
             search.rescan = None;
@@ -489,7 +489,7 @@ impl<'p> App<'p> {
 
     /// The printed name of `node`, escaped.
     pub fn name(&self, node: NodeId) -> &str {
-        &self.agg.display[node as usize]
+        &self.agg.display()[node as usize]
     }
 
     /// The name of `node` fitted in `max` cells (see [`names`]).

@@ -67,7 +67,7 @@ impl Base {
 /// Every node's name escaped for the terminal (once, not per frame), and
 /// the node of each raw name.
 struct NodeNames {
-    display: Arc<Vec<String>>,
+    display: Vec<String>,
     index: FxHashMap<Box<[u8]>, NodeId>,
 }
 
@@ -82,10 +82,7 @@ impl NodeNames {
         for id in 0..n {
             index.entry(frames.nodes.name(id).into()).or_insert(id);
         }
-        NodeNames {
-            display: Arc::new(display),
-            index,
-        }
+        NodeNames { display, index }
     }
 }
 
@@ -114,8 +111,6 @@ pub struct Aggregate {
     /// Flat, cum and (when [`Aggregate::complete`] on the general path)
     /// edges for every sample type (column k = sample index).
     pub graph: Graph,
-    /// Every node's name, escaped for the terminal.
-    pub display: Arc<Vec<String>>,
     names: Arc<NodeNames>,
     edges: Edges,
     /// The base the aggregate was built from, to build the next one.
@@ -175,7 +170,6 @@ impl Aggregate {
                 return Aggregate {
                     frames: Arc::clone(&base.stacks.frames),
                     graph,
-                    display: Arc::clone(&base.names.display),
                     names: Arc::clone(&base.names),
                     edges: Edges::OnDemand {
                         base: base.clone(),
@@ -213,7 +207,6 @@ impl Aggregate {
         Aggregate {
             frames: Arc::new(frames),
             graph,
-            display: Arc::clone(&names.display),
             names: Arc::new(names),
             edges: Edges::InGraph,
             base,
@@ -232,6 +225,11 @@ impl Aggregate {
         self.graph = graph;
         self.complete = true;
         self
+    }
+
+    /// Every node's name, escaped for the terminal (once, not per frame).
+    pub fn display(&self) -> &[String] {
+        &self.names.display
     }
 
     /// The node printed as `name`, if any.
@@ -467,7 +465,7 @@ impl<'p> View<'p> {
     }
 
     /// The graph the rows come from and its column.
-    pub fn graph<'a>(&'a self, agg: &'a Aggregate) -> (&'a Graph, usize) {
+    fn graph<'a>(&'a self, agg: &'a Aggregate) -> (&'a Graph, usize) {
         (self.trimmed.as_ref().unwrap_or(&agg.graph), self.k)
     }
 

@@ -28,10 +28,10 @@ impl App<'_> {
                 finder.set_query(query);
                 // Scored now, or in slices between frames with a worker.
                 let deadline = self.worker.as_ref().map(|_| Instant::now() + SLICE);
-                finder.advance(&self.agg.display, deadline);
+                finder.advance(self.agg.display(), deadline);
             }
             Action::Confirm => {
-                finder.finish(&self.agg.display);
+                finder.finish(self.agg.display());
                 match finder.chosen() {
                     Some(node) => {
                         let index = finder.cursor;
@@ -80,7 +80,7 @@ impl App<'_> {
             return;
         };
         if let Some(mut finder) = search.rescan.take() {
-            finder.finish(&self.agg.display);
+            finder.finish(self.agg.display());
             search.matches = finder.matches;
         }
         // Matches are kept across sample types and sorts: skip those that

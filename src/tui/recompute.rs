@@ -263,7 +263,7 @@ impl<'p> App<'p> {
             let mut finder = Finder::new(&self.view.rows);
             finder.set_query(search.query.clone());
             if self.worker.is_none() {
-                finder.finish(&self.agg.display);
+                finder.finish(self.agg.display());
                 search.matches = std::mem::take(&mut finder.matches);
                 search.rescan = None;
             } else {
@@ -278,7 +278,7 @@ impl<'p> App<'p> {
             let mut fresh = Finder::new(&self.view.rows);
             fresh.set_query(finder.query.clone());
             if self.worker.is_none() {
-                fresh.finish(&self.agg.display);
+                fresh.finish(self.agg.display());
             }
             **finder = fresh;
         }
