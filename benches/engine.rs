@@ -8,6 +8,7 @@
 #[path = "support/synth.rs"]
 mod synth;
 
+use ppt::analysis::order::{SortKey, sort_nodes};
 use ppt::analysis::{
     Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Pattern, Stacks, Totals,
 };
@@ -154,6 +155,29 @@ fn callers_and_callees() -> Neighbors {
         .max_by_key(|&n| g.flat(n, 3))
         .unwrap();
     divan::black_box(stacks.neighbors(p, &selection, totals.measures(), heaviest))
+}
+
+/// Sorting every row of the explorer's table (58-60k nodes) by flat, as
+/// pprof orders them, for each of the 4 sample indices in turn.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn sort_table_rows(bencher: divan::Bencher) {
+    let (stacks, totals) = &*STACKS;
+    let p = &INPUTS.profile;
+    let selection = stacks.select(p, &Filters::default()).unwrap();
+    let g = stacks.aggregate_from(p, &selection, totals);
+    let table = &stacks.frames.nodes;
+    let _ = table.name_ranks();
+    let rows: Vec<Vec<NodeId>> = (0..4).map(|k| g.present_nodes(k)).collect();
+    let mut k = 0;
+    bencher
+        .with_inputs(|| {
+            k = (k + 1) % 4;
+            (k, rows[k].clone())
+        })
+        .bench_local_values(|(k, mut rows)| {
+            sort_nodes(&mut rows, &g, table, p, k, SortKey::Flat);
+            rows
+        });
 }
 
 /// The same focus filter on the general path (frames, flat and cum).

@@ -184,27 +184,26 @@ fn name_ranks_order_like_names() {
     assert_eq!(*names.last().unwrap(), b"main");
 }
 
-/// The many-rows sort (keys side by side, name ranks) gives the order of
-/// pprof's comparison, for every sort key, on a real profile of 23k nodes.
-#[test]
-fn many_rows_sort_as_pprof_compares() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/pprof-testdata/large.cpu"
-    );
-    let bytes = std::fs::read(path).unwrap();
-    let p = ppt::profile::decode(&bytes, &ppt::profile::DecodeOptions::default()).unwrap();
-    let (frames, g) = graph(&p);
+/// Sorts the rows of `g` (column 0) by every key and checks the order
+/// against pprof's comparison, written out here; returns how many
+/// neighbouring rows shared a name.
+fn check_many_rows_order(p: &Profile, frames: &Frames, g: &Graph) -> usize {
     let names = &frames.nodes;
+    let mut tied_names = 0;
     for key in [SortKey::Flat, SortKey::Cum, SortKey::Name] {
-        let mut nodes = g.present_nodes(0);
-        assert!(nodes.len() > 1000);
-        sort_nodes(&mut nodes, &g, names, &p, 0, key);
+        let present = g.present_nodes(0);
+        let mut nodes = present.clone();
+        assert!(nodes.len() > 1000, "the many-rows sort is used");
+        sort_nodes(&mut nodes, g, names, p, 0, key);
+        let mut same_rows = nodes.clone();
+        same_rows.sort_unstable();
+        assert_eq!(same_rows, present, "{key:?}: every row once");
         let flat = |n: NodeId| g.flat(n, 0).wrapping_abs();
         let cum = |n: NodeId| g.cum(n, 0).wrapping_abs();
         for pair in nodes.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             let by_name = names.name(a).cmp(names.name(b));
+            tied_names += usize::from(by_name.is_eq());
             let order = match key {
                 SortKey::Flat => flat(b)
                     .cmp(&flat(a))
@@ -218,10 +217,125 @@ fn many_rows_sort_as_pprof_compares() {
                     .then(flat(b).cmp(&flat(a)))
                     .then(cum(b).cmp(&cum(a))),
             };
-            let order = order.then_with(|| names.go_sprint(a, &p).cmp(&names.go_sprint(b, &p)));
+            let order = order.then_with(|| names.go_sprint(a, p).cmp(&names.go_sprint(b, p)));
             assert!(order.is_le(), "{key:?}: {a} before {b}");
         }
     }
+    tied_names
+}
+
+/// The many-rows sort (packed keys, name ranks, zero-flat rows in name
+/// order) gives the order of pprof's comparison, for every sort key, on a
+/// real profile of 23k nodes.
+#[test]
+fn many_rows_sort_as_pprof_compares() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pprof-testdata/large.cpu"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let p = ppt::profile::decode(&bytes, &ppt::profile::DecodeOptions::default()).unwrap();
+    let frames = Frames::new(&p, Granularity::Functions, &Filters::default());
+    let g = Graph::build_without_edges(&p, &frames, &[Measure::plain(0)], None);
+    check_many_rows_order(&p, &frames, &g);
+}
+
+/// Rows that share a printed name and tie on value, zero or not, are
+/// ordered as pprof orders them: by the other value, then by the printed
+/// identity. Unsymbolized frames of binaries with one base name in several
+/// directories (`[lib7.so]`) are such rows.
+#[test]
+fn many_rows_sort_breaks_ties_as_pprof() {
+    // 1,500 unsymbolized leaves called from `main`, in binaries of 300 base
+    // names, each in 5 directories; flat 0 (the leaf calls into another
+    // binary), 1 or 2; cum 1 to 4.
+    let mut strings: Vec<Vec<u8>> = vec![b"".into(), b"samples".into(), b"count".into()];
+    let mut string = |s: String| {
+        strings.push(s.into_bytes());
+        strings.len() as i64 - 1
+    };
+    let main = string("main".into());
+    let sink_file = string("/lib/sink.so".into());
+    let mut mappings = vec![pb::Mapping {
+        id: 1,
+        memory_start: 0x1000,
+        memory_limit: 0x2000,
+        filename: sink_file,
+        ..Default::default()
+    }];
+    let mut locations = vec![
+        pb::Location {
+            id: 1,
+            line: vec![pb::Line {
+                function_id: 1,
+                line: 1,
+                column: 0,
+            }],
+            ..Default::default()
+        },
+        pb::Location {
+            id: 2,
+            mapping_id: 1,
+            address: 0x1100,
+            ..Default::default()
+        },
+    ];
+    for i in 0..1500u64 {
+        let start = 0x10000 * (i + 2);
+        mappings.push(pb::Mapping {
+            id: 2 + i,
+            memory_start: start,
+            memory_limit: start + 0x1000,
+            // Later directories first: node ids do not follow pprof's order.
+            filename: string(format!("/dir{}/lib{}.so", 4 - i / 300, i % 300)),
+            ..Default::default()
+        });
+        locations.push(pb::Location {
+            id: 3 + i,
+            mapping_id: 2 + i,
+            address: start + 0x10,
+            ..Default::default()
+        });
+    }
+    let mut samples = Vec::new();
+    for i in 0..1500u64 {
+        let leaf = 3 + i;
+        let (flat, below) = ((i % 3) as i64, (i % 5 % 2) as i64);
+        if flat > 0 {
+            samples.push(pb::Sample {
+                location_id: vec![leaf, 1],
+                value: vec![flat],
+                label: vec![],
+            });
+        }
+        if below > 0 || flat == 0 {
+            samples.push(pb::Sample {
+                location_id: vec![2, leaf, 1],
+                value: vec![1 + (i / 7 % 2) as i64],
+                label: vec![],
+            });
+        }
+    }
+    let p = Profile::from_wire(pb::Profile {
+        sample_type: vec![pb::ValueType { r#type: 1, unit: 2 }],
+        sample: samples,
+        mapping: mappings,
+        location: locations,
+        function: vec![pb::Function {
+            id: 1,
+            name: main,
+            ..Default::default()
+        }],
+        string_table: strings,
+        ..Default::default()
+    })
+    .expect("valid profile");
+    let frames = Frames::new(&p, Granularity::Functions, &Filters::default());
+    let g = Graph::build_without_edges(&p, &frames, &[Measure::plain(0)], None);
+    assert!(
+        check_many_rows_order(&p, &frames, &g) > 1000,
+        "rows share names"
+    );
 }
 
 /// Values wider than pprof's 10 columns (`21367831744B`) widen the

@@ -36,8 +36,16 @@ pub struct NodeTable {
     /// Cleaned source paths, referenced by [`NodeInfo::file`].
     pub paths: StringTable,
     /// Each node's position among all names in byte order (equal names,
-    /// equal rank); computed on first use, see [`NodeTable::name_ranks`].
-    name_ranks: OnceLock<Vec<u32>>,
+    /// equal rank), and the nodes in that order; computed on first use, see
+    /// [`NodeTable::name_ranks`].
+    by_name: OnceLock<ByName>,
+}
+
+/// Nodes ordered by name (see [`NodeTable::name_ranks`]).
+#[derive(Debug, Clone, Default)]
+struct ByName {
+    ranks: Vec<u32>,
+    order: Vec<NodeId>,
 }
 
 impl NodeTable {
@@ -84,9 +92,19 @@ impl NodeTable {
     /// names. Sorting tens of thousands of rows, most tied on value, then
     /// costs a few milliseconds instead of many.
     pub fn name_ranks(&self) -> &[u32] {
-        self.name_ranks.get_or_init(|| {
+        &self.by_name().ranks
+    }
+
+    /// Every node, by name in byte order (equal names by id).
+    pub fn name_order(&self) -> &[NodeId] {
+        &self.by_name().order
+    }
+
+    fn by_name(&self) -> &ByName {
+        self.by_name.get_or_init(|| {
             let mut order: Vec<NodeId> = (0..self.infos.len() as NodeId).collect();
-            order.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+            // Stable: equal names stay in id order.
+            order.sort_by(|&a, &b| self.name(a).cmp(self.name(b)));
             let mut ranks = vec![0u32; order.len()];
             let mut rank = 0u32;
             for (i, &n) in order.iter().enumerate() {
@@ -95,7 +113,7 @@ impl NodeTable {
                 }
                 ranks[n as usize] = rank;
             }
-            ranks
+            ByName { ranks, order }
         })
     }
 

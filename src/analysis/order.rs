@@ -55,49 +55,8 @@ pub fn sort_nodes(
             .go_sprint(a, profile)
             .cmp(&table.go_sprint(b, profile))
     };
-    // Many rows: rank the names once (cached in the table) and sort keys
-    // laid out side by side, rather than compare bytes at every tie and
-    // reach into the graph for every comparison. Few rows (a trimmed
-    // report): compare directly.
-    if nodes.len() > 1000 {
-        let ranks = table.name_ranks();
-        // Ascending keys: a value sorted descending becomes its complement.
-        let desc = |v: i64| !((v as u64) ^ (1 << 63));
-        let keyed: Vec<(u64, u64, u64, NodeId)> = nodes
-            .iter()
-            .map(|&n| {
-                let rank = u64::from(ranks[n as usize]);
-                match key {
-                    SortKey::Flat => (desc(flat(n)), rank, desc(cum(n)), n),
-                    SortKey::Cum => (desc(cum(n)), rank, desc(flat(n)), n),
-                    SortKey::Name => (rank, desc(flat(n)), desc(cum(n)), n),
-                }
-            })
-            .collect();
-        let keyed = sort_on_two_threads(keyed);
-        for (slot, &(.., n)) in nodes.iter_mut().zip(&keyed) {
-            *slot = n;
-        }
-        // Rows equal in every key (ordered by id above) take pprof's last
-        // resort.
-        let same = |a: &(u64, u64, u64, NodeId), b: &(u64, u64, u64, NodeId)| {
-            (a.0, a.1, a.2) == (b.0, b.1, b.2)
-        };
-        let mut start = 0;
-        while start < keyed.len() {
-            let mut end = start + 1;
-            while end < keyed.len() && same(&keyed[start], &keyed[end]) {
-                end += 1;
-            }
-            if end - start > 1 {
-                nodes[start..end].sort_by(|&a, &b| tie(a, b));
-            }
-            start = end;
-        }
-        return;
-    }
     let by_name = |a: NodeId, b: NodeId| table.name(a).cmp(table.name(b));
-    nodes.sort_unstable_by(|&a, &b| {
+    let compare = |a: NodeId, b: NodeId| {
         let order = match key {
             SortKey::Flat => flat(b)
                 .cmp(&flat(a))
@@ -111,12 +70,81 @@ pub fn sort_nodes(
                 .then_with(|| flat(b).cmp(&flat(a)))
                 .then_with(|| cum(b).cmp(&cum(a))),
         };
-        if order == Ordering::Equal {
-            tie(a, b)
-        } else {
-            order
+        order.then_with(|| tie(a, b))
+    };
+    if nodes.len() <= 1000 {
+        // Few rows (a trimmed report): compare directly.
+        nodes.sort_unstable_by(|&a, &b| compare(a, b));
+        return;
+    }
+    // Many rows: names are ranked once (cached in the table). Rows whose
+    // first key is the name, or a zero flat (most nodes of a heap profile
+    // are not allocation sites), come in the table's name order, unsorted;
+    // the others are sorted as packed integers, without comparing bytes or
+    // reaching into the graph at every comparison.
+    let ranks = table.name_ranks();
+    let in_name_order = |n: NodeId| match key {
+        SortKey::Flat => flat(n) == 0,
+        SortKey::Cum => false,
+        SortKey::Name => true,
+    };
+    // Ascending: a value sorted descending becomes its complement. The
+    // first two keys and the node fit in one u128.
+    let desc = |v: i64| u128::from(!((v as u64) ^ (1 << 63)));
+    let first_two = |n: NodeId| {
+        let value = match key {
+            SortKey::Cum => cum(n),
+            SortKey::Flat | SortKey::Name => flat(n),
+        };
+        (desc(value) << 32) | u128::from(ranks[n as usize])
+    };
+    let mut named = vec![false; table.len()];
+    let mut valued = Vec::with_capacity(nodes.len());
+    for &n in nodes.iter() {
+        match in_name_order(n) {
+            true => named[n as usize] = true,
+            false => valued.push((first_two(n) << 32) | u128::from(n)),
         }
-    });
+    }
+    let valued = sort_on_two_threads(valued);
+    let mut at = 0;
+    for &packed in &valued {
+        nodes[at] = packed as NodeId;
+        at += 1;
+    }
+    for &n in table.name_order() {
+        if named[n as usize] && at < nodes.len() {
+            nodes[at] = n;
+            at += 1;
+        }
+    }
+    // Rows tied on what ordered them take the whole comparison, down to
+    // pprof's last resort: ties are rare, and always next to each other.
+    let (sorted, by_name_only) = nodes.split_at_mut(valued.len());
+    let first_two_at: Vec<u128> = valued.iter().map(|&packed| packed >> 32).collect();
+    sort_runs(sorted, &first_two_at, &compare);
+    let ranks_at: Vec<u32> = by_name_only.iter().map(|&n| ranks[n as usize]).collect();
+    sort_runs(by_name_only, &ranks_at, &compare);
+}
+
+/// Sorts each run of consecutive `nodes` in the same `group` (one per
+/// node) by `compare`.
+fn sort_runs<G: PartialEq>(
+    nodes: &mut [NodeId],
+    group: &[G],
+    compare: &impl Fn(NodeId, NodeId) -> Ordering,
+) {
+    let mut start = 0;
+    while start < nodes.len() {
+        let mut end = start + 1;
+        while end < nodes.len() && group[end] == group[start] {
+            end += 1;
+        }
+        if end - start > 1 {
+            nodes[start..end].sort_by(|&a, &b| compare(a, b));
+        }
+        start = end;
+    }
 }
 
 /// Sorts `items`, each half on its own thread, then merges the halves:
