@@ -10,7 +10,7 @@ mod synth;
 
 use ppt::analysis::order::{SortKey, sort_nodes};
 use ppt::analysis::{
-    Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Pattern, Stacks, Totals,
+    Filters, Frames, Granularity, Graph, Measure, NodeId, Pattern, Stacks, Totals, sort_calls,
 };
 use ppt::profile::{DecodeOptions, Profile, decode};
 use ppt::report::{ReportOptions, top};
@@ -144,9 +144,10 @@ fn apply_source_filter() -> Graph {
 }
 
 /// Callers and callees of the heaviest function (flat), as the explorer's
-/// calls pane shows them.
+/// calls pane shows them: the scan of its samples, and the edges sorted
+/// for one sample index.
 #[divan::bench(sample_count = 20, sample_size = 1)]
-fn callers_and_callees() -> Neighbors {
+fn callers_and_callees(bencher: divan::Bencher) {
     let (stacks, totals) = &*STACKS;
     let p = &INPUTS.profile;
     let selection = stacks.select(p, &Filters::default()).unwrap();
@@ -154,7 +155,13 @@ fn callers_and_callees() -> Neighbors {
     let heaviest = (0..g.node_count() as NodeId)
         .max_by_key(|&n| g.flat(n, 3))
         .unwrap();
-    divan::black_box(stacks.neighbors(p, &selection, totals.measures(), heaviest))
+    let names = &stacks.frames.nodes;
+    bencher.bench_local(|| {
+        let found = stacks.neighbors(p, &selection, totals.measures(), heaviest);
+        let callers = sort_calls(&found.callers, names, 3).len();
+        let callees = sort_calls(&found.callees, names, 3).len();
+        (found, callers, callees)
+    });
 }
 
 /// Sorting every row of the explorer's table (58-60k nodes) by flat, as

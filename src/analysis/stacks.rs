@@ -38,6 +38,8 @@ const NODE: u32 = INLINED - 1;
 /// Rows past the last node that hidden nodes add to (see
 /// [`Stacks::sum_rows`]).
 const SINKS: usize = 16;
+/// The leaf of an empty stack (see [`Stacks::leaves`]).
+const NO_LEAF: u32 = u32::MAX;
 /// How many samples ahead stacks are fetched when only some are read.
 const AHEAD: usize = 32;
 
@@ -49,6 +51,10 @@ pub struct Stacks {
     /// first, one entry per node (inlined lines are nodes of their own).
     starts: Vec<u32>,
     entries: Vec<u32>,
+    /// Each sample's leaf node (`NO_LEAF` for an empty stack): hiding
+    /// nodes moves the flat value of the samples whose leaf is hidden, and
+    /// finding those in this array reads a thirtieth of the stacks' memory.
+    leaves: Vec<u32>,
     /// Whether some frame of the node is an inlined line.
     ever_inlined: Vec<bool>,
     /// The samples through each location, built the first time focus or
@@ -217,10 +223,17 @@ impl Stacks {
             }
         });
         let samples_by_node = Index::by_node(n, &starts, &entries);
+        let leaves = (0..samples.len())
+            .map(|s| match starts[s] == starts[s + 1] {
+                true => NO_LEAF,
+                false => entries[starts[s] as usize] & NODE,
+            })
+            .collect();
         Some(Stacks {
             frames: Arc::new(frames),
             starts,
             entries,
+            leaves,
             ever_inlined,
             samples_by_location: OnceLock::new(),
             samples_by_node,
@@ -440,11 +453,23 @@ impl Stacks {
         if kept_frames * 2 <= self.entries.len() as u64 {
             return self.aggregate(profile, sel, measures);
         }
-        let (mut flat, mut cum) = (totals.flat.clone(), totals.cum.clone());
+        // With room for the sinks of an in-place subtraction.
+        let copy = |sums: &[i64]| {
+            let mut copy = Vec::with_capacity((n + SINKS) * width);
+            copy.extend_from_slice(sums);
+            copy
+        };
+        let (mut flat, mut cum) = (copy(&totals.flat), copy(&totals.cum));
         if sel.any_hidden {
             self.hide_in_totals(profile, sel, measures, &mut flat, &mut cum);
         }
-        if sel.sample_kept.is_some() {
+        let removed_frames = self.entries.len() as u64 - kept_frames;
+        if sel.sample_kept.is_some() && removed_frames * 8 <= self.entries.len() as u64 {
+            // Few frames to take away: on one thread, straight from the
+            // sums, which beats clearing, merging and subtracting two
+            // threads' tables of every node.
+            self.subtract_in_place(profile, sel, measures, &mut flat, &mut cum);
+        } else if sel.sample_kept.is_some() {
             let (gone_flat, gone_cum) = self.rows(profile, sel, measures, width, false);
             sub_from(&mut flat, &gone_flat);
             sub_from(&mut cum, &gone_cum);
@@ -469,11 +494,12 @@ impl Stacks {
             let mut delta = vec![0i64; n * width];
             let mut w = vec![0i64; width];
             for s in range {
-                let stack = self.stack(s);
-                match stack.first() {
-                    Some(&leaf) if sel.hidden[(leaf & NODE) as usize] => {}
-                    _ => continue,
+                match self.leaves[s] {
+                    NO_LEAF => continue,
+                    leaf if !sel.hidden[leaf as usize] => continue,
+                    _ => {}
                 }
+                let stack = self.stack(s);
                 let Some(&to) = stack.iter().find(|&&e| !sel.hidden[(e & NODE) as usize]) else {
                     continue;
                 };
@@ -530,51 +556,9 @@ impl Stacks {
             // Room for the sinks.
             let mut flat = vec![[0i64; W]; n + SINKS];
             let mut cum = vec![[0i64; W]; n + SINKS];
-            let mut w = [0i64; W];
-            let end = range.end;
-            for s in range {
-                // Filters keep scattered samples: fetch the stacks a few
-                // samples ahead, or each one waits for memory.
-                if s + AHEAD < end && sel.keeps_sample(s + AHEAD) == kept {
-                    self.prefetch(profile, s + AHEAD);
-                }
-                if sel.keeps_sample(s) != kept || !weigh(profile, s, measures, &mut w) {
-                    continue;
-                }
-                let stack = self.stack(s);
-                let add = |row: &mut [i64; W]| {
-                    for k in 0..W {
-                        row[k] = row[k].wrapping_add(w[k]);
-                    }
-                };
-                if !sel.any_hidden {
-                    if let Some(&leaf) = stack.first() {
-                        add(&mut flat[(leaf & NODE) as usize]);
-                    }
-                    for &e in stack {
-                        if e & FIRST != 0 {
-                            add(&mut cum[(e & NODE) as usize]);
-                        }
-                    }
-                } else {
-                    // Hidden nodes and repeated frames add to sink rows past
-                    // the last node instead of branching (half the nodes
-                    // hidden at random defeats branch prediction); several
-                    // sinks, so that the adds do not wait on each other.
-                    let leaf = stack
-                        .iter()
-                        .map(|&e| sel.row[(e & NODE) as usize])
-                        .find(|&row| (row as usize) < n);
-                    if let Some(leaf) = leaf {
-                        add(&mut flat[leaf as usize]);
-                    }
-                    for (i, &e) in stack.iter().enumerate() {
-                        let row = sel.row[(e & NODE) as usize] as usize;
-                        let sink = n + (i % SINKS);
-                        add(&mut cum[if e & FIRST != 0 { row } else { sink }]);
-                    }
-                }
-            }
+            self.add_samples(
+                profile, sel, measures, kept, false, range, &mut flat, &mut cum,
+            );
             (flat, cum)
         });
         let mut parts = parts.into_iter();
@@ -591,6 +575,123 @@ impl Stacks {
         flat.truncate(n);
         cum.truncate(n);
         (flat.into_flattened(), cum.into_flattened())
+    }
+
+    /// Takes the samples `sel` drops out of the flat and cum rows `flat`
+    /// and `cum` (flattened), on this thread.
+    fn subtract_in_place(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        flat: &mut Vec<i64>,
+        cum: &mut Vec<i64>,
+    ) {
+        match row_width(measures) {
+            1 => self.subtract_rows::<1>(profile, sel, measures, flat, cum),
+            2 => self.subtract_rows::<2>(profile, sel, measures, flat, cum),
+            3 => self.subtract_rows::<3>(profile, sel, measures, flat, cum),
+            4 => self.subtract_rows::<4>(profile, sel, measures, flat, cum),
+            5 => self.subtract_rows::<5>(profile, sel, measures, flat, cum),
+            6 => self.subtract_rows::<6>(profile, sel, measures, flat, cum),
+            8 => self.subtract_rows::<8>(profile, sel, measures, flat, cum),
+            width => {
+                let (gone_flat, gone_cum) = self.rows(profile, sel, measures, width, false);
+                sub_from(flat, &gone_flat);
+                sub_from(cum, &gone_cum);
+            }
+        }
+    }
+
+    /// [`Stacks::subtract_in_place`] for rows of width `W`.
+    fn subtract_rows<const W: usize>(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        flat: &mut Vec<i64>,
+        cum: &mut Vec<i64>,
+    ) {
+        let n = self.frames.nodes.len();
+        // Room for the sinks (within the capacity the sums were made with).
+        flat.resize((n + SINKS) * W, 0);
+        cum.resize((n + SINKS) * W, 0);
+        let all = 0..self.starts.len() - 1;
+        let (flat_rows, _) = flat.as_chunks_mut::<W>();
+        let (cum_rows, _) = cum.as_chunks_mut::<W>();
+        self.add_samples(
+            profile, sel, measures, false, true, all, flat_rows, cum_rows,
+        );
+        flat.truncate(n * W);
+        cum.truncate(n * W);
+    }
+
+    /// Adds the samples of `samples` that `sel` keeps (`kept`) or drops
+    /// (not `kept`) to the rows `flat` and `cum` (with room for the sinks),
+    /// or takes them away (`negate`).
+    #[allow(clippy::too_many_arguments)]
+    fn add_samples<const W: usize>(
+        &self,
+        profile: &Profile,
+        sel: &Selection,
+        measures: &[Measure],
+        kept: bool,
+        negate: bool,
+        samples: Range<usize>,
+        flat: &mut [[i64; W]],
+        cum: &mut [[i64; W]],
+    ) {
+        let n = self.frames.nodes.len();
+        let mut w = [0i64; W];
+        let end = samples.end;
+        for s in samples {
+            // Filters keep scattered samples: fetch the stacks a few
+            // samples ahead, or each one waits for memory.
+            if s + AHEAD < end && sel.keeps_sample(s + AHEAD) == kept {
+                self.prefetch(profile, s + AHEAD);
+            }
+            if sel.keeps_sample(s) != kept || !weigh(profile, s, measures, &mut w) {
+                continue;
+            }
+            if negate {
+                for v in &mut w {
+                    *v = v.wrapping_neg();
+                }
+            }
+            let stack = self.stack(s);
+            let add = |row: &mut [i64; W]| {
+                for k in 0..W {
+                    row[k] = row[k].wrapping_add(w[k]);
+                }
+            };
+            if !sel.any_hidden {
+                if let Some(&leaf) = stack.first() {
+                    add(&mut flat[(leaf & NODE) as usize]);
+                }
+                for &e in stack {
+                    if e & FIRST != 0 {
+                        add(&mut cum[(e & NODE) as usize]);
+                    }
+                }
+            } else {
+                // Hidden nodes and repeated frames add to sink rows past
+                // the last node instead of branching (half the nodes
+                // hidden at random defeats branch prediction); several
+                // sinks, so that the adds do not wait on each other.
+                let leaf = stack
+                    .iter()
+                    .map(|&e| sel.row[(e & NODE) as usize])
+                    .find(|&row| (row as usize) < n);
+                if let Some(leaf) = leaf {
+                    add(&mut flat[leaf as usize]);
+                }
+                for (i, &e) in stack.iter().enumerate() {
+                    let row = sel.row[(e & NODE) as usize] as usize;
+                    let sink = n + (i % SINKS);
+                    add(&mut cum[if e & FIRST != 0 { row } else { sink }]);
+                }
+            }
+        }
     }
 
     /// [`Stacks::sum_rows`] for any width (many sample types).
@@ -649,6 +750,10 @@ impl Stacks {
         measures: &[Measure],
         node: NodeId,
     ) -> Neighbors {
+        if sel.hides(node) {
+            // Not in any stack.
+            return Neighbors::empty(node);
+        }
         let mut found = self.callers_and_callees(profile, sel, measures, &[node], true, &|| false);
         found.pop().unwrap_or_else(|| Neighbors::empty(node))
     }

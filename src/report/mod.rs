@@ -127,6 +127,25 @@ pub struct Report<'a> {
     pub output_unit: OutputUnit,
 }
 
+/// What [`Report::select_unit`] needs of the values shown (each node's
+/// flat and cum): `None` when there are none, else the smallest non-zero
+/// |flat| (|cum| for a node without flat), 0 when all are zero.
+pub fn smallest_shown(values: impl Iterator<Item = (i64, i64)>) -> Option<i64> {
+    let mut min_value = 0i64;
+    let mut any = false;
+    for (flat, cum) in values {
+        any = true;
+        let mut node_min = flat.wrapping_abs();
+        if node_min == 0 {
+            node_min = cum.wrapping_abs();
+        }
+        if node_min > 0 && (min_value == 0 || node_min < min_value) {
+            min_value = node_min;
+        }
+    }
+    any.then_some(min_value)
+}
+
 impl<'a> Report<'a> {
     /// Sets up a report of `measure` on `profile`.
     pub fn new(profile: &'a Profile, measure: Measure) -> Report<'a> {
@@ -171,21 +190,14 @@ impl<'a> Report<'a> {
     /// smallest non-zero value shown and the total. `values` yields each
     /// shown node's (flat, cum).
     pub fn select_unit(&mut self, values: impl Iterator<Item = (i64, i64)>) {
-        let mut min_value = 0i64;
-        let mut any = false;
-        for (flat, cum) in values {
-            any = true;
-            let mut node_min = flat.wrapping_abs();
-            if node_min == 0 {
-                node_min = cum.wrapping_abs();
-            }
-            if node_min > 0 && (min_value == 0 || node_min < min_value) {
-                min_value = node_min;
-            }
-        }
-        if !any {
+        self.select_unit_from(smallest_shown(values));
+    }
+
+    /// [`Report::select_unit`] from what [`smallest_shown`] found.
+    pub fn select_unit_from(&mut self, smallest: Option<i64>) {
+        let Some(mut min_value) = smallest else {
             return;
-        }
+        };
         let max_value = self.total;
         if min_value == 0 {
             min_value = max_value;

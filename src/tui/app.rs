@@ -10,8 +10,9 @@ use super::filter_form::FilterForm;
 use super::finder::Finder;
 use super::history::History;
 use super::keymap::{Context, Keymap};
-use super::model::{Aggregate, TableOptions, View};
+use super::model::{Aggregate, View};
 use super::refresh::{FetchState, SavePrompt};
+use super::table::TableOptions;
 use super::theme::Theme;
 use super::worker::{self, Worker};
 use crate::analysis::order::SortKey;
@@ -213,6 +214,8 @@ pub struct App<'p> {
     /// worker, and whether a request is out.
     pub(super) marks_wanted: Vec<NodeId>,
     pub(super) marks_asked: bool,
+    /// The slot of `views` whose table the worker is building.
+    pub(super) table_asked: Option<usize>,
     /// A new aggregate is being computed (the worker has it).
     pub(super) waiting: Option<Waiting>,
     /// Selected row of the table.
@@ -317,6 +320,7 @@ impl<'p> App<'p> {
             generation: 0,
             marks_wanted: Vec::new(),
             marks_asked: false,
+            table_asked: None,
             waiting: None,
             cursor: 0,
             offset: 0,
@@ -389,29 +393,33 @@ impl<'p> App<'p> {
     }
 
     /// Takes in what is ready and works for the UI until `deadline`: the
-    /// worker's results, a slice of a search scan, one table built in
-    /// advance. Returns whether work remains ([`App::busy`]).
+    /// worker's results, a slice of a search scan; asks the worker for a
+    /// table built in advance. Returns whether anything shown may have
+    /// changed ([`App::busy`] says whether work remains).
     pub fn tick(&mut self, deadline: Instant) -> bool {
-        self.receive();
+        let arrived = self.receive();
         self.request_marks();
+        self.request_table();
+        if arrived {
+            // What arrived is drawn first: a slice of search comes after.
+            return true;
+        }
         if let Mode::Search(finder) = &mut self.mode
             && finder.searching()
         {
             finder.advance(self.agg.display(), Some(deadline));
+            return true;
         }
         if let Some(search) = &mut self.search
             && let Some(finder) = &mut search.rescan
-            && finder.advance(self.agg.display(), Some(deadline))
         {
-            search.matches = std::mem::take(&mut finder.matches);
-            search.rescan = None;
+            if finder.advance(self.agg.display(), Some(deadline)) {
+                search.matches = std::mem::take(&mut finder.matches);
+                search.rescan = None;
+            }
+            return true;
         }
-        // Not while a new aggregate is computed: the tables would be
-        // thrown away, and building them takes the cores it needs.
-        if Instant::now() < deadline && self.waiting.is_none() {
-            self.build_a_view_in_advance();
-        }
-        self.busy()
+        false
     }
 
     /// Whether anything is still being computed or scanned.
@@ -419,13 +427,20 @@ impl<'p> App<'p> {
         let searching = matches!(&self.mode, Mode::Search(f) if f.searching());
         let rescanning = self.search.as_ref().is_some_and(|s| s.rescan.is_some());
         let in_advance = self.worker.is_some() && self.views_missing();
-        self.waiting.is_some()
-            || (self.worker.is_some() && !self.agg.complete)
-            || self.marks_asked
+        self.awaits_worker()
             || !self.marks_wanted.is_empty()
             || searching
             || rescanning
             || in_advance
+    }
+
+    /// Whether a result of the worker is due: the event loop then looks
+    /// for it often, so that it shows as soon as it is there.
+    pub fn awaits_worker(&self) -> bool {
+        self.waiting.is_some()
+            || (self.worker.is_some() && !self.agg.complete)
+            || self.marks_asked
+            || self.table_asked.is_some()
     }
 
     /// Whether the worker is in the middle of a job (which cannot be

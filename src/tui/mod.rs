@@ -30,6 +30,7 @@ mod prompts;
 mod recompute;
 pub mod refresh;
 pub mod score;
+pub mod table;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -44,12 +45,12 @@ use crate::cli::Args;
 use crate::fetch::{Loaded, Source};
 use crate::profile::Profile;
 use crate::report::{ReportOptions, resolve_measure};
-use model::TableOptions;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use table::TableOptions;
 
 /// The explorer's starting state from the command line: the same options
 /// as `--top`, but no node is dropped unless `--node-fraction` asks.
@@ -166,9 +167,20 @@ pub enum Exit {
     Swap(Box<refresh::Fetched>),
 }
 
-/// How long the loop waits for a key while the worker computes, before it
-/// looks for results.
+/// How long the loop waits for a key while background work goes on,
+/// before it does its next slice.
 const POLL: Duration = Duration::from_millis(15);
+
+/// How often the screen is drawn when nothing happens (the header's
+/// "fetched 3s ago" counts).
+const REDRAW: Duration = Duration::from_millis(250);
+
+/// The same while a result of the worker is due: the terminal's input
+/// cannot be woken by another thread, so the loop looks often (a few
+/// hundred wake-ups for the few milliseconds to a few seconds of a job),
+/// and a result shows within a millisecond of being ready instead of up
+/// to a whole [`POLL`] later.
+const POLL_FOR_RESULT: Duration = Duration::from_millis(1);
 
 /// The event loop: draw, wait for an event, apply it (and any already
 /// waiting, so held keys do not lag), until quit or the events run out.
@@ -192,6 +204,8 @@ pub fn run_loop<B: Backend, E: EventSource>(
     mut fetcher: Option<&mut refresh::Fetcher>,
 ) -> io::Result<Exit> {
     let mut pending: Option<Box<refresh::Fetched>> = None;
+    let mut changed = true;
+    let mut drawn_at: Option<Instant> = None;
     loop {
         if let Some(f) = fetcher.as_deref_mut() {
             if app.take_refresh_request() {
@@ -199,22 +213,36 @@ pub fn run_loop<B: Backend, E: EventSource>(
             }
             match f.poll(Instant::now(), || app.plan()) {
                 Some(Ok(fetched)) => pending = Some(fetched),
-                Some(Err(error)) => app.refresh_failed(&error),
+                Some(Err(error)) => {
+                    app.refresh_failed(&error);
+                    changed = true;
+                }
                 None => {}
             }
+            changed |= app.fetch.refreshing != f.in_flight();
             app.fetch.refreshing = f.in_flight();
             if pending.is_some() && app.can_swap() {
                 return Ok(Exit::Swap(pending.take().expect("checked")));
             }
         }
-        terminal
-            .draw(|frame| ui::draw(frame, app))
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        fail_after_draw_for_tests()?;
+        // Only what changed is drawn: the loop wakes up every millisecond
+        // while a result is due, and a frame costs a fraction of one. The
+        // clock in the header is kept counting.
+        if changed || drawn_at.is_none_or(|at| at.elapsed() >= REDRAW) {
+            terminal
+                .draw(|frame| ui::draw(frame, app))
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            fail_after_draw_for_tests()?;
+            (changed, drawn_at) = (false, Some(Instant::now()));
+        }
         let event = if app.busy() {
             // A slice of search is due: only look at the keyboard.
             let searching = matches!(&app.mode, app::Mode::Search(f) if f.searching());
-            events.wait(if searching { Duration::ZERO } else { POLL })?
+            events.wait(match (searching, app.awaits_worker()) {
+                (true, _) => Duration::ZERO,
+                (false, true) => POLL_FOR_RESULT,
+                (false, false) => POLL,
+            })?
         } else if let Some(f) = fetcher.as_deref() {
             // Wake up for the next load, and to keep the clock counting.
             events.wait(f.wait(Instant::now()))?
@@ -225,6 +253,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
             }
         };
         if let Some(event) = event {
+            changed = true;
             app.handle_event(&event, Instant::now());
             while !app.quit {
                 match events.pending()? {
@@ -236,7 +265,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
         if app.quit {
             return Ok(Exit::Quit);
         }
-        app.tick(Instant::now() + app::SLICE);
+        changed |= app.tick(Instant::now() + app::SLICE);
     }
 }
 

@@ -7,14 +7,14 @@
 //! sample type and sort order with their unit and running sums, rebuilt when
 //! those change. Drawing reads both and computes nothing over all rows.
 
-use crate::analysis::order::{SortKey, sort_nodes};
+use super::table::{Table, TableOptions};
+use crate::analysis::order::SortKey;
 use crate::analysis::{
     Call, Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection, Stacks,
     Totals, sort_calls,
 };
 use crate::profile::{Profile, StrId};
 use crate::report::Report;
-use crate::report::trim::{Trim, TrimmedGraph};
 use crate::safe_text;
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
@@ -109,8 +109,9 @@ pub struct Aggregate {
     /// The nodes and which samples survive the filters.
     pub frames: Arc<Frames>,
     /// Flat, cum and (when [`Aggregate::complete`] on the general path)
-    /// edges for every sample type (column k = sample index).
-    pub graph: Graph,
+    /// edges for every sample type (column k = sample index); shared with
+    /// the worker, which builds tables from it.
+    pub graph: Arc<Graph>,
     names: Arc<NodeNames>,
     edges: Edges,
     /// The base the aggregate was built from, to build the next one.
@@ -169,7 +170,7 @@ impl Aggregate {
             if let Some((graph, selection)) = base.aggregate(profile, measures, filters) {
                 return Aggregate {
                     frames: Arc::clone(&base.stacks.frames),
-                    graph,
+                    graph: Arc::new(graph),
                     names: Arc::clone(&base.names),
                     edges: Edges::OnDemand {
                         base: base.clone(),
@@ -206,7 +207,7 @@ impl Aggregate {
         let names = NodeNames::new(&frames);
         Aggregate {
             frames: Arc::new(frames),
-            graph,
+            graph: Arc::new(graph),
             names: Arc::new(names),
             edges: Edges::InGraph,
             base,
@@ -222,7 +223,7 @@ impl Aggregate {
 
     /// This aggregate with `graph` (from [`Aggregate::edges`]) in place.
     pub fn with_edges(mut self, graph: Graph) -> Aggregate {
-        self.graph = graph;
+        self.graph = Arc::new(graph);
         self.complete = true;
         self
     }
@@ -328,43 +329,6 @@ impl Identity {
     }
 }
 
-/// How rows are chosen and printed, from the command line: trimming
-/// (`--node-fraction`, `--node-count`, `--drop-negative`; none by default
-/// in the explorer) and `--unit`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TableOptions {
-    /// Drop nodes whose cum is below this share of the total.
-    pub node_fraction: f64,
-    /// Drop edges below this share (decides the inline marks).
-    pub edge_fraction: f64,
-    /// Keep at most this many nodes (0: all).
-    pub node_count: usize,
-    /// Leave out nodes with negative values.
-    pub drop_negative: bool,
-    /// The unit values are printed in (`None`: pprof's choice).
-    pub unit: Option<String>,
-}
-
-impl Default for TableOptions {
-    fn default() -> Self {
-        TableOptions {
-            node_fraction: 0.0,
-            edge_fraction: 0.001,
-            node_count: 0,
-            drop_negative: false,
-            unit: None,
-        }
-    }
-}
-
-impl TableOptions {
-    /// Whether rows are trimmed: then pprof's trimming rebuilds the graph
-    /// for the one measure shown.
-    fn trims(&self) -> bool {
-        self.node_fraction > 0.0 || self.node_count > 0 || self.drop_negative
-    }
-}
-
 /// The table for one sample type and sort order.
 pub struct View<'p> {
     /// The measure's report numbers: total, and the unit chosen for these rows.
@@ -399,57 +363,38 @@ impl<'p> View<'p> {
         base: &Report<'p>,
         k: usize,
         sort: SortKey,
-        trim: &TableOptions,
+        options: &TableOptions,
     ) -> View<'p> {
-        let sample = k;
-        let (trimmed, mut rows, edge_cutoff, k) = if trim.trims() {
-            // pprof trims by flat or cum; a name sort is applied afterwards.
-            let by = if sort == SortKey::Cum {
-                SortKey::Cum
-            } else {
-                SortKey::Flat
-            };
-            let t = TrimmedGraph::new(
-                profile,
-                &agg.frames,
-                base.measure,
-                Trim {
-                    node_fraction: trim.node_fraction,
-                    edge_fraction: trim.edge_fraction,
-                    node_count: trim.node_count,
-                    drop_negative: trim.drop_negative,
-                    ..Trim::none(by)
-                },
-            );
-            (Some(t.graph), t.nodes, t.edge_cutoff, 0)
-        } else {
-            let rows = agg.graph.present_nodes(k);
-            let flat_sum = rows
-                .iter()
-                .map(|&n| agg.graph.flat(n, k))
-                .fold(0, i64::wrapping_add);
-            let cutoff = (((flat_sum as f64) * trim.edge_fraction) as i64).wrapping_abs();
-            (None, rows, cutoff, k)
-        };
-        let graph = trimmed.as_ref().unwrap_or(&agg.graph);
-        sort_nodes(&mut rows, graph, &agg.frames.nodes, profile, k, sort);
+        let table = Table::build(
+            profile,
+            &agg.frames,
+            &agg.graph,
+            base.measure,
+            k,
+            sort,
+            options,
+        );
+        View::from_table(table, base, options)
+    }
+
+    /// The view of `table` (built here or by the worker), printed as
+    /// `options` say.
+    pub fn from_table(table: Table, base: &Report<'p>, options: &TableOptions) -> View<'p> {
         let mut report = base.clone();
-        if report.set_unit(trim.unit.as_deref()) {
-            report.select_unit(
-                rows.iter()
-                    .map(|&n| (graph.flat_value(n, k), graph.cum_value(n, k))),
-            );
+        if report.set_unit(options.unit.as_deref()) {
+            report.select_unit_from(table.smallest);
         }
-        let mut sums = Vec::with_capacity(rows.len());
-        let mut sum = 0i64;
-        for &n in &rows {
-            sum = sum.wrapping_add(graph.flat_value(n, k));
-            sums.push(sum);
-        }
-        let mut row_of = vec![u32::MAX; agg.frames.nodes.len()];
-        for (i, &n) in rows.iter().enumerate() {
-            row_of[n as usize] = i as u32;
-        }
+        let Table {
+            sample,
+            sort,
+            rows,
+            sums,
+            row_of,
+            trimmed,
+            k,
+            edge_cutoff,
+            smallest: _,
+        } = table;
         View {
             report,
             sample,
@@ -578,13 +523,52 @@ impl<'p> View<'p> {
     /// Callers and callees in `neighbors` present in this table, heaviest
     /// first as in pprof's peek.
     pub fn sort_calls(&self, agg: &Aggregate, neighbors: &Neighbors) -> (Vec<Call>, Vec<Call>) {
-        let names = &agg.frames.nodes;
-        let sorted = |calls: &[Call]| -> Vec<Call> {
-            sort_calls(calls, names, self.k)
-                .into_iter()
-                .cloned()
-                .collect()
-        };
-        (sorted(&neighbors.callers), sorted(&neighbors.callees))
+        sort_both(&agg.frames, neighbors, self.k)
+    }
+}
+
+/// Callers and callees in `neighbors` present in column `k`, heaviest
+/// first as in pprof's peek.
+fn sort_both(frames: &Frames, neighbors: &Neighbors, k: usize) -> (Vec<Call>, Vec<Call>) {
+    let sorted = |calls: &[Call]| -> Vec<Call> {
+        sort_calls(calls, &frames.nodes, k)
+            .into_iter()
+            .cloned()
+            .collect()
+    };
+    (sorted(&neighbors.callers), sorted(&neighbors.callees))
+}
+
+/// A function's callers and callees, sorted for the table of column `k`
+/// (untrimmed): what the worker computes with a new aggregate for the
+/// function that stays selected, so that it arrives with the table.
+pub struct SortedCalls {
+    /// The function.
+    pub node: NodeId,
+    /// The graph column they are sorted for.
+    pub k: usize,
+    /// All its edges, for every sample index.
+    pub neighbors: Arc<Neighbors>,
+    /// Edges into it, heaviest first.
+    pub callers: Vec<Call>,
+    /// Edges out of it, heaviest first.
+    pub callees: Vec<Call>,
+}
+
+impl SortedCalls {
+    /// The calls of the node printed as `name` in `agg`, for column `k`;
+    /// `None` when there is no such node in the table or its calls are not
+    /// known yet (general path).
+    pub fn of(profile: &Profile, agg: &Aggregate, name: &[u8], k: usize) -> Option<SortedCalls> {
+        let node = agg.find(name).filter(|&n| agg.graph.has_node(n, k))?;
+        let neighbors = agg.neighbors(profile, node)?;
+        let (callers, callees) = sort_both(&agg.frames, &neighbors, k);
+        Some(SortedCalls {
+            node,
+            k,
+            neighbors: Arc::new(neighbors),
+            callers,
+            callees,
+        })
     }
 }

@@ -7,10 +7,11 @@
 //! thread: the request returns at once, the current table stays until the
 //! new one arrives, and callers and callees follow when the edges do.
 
-use super::app::{App, LastSearch, Mode, Waiting};
+use super::app::{App, Calls, LastSearch, Mode, Waiting};
 use super::finder::Finder;
-use super::model::{Aggregate, Identity, View};
-use super::worker::{Done, Job};
+use super::model::{Aggregate, Identity, SortedCalls, View};
+use super::table::Table;
+use super::worker::{Done, Job, Shown, TableSpec};
 use crate::analysis::Filters;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Graph, NodeId};
@@ -36,11 +37,18 @@ impl<'p> App<'p> {
         self.rebuild_aggregate(why);
     }
 
-    /// Aggregates again for the current granularity and filters: at once
-    /// without a worker, else by the worker (the result is taken in by
+    /// Aggregates again for the current granularity and filters, with the
+    /// table shown and the selected function's calls: at once without a
+    /// worker, else by the worker (the result is taken in by
     /// [`App::tick`]).
     pub(super) fn rebuild_aggregate(&mut self, why: Waiting) {
         self.generation += 1;
+        let shown = Shown {
+            table: self.table_spec(self.k, self.sort),
+            selected: self
+                .selected()
+                .map(|n| self.agg.frames.nodes.name(n).into()),
+        };
         match &self.worker {
             Some(worker) => {
                 worker.send(Job::Aggregate {
@@ -50,6 +58,7 @@ impl<'p> App<'p> {
                     filters: Box::new(self.filters.clone()),
                     inline_frames: self.inline_frames,
                     base: self.agg.base.clone(),
+                    shown,
                 });
                 self.waiting = Some(why);
             }
@@ -66,9 +75,20 @@ impl<'p> App<'p> {
                     let graph = agg.edges(self.profile);
                     agg = agg.with_edges(graph);
                 }
-                self.install(agg);
+                let (table, calls) = shown.build(self.profile, &agg);
+                self.install(agg, Some(table), calls);
                 self.say_arrival(why);
             }
+        }
+    }
+
+    /// What building the table of sample index `k` in `sort` order takes.
+    fn table_spec(&self, k: usize, sort: SortKey) -> TableSpec {
+        TableSpec {
+            measure: self.reports[k].measure,
+            k,
+            sort,
+            options: self.table.clone(),
         }
     }
 
@@ -127,17 +147,26 @@ impl<'p> App<'p> {
         }
     }
 
-    /// Takes in every result the worker has ready.
-    pub(super) fn receive(&mut self) {
+    /// Takes in every result the worker has ready; returns whether there
+    /// was any.
+    pub(super) fn receive(&mut self) -> bool {
+        let mut any = false;
         while let Some(done) = self.worker.as_ref().and_then(|w| w.done.try_recv().ok()) {
             self.take(done);
+            any = true;
         }
+        any
     }
 
     pub(super) fn take(&mut self, done: Done) {
         match done {
-            Done::Quick { generation, agg } if generation == self.generation => {
-                self.install(agg);
+            Done::Quick {
+                generation,
+                agg,
+                table,
+                calls,
+            } if generation == self.generation => {
+                self.install(agg, Some(table), calls);
                 if let Some(why) = self.waiting.take() {
                     self.say_arrival(why);
                 }
@@ -154,6 +183,17 @@ impl<'p> App<'p> {
                     }
                 }
             }
+            Done::Table { generation, table } => {
+                let slot = self.table_asked.take();
+                if generation == self.generation
+                    && let (Some(slot), Some(table)) = (slot, table)
+                    && slot != self.slot(self.k, self.sort)
+                    && self.views[slot].is_none()
+                {
+                    let view = View::from_table(table, &self.reports[slot / 3], &self.table);
+                    self.views[slot] = Some(view);
+                }
+            }
             // Made obsolete by a newer request.
             Done::Quick { .. } | Done::Edges { .. } => {}
         }
@@ -162,7 +202,7 @@ impl<'p> App<'p> {
     /// The call graph's edges for the aggregate shown: flat and cum are the
     /// same, so the tables stay; callers and callees appear.
     pub(super) fn edges_arrived(&mut self, graph: Graph) {
-        self.agg.graph = graph;
+        self.agg.graph = Arc::new(graph);
         self.agg.complete = true;
         let cursor = self.calls.cursor;
         let on_self = cursor == self.calls.self_index();
@@ -203,12 +243,19 @@ impl<'p> App<'p> {
     }
 
     /// Shows the table of the current sample type and sort: the one built
-    /// before if there is one.
+    /// before if there is one (waiting for the worker if it is building
+    /// it: sooner than building it again).
     pub(super) fn switch_view(&mut self) {
         let keep = self.selected().map(|n| Identity::of(&self.agg, n));
         let slot = self.slot(self.view.sample, self.view.sort);
         let wanted = self.slot(self.k, self.sort);
         if slot != wanted {
+            while self.table_asked == Some(wanted) {
+                match self.worker.as_ref().map(|w| w.done.recv()) {
+                    Some(Ok(done)) => self.take(done),
+                    _ => self.table_asked = None,
+                }
+            }
             let view = match self.views[wanted].take() {
                 Some(view) => view,
                 None => self.build_view(self.k, self.sort),
@@ -228,12 +275,17 @@ impl<'p> App<'p> {
             .any(|(slot, v)| slot != current && v.is_none())
     }
 
-    /// Builds one table the user may switch to next (the other sample
-    /// types in this sort first), so that the switch is instant.
-    pub(super) fn build_a_view_in_advance(&mut self) {
-        if self.worker.is_none() {
+    /// Asks the worker for one table the user may switch to next (the
+    /// other sample types in this sort first), so that the switch is
+    /// instant; the next is asked for when it arrives. Not while a new
+    /// aggregate is computed: the table would be thrown away.
+    pub(super) fn request_table(&mut self) {
+        if self.table_asked.is_some() || self.waiting.is_some() {
             return;
         }
+        let Some(worker) = &self.worker else {
+            return;
+        };
         let n = self.measures.len();
         let current = self.slot(self.k, self.sort);
         let order = (0..n)
@@ -242,21 +294,58 @@ impl<'p> App<'p> {
         for slot in order {
             if slot != current && self.views[slot].is_none() {
                 let sort = [SortKey::Flat, SortKey::Cum, SortKey::Name][slot % 3];
-                self.views[slot] = Some(self.build_view(slot / 3, sort));
+                worker.send(Job::Table {
+                    generation: self.generation,
+                    frames: Arc::clone(&self.agg.frames),
+                    graph: Arc::clone(&self.agg.graph),
+                    spec: self.table_spec(slot / 3, sort),
+                });
+                self.table_asked = Some(slot);
                 return;
             }
         }
     }
 
-    /// A new aggregate: new nodes, so every table is built again.
-    pub(super) fn install(&mut self, agg: Aggregate) {
+    /// A new aggregate: new nodes, so every table is built again; `table`
+    /// and `calls`, when built with it, are used if they are still what is
+    /// shown.
+    pub(super) fn install(
+        &mut self,
+        agg: Aggregate,
+        table: Option<Table>,
+        calls: Option<SortedCalls>,
+    ) {
         let keep = self.selected().map(|n| Identity::of(&self.agg, n));
         self.marks_wanted.clear();
         self.agg = agg;
         self.views = self.empty_views();
-        self.view = self.build_view(self.k, self.sort);
-        // Node and edge ids are new: the calls are computed again.
-        self.calls.node = None;
+        self.view = match table {
+            Some(table) if (table.sample, table.sort) == (self.k, self.sort) => {
+                View::from_table(table, &self.reports[self.k], &self.table)
+            }
+            _ => self.build_view(self.k, self.sort),
+        };
+        // Node and edge ids are new: the calls are computed again, unless
+        // they came with the table (kept by `reselect` if the function
+        // selected is theirs).
+        self.calls = match calls {
+            Some(calls) if calls.k == self.view.column() && !self.view.trimmed() => {
+                let mut known = Calls {
+                    node: Some(calls.node),
+                    sample: self.k,
+                    k: calls.k,
+                    known: true,
+                    neighbors: Some(calls.neighbors),
+                    callers: calls.callers,
+                    callees: calls.callees,
+                    cursor: 0,
+                };
+                known.cursor = known.self_index();
+                self.calls_offset = 0;
+                known
+            }
+            _ => Calls::default(),
+        };
         self.reselect(keep);
         if let Some(search) = &mut self.search {
             // Node ids changed: run the last search again.

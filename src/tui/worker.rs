@@ -16,7 +16,9 @@
 //! ([`App::start_worker`](super::app::App::start_worker)): then nothing waits
 //! for it, and a worker made obsolete by a refreshed profile ends on its own.
 
-use super::model::{Aggregate, Base};
+use super::model::{Aggregate, Base, SortedCalls};
+use super::table::{Table, TableOptions};
+use crate::analysis::order::SortKey;
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection};
 use crate::profile::Profile;
 use std::sync::Arc;
@@ -43,7 +45,8 @@ pub(super) enum Job {
         measures: Vec<Measure>,
     },
     /// A new aggregate (filters or granularity changed), from `base` when
-    /// it is of the granularity; on the general path, then its edges.
+    /// it is of the granularity, with the table and calls `shown`; on the
+    /// general path, then its edges.
     Aggregate {
         generation: u64,
         measures: Vec<Measure>,
@@ -51,7 +54,66 @@ pub(super) enum Job {
         filters: Box<Filters>,
         inline_frames: bool,
         base: Option<Base>,
+        shown: Shown,
     },
+    /// A table of the aggregate shown that the UI may switch to next.
+    Table {
+        generation: u64,
+        frames: Arc<Frames>,
+        graph: Arc<Graph>,
+        spec: TableSpec,
+    },
+}
+
+/// Which table to build.
+pub(super) struct TableSpec {
+    /// The measure of the sample index, and its graph column.
+    pub measure: Measure,
+    pub k: usize,
+    pub sort: SortKey,
+    pub options: TableOptions,
+}
+
+impl TableSpec {
+    fn build(&self, profile: &Profile, frames: &Frames, graph: &Graph) -> Table {
+        Table::build(
+            profile,
+            frames,
+            graph,
+            self.measure,
+            self.k,
+            self.sort,
+            &self.options,
+        )
+    }
+}
+
+/// What the UI will show of a new aggregate: its table, and the calls of
+/// the function selected before (found again by its printed name). Built
+/// with the aggregate, on both cores, so that everything arrives at once.
+pub(super) struct Shown {
+    pub table: TableSpec,
+    pub selected: Option<Box<[u8]>>,
+}
+
+impl Shown {
+    pub(super) fn build(&self, profile: &Profile, agg: &Aggregate) -> (Table, Option<SortedCalls>) {
+        let calls = || match &self.selected {
+            // A trimmed table's calls come from its own graph.
+            Some(name) if !self.table.options.trims() => {
+                SortedCalls::of(profile, agg, name, self.table.k)
+            }
+            _ => None,
+        };
+        std::thread::scope(|scope| {
+            let calls = scope.spawn(calls);
+            let table = self.table.build(profile, &agg.frames, &agg.graph);
+            match calls.join() {
+                Ok(calls) => (table, calls),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
 }
 
 impl Job {
@@ -59,6 +121,7 @@ impl Job {
         match self {
             Job::Edges { generation, .. }
             | Job::Aggregate { generation, .. }
+            | Job::Table { generation, .. }
             | Job::Prepare { generation, .. }
             | Job::Marks { generation, .. } => *generation,
         }
@@ -67,8 +130,18 @@ impl Job {
 
 /// What the worker sends back.
 pub(super) enum Done {
-    /// A new aggregate's quick stage.
-    Quick { generation: u64, agg: Aggregate },
+    /// A new aggregate's quick stage, with what is shown of it.
+    Quick {
+        generation: u64,
+        agg: Aggregate,
+        table: Table,
+        calls: Option<SortedCalls>,
+    },
+    /// The table asked for by [`Job::Table`] (`None` when made obsolete).
+    Table {
+        generation: u64,
+        table: Option<Table>,
+    },
     /// The edges of the aggregate of `generation`.
     Edges { generation: u64, graph: Graph },
     /// The callers asked for by [`Job::Marks`].
@@ -130,20 +203,28 @@ pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
 
 /// Of the jobs waiting (oldest first), those still worth doing, in order:
 /// only the newest aggregate or edges job (a newer one supersedes the
-/// older), and every request for marks, since the UI waits for an answer
-/// (left unanswered when made obsolete by [`run`]). Preparing comes last.
+/// older), and every request for marks or a table, since the UI waits for
+/// an answer (an empty one when made obsolete, see [`run`]). Preparing
+/// comes last.
 fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
     let mut main = None;
-    let mut marks = Vec::new();
+    let mut answer = Vec::new();
+    let mut tables = Vec::new();
     let mut prepare = None;
     for job in waiting {
         match job {
             Job::Aggregate { .. } | Job::Edges { .. } => main = Some(job),
-            Job::Marks { .. } => marks.push(job),
+            Job::Marks { .. } => answer.push(job),
+            Job::Table { .. } => tables.push(job),
             Job::Prepare { .. } => prepare = Some(job),
         }
     }
-    marks.into_iter().chain(main).chain(prepare).collect()
+    answer
+        .into_iter()
+        .chain(main)
+        .chain(tables)
+        .chain(prepare)
+        .collect()
 }
 
 /// Does `job`, or what of it is still wanted; returns whether the UI is
@@ -172,6 +253,15 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             };
             done.send(Done::Marks { generation, found }).is_ok()
         }
+        Job::Table {
+            generation,
+            frames,
+            graph,
+            spec,
+        } => {
+            let table = current(generation).then(|| spec.build(profile, &frames, &graph));
+            done.send(Done::Table { generation, table }).is_ok()
+        }
         Job::Prepare { generation, base } => {
             if current(generation) {
                 base.stacks.prepare_focus(profile);
@@ -196,6 +286,7 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             filters,
             inline_frames,
             base,
+            shown,
         } => {
             if !current(generation) {
                 return true;
@@ -208,8 +299,15 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                 inline_frames,
                 base,
             );
+            let (table, calls) = shown.build(profile, &agg);
             let (complete, frames) = (agg.complete, Arc::clone(&agg.frames));
-            if done.send(Done::Quick { generation, agg }).is_err() {
+            let quick = Done::Quick {
+                generation,
+                agg,
+                table,
+                calls,
+            };
+            if done.send(quick).is_err() {
                 return false;
             }
             if complete {
