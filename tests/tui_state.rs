@@ -492,3 +492,69 @@ fn a_search_open_while_the_table_changes_searches_the_new_rows() {
         assert_eq!(finder.matches, fresh.matches);
     });
 }
+
+/// Keys pressed while the worker is still computing (a filter, tables
+/// built in advance) end, once it is done, in the tables a synchronous
+/// explorer shows: every sample index in every sort.
+#[test]
+fn keys_that_race_the_worker_end_in_the_right_tables() {
+    let p = heap();
+    let text = |s: &str| s.chars().map(Action::Insert).collect::<Vec<_>>();
+    let mut script = vec![Action::NextSample, Action::PrevSample];
+    script.extend([Action::OpenFilter, Action::Down, Action::Down]);
+    script.extend(text("json|Store"));
+    script.extend([
+        Action::Confirm,
+        Action::NextSample,
+        Action::CycleSort,
+        Action::NextSample,
+        Action::PrevSample,
+        Action::ClearFilters,
+        Action::NextSample,
+        Action::CycleSort,
+    ]);
+    let rows = |app: &App| -> Vec<String> {
+        app.view
+            .rows
+            .iter()
+            .map(|&n| {
+                let (flat, cum) = app.view.values(&app.agg, n);
+                format!("{} {flat} {cum}", app.name(n))
+            })
+            .collect()
+    };
+    // Every table, in the order a user cycling through them meets them.
+    let every_table = |app: &mut App| -> Vec<(usize, String, Vec<String>)> {
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            for _ in 0..p.sample_types.len() {
+                seen.push((app.k, format!("{:?}", app.sort), rows(app)));
+                app.update(Action::NextSample);
+                app.wait_idle();
+            }
+            app.update(Action::CycleSort);
+            app.wait_idle();
+        }
+        seen
+    };
+    let mut sync = App::new(&p, Settings::new(&p, "heap.pprof"));
+    for &action in &script {
+        sync.update(action);
+    }
+    let expected = every_table(&mut sync);
+    for round in 0..20 {
+        let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+        let tables = app.with_worker(|app| {
+            for &action in &script {
+                app.update(action);
+                // Some results come in between keys, some not.
+                if round % 2 == 0 {
+                    app.tick(std::time::Instant::now());
+                }
+            }
+            app.wait_idle();
+            every_table(app)
+        });
+        assert_eq!(tables, expected, "round {round}");
+    }
+}

@@ -246,16 +246,18 @@ impl<'p> App<'p> {
     /// before if there is one (waiting for the worker if it is building
     /// it: sooner than building it again).
     pub(super) fn switch_view(&mut self) {
+        let wanted = self.slot(self.k, self.sort);
+        // Results taken in meanwhile may bring a new aggregate (and its
+        // table): the slots are looked at after.
+        while self.table_asked == Some(wanted) {
+            match self.worker.as_ref().map(|w| w.done.recv()) {
+                Some(Ok(done)) => self.take(done),
+                _ => self.table_asked = None,
+            }
+        }
         let keep = self.selected().map(|n| Identity::of(&self.agg, n));
         let slot = self.slot(self.view.sample, self.view.sort);
-        let wanted = self.slot(self.k, self.sort);
         if slot != wanted {
-            while self.table_asked == Some(wanted) {
-                match self.worker.as_ref().map(|w| w.done.recv()) {
-                    Some(Ok(done)) => self.take(done),
-                    _ => self.table_asked = None,
-                }
-            }
             let view = match self.views[wanted].take() {
                 Some(view) => view,
                 None => self.build_view(self.k, self.sort),
