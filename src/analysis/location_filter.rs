@@ -43,17 +43,32 @@ pub(super) struct LocationFilter<'a> {
     inline_frames: bool,
     /// Per pattern (see [`Which`]), per profile string: unknown, no, yes.
     memo: [Vec<Memo>; Which::COUNT],
+    /// Per pattern, per function, when known ahead ([`StringMatches`]):
+    /// whether its name or file matches, and whether its file does.
+    functions: [Vec<Memo>; Which::COUNT],
+    files: [Vec<Memo>; Which::COUNT],
 }
 
 /// Every pattern of a set of filters matched against every string of a
-/// profile ahead of time, the strings shared out between threads; what
-/// [`LocationFilter::with_matches`] starts from.
-pub(super) struct StringMatches([Vec<Memo>; Which::COUNT]);
+/// profile ahead of time, the strings shared out between threads; then
+/// against every function (its name or file, and its file alone), so that
+/// a location's lines are judged from a table small enough to stay in
+/// cache. What [`LocationFilter::with_matches`] starts from.
+pub(super) struct StringMatches {
+    strings: [Vec<Memo>; Which::COUNT],
+    functions: [Vec<Memo>; Which::COUNT],
+    files: [Vec<Memo>; Which::COUNT],
+}
 
 impl StringMatches {
     pub fn all(profile: &Profile, filters: &Filters) -> StringMatches {
         let strings = &profile.strings;
-        let mut memo: [Vec<Memo>; Which::COUNT] = Default::default();
+        let mut matches = StringMatches {
+            strings: Default::default(),
+            functions: Default::default(),
+            files: Default::default(),
+        };
+        let memo = |hit: bool| if hit { Memo::Yes } else { Memo::No };
         for which in Which::ALL {
             let Some(pattern) = pattern_of(filters, which) else {
                 continue;
@@ -63,15 +78,24 @@ impl StringMatches {
                 // one to the other under a lock; a clone has its own.
                 let pattern = pattern.clone();
                 range
-                    .map(|i| match pattern.is_match(strings.get(StrId(i as u32))) {
-                        true => Memo::Yes,
-                        false => Memo::No,
-                    })
+                    .map(|i| memo(pattern.is_match(strings.get(StrId(i as u32)))))
                     .collect::<Vec<Memo>>()
             });
-            memo[which as usize] = parts.concat();
+            let by_string = parts.concat();
+            let matches_string = |id: StrId| by_string[id.0 as usize] == Memo::Yes;
+            let (by_function, by_file) = profile
+                .functions
+                .iter()
+                .map(|f| {
+                    let file = matches_string(f.filename);
+                    (memo(file || matches_string(f.name)), memo(file))
+                })
+                .unzip();
+            matches.functions[which as usize] = by_function;
+            matches.files[which as usize] = by_file;
+            matches.strings[which as usize] = by_string;
         }
-        StringMatches(memo)
+        matches
     }
 }
 
@@ -126,6 +150,8 @@ impl<'a> LocationFilter<'a> {
             filters,
             inline_frames,
             memo: Default::default(),
+            functions: Default::default(),
+            files: Default::default(),
         }
     }
 
@@ -137,7 +163,9 @@ impl<'a> LocationFilter<'a> {
         matches: &StringMatches,
     ) -> Self {
         LocationFilter {
-            memo: matches.0.clone(),
+            memo: matches.strings.clone(),
+            functions: matches.functions.clone(),
+            files: matches.files.clone(),
             ..LocationFilter::new(profile, filters, inline_frames)
         }
     }
@@ -163,6 +191,9 @@ impl<'a> LocationFilter<'a> {
     }
 
     fn line_matches(&mut self, which: Which, line: &Line) -> bool {
+        if let Some(&known) = self.functions[which as usize].get(line.function as usize) {
+            return known == Memo::Yes;
+        }
         let f = &self.profile.functions[line.function as usize];
         let (name, file) = (f.name, f.filename);
         self.matches(which, name) || self.matches(which, file)
@@ -184,6 +215,9 @@ impl<'a> LocationFilter<'a> {
     }
 
     fn file_matches(&mut self, which: Which, line: &Line) -> bool {
+        if let Some(&known) = self.files[which as usize].get(line.function as usize) {
+            return known == Memo::Yes;
+        }
         let file = self.profile.functions[line.function as usize].filename;
         self.matches(which, file)
     }

@@ -15,33 +15,51 @@ const NOT_INLINE: u8 = 2;
 pub struct Call {
     /// The node at the other end of the edge.
     pub node: NodeId,
-    weight: Box<[i64]>,
-    div: Box<[i64]>,
-    flags: Box<[u8]>,
+    /// For m measures: m weights, m divisors, m flags, in one allocation
+    /// (a hot function has thousands of callers, each made and copied).
+    numbers: Box<[i64]>,
 }
 
 impl Call {
+    fn new(
+        node: NodeId,
+        weight: impl Iterator<Item = i64>,
+        div: impl Iterator<Item = i64>,
+        flags: impl Iterator<Item = u8>,
+    ) -> Call {
+        let numbers = weight.chain(div).chain(flags.map(i64::from)).collect();
+        Call { node, numbers }
+    }
+
+    fn measures(&self) -> usize {
+        self.numbers.len() / 3
+    }
+
+    fn flags(&self, k: usize) -> u8 {
+        self.numbers[2 * self.measures() + k] as u8
+    }
+
     /// Whether some sample contributed to the edge for column `k`.
     pub fn present(&self, k: usize) -> bool {
-        self.flags[k] & SEEN != 0
+        self.flags(k) & SEEN != 0
     }
 
     /// The raw weight (pprof's `Weight`).
     pub fn weight(&self, k: usize) -> i64 {
-        self.weight[k]
+        self.numbers[k]
     }
 
     /// The weight shown (pprof's `WeightValue`: divided for means).
     pub fn weight_value(&self, k: usize) -> i64 {
-        match self.div.get(k) {
-            Some(&d) if d != 0 => self.weight[k].wrapping_div(d),
-            _ => self.weight[k],
+        match self.numbers[self.measures() + k] {
+            0 => self.weight(k),
+            d => self.weight(k).wrapping_div(d),
         }
     }
 
     /// Whether every contribution was an inlined call.
     pub fn inline(&self, k: usize) -> bool {
-        self.flags[k] & NOT_INLINE == 0
+        self.flags(k) & NOT_INLINE == 0
     }
 }
 
@@ -69,17 +87,17 @@ impl Neighbors {
     /// The edges of `node` in a graph built with edges.
     pub fn from_graph(g: &Graph, node: NodeId) -> Neighbors {
         let m = g.measures().len();
-        let call = |e: EdgeId, other: NodeId| Call {
-            node: other,
-            weight: (0..m).map(|k| g.edge_weight(e, k)).collect(),
-            div: (0..m).map(|k| g.edge_div(e, k)).collect(),
-            flags: (0..m)
-                .map(|k| {
+        let call = |e: EdgeId, other: NodeId| {
+            Call::new(
+                other,
+                (0..m).map(|k| g.edge_weight(e, k)),
+                (0..m).map(|k| g.edge_div(e, k)),
+                (0..m).map(|k| {
                     let seen = if g.has_edge(e, k) { SEEN } else { 0 };
                     let not_inline = if g.edge_inline(e, k) { 0 } else { NOT_INLINE };
                     seen | not_inline
-                })
-                .collect(),
+                }),
+            )
         };
         Neighbors {
             node,
@@ -244,11 +262,14 @@ impl Side {
 
     fn finish(self, m: usize) -> Vec<Call> {
         (0..self.nodes.len())
-            .map(|i| Call {
-                node: self.nodes[i],
-                weight: self.weight[i * m..i * m + m].into(),
-                div: self.div[i * m..i * m + m].into(),
-                flags: self.flags[i * m..i * m + m].into(),
+            .map(|i| {
+                let row = i * m..i * m + m;
+                Call::new(
+                    self.nodes[i],
+                    self.weight[row.clone()].iter().copied(),
+                    self.div[row.clone()].iter().copied(),
+                    self.flags[row].iter().copied(),
+                )
             })
             .collect()
     }
