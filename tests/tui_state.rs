@@ -558,3 +558,46 @@ fn keys_that_race_the_worker_end_in_the_right_tables() {
         assert_eq!(tables, expected, "round {round}");
     }
 }
+
+/// With a worker, switching to a table not built yet leaves the table
+/// shown (and the keys working) until the worker has built it, says so,
+/// and ends where the keys pressed meanwhile lead.
+#[test]
+fn a_switch_to_a_table_not_built_yet_waits_for_the_worker() {
+    let p = heap();
+    let n = p.sample_types.len();
+    assert!(n >= 3);
+    let mut sync = App::new(&p, Settings::new(&p, "heap.pprof"));
+    for action in [Action::NextSample, Action::NextSample, Action::CycleSort] {
+        sync.update(action);
+    }
+    let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+    let start = app.k;
+    app.with_worker(|app| {
+        // No tick yet: no table was built in advance.
+        app.update(Action::NextSample);
+        assert_eq!(app.k, start, "the table shown stays");
+        assert_eq!(app.view.sample, start);
+        let said = app.message.as_ref().map(|m| m.text.clone());
+        assert!(
+            said.as_deref().is_some_and(|t| t.starts_with("sorting ")),
+            "{said:?}"
+        );
+        assert!(app.busy());
+        // Keys go on meanwhile, from the table asked for.
+        app.update(Action::NextSample);
+        let cursor = app.cursor;
+        app.update(Action::Down);
+        assert_eq!(app.cursor, cursor + 1, "the table shown is browsed");
+        app.update(Action::CycleSort);
+        app.wait_idle();
+        assert_eq!(app.k, (start + 2) % n);
+        assert_eq!((app.view.sample, app.view.sort), (app.k, app.sort));
+        assert_eq!(app.sort, sync.sort);
+        assert_eq!(app.view.rows, sync.view.rows);
+        assert_eq!(
+            app.message.as_ref().map(|m| m.text.as_str()),
+            Some("sorted by cum")
+        );
+    });
+}

@@ -145,6 +145,16 @@ pub struct LastSearch {
     pub(super) rescan: Option<Box<Finder>>,
 }
 
+/// A switch to the table of another sample index or sort, waiting for the
+/// worker to build it (the table shown stays until then).
+pub(super) struct Pending {
+    pub(super) k: usize,
+    pub(super) sort: SortKey,
+    /// The status line said meanwhile, and what to say once switched.
+    pub(super) text: String,
+    pub(super) done: Option<String>,
+}
+
 /// What a new aggregate being computed was asked for: said when it arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Waiting {
@@ -216,6 +226,11 @@ pub struct App<'p> {
     pub(super) marks_asked: bool,
     /// The slot of `views` whose table the worker is building.
     pub(super) table_asked: Option<usize>,
+    /// A switch of table waiting for the worker to build it.
+    pub(super) pending: Option<Pending>,
+    /// Whether the worker was asked to prepare for a focus filter on the
+    /// aggregate shown.
+    pub(super) prepare_asked: bool,
     /// A new aggregate is being computed (the worker has it).
     pub(super) waiting: Option<Waiting>,
     /// Selected row of the table.
@@ -321,6 +336,8 @@ impl<'p> App<'p> {
             marks_wanted: Vec::new(),
             marks_asked: false,
             table_asked: None,
+            pending: None,
+            prepare_asked: false,
             waiting: None,
             cursor: 0,
             offset: 0,
@@ -441,6 +458,7 @@ impl<'p> App<'p> {
             || (self.worker.is_some() && !self.agg.complete)
             || self.marks_asked
             || self.table_asked.is_some()
+            || self.pending.is_some()
     }
 
     /// Whether the worker is in the middle of a job (which cannot be
@@ -469,15 +487,21 @@ impl<'p> App<'p> {
             self.edges_arrived(graph);
         }
         while self.busy() {
+            // The tick asks for what is missing, then what was asked for
+            // is waited for.
+            self.tick(Instant::now() + Duration::from_secs(3600));
+            let asked = self.waiting.is_some()
+                || !self.agg.complete
+                || self.marks_asked
+                || self.table_asked.is_some();
             if let Some(worker) = &self.worker
-                && (self.waiting.is_some() || !self.agg.complete || self.marks_asked)
+                && asked
             {
                 match worker.done.recv() {
                     Ok(done) => self.take(done),
                     Err(_) => break,
                 }
             }
-            self.tick(Instant::now() + Duration::from_secs(3600));
         }
     }
 
@@ -558,18 +582,17 @@ impl<'p> App<'p> {
             Action::Enter => self.enter(),
             Action::Back => self.go_back(),
             Action::Forward => self.go_forward(),
-            Action::NextSample => self.set_sample((self.k + 1) % self.measures.len().max(1)),
+            Action::NextSample => {
+                let n = self.measures.len().max(1);
+                self.set_sample((self.target().0 + 1) % n)
+            }
             Action::PrevSample => {
                 let n = self.measures.len().max(1);
-                self.set_sample((self.k + n - 1) % n)
+                self.set_sample((self.target().0 + n - 1) % n)
             }
             Action::PickSample(i) if i < self.measures.len() => self.set_sample(i),
             Action::PickSample(i) => self.say_error(format!("there is no sample type {}", i + 1)),
-            Action::CycleSort => {
-                self.sort = self.sort.next();
-                self.switch_view();
-                self.say(format!("sorted by {}", self.sort.name()));
-            }
+            Action::CycleSort => self.cycle_sort(),
             Action::CycleGranularity => {
                 self.granularity = self.granularity.next();
                 self.rebuild_aggregate(Waiting::Granularity);

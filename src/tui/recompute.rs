@@ -7,7 +7,7 @@
 //! thread: the request returns at once, the current table stays until the
 //! new one arrives, and callers and callees follow when the edges do.
 
-use super::app::{App, Calls, LastSearch, Mode, Waiting};
+use super::app::{App, Calls, LastSearch, Mode, Pending, Waiting};
 use super::finder::Finder;
 use super::model::{Aggregate, Identity, SortedCalls, View};
 use super::table::Table;
@@ -27,9 +27,77 @@ fn sort_slot(sort: SortKey) -> usize {
 }
 
 impl<'p> App<'p> {
+    /// The sample index and sort of the table shown, or of the one about
+    /// to be (see [`App::show_table`]).
+    pub(super) fn target(&self) -> (usize, SortKey) {
+        self.pending
+            .as_ref()
+            .map_or((self.k, self.sort), |p| (p.k, p.sort))
+    }
+
     pub(super) fn set_sample(&mut self, k: usize) {
-        self.k = k;
+        let (_, sort) = self.target();
+        self.show_table(k, sort, None);
+    }
+
+    pub(super) fn cycle_sort(&mut self) {
+        let (k, sort) = self.target();
+        let sort = sort.next();
+        self.show_table(k, sort, Some(format!("sorted by {}", sort.name())));
+    }
+
+    /// Shows the table of sample index `k` in `sort` order, saying `done`
+    /// then. With a worker, a table not built yet is asked of it, and the
+    /// one shown stays (the keys still work) until it arrives: on the
+    /// biggest profiles sorting a table takes a tenth of a second or more.
+    fn show_table(&mut self, k: usize, sort: SortKey, done: Option<String>) {
+        let wanted = self.slot(k, sort);
+        let ready = wanted == self.slot(self.k, self.sort) || self.views[wanted].is_some();
+        if ready || self.worker.is_none() {
+            if let Some(pending) = self.pending.take()
+                && self
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| m.text == pending.text)
+            {
+                self.message = None;
+            }
+            (self.k, self.sort) = (k, sort);
+            self.switch_view();
+            if let Some(text) = done {
+                self.say(text);
+            }
+            return;
+        }
+        let name = self.reports[k].sample_type.clone();
+        let text = format!("sorting {name} by {}...", sort.name());
+        self.say(text.clone());
+        self.pending = Some(Pending {
+            k,
+            sort,
+            text,
+            done,
+        });
+        self.request_table();
+    }
+
+    /// The table a pending switch waits for is there: shows it.
+    fn finish_pending(&mut self) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        (self.k, self.sort) = (pending.k, pending.sort);
         self.switch_view();
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text == pending.text)
+        {
+            self.message = None;
+            if let Some(text) = pending.done {
+                self.say(text);
+            }
+        }
     }
 
     pub(super) fn set_filters(&mut self, filters: Filters, why: Waiting) {
@@ -92,8 +160,7 @@ impl<'p> App<'p> {
         }
     }
 
-    /// Asks the worker for the edges of the aggregate shown, if missing;
-    /// else, to prepare what a first focus filter needs.
+    /// Asks the worker for the edges of the aggregate shown, if missing.
     pub(super) fn request_edges(&mut self) {
         let Some(worker) = &self.worker else {
             return;
@@ -107,11 +174,24 @@ impl<'p> App<'p> {
                 frames: Arc::clone(&self.agg.frames),
                 measures: self.measures.clone(),
             });
-        } else if let Some(base) = &self.agg.base {
+        }
+    }
+
+    /// Asks the worker, once per aggregate, to prepare what a first focus
+    /// filter needs: after the tables (it takes the worker for a tenth of
+    /// a second, a second on the biggest profiles).
+    fn request_preparation(&mut self) {
+        if self.prepare_asked || self.waiting.is_some() {
+            return;
+        }
+        if let Some(worker) = &self.worker
+            && let Some(base) = &self.agg.base
+        {
             worker.send(Job::Prepare {
                 generation: self.generation,
                 base: base.clone(),
             });
+            self.prepare_asked = true;
         }
     }
 
@@ -192,6 +272,10 @@ impl<'p> App<'p> {
                 {
                     let view = View::from_table(table, &self.reports[slot / 3], &self.table);
                     self.views[slot] = Some(view);
+                    let (k, sort) = self.target();
+                    if self.slot(k, sort) == slot {
+                        self.finish_pending();
+                    }
                 }
             }
             // Made obsolete by a newer request.
@@ -243,18 +327,9 @@ impl<'p> App<'p> {
     }
 
     /// Shows the table of the current sample type and sort: the one built
-    /// before if there is one (waiting for the worker if it is building
-    /// it: sooner than building it again).
+    /// before if there is one, else built here.
     pub(super) fn switch_view(&mut self) {
         let wanted = self.slot(self.k, self.sort);
-        // Results taken in meanwhile may bring a new aggregate (and its
-        // table): the slots are looked at after.
-        while self.table_asked == Some(wanted) {
-            match self.worker.as_ref().map(|w| w.done.recv()) {
-                Some(Ok(done)) => self.take(done),
-                _ => self.table_asked = None,
-            }
-        }
         let keep = self.selected().map(|n| Identity::of(&self.agg, n));
         let slot = self.slot(self.view.sample, self.view.sort);
         if slot != wanted {
@@ -277,10 +352,11 @@ impl<'p> App<'p> {
             .any(|(slot, v)| slot != current && v.is_none())
     }
 
-    /// Asks the worker for one table the user may switch to next (the
-    /// other sample types in this sort first), so that the switch is
-    /// instant; the next is asked for when it arrives. Not while a new
-    /// aggregate is computed: the table would be thrown away.
+    /// Asks the worker for one table: the one a switch waits for, else one
+    /// the user may switch to next (the other sample types in this sort
+    /// first), so that the switch is instant; the next is asked for when
+    /// it arrives. Once all are built, the worker prepares for a focus.
+    /// Nothing while a new aggregate is computed: it would be thrown away.
     pub(super) fn request_table(&mut self) {
         if self.table_asked.is_some() || self.waiting.is_some() {
             return;
@@ -290,8 +366,9 @@ impl<'p> App<'p> {
         };
         let n = self.measures.len();
         let current = self.slot(self.k, self.sort);
-        let order = (0..n)
-            .map(|k| self.slot(k, self.sort))
+        let (k, sort) = self.target();
+        let order = std::iter::once(self.slot(k, sort))
+            .chain((0..n).map(|k| self.slot(k, self.sort)))
             .chain((0..3 * n).filter(|s| s % 3 != sort_slot(self.sort)));
         for slot in order {
             if slot != current && self.views[slot].is_none() {
@@ -306,6 +383,7 @@ impl<'p> App<'p> {
                 return;
             }
         }
+        self.request_preparation();
     }
 
     /// A new aggregate: new nodes, so every table is built again; `table`
@@ -319,6 +397,7 @@ impl<'p> App<'p> {
     ) {
         let keep = self.selected().map(|n| Identity::of(&self.agg, n));
         self.marks_wanted.clear();
+        self.prepare_asked = false;
         self.agg = agg;
         self.views = self.empty_views();
         self.view = match table {
