@@ -2,6 +2,9 @@
 //! down and back, switching sample type with the selection kept, filters,
 //! search, and the numbers against `ppt --top`.
 
+#[path = "../benches/support/synth.rs"]
+mod synth;
+
 use ppt::analysis::{Filters, Pattern};
 use ppt::profile::{DecodeOptions, Profile, load};
 use ppt::report::{ReportOptions, top};
@@ -599,5 +602,61 @@ fn a_switch_to_a_table_not_built_yet_waits_for_the_worker() {
             app.message.as_ref().map(|m| m.text.as_str()),
             Some("sorted by cum")
         );
+    });
+}
+
+/// With a worker, the calls of a function in too many samples to scan
+/// within a frame (`runtime.goexit`, the root of every stack) are computed
+/// by the worker: the pane says they are being computed, then shows what
+/// the explorer without a worker computes at once.
+#[test]
+fn calls_of_a_function_in_every_sample_come_from_the_worker() {
+    let shape = synth::Shape {
+        functions: 3_000,
+        locations: 6_000,
+        samples: 160_000,
+        min_depth: 12,
+        max_depth: 20,
+        ..synth::Shape::default()
+    };
+    let p = Profile::from_wire(synth::generate(&shape)).expect("valid profile");
+    let calls = |app: &App| -> Vec<String> {
+        let k = app.view.column();
+        app.calls
+            .callers
+            .iter()
+            .chain(&app.calls.callees)
+            .map(|c| format!("{} {}", app.name(c.node), c.weight(k)))
+            .collect()
+    };
+    // Sorted by cum, the root is the first row; the next row, then back.
+    // Entering it from the table puts the pane's cursor on its first
+    // callee, once the calls are there.
+    let script = [
+        Action::CycleSort,
+        Action::Home,
+        Action::Down,
+        Action::Up,
+        Action::Enter,
+    ];
+    let mut sync = App::new(&p, Settings::new(&p, "synth"));
+    for action in script {
+        sync.update(action);
+    }
+    assert_eq!(sync.name(sync.selected().unwrap()), "runtime.goexit");
+    assert!(sync.calls.known && !sync.calls.callees.is_empty());
+    let mut app = App::new_interactive(&p, Settings::new(&p, "synth"));
+    app.with_worker(|app| {
+        app.wait_idle();
+        for action in script {
+            app.update(action);
+        }
+        assert!(!app.calls.known, "left to the worker");
+        assert!(app.busy());
+        app.wait_idle();
+        assert!(app.calls.known);
+        assert_eq!(calls(app), calls(&sync));
+        assert_eq!(app.calls.cursor, sync.calls.cursor);
+        assert_eq!(app.calls.cursor, app.calls.self_index() + 1);
     });
 }

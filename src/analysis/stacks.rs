@@ -791,6 +791,21 @@ impl Stacks {
             .collect()
     }
 
+    /// About how many stack entries [`Stacks::neighbors`] reads for `node`:
+    /// its samples' (from the index), or all when they are many.
+    pub fn neighbors_cost(&self, sel: &Selection, node: NodeId) -> usize {
+        if sel.hides(node) {
+            return 0;
+        }
+        let samples = self.starts.len().saturating_sub(1).max(1);
+        match self.in_few_samples(node) {
+            true => {
+                self.samples_by_node.samples(node as usize).len() * self.entries.len() / samples
+            }
+            false => self.entries.len(),
+        }
+    }
+
     /// Whether `node` is in few enough samples that visiting just those
     /// (from the index) beats a pass over all stacks.
     fn in_few_samples(&self, node: NodeId) -> bool {

@@ -114,6 +114,9 @@ pub struct Calls {
     pub callees: Vec<Call>,
     /// Cursor position (see above).
     pub cursor: usize,
+    /// Whether the cursor goes to the first callee once the calls arrive
+    /// (they were asked for by entering the function).
+    pub(super) first_callee_on_arrival: bool,
 }
 
 impl Calls {
@@ -228,6 +231,8 @@ pub struct App<'p> {
     pub(super) table_asked: Option<usize>,
     /// A switch of table waiting for the worker to build it.
     pub(super) pending: Option<Pending>,
+    /// Whether the worker is computing the selected function's calls.
+    pub(super) calls_asked: bool,
     /// Whether the worker was asked to prepare for a focus filter on the
     /// aggregate shown.
     pub(super) prepare_asked: bool,
@@ -337,6 +342,7 @@ impl<'p> App<'p> {
             marks_asked: false,
             table_asked: None,
             pending: None,
+            calls_asked: false,
             prepare_asked: false,
             waiting: None,
             cursor: 0,
@@ -415,6 +421,7 @@ impl<'p> App<'p> {
     /// changed ([`App::busy`] says whether work remains).
     pub fn tick(&mut self, deadline: Instant) -> bool {
         let arrived = self.receive();
+        self.request_calls();
         self.request_marks();
         self.request_table();
         if arrived {
@@ -459,6 +466,8 @@ impl<'p> App<'p> {
             || self.marks_asked
             || self.table_asked.is_some()
             || self.pending.is_some()
+            || self.calls_asked
+            || self.calls_wanted()
     }
 
     /// Whether the worker is in the middle of a job (which cannot be
@@ -493,6 +502,7 @@ impl<'p> App<'p> {
             let asked = self.waiting.is_some()
                 || !self.agg.complete
                 || self.marks_asked
+                || self.calls_asked
                 || self.table_asked.is_some();
             if let Some(worker) = &self.worker
                 && asked

@@ -254,6 +254,15 @@ impl Aggregate {
         }
     }
 
+    /// About how many stack entries computing the callers and callees of
+    /// `node` reads (0 when they come from the graph).
+    pub fn calls_cost(&self, node: NodeId) -> usize {
+        match &self.edges {
+            Edges::OnDemand { base, selection } => base.stacks.neighbors_cost(selection, node),
+            Edges::InGraph => 0,
+        }
+    }
+
     /// Whether the table's inline marks take a scan of the stacks (which
     /// the explorer hands to its worker).
     pub fn marks_scan_stacks(&self) -> bool {

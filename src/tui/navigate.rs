@@ -3,7 +3,12 @@
 
 use super::app::{App, Calls, Pane};
 use super::model::Identity;
-use crate::analysis::NodeId;
+use crate::analysis::{Neighbors, NodeId};
+
+/// The most stack entries the UI thread reads for a function's callers and
+/// callees (a few milliseconds); a function in more samples has them
+/// computed by the worker, so that moving onto it never holds a frame.
+const CALLS_IN_A_FRAME: usize = 2_000_000;
 
 impl App<'_> {
     pub(super) fn move_cursor(&mut self, delta: isize) {
@@ -38,7 +43,7 @@ impl App<'_> {
         match self.focus {
             Pane::Table => {
                 self.focus = Pane::Calls;
-                self.calls.cursor = self.first_callee();
+                self.cursor_to_first_callee();
             }
             Pane::Calls => {
                 let c = &self.calls;
@@ -52,12 +57,19 @@ impl App<'_> {
                 match target {
                     Some(node) => {
                         self.jump_to(node);
-                        self.calls.cursor = self.first_callee();
+                        self.cursor_to_first_callee();
                     }
                     None => self.focus = Pane::Table,
                 }
             }
         }
+    }
+
+    /// Puts the calls pane's cursor on the first callee (the function
+    /// itself when it has none), now or when the calls arrive.
+    fn cursor_to_first_callee(&mut self) {
+        self.calls.cursor = self.first_callee();
+        self.calls.first_callee_on_arrival = !self.calls.known;
     }
 
     pub(super) fn first_callee(&self) -> usize {
@@ -121,7 +133,7 @@ impl App<'_> {
             }
         }
         self.refresh_calls();
-        self.calls.cursor = self.first_callee();
+        self.cursor_to_first_callee();
     }
 
     /// The row of `id`: the same printed name, else the first row of the
@@ -167,14 +179,31 @@ impl App<'_> {
             k: self.view.column(),
             ..Calls::default()
         };
+        self.calls_offset = 0;
+        if let Some(n) = node
+            && self.worker.is_some()
+            && !self.view.trimmed()
+            && self.agg.calls_cost(n) > CALLS_IN_A_FRAME
+        {
+            // Drawn as being computed; asked of the worker by the tick.
+            return;
+        }
         if let Some(n) = node
             && let Some(neighbors) = self.view.neighbors(self.profile, &self.agg, n)
         {
-            (self.calls.callers, self.calls.callees) = self.view.sort_calls(&self.agg, &neighbors);
-            self.calls.neighbors = Some(std::sync::Arc::new(neighbors));
-            self.calls.known = true;
+            self.calls_arrived(neighbors);
         }
-        self.calls.cursor = self.calls.self_index();
-        self.calls_offset = 0;
+    }
+
+    /// Shows `neighbors`, the calls of the selected function.
+    pub(super) fn calls_arrived(&mut self, neighbors: Neighbors) {
+        (self.calls.callers, self.calls.callees) = self.view.sort_calls(&self.agg, &neighbors);
+        (self.calls.sample, self.calls.k) = (self.k, self.view.column());
+        self.calls.neighbors = Some(std::sync::Arc::new(neighbors));
+        self.calls.known = true;
+        self.calls.cursor = match std::mem::take(&mut self.calls.first_callee_on_arrival) {
+            true => self.first_callee(),
+            false => self.calls.self_index(),
+        };
     }
 }

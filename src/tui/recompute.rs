@@ -207,6 +207,36 @@ impl<'p> App<'p> {
         }
     }
 
+    /// Asks the worker for the callers and callees of the selected
+    /// function when [`App::refresh_calls`] left them to it.
+    pub(super) fn request_calls(&mut self) {
+        if self.calls_asked || !self.calls_wanted() {
+            return;
+        }
+        if let (Some(worker), Some(node)) = (&self.worker, self.calls.node)
+            && let Some((base, selection)) = self.agg.scan_source()
+        {
+            worker.send(Job::Calls {
+                generation: self.generation,
+                base,
+                selection,
+                measures: self.measures.clone(),
+                node,
+            });
+            self.calls_asked = true;
+        }
+    }
+
+    /// Whether the selected function's calls are left to the worker and
+    /// not in yet.
+    pub(super) fn calls_wanted(&self) -> bool {
+        self.worker.is_some()
+            && self.waiting.is_none()
+            && self.calls.node.is_some()
+            && !self.calls.known
+            && self.agg.marks_scan_stacks()
+    }
+
     /// Asks the worker for the callers that the marks on screen need.
     pub(super) fn request_marks(&mut self) {
         // While a new table is computed, the rows on screen are going.
@@ -261,6 +291,20 @@ impl<'p> App<'p> {
                     for view in self.views.iter_mut().flatten() {
                         view.learn_marks(&found);
                     }
+                }
+            }
+            Done::Calls {
+                generation,
+                node,
+                neighbors,
+            } => {
+                self.calls_asked = false;
+                if generation == self.generation
+                    && self.calls.node == Some(node)
+                    && !self.calls.known
+                    && let Some(neighbors) = neighbors
+                {
+                    self.calls_arrived(neighbors);
                 }
             }
             Done::Table { generation, table } => {
@@ -419,7 +463,7 @@ impl<'p> App<'p> {
                     neighbors: Some(calls.neighbors),
                     callers: calls.callers,
                     callees: calls.callees,
-                    cursor: 0,
+                    ..Calls::default()
                 };
                 known.cursor = known.self_index();
                 self.calls_offset = 0;

@@ -35,6 +35,15 @@ pub(super) enum Job {
         measures: Vec<Measure>,
         nodes: Vec<NodeId>,
     },
+    /// The callers and callees of `node` (one the UI selected, whose scan
+    /// is too long for a frame).
+    Calls {
+        generation: u64,
+        base: Base,
+        selection: Arc<Selection>,
+        measures: Vec<Measure>,
+        node: NodeId,
+    },
     /// While idle: what the first focus or ignore filter on `base` needs
     /// (an index of samples by location), so that it does not wait for it.
     Prepare { generation: u64, base: Base },
@@ -122,6 +131,7 @@ impl Job {
             Job::Edges { generation, .. }
             | Job::Aggregate { generation, .. }
             | Job::Table { generation, .. }
+            | Job::Calls { generation, .. }
             | Job::Prepare { generation, .. }
             | Job::Marks { generation, .. } => *generation,
         }
@@ -136,6 +146,12 @@ pub(super) enum Done {
         agg: Aggregate,
         table: Table,
         calls: Option<SortedCalls>,
+    },
+    /// The calls asked for by [`Job::Calls`] (`None` when made obsolete).
+    Calls {
+        generation: u64,
+        node: NodeId,
+        neighbors: Option<Neighbors>,
     },
     /// The table asked for by [`Job::Table`] (`None` when made obsolete).
     Table {
@@ -203,7 +219,7 @@ pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
 
 /// Of the jobs waiting (oldest first), those still worth doing, in order:
 /// only the newest aggregate or edges job (a newer one supersedes the
-/// older), and every request for marks or a table, since the UI waits for
+/// older), and every request for marks, calls or a table, since the UI waits for
 /// an answer (an empty one when made obsolete, see [`run`]). Preparing
 /// comes last.
 fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
@@ -214,7 +230,7 @@ fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
     for job in waiting {
         match job {
             Job::Aggregate { .. } | Job::Edges { .. } => main = Some(job),
-            Job::Marks { .. } => answer.push(job),
+            Job::Marks { .. } | Job::Calls { .. } => answer.push(job),
             Job::Table { .. } => tables.push(job),
             Job::Prepare { .. } => prepare = Some(job),
         }
@@ -252,6 +268,22 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                 false => Vec::new(),
             };
             done.send(Done::Marks { generation, found }).is_ok()
+        }
+        Job::Calls {
+            generation,
+            base,
+            selection,
+            measures,
+            node,
+        } => {
+            let neighbors = current(generation)
+                .then(|| base.stacks.neighbors(profile, &selection, &measures, node));
+            done.send(Done::Calls {
+                generation,
+                node,
+                neighbors,
+            })
+            .is_ok()
         }
         Job::Table {
             generation,
