@@ -363,3 +363,45 @@ fn the_explorer_never_cuts_wide_values() {
     assert!(row.contains("│21367831744B "), "{row}");
     assert!(row.contains(" 21367831744B "), "cum: {row}");
 }
+
+/// Callers and callees sorted for the calls pane (packed keys for long
+/// lists) come in pprof's peek order: heavier first, then by name, then by
+/// node; every node of `large.cpu` with more than 64 of them is checked.
+#[test]
+fn long_call_lists_sort_as_compared() {
+    use ppt::analysis::{Neighbors, sort_calls};
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pprof-testdata/large.cpu"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let p = ppt::profile::decode(&bytes, &ppt::profile::DecodeOptions::default()).unwrap();
+    let frames = Frames::new(&p, Granularity::Functions, &Filters::default());
+    let g = Graph::build(&p, &frames, &[Measure::plain(0), Measure::plain(1)], None);
+    let names = &frames.nodes;
+    let mut long_lists = 0;
+    for node in 0..g.node_count() as NodeId {
+        let found = Neighbors::from_graph(&g, node);
+        for calls in [&found.callers, &found.callees] {
+            if calls.len() <= 64 {
+                continue;
+            }
+            long_lists += 1;
+            for k in 0..2 {
+                let sorted = sort_calls(calls, names, k);
+                assert_eq!(sorted.len(), calls.iter().filter(|c| c.present(k)).count());
+                for pair in sorted.windows(2) {
+                    let (a, b) = (pair[0], pair[1]);
+                    let order = b
+                        .weight(k)
+                        .wrapping_abs()
+                        .cmp(&a.weight(k).wrapping_abs())
+                        .then_with(|| names.name(a.node).cmp(names.name(b.node)))
+                        .then(a.node.cmp(&b.node));
+                    assert!(order.is_lt(), "node {node}: {} before {}", a.node, b.node);
+                }
+            }
+        }
+    }
+    assert!(long_lists > 0, "some node has more than 64 calls");
+}

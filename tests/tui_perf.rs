@@ -61,6 +61,17 @@ fn big_profile_timings() {
                 let table = start.elapsed().as_secs_f64() * 1e3;
                 println!("{:<40} {table:>9.2} ms", "   ...until the new table");
             }
+            if app.selected().is_some() && !app.calls.known {
+                while !app.calls.known && app.busy() {
+                    app.tick(Instant::now() + ppt::tui::app::SLICE);
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+                let calls = start.elapsed().as_secs_f64() * 1e3;
+                println!(
+                    "{:<40} {calls:>9.2} ms",
+                    "   ...until its callers and callees"
+                );
+            }
             app.wait_idle();
             let done = start.elapsed();
             if done > Duration::from_micros(100) {

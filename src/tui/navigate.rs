@@ -8,7 +8,7 @@ use crate::analysis::{Neighbors, NodeId};
 /// The most stack entries the UI thread reads for a function's callers and
 /// callees (a few milliseconds); a function in more samples has them
 /// computed by the worker, so that moving onto it never holds a frame.
-const CALLS_IN_A_FRAME: usize = 2_000_000;
+const CALLS_IN_A_FRAME: usize = 1_000_000;
 
 impl App<'_> {
     pub(super) fn move_cursor(&mut self, delta: isize) {
