@@ -184,6 +184,16 @@ fn name_ranks_order_like_names() {
     assert_eq!(*names.last().unwrap(), b"main");
 }
 
+/// pprof's `large.cpu` test profile (23k functions).
+fn large_cpu() -> Profile {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pprof-testdata/large.cpu"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    ppt::profile::decode(&bytes, &ppt::profile::DecodeOptions::default()).unwrap()
+}
+
 /// Sorts the rows of `g` (column 0) by every key and checks the order
 /// against pprof's comparison, written out here; returns how many
 /// neighbouring rows shared a name.
@@ -229,12 +239,7 @@ fn check_many_rows_order(p: &Profile, frames: &Frames, g: &Graph) -> usize {
 /// real profile of 23k nodes.
 #[test]
 fn many_rows_sort_as_pprof_compares() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/pprof-testdata/large.cpu"
-    );
-    let bytes = std::fs::read(path).unwrap();
-    let p = ppt::profile::decode(&bytes, &ppt::profile::DecodeOptions::default()).unwrap();
+    let p = large_cpu();
     let frames = Frames::new(&p, Granularity::Functions, &Filters::default());
     let g = Graph::build_without_edges(&p, &frames, &[Measure::plain(0)], None);
     check_many_rows_order(&p, &frames, &g);
@@ -370,12 +375,7 @@ fn the_explorer_never_cuts_wide_values() {
 #[test]
 fn long_call_lists_sort_as_compared() {
     use ppt::analysis::{Neighbors, sort_calls};
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/pprof-testdata/large.cpu"
-    );
-    let bytes = std::fs::read(path).unwrap();
-    let p = ppt::profile::decode(&bytes, &ppt::profile::DecodeOptions::default()).unwrap();
+    let p = large_cpu();
     let frames = Frames::new(&p, Granularity::Functions, &Filters::default());
     let g = Graph::build(&p, &frames, &[Measure::plain(0), Measure::plain(1)], None);
     let names = &frames.nodes;

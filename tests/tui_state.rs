@@ -92,12 +92,12 @@ fn switching_sample_type_keeps_the_selection() {
     search(&mut app, "store.(*Store).Put");
     let name = selected_name(&app);
     assert!(name.ends_with("store.(*Store).Put"), "{name}");
-    let first_row = app.view.rows[0];
+    let first_row = app.view.table.rows[0];
     app.update(Action::PickSample(0));
     assert_eq!(p.sample_type_name(app.k), "alloc_objects");
     assert_eq!(selected_name(&app), name);
-    assert_eq!(app.view.rows[app.cursor], app.selected().unwrap());
-    assert_ne!(app.view.rows[0], first_row, "the order changed");
+    assert_eq!(app.view.table.rows[app.cursor], app.selected().unwrap());
+    assert_ne!(app.view.table.rows[0], first_row, "the order changed");
     app.update(Action::NextSample);
     assert_eq!(p.sample_type_name(app.k), "alloc_space");
     assert_eq!(selected_name(&app), name);
@@ -116,7 +116,7 @@ fn switching_sample_type_keeps_the_selection() {
 fn filter_then_clear() {
     let p = heap();
     let mut app = app(&p);
-    let all = app.view.rows.len();
+    let all = app.view.table.rows.len();
     let total = app.view.report.total;
     search(&mut app, "json.Marshal");
     let name = selected_name(&app);
@@ -133,7 +133,7 @@ fn filter_then_clear() {
         app.filters.focus.as_ref().unwrap().as_str(),
         "json\\.Marshal"
     );
-    assert!(app.view.rows.len() < all);
+    assert!(app.view.table.rows.len() < all);
     assert_eq!(
         app.view.report.total, total,
         "percentages of the unfiltered total"
@@ -158,7 +158,7 @@ fn filter_then_clear() {
 
     app.update(Action::ClearFilters);
     assert!(app.filters.is_empty());
-    assert_eq!(app.view.rows.len(), all);
+    assert_eq!(app.view.table.rows.len(), all);
     assert_eq!(selected_name(&app), name);
 }
 
@@ -171,11 +171,11 @@ fn source_filter_by_package() {
     app.update(Action::Confirm);
     // At function granularity rows have no file; the store package's
     // functions are named after it.
-    for &n in &app.view.rows {
+    for &n in &app.view.table.rows {
         assert!(app.name(n).contains("internal/store."), "{}", app.name(n));
     }
     assert!(app.filters.source_include.is_some());
-    assert!(!app.view.rows.is_empty());
+    assert!(!app.view.table.rows.is_empty());
 }
 
 #[test]
@@ -262,7 +262,7 @@ fn table_equals_the_top_report() {
                 settings.sample_index = k;
                 settings.filters = filters.clone();
                 let mut app = App::new(&p, settings);
-                let rows = app.view.rows.clone();
+                let rows = app.view.table.rows.clone();
                 app.view.prepare_marks(&p, &app.agg, &rows);
                 let options = ReportOptions {
                     sample_index: Some(k.to_string()),
@@ -279,6 +279,7 @@ fn table_equals_the_top_report() {
                 let v = &app.view;
                 let r = &v.report;
                 let got: Vec<String> = v
+                    .table
                     .rows
                     .iter()
                     .enumerate()
@@ -328,7 +329,7 @@ fn observed(app: &App) -> String {
         app.selected().map(|n| app.name(n).to_string()),
         app.cursor,
         app.focus,
-        names(&app.view.rows),
+        names(&app.view.table.rows),
         app.calls.cursor,
         app.search
             .as_ref()
@@ -420,7 +421,7 @@ fn with_a_worker_filters_return_at_once_and_arrive_later() {
     let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
     app.with_worker(|app| {
         app.wait_idle();
-        let all = app.view.rows.len();
+        let all = app.view.table.rows.len();
         app.update(Action::OpenFilter);
         app.update(Action::Down);
         app.update(Action::Down);
@@ -430,10 +431,10 @@ fn with_a_worker_filters_return_at_once_and_arrive_later() {
         // until a tick takes the result in.
         assert!(app.waiting_for_table());
         assert!(app.busy());
-        assert_eq!(app.view.rows.len(), all);
+        assert_eq!(app.view.table.rows.len(), all);
         app.wait_idle();
         assert!(!app.waiting_for_table());
-        assert!(app.view.rows.len() < all);
+        assert!(app.view.table.rows.len() < all);
         assert!(!app.waiting_for_edges());
         assert!(
             app.message
@@ -488,7 +489,7 @@ fn a_search_open_while_the_table_changes_searches_the_new_rows() {
         let Mode::Search(finder) = &app.mode else {
             panic!("the prompt is open");
         };
-        let mut fresh = ppt::tui::finder::Finder::new(&app.view.rows);
+        let mut fresh = ppt::tui::finder::Finder::new(&app.view.table.rows);
         fresh.set_query("go".into());
         fresh.finish(app.agg.display());
         assert!(!fresh.matches.is_empty());
@@ -518,6 +519,7 @@ fn keys_that_race_the_worker_end_in_the_right_tables() {
     ]);
     let rows = |app: &App| -> Vec<String> {
         app.view
+            .table
             .rows
             .iter()
             .map(|&n| {
@@ -580,7 +582,7 @@ fn a_switch_to_a_table_not_built_yet_waits_for_the_worker() {
         // No tick yet: no table was built in advance.
         app.update(Action::NextSample);
         assert_eq!(app.k, start, "the table shown stays");
-        assert_eq!(app.view.sample, start);
+        assert_eq!(app.view.table.sample, start);
         let said = app.message.as_ref().map(|m| m.text.clone());
         assert!(
             said.as_deref().is_some_and(|t| t.starts_with("sorting ")),
@@ -595,9 +597,12 @@ fn a_switch_to_a_table_not_built_yet_waits_for_the_worker() {
         app.update(Action::CycleSort);
         app.wait_idle();
         assert_eq!(app.k, (start + 2) % n);
-        assert_eq!((app.view.sample, app.view.sort), (app.k, app.sort));
+        assert_eq!(
+            (app.view.table.sample, app.view.table.sort),
+            (app.k, app.sort)
+        );
         assert_eq!(app.sort, sync.sort);
-        assert_eq!(app.view.rows, sync.view.rows);
+        assert_eq!(app.view.table.rows, sync.view.table.rows);
         assert_eq!(
             app.message.as_ref().map(|m| m.text.as_str()),
             Some("sorted by cum")

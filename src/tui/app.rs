@@ -533,7 +533,7 @@ impl<'p> App<'p> {
 
     /// The selected function.
     pub fn selected(&self) -> Option<NodeId> {
-        self.view.rows.get(self.cursor).copied()
+        self.view.table.rows.get(self.cursor).copied()
     }
 
     /// The printed name of `node`, escaped.
@@ -607,7 +607,9 @@ impl<'p> App<'p> {
                 self.granularity = self.granularity.next();
                 self.rebuild_aggregate(Waiting::Granularity);
             }
-            Action::Search => self.mode = Mode::Search(Box::new(Finder::new(&self.view.rows))),
+            Action::Search => {
+                self.mode = Mode::Search(Box::new(Finder::new(&self.view.table.rows)))
+            }
             Action::NextMatch => self.next_match(1),
             Action::PrevMatch => self.next_match(-1),
             Action::OpenFilter => self.mode = Mode::Filter(FilterForm::new(&self.filters)),

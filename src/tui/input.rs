@@ -65,7 +65,7 @@ impl App<'_> {
                 let hit = match pane {
                     Pane::Table => {
                         let row = self.offset + (m.row - self.areas.table.y) as usize;
-                        let ok = row < self.view.rows.len();
+                        let ok = row < self.view.table.rows.len();
                         self.select_row(row);
                         ok
                     }

@@ -342,23 +342,8 @@ impl Identity {
 pub struct View<'p> {
     /// The measure's report numbers: total, and the unit chosen for these rows.
     pub report: Report<'p>,
-    /// The sample index shown.
-    pub sample: usize,
-    /// The row order.
-    pub sort: SortKey,
-    /// The rows, in order.
-    pub rows: Vec<NodeId>,
-    /// `sums[i]`: flat sum of rows `0..=i` (the sum% column).
-    sums: Vec<i64>,
-    /// Row of each node, `u32::MAX` for nodes not shown.
-    row_of: Vec<u32>,
-    /// With trimming, the graph rebuilt from the kept nodes (as pprof does).
-    trimmed: Option<Graph>,
-    /// The graph column of the measure.
-    k: usize,
-    /// Edges lighter than this do not count for inline marks (pprof's edge
-    /// fraction).
-    edge_cutoff: i64,
+    /// The rows and their order (built here or by the worker).
+    pub table: Table,
     /// Inline marks of the rows shown so far (see [`View::prepare_marks`]).
     marks: FxHashMap<NodeId, Option<&'static str>>,
 }
@@ -393,39 +378,24 @@ impl<'p> View<'p> {
         if report.set_unit(options.unit.as_deref()) {
             report.select_unit_from(table.smallest);
         }
-        let Table {
-            sample,
-            sort,
-            rows,
-            sums,
-            row_of,
-            trimmed,
-            k,
-            edge_cutoff,
-            smallest: _,
-        } = table;
         View {
             report,
-            sample,
-            sort,
-            rows,
-            sums,
-            row_of,
-            trimmed,
-            k,
-            edge_cutoff,
+            table,
             marks: FxHashMap::default(),
         }
     }
 
     /// The graph the rows come from and its column.
     fn graph<'a>(&'a self, agg: &'a Aggregate) -> (&'a Graph, usize) {
-        (self.trimmed.as_ref().unwrap_or(&agg.graph), self.k)
+        (
+            self.table.trimmed.as_ref().unwrap_or(&agg.graph),
+            self.table.k,
+        )
     }
 
     /// The row showing `node`.
     pub fn row_of(&self, node: NodeId) -> Option<usize> {
-        match self.row_of.get(node as usize) {
+        match self.table.row_of.get(node as usize) {
             Some(&r) if r != u32::MAX => Some(r as usize),
             _ => None,
         }
@@ -433,18 +403,18 @@ impl<'p> View<'p> {
 
     /// Flat sum of rows up to and including `row` (pprof's sum%).
     pub fn sum_through(&self, row: usize) -> i64 {
-        self.sums.get(row).copied().unwrap_or(0)
+        self.table.sums.get(row).copied().unwrap_or(0)
     }
 
     /// Flat sum of all rows ("Showing nodes accounting for").
     pub fn shown(&self) -> i64 {
-        self.sums.last().copied().unwrap_or(0)
+        self.table.sums.last().copied().unwrap_or(0)
     }
 
     /// Whether callers and callees are known: the aggregate can give them
     /// (or trimming built a graph of its own).
     pub fn has_edges(&self, agg: &Aggregate) -> bool {
-        self.trimmed.is_some() || agg.complete
+        self.table.trimmed.is_some() || agg.complete
     }
 
     /// flat and cum of `node`, as shown.
@@ -460,7 +430,7 @@ impl<'p> View<'p> {
         if missing.is_empty() {
             return;
         }
-        let found: Vec<Neighbors> = match &self.trimmed {
+        let found: Vec<Neighbors> = match &self.table.trimmed {
             Some(g) => missing
                 .iter()
                 .map(|&n| Neighbors::from_graph(g, n))
@@ -481,7 +451,7 @@ impl<'p> View<'p> {
             if self.marks.contains_key(&node) {
                 continue;
             }
-            if self.trimmed.is_none() && !agg.may_be_inlined(node) {
+            if self.table.trimmed.is_none() && !agg.may_be_inlined(node) {
                 self.marks.insert(node, None);
             } else {
                 missing.push(node);
@@ -492,12 +462,12 @@ impl<'p> View<'p> {
 
     /// Settles the marks of the nodes whose callers are in `found`.
     pub fn learn_marks(&mut self, found: &[Neighbors]) {
-        if self.trimmed.is_some() {
+        if self.table.trimmed.is_some() {
             // A trimmed table has edges of its own.
             return;
         }
         for neighbors in found {
-            let mark = neighbors.inline_mark(self.k, self.edge_cutoff);
+            let mark = neighbors.inline_mark(self.table.k, self.table.edge_cutoff);
             self.marks.insert(neighbors.node, mark);
         }
     }
@@ -512,7 +482,7 @@ impl<'p> View<'p> {
     /// Callers and callees of `node` for this table (`None` while the
     /// general path's edges are computed).
     pub fn neighbors(&self, profile: &Profile, agg: &Aggregate, node: NodeId) -> Option<Neighbors> {
-        match &self.trimmed {
+        match &self.table.trimmed {
             Some(g) => Some(Neighbors::from_graph(g, node)),
             None => agg.neighbors(profile, node),
         }
@@ -521,18 +491,18 @@ impl<'p> View<'p> {
     /// Whether the table has a graph of its own (trimming): its calls are
     /// not those of other tables.
     pub fn trimmed(&self) -> bool {
-        self.trimmed.is_some()
+        self.table.trimmed.is_some()
     }
 
     /// The graph column of this table's numbers.
     pub fn column(&self) -> usize {
-        self.k
+        self.table.k
     }
 
     /// Callers and callees in `neighbors` present in this table, heaviest
     /// first as in pprof's peek.
     pub fn sort_calls(&self, agg: &Aggregate, neighbors: &Neighbors) -> (Vec<Call>, Vec<Call>) {
-        sort_both(&agg.frames, neighbors, self.k)
+        sort_both(&agg.frames, neighbors, self.table.k)
     }
 }
 

@@ -14,7 +14,7 @@ impl App<'_> {
     pub(super) fn move_cursor(&mut self, delta: isize) {
         match self.focus {
             Pane::Table => {
-                let last = self.view.rows.len().saturating_sub(1);
+                let last = self.view.table.rows.len().saturating_sub(1);
                 self.cursor = self.cursor.saturating_add_signed(delta).min(last);
                 self.refresh_calls();
             }
@@ -27,7 +27,7 @@ impl App<'_> {
 
     /// Moves the table cursor to `row` (mouse clicks).
     pub fn select_row(&mut self, row: usize) {
-        if row < self.view.rows.len() {
+        if row < self.view.table.rows.len() {
             self.cursor = row;
             self.refresh_calls();
         }
@@ -125,7 +125,9 @@ impl App<'_> {
                 self.center = true;
             }
             None => {
-                self.cursor = self.cursor.min(self.view.rows.len().saturating_sub(1));
+                self.cursor = self
+                    .cursor
+                    .min(self.view.table.rows.len().saturating_sub(1));
                 self.say(format!(
                     "{} is not in this view",
                     crate::safe_text::escape(&id.name)
@@ -143,7 +145,7 @@ impl App<'_> {
             return Some(row);
         }
         let nodes = &self.agg.frames.nodes;
-        let rows = &self.view.rows;
+        let rows = &self.view.table.rows;
         if !id.function.is_empty()
             && let Some(row) = rows.iter().position(|&n| nodes.info(n).name == id.function)
         {

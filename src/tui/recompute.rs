@@ -343,7 +343,7 @@ impl<'p> App<'p> {
 
     fn say_arrival(&mut self, why: Waiting) {
         let text = match why {
-            Waiting::Filters => format!("filters applied: {} rows", self.view.rows.len()),
+            Waiting::Filters => format!("filters applied: {} rows", self.view.table.rows.len()),
             Waiting::Cleared => "filters cleared".to_string(),
             Waiting::Granularity => format!("granularity: {}", self.granularity.name()),
         };
@@ -375,7 +375,7 @@ impl<'p> App<'p> {
     pub(super) fn switch_view(&mut self) {
         let wanted = self.slot(self.k, self.sort);
         let keep = self.selected().map(|n| Identity::of(&self.agg, n));
-        let slot = self.slot(self.view.sample, self.view.sort);
+        let slot = self.slot(self.view.table.sample, self.view.table.sort);
         if slot != wanted {
             let view = match self.views[wanted].take() {
                 Some(view) => view,
@@ -474,7 +474,7 @@ impl<'p> App<'p> {
         self.reselect(keep);
         if let Some(search) = &mut self.search {
             // Node ids changed: run the last search again.
-            let mut finder = Finder::new(&self.view.rows);
+            let mut finder = Finder::new(&self.view.table.rows);
             finder.set_query(search.query.clone());
             if self.worker.is_none() {
                 finder.finish(self.agg.display());
@@ -489,7 +489,7 @@ impl<'p> App<'p> {
         if let Mode::Search(finder) = &mut self.mode {
             // An open prompt searches the new rows (node ids may have
             // changed) for what is typed.
-            let mut fresh = Finder::new(&self.view.rows);
+            let mut fresh = Finder::new(&self.view.table.rows);
             fresh.set_query(finder.query.clone());
             if self.worker.is_none() {
                 fresh.finish(self.agg.display());

@@ -189,7 +189,7 @@ impl<'p> App<'p> {
         app.offset = carry.offset;
         if let Some(query) = carry.search {
             // Matched again in slices between frames (App::tick).
-            let mut finder = Finder::new(&app.view.rows);
+            let mut finder = Finder::new(&app.view.table.rows);
             finder.set_query(query.clone());
             let mut search = LastSearch::new(query, Vec::new(), 0);
             search.rescan = Some(Box::new(finder));

@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             percentage(shown, report.total).trim()
         )),
         Span::styled(" in ", t.dim()),
-        Span::raw(format!("{} ", app.view.rows.len())),
+        Span::raw(format!("{} ", app.view.table.rows.len())),
         Span::styled(app.agg.frames.granularity.name(), t.title()),
         Span::styled(" · sort ", t.dim()),
         Span::raw(app.sort.name()),

@@ -31,7 +31,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         if finder.searching() {
             " searching… ".to_string()
         } else {
-            format!(" {} of {} ", finder.matches.len(), app.view.rows.len())
+            format!(
+                " {} of {} ",
+                finder.matches.len(),
+                app.view.table.rows.len()
+            )
         },
         t.dim(),
     )];

@@ -26,7 +26,7 @@ const NAME_MIN_COMPACT: u16 = 16;
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let t = app.theme;
     let focused = app.focus == Pane::Table;
-    let rows_total = app.view.rows.len();
+    let rows_total = app.view.table.rows.len();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.pane_border(focused))
@@ -76,7 +76,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     app.offset = app.offset.min(rows_total.saturating_sub(height));
 
     let end = (app.offset + height).min(rows_total);
-    let on_screen: Vec<_> = app.view.rows[app.offset..end].to_vec();
+    let on_screen: Vec<_> = app.view.table.rows[app.offset..end].to_vec();
     app.prepare_marks(&on_screen);
     let report = &app.view.report;
     let total = report.total;
@@ -84,7 +84,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     // the columns for the rows on screen.
     let percent = (app.offset..end)
         .map(|row| {
-            let (flat, cum) = app.view.values(&app.agg, app.view.rows[row]);
+            let (flat, cum) = app.view.values(&app.agg, app.view.table.rows[row]);
             percentage(flat, total)
                 .len()
                 .max(percentage(cum, total).len())
@@ -97,7 +97,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let value = |v: i64| escape(report.format_value(v).as_bytes());
     let value_width = (app.offset..end)
         .map(|row| {
-            let (flat, cum) = app.view.values(&app.agg, app.view.rows[row]);
+            let (flat, cum) = app.view.values(&app.agg, app.view.table.rows[row]);
             value(flat).chars().count().max(value(cum).chars().count())
         })
         .max()
@@ -160,7 +160,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
     let rows: Vec<Row> = (app.offset..end)
         .map(|row| {
-            let node = app.view.rows[row];
+            let node = app.view.table.rows[row];
             let (flat, cum) = app.view.values(&app.agg, node);
             let mut cells = vec![Cell::from(Line::from(value(flat)).right_aligned())];
             if compact {
