@@ -70,7 +70,7 @@ impl<'p> App<'p> {
             return;
         }
         let name = self.reports[k].sample_type.clone();
-        let text = format!("sorting {name} by {}...", sort.name());
+        let text = format!("sorting {name} by {}…", sort.name());
         self.say(text.clone());
         self.pending = Some(Pending {
             k,
