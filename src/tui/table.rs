@@ -115,16 +115,17 @@ impl Table {
         };
         let graph = trimmed.as_ref().unwrap_or(graph);
         sort_nodes(&mut rows, graph, &frames.nodes, profile, k, sort);
-        let smallest = smallest_shown(
-            rows.iter()
-                .map(|&n| (graph.flat_value(n, k), graph.cum_value(n, k))),
-        );
+        // One pass over the rows' values (in row order, all over the
+        // graph) for both the running sums and the unit.
         let mut sums = Vec::with_capacity(rows.len());
         let mut sum = 0i64;
-        for &n in &rows {
-            sum = sum.wrapping_add(graph.flat_value(n, k));
+        let smallest = smallest_shown(rows.iter().map(|&n| {
+            let (flat, cum) = (graph.flat_value(n, k), graph.cum_value(n, k));
+            sum = sum.wrapping_add(flat);
             sums.push(sum);
-        }
+            (flat, cum)
+        }));
+        debug_assert_eq!(sums.len(), rows.len(), "every row was summed");
         let mut row_of = vec![u32::MAX; frames.nodes.len()];
         for (i, &n) in rows.iter().enumerate() {
             row_of[n as usize] = i as u32;
