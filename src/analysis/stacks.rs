@@ -27,6 +27,7 @@ use super::node::NodeId;
 use super::parallel::{THREADS, even_split, in_parallel};
 use crate::profile::{LocationIdx, Profile};
 use std::ops::Range;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Set on the first frame (from the leaf) of its node in a stack.
@@ -153,31 +154,58 @@ impl Index {
     }
 
     /// The samples of every node in `stacks`: each node's first frame in a
-    /// stack is marked, so each sample is listed once per node.
+    /// stack is marked, so each sample is listed once per node. Each half
+    /// of the samples is counted and placed by its own thread: thread 0's
+    /// samples go first in every node's list, so the lists stay in sample
+    /// order.
     fn by_node(n: usize, starts: &[u32], entries: &[u32]) -> Index {
-        let mut counts = vec![0u32; n + 1];
-        for &e in entries {
-            if e & FIRST != 0 {
-                counts[(e & NODE) as usize + 1] += 1;
+        let ranges = split(starts, THREADS);
+        let firsts = |range: &Range<usize>| {
+            entries[starts[range.start] as usize..starts[range.end] as usize]
+                .iter()
+                .filter(|&&e| e & FIRST != 0)
+                .map(|&e| (e & NODE) as usize)
+        };
+        let counts = in_parallel(ranges.clone(), |range| {
+            let mut counts = vec![0u32; n];
+            for node in firsts(&range) {
+                counts[node] += 1;
+            }
+            counts
+        });
+        // Where each thread's samples of each node start.
+        let mut index_starts = vec![0u32; n + 1];
+        let mut fills: Vec<Vec<u32>> = counts.iter().map(|_| vec![0u32; n]).collect();
+        let mut at = 0u32;
+        for node in 0..n {
+            index_starts[node] = at;
+            for (fill, count) in fills.iter_mut().zip(&counts) {
+                fill[node] = at;
+                at += count[node];
             }
         }
-        for i in 0..n {
-            counts[i + 1] += counts[i];
-        }
-        let mut fill = counts.clone();
-        let mut samples = vec![0u32; counts[n] as usize];
-        for s in 0..starts.len().saturating_sub(1) {
-            for &e in &entries[starts[s] as usize..starts[s + 1] as usize] {
-                if e & FIRST != 0 {
-                    let slot = &mut fill[(e & NODE) as usize];
-                    samples[*slot as usize] = s as u32;
-                    *slot += 1;
-                }
+        index_starts[n] = at;
+        // The threads write disjoint slots of one array; relaxed atomic
+        // stores are plain stores on the machines ppt runs on.
+        let samples: Vec<AtomicU32> = (0..at).map(|_| AtomicU32::new(0)).collect();
+        std::thread::scope(|scope| {
+            for (range, mut fill) in ranges.into_iter().zip(fills) {
+                let samples = &samples;
+                scope.spawn(move || {
+                    for s in range {
+                        let stack = &entries[starts[s] as usize..starts[s + 1] as usize];
+                        for &e in stack.iter().filter(|&&e| e & FIRST != 0) {
+                            let slot = &mut fill[(e & NODE) as usize];
+                            samples[*slot as usize].store(s as u32, Ordering::Relaxed);
+                            *slot += 1;
+                        }
+                    }
+                });
             }
-        }
+        });
         Index {
-            starts: counts,
-            samples,
+            starts: index_starts,
+            samples: samples.into_iter().map(AtomicU32::into_inner).collect(),
         }
     }
 }
