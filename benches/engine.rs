@@ -124,23 +124,25 @@ fn filters_source() -> Filters {
     }
 }
 
-/// Applying a focus filter in the explorer: which samples and nodes stay,
-/// then flat and cum of all 4 sample indices.
-#[divan::bench(sample_count = 20, sample_size = 1)]
-fn apply_focus_filter() -> Graph {
+/// What the explorer computes for `filters`: which samples and nodes
+/// stay, then flat and cum of all 4 sample indices.
+fn apply(filters: &Filters) -> Graph {
     let (stacks, totals) = &*STACKS;
     let p = &INPUTS.profile;
-    let selection = stacks.select(p, &filters_focus()).unwrap();
+    let selection = stacks.select(p, filters).unwrap();
     stacks.aggregate_from(p, &selection, totals)
+}
+
+/// Applying a focus filter in the explorer.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn apply_focus_filter() -> Graph {
+    apply(&filters_focus())
 }
 
 /// Applying a source (file path) filter in the explorer.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn apply_source_filter() -> Graph {
-    let (stacks, totals) = &*STACKS;
-    let p = &INPUTS.profile;
-    let selection = stacks.select(p, &filters_source()).unwrap();
-    stacks.aggregate_from(p, &selection, totals)
+    apply(&filters_source())
 }
 
 /// Callers and callees of the heaviest function (flat), as the explorer's

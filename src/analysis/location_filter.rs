@@ -51,7 +51,8 @@ pub(super) struct LocationFilter<'a> {
 
 /// Every pattern of a set of filters matched against every string of a
 /// profile ahead of time, the strings shared out between threads; then
-/// against every function (its name or file, and its file alone), so that
+/// against every function (its name or file; its file alone for the source
+/// filter), so that
 /// a location's lines are judged from a table small enough to stay in
 /// cache. What [`LocationFilter::with_matches`] starts from.
 pub(super) struct StringMatches {
@@ -83,16 +84,20 @@ impl StringMatches {
             });
             let by_string = parts.concat();
             let matches_string = |id: StrId| by_string[id.0 as usize] == Memo::Yes;
-            let (by_function, by_file) = profile
-                .functions
-                .iter()
-                .map(|f| {
-                    let file = matches_string(f.filename);
-                    (memo(file || matches_string(f.name)), memo(file))
-                })
-                .unzip();
-            matches.functions[which as usize] = by_function;
-            matches.files[which as usize] = by_file;
+            let functions = profile.functions.iter();
+            // The source filter judges files; the others names or files.
+            match which {
+                Which::SourceInclude | Which::SourceExclude => {
+                    matches.files[which as usize] = functions
+                        .map(|f| memo(matches_string(f.filename)))
+                        .collect();
+                }
+                _ => {
+                    matches.functions[which as usize] = functions
+                        .map(|f| memo(matches_string(f.filename) || matches_string(f.name)))
+                        .collect();
+                }
+            }
             matches.strings[which as usize] = by_string;
         }
         matches

@@ -80,8 +80,6 @@ macro_rules! with_row_width {
     };
 }
 
-/// The leaf of an empty stack (see [`Stacks::leaves`]).
-const NO_LEAF: u32 = u32::MAX;
 /// How many samples ahead stacks are fetched when only some are read.
 const AHEAD: usize = 32;
 
@@ -93,10 +91,6 @@ pub struct Stacks {
     /// first, one entry per node (inlined lines are nodes of their own).
     starts: Vec<u32>,
     entries: Vec<u32>,
-    /// Each sample's leaf node (`NO_LEAF` for an empty stack): hiding
-    /// nodes moves the flat value of the samples whose leaf is hidden, and
-    /// finding those in this array reads a thirtieth of the stacks' memory.
-    leaves: Vec<u32>,
     /// Whether some frame of the node is an inlined line.
     ever_inlined: Vec<bool>,
     /// The samples through each location, built the first time focus or
@@ -292,17 +286,10 @@ impl Stacks {
             }
         });
         let samples_by_node = Index::by_node(n, &starts, &entries);
-        let leaves = (0..samples.len())
-            .map(|s| match starts[s] == starts[s + 1] {
-                true => NO_LEAF,
-                false => entries[starts[s] as usize] & NODE,
-            })
-            .collect();
         Some(Stacks {
             frames: Arc::new(frames),
             starts,
             entries,
-            leaves,
             ever_inlined,
             samples_by_location: OnceLock::new(),
             samples_by_node,
@@ -563,12 +550,11 @@ impl Stacks {
             let mut delta = vec![0i64; n * width];
             let mut w = vec![0i64; width];
             for s in range {
-                match self.leaves[s] {
-                    NO_LEAF => continue,
-                    leaf if !sel.hidden[leaf as usize] => continue,
-                    _ => {}
-                }
                 let stack = self.stack(s);
+                match stack.first() {
+                    Some(&leaf) if sel.hidden[(leaf & NODE) as usize] => {}
+                    _ => continue,
+                }
                 let Some(&to) = stack.iter().find(|&&e| !sel.hidden[(e & NODE) as usize]) else {
                     continue;
                 };

@@ -16,7 +16,7 @@ use super::table::TableOptions;
 use super::theme::Theme;
 use super::worker::{self, Worker};
 use crate::analysis::order::SortKey;
-use crate::analysis::{Call, Filters, Granularity, Measure, NodeId};
+use crate::analysis::{Call, Filters, Granularity, Measure, Neighbors, NodeId};
 use crate::profile::Profile;
 use crate::report::Report;
 use ratatui::Frame;
@@ -107,7 +107,7 @@ pub struct Calls {
     pub known: bool,
     /// All of the function's edges, for every sample index: switching
     /// sample index sorts them again without another scan.
-    pub neighbors: Option<std::sync::Arc<crate::analysis::Neighbors>>,
+    pub neighbors: Option<Arc<Neighbors>>,
     /// Edges into it, heaviest first.
     pub callers: Vec<Call>,
     /// Edges out of it, heaviest first.
@@ -120,6 +120,29 @@ pub struct Calls {
 }
 
 impl Calls {
+    /// The calls in `neighbors` (all its edges), `sorted` (callers, then
+    /// callees) for sample index `sample`, graph column `k`; the cursor on
+    /// the function itself.
+    pub(super) fn known(
+        neighbors: Neighbors,
+        sample: usize,
+        k: usize,
+        (callers, callees): (Vec<Call>, Vec<Call>),
+    ) -> Calls {
+        let cursor = callers.len();
+        Calls {
+            node: Some(neighbors.node),
+            sample,
+            k,
+            known: true,
+            neighbors: Some(Arc::new(neighbors)),
+            callers,
+            callees,
+            cursor,
+            first_callee_on_arrival: false,
+        }
+    }
+
     /// Number of cursor positions.
     pub fn len(&self) -> usize {
         self.callers.len() + 1 + self.callees.len()

@@ -7,6 +7,7 @@
 //! sample type and sort order with their unit and running sums, rebuilt when
 //! those change. Drawing reads both and computes nothing over all rows.
 
+use super::app::Calls;
 use super::table::{Table, TableOptions};
 use crate::analysis::order::SortKey;
 use crate::analysis::{
@@ -166,30 +167,22 @@ impl Aggregate {
             _ if inline_frames => Base::new(profile, granularity),
             _ => None,
         };
-        if let Some(base) = base {
-            if let Some((graph, selection)) = base.aggregate(profile, measures, filters) {
-                return Aggregate {
-                    frames: Arc::clone(&base.stacks.frames),
-                    graph: Arc::new(graph),
-                    names: Arc::clone(&base.names),
-                    edges: Edges::OnDemand {
-                        base: base.clone(),
-                        selection: Arc::new(selection),
-                    },
-                    base: Some(base),
-                    complete: true,
-                };
-            }
-            return Aggregate::general(
-                profile,
-                measures,
-                granularity,
-                filters,
-                inline_frames,
-                Some(base),
-            );
+        if let Some(base) = &base
+            && let Some((graph, selection)) = base.aggregate(profile, measures, filters)
+        {
+            return Aggregate {
+                frames: Arc::clone(&base.stacks.frames),
+                graph: Arc::new(graph),
+                names: Arc::clone(&base.names),
+                edges: Edges::OnDemand {
+                    base: base.clone(),
+                    selection: Arc::new(selection),
+                },
+                base: Some(base.clone()),
+                complete: true,
+            };
         }
-        Aggregate::general(profile, measures, granularity, filters, inline_frames, None)
+        Aggregate::general(profile, measures, granularity, filters, inline_frames, base)
     }
 
     /// The general path: frames for these filters, flat and cum; edges
@@ -518,36 +511,14 @@ fn sort_both(frames: &Frames, neighbors: &Neighbors, k: usize) -> (Vec<Call>, Ve
     (sorted(&neighbors.callers), sorted(&neighbors.callees))
 }
 
-/// A function's callers and callees, sorted for the table of column `k`
-/// (untrimmed): what the worker computes with a new aggregate for the
-/// function that stays selected, so that it arrives with the table.
-pub struct SortedCalls {
-    /// The function.
-    pub node: NodeId,
-    /// The graph column they are sorted for.
-    pub k: usize,
-    /// All its edges, for every sample index.
-    pub neighbors: Arc<Neighbors>,
-    /// Edges into it, heaviest first.
-    pub callers: Vec<Call>,
-    /// Edges out of it, heaviest first.
-    pub callees: Vec<Call>,
-}
-
-impl SortedCalls {
-    /// The calls of the node printed as `name` in `agg`, for column `k`;
-    /// `None` when there is no such node in the table or its calls are not
-    /// known yet (general path).
-    pub fn of(profile: &Profile, agg: &Aggregate, name: &[u8], k: usize) -> Option<SortedCalls> {
-        let node = agg.find(name).filter(|&n| agg.graph.has_node(n, k))?;
-        let neighbors = agg.neighbors(profile, node)?;
-        let (callers, callees) = sort_both(&agg.frames, &neighbors, k);
-        Some(SortedCalls {
-            node,
-            k,
-            neighbors: Arc::new(neighbors),
-            callers,
-            callees,
-        })
-    }
+/// The calls of the node printed as `name` in `agg`, sorted for the
+/// untrimmed table of sample index `k`: what the worker computes with a
+/// new aggregate for the function that stays selected. `None` when there
+/// is no such node in the table or its calls are not known yet (general
+/// path).
+pub(super) fn calls_of(profile: &Profile, agg: &Aggregate, name: &[u8], k: usize) -> Option<Calls> {
+    let node = agg.find(name).filter(|&n| agg.graph.has_node(n, k))?;
+    let neighbors = agg.neighbors(profile, node)?;
+    let sorted = sort_both(&agg.frames, &neighbors, k);
+    Some(Calls::known(neighbors, k, k, sorted))
 }

@@ -199,13 +199,11 @@ impl App<'_> {
 
     /// Shows `neighbors`, the calls of the selected function.
     pub(super) fn calls_arrived(&mut self, neighbors: Neighbors) {
-        (self.calls.callers, self.calls.callees) = self.view.sort_calls(&self.agg, &neighbors);
-        (self.calls.sample, self.calls.k) = (self.k, self.view.column());
-        self.calls.neighbors = Some(std::sync::Arc::new(neighbors));
-        self.calls.known = true;
-        self.calls.cursor = match std::mem::take(&mut self.calls.first_callee_on_arrival) {
-            true => self.first_callee(),
-            false => self.calls.self_index(),
-        };
+        let to_first_callee = self.calls.first_callee_on_arrival;
+        let sorted = self.view.sort_calls(&self.agg, &neighbors);
+        self.calls = Calls::known(neighbors, self.k, self.view.column(), sorted);
+        if to_first_callee {
+            self.calls.cursor = self.first_callee();
+        }
     }
 }

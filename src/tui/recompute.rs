@@ -9,7 +9,7 @@
 
 use super::app::{App, Calls, LastSearch, Mode, Pending, Waiting};
 use super::finder::Finder;
-use super::model::{Aggregate, Identity, SortedCalls, View};
+use super::model::{Aggregate, Identity, View};
 use super::table::Table;
 use super::worker::{Done, Job, Shown, TableSpec};
 use crate::analysis::Filters;
@@ -54,13 +54,8 @@ impl<'p> App<'p> {
         let wanted = self.slot(k, sort);
         let ready = wanted == self.slot(self.k, self.sort) || self.views[wanted].is_some();
         if ready || self.worker.is_none() {
-            if let Some(pending) = self.pending.take()
-                && self
-                    .message
-                    .as_ref()
-                    .is_some_and(|m| m.text == pending.text)
-            {
-                self.message = None;
+            if let Some(pending) = self.pending.take() {
+                self.unsay(&pending.text);
             }
             (self.k, self.sort) = (k, sort);
             self.switch_view();
@@ -88,16 +83,22 @@ impl<'p> App<'p> {
         };
         (self.k, self.sort) = (pending.k, pending.sort);
         self.switch_view();
-        if self
-            .message
-            .as_ref()
-            .is_some_and(|m| m.text == pending.text)
+        // Unless another action said something since.
+        if self.unsay(&pending.text)
+            && let Some(text) = pending.done
         {
-            self.message = None;
-            if let Some(text) = pending.done {
-                self.say(text);
-            }
+            self.say(text);
         }
+    }
+
+    /// Clears the status line if it still says `text`; returns whether it
+    /// did.
+    fn unsay(&mut self, text: &str) -> bool {
+        let still = self.message.as_ref().is_some_and(|m| m.text == text);
+        if still {
+            self.message = None;
+        }
+        still
     }
 
     pub(super) fn set_filters(&mut self, filters: Filters, why: Waiting) {
@@ -433,12 +434,7 @@ impl<'p> App<'p> {
     /// A new aggregate: new nodes, so every table is built again; `table`
     /// and `calls`, when built with it, are used if they are still what is
     /// shown.
-    pub(super) fn install(
-        &mut self,
-        agg: Aggregate,
-        table: Option<Table>,
-        calls: Option<SortedCalls>,
-    ) {
+    pub(super) fn install(&mut self, agg: Aggregate, table: Option<Table>, calls: Option<Calls>) {
         let keep = self.selected().map(|n| Identity::of(&self.agg, n));
         self.marks_wanted.clear();
         self.prepare_asked = false;
@@ -455,19 +451,8 @@ impl<'p> App<'p> {
         // selected is theirs).
         self.calls = match calls {
             Some(calls) if calls.k == self.view.column() && !self.view.trimmed() => {
-                let mut known = Calls {
-                    node: Some(calls.node),
-                    sample: self.k,
-                    k: calls.k,
-                    known: true,
-                    neighbors: Some(calls.neighbors),
-                    callers: calls.callers,
-                    callees: calls.callees,
-                    ..Calls::default()
-                };
-                known.cursor = known.self_index();
                 self.calls_offset = 0;
-                known
+                calls
             }
             _ => Calls::default(),
         };

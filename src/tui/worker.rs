@@ -24,7 +24,8 @@
 //! ([`App::start_worker`](super::app::App::start_worker)): then nothing waits
 //! for it, and a worker made obsolete by a refreshed profile ends on its own.
 
-use super::model::{Aggregate, Base, SortedCalls};
+use super::app::Calls;
+use super::model::{Aggregate, Base, calls_of};
 use super::table::{Table, TableOptions};
 use crate::analysis::order::SortKey;
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection};
@@ -114,12 +115,10 @@ pub(super) struct Shown {
 }
 
 impl Shown {
-    pub(super) fn build(&self, profile: &Profile, agg: &Aggregate) -> (Table, Option<SortedCalls>) {
+    pub(super) fn build(&self, profile: &Profile, agg: &Aggregate) -> (Table, Option<Calls>) {
         let calls = || match &self.selected {
             // A trimmed table's calls come from its own graph.
-            Some(name) if !self.table.options.trims() => {
-                SortedCalls::of(profile, agg, name, self.table.k)
-            }
+            Some(name) if !self.table.options.trims() => calls_of(profile, agg, name, self.table.k),
             _ => None,
         };
         std::thread::scope(|scope| {
@@ -153,7 +152,7 @@ pub(super) enum Done {
         generation: u64,
         agg: Aggregate,
         table: Table,
-        calls: Option<SortedCalls>,
+        calls: Option<Calls>,
     },
     /// The calls asked for by [`Job::Calls`] (`None` when made obsolete).
     Calls {
