@@ -97,7 +97,7 @@ fn general_path_all_sample_indices_with_edges() -> Graph {
 fn explorer_stacks_and_totals() -> Totals {
     let p = &INPUTS.profile;
     let stacks = Stacks::new(p, Granularity::Functions).unwrap();
-    stacks.totals(p, &all_measures(p))
+    stacks.totals(&all_measures(p))
 }
 
 static STACKS: LazyLock<(Stacks, Totals)> = LazyLock::new(|| {
@@ -106,7 +106,7 @@ static STACKS: LazyLock<(Stacks, Totals)> = LazyLock::new(|| {
     // The index of samples by location, built on the first focus.
     let focus = filters_focus();
     let _ = stacks.select(p, &focus);
-    let totals = stacks.totals(p, &all_measures(p));
+    let totals = stacks.totals(&all_measures(p));
     (stacks, totals)
 });
 
@@ -130,7 +130,7 @@ fn apply(filters: &Filters) -> Graph {
     let (stacks, totals) = &*STACKS;
     let p = &INPUTS.profile;
     let selection = stacks.select(p, filters).unwrap();
-    stacks.aggregate_from(p, &selection, totals)
+    stacks.aggregate_from(&selection, totals)
 }
 
 /// Applying a focus filter in the explorer.
@@ -153,13 +153,13 @@ fn callers_and_callees(bencher: divan::Bencher) {
     let (stacks, totals) = &*STACKS;
     let p = &INPUTS.profile;
     let selection = stacks.select(p, &Filters::default()).unwrap();
-    let g = stacks.aggregate_from(p, &selection, totals);
+    let g = stacks.aggregate_from(&selection, totals);
     let heaviest = (0..g.node_count() as NodeId)
         .max_by_key(|&n| g.flat(n, 3))
         .unwrap();
     let names = &stacks.frames.nodes;
     bencher.bench_local(|| {
-        let found = stacks.neighbors(p, &selection, totals.measures(), heaviest);
+        let found = stacks.neighbors(&selection, totals.measures(), heaviest);
         let callers = sort_calls(&found.callers, names, 3).len();
         let callees = sort_calls(&found.callees, names, 3).len();
         (found, callers, callees)
@@ -173,7 +173,7 @@ fn sort_table_rows(bencher: divan::Bencher) {
     let (stacks, totals) = &*STACKS;
     let p = &INPUTS.profile;
     let selection = stacks.select(p, &Filters::default()).unwrap();
-    let g = stacks.aggregate_from(p, &selection, totals);
+    let g = stacks.aggregate_from(&selection, totals);
     let table = &stacks.frames.nodes;
     let _ = table.name_ranks();
     let rows: Vec<Vec<NodeId>> = (0..4).map(|k| g.present_nodes(k)).collect();

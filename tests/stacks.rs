@@ -6,7 +6,7 @@
 
 use ppt::analysis::{
     Call, Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, NodeTable, Pattern,
-    Stacks,
+    Stacks, TagFilter,
 };
 use ppt::profile::{DecodeOptions, Profile, decode};
 use std::collections::BTreeMap;
@@ -84,7 +84,7 @@ fn filter_sets(p: &Profile) -> Vec<(String, Filters)> {
         .and_then(|f| f.rsplit_once('/').map(|(d, _)| regex::escape(d)))
         .unwrap_or_else(|| "zzz-none".into());
     let f = Filters::default;
-    vec![
+    let mut sets = vec![
         ("none".into(), f()),
         (
             format!("focus={a}"),
@@ -158,7 +158,35 @@ fn filter_sets(p: &Profile) -> Vec<(String, Filters)> {
                 ..f()
             },
         ),
-    ]
+    ];
+    // Tag filters with a string label of a sample half way through: they
+    // judge samples by the profile's index, which the stacks do not keep
+    // their samples in.
+    let count = p.samples.len();
+    let label = (0..count)
+        .flat_map(|s| p.samples.labels((s + count / 2) % count))
+        .find(|l| !p.strings.get(l.str).is_empty());
+    if let Some(label) = label {
+        let text = |id| regex::escape(&String::from_utf8_lossy(p.strings.get(id)));
+        let tag = format!("{}={}", text(label.key), text(label.str));
+        let filter = |what| Some(TagFilter::new(what, &tag, p).unwrap());
+        sets.push((
+            format!("tagfocus={tag}"),
+            Filters {
+                tag_focus: filter("tagfocus"),
+                ..f()
+            },
+        ));
+        sets.push((
+            format!("tagignore={tag} hide={b}"),
+            Filters {
+                tag_ignore: filter("tagignore"),
+                hide: pattern(&b),
+                ..f()
+            },
+        ));
+    }
+    sets
 }
 
 fn calls_by_key(
@@ -189,7 +217,6 @@ fn calls_by_key(
 #[allow(clippy::too_many_arguments)]
 fn compare_calls(
     case: &str,
-    p: &Profile,
     stacks: &Stacks,
     sel: &ppt::analysis::Selection,
     measures: &[Measure],
@@ -204,7 +231,7 @@ fn compare_calls(
         .iter()
         .map(|&id| fast_index[&key(gn, id)])
         .collect();
-    let callers = stacks.callers(p, sel, measures, &fast_ids, &|| false);
+    let callers = stacks.callers(sel, measures, &fast_ids, &|| false);
     // Every node's callers on small profiles; a spread of them on big ones.
     let spread = (general_ids.len() / 300).max(1);
     let step = (general_ids.len() / 20).max(1);
@@ -220,7 +247,7 @@ fn compare_calls(
             "{case}: callers of {label:?}"
         );
         if i % step == 0 {
-            let got = stacks.neighbors(p, sel, measures, f);
+            let got = stacks.neighbors(sel, measures, f);
             assert_eq!(
                 got.callers, callers[i].callers,
                 "{case}: callers of {label:?}"
@@ -267,9 +294,9 @@ fn fast_aggregation_equals_the_general_path() {
                 let with_mean = granularity == Granularity::Functions;
                 for measures in [&plain, &mean].into_iter().take(1 + with_mean as usize) {
                     let general = Graph::build(&p, &frames, measures, None);
-                    let fast = stacks.aggregate(&p, &sel, measures);
-                    let totals = stacks.totals(&p, measures);
-                    let from_totals = stacks.aggregate_from(&p, &sel, &totals);
+                    let fast = stacks.aggregate(&sel, measures);
+                    let totals = stacks.totals(measures);
+                    let from_totals = stacks.aggregate_from(&sel, &totals);
                     let gn = &frames.nodes;
                     let mut matched = vec![false; fast_nodes.len()];
                     for id in 0..gn.len() as NodeId {
@@ -297,7 +324,6 @@ fn fast_aggregation_equals_the_general_path() {
                     }
                     compare_calls(
                         &case,
-                        &p,
                         &stacks,
                         &sel,
                         measures,
@@ -339,9 +365,9 @@ fn callers_in_one_pass_equal_one_node_at_a_time() {
         let stacks = Stacks::new(&p, Granularity::Functions).unwrap();
         let sel = stacks.select(&p, &Filters::default()).unwrap();
         let nodes: Vec<NodeId> = (0..stacks.frames.nodes.len() as NodeId).collect();
-        let together = stacks.callers(&p, &sel, &measures, &nodes, &|| false);
+        let together = stacks.callers(&sel, &measures, &nodes, &|| false);
         for (&node, got) in nodes.iter().zip(&together) {
-            let alone = stacks.neighbors(&p, &sel, &measures, node);
+            let alone = stacks.neighbors(&sel, &measures, node);
             assert_eq!(got.callers, alone.callers, "{name}: node {node}");
         }
     }

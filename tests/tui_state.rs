@@ -65,7 +65,7 @@ fn drill_down_three_levels_and_back() {
         app.update(Action::Enter);
         let now = app.selected().unwrap();
         assert_ne!(before, now, "entering moves to the callee");
-        let callers = app.view.neighbors(&p, &app.agg, now).unwrap().callers;
+        let callers = app.view.neighbors(&app.agg, now).unwrap().callers;
         assert!(
             callers.iter().any(|c| c.node == before),
             "{} is a callee of {}",
@@ -263,7 +263,7 @@ fn table_equals_the_top_report() {
                 settings.filters = filters.clone();
                 let mut app = App::new(&p, settings);
                 let rows = app.view.table.rows.clone();
-                app.view.prepare_marks(&p, &app.agg, &rows);
+                app.view.prepare_marks(&app.agg, &rows);
                 let options = ReportOptions {
                     sample_index: Some(k.to_string()),
                     node_fraction: 0.0,

@@ -134,6 +134,11 @@ impl Samples {
         &self.stacks[self.stack_starts[i] as usize..self.stack_starts[i + 1] as usize]
     }
 
+    /// How many values each sample has (one per sample type).
+    pub fn value_count(&self) -> usize {
+        self.value_count
+    }
+
     /// The values of sample `i`, one per sample type.
     pub fn values(&self, i: usize) -> &[i64] {
         &self.values[i * self.value_count..(i + 1) * self.value_count]

@@ -54,12 +54,10 @@ impl Base {
         filters: &Filters,
     ) -> Option<(Graph, Selection)> {
         let selection = self.stacks.select(profile, filters)?;
-        let totals = self
-            .totals
-            .get_or_init(|| self.stacks.totals(profile, measures));
+        let totals = self.totals.get_or_init(|| self.stacks.totals(measures));
         let graph = match totals.measures() == measures {
-            true => self.stacks.aggregate_from(profile, &selection, totals),
-            false => self.stacks.aggregate(profile, &selection, measures),
+            true => self.stacks.aggregate_from(&selection, totals),
+            false => self.stacks.aggregate(&selection, measures),
         };
         Some((graph, selection))
     }
@@ -233,14 +231,13 @@ impl Aggregate {
 
     /// Callers and callees of `node` (`None` until the general path's
     /// edges are there).
-    pub fn neighbors(&self, profile: &Profile, node: NodeId) -> Option<Neighbors> {
+    pub fn neighbors(&self, node: NodeId) -> Option<Neighbors> {
         match &self.edges {
-            Edges::OnDemand { base, selection } => {
-                Some(
-                    base.stacks
-                        .neighbors(profile, selection, self.graph.measures(), node),
-                )
-            }
+            Edges::OnDemand { base, selection } => Some(base.stacks.neighbors(
+                selection,
+                self.graph.measures(),
+                node,
+            )),
             Edges::InGraph => self
                 .complete
                 .then(|| Neighbors::from_graph(&self.graph, node)),
@@ -273,11 +270,11 @@ impl Aggregate {
     /// The callers of each of `nodes`, in one pass (the table's inline
     /// marks); a node that is never an inlined line has no inlined call
     /// and is not looked at.
-    pub fn callers_of(&self, profile: &Profile, nodes: &[NodeId]) -> Vec<Neighbors> {
+    pub fn callers_of(&self, nodes: &[NodeId]) -> Vec<Neighbors> {
         match &self.edges {
             Edges::OnDemand { base, selection } => {
                 base.stacks
-                    .callers(profile, selection, self.graph.measures(), nodes, &|| false)
+                    .callers(selection, self.graph.measures(), nodes, &|| false)
             }
             Edges::InGraph => nodes
                 .iter()
@@ -418,7 +415,7 @@ impl<'p> View<'p> {
 
     /// Computes the inline marks of `rows` not computed yet, all in one
     /// pass: drawing the table asks for the rows on screen.
-    pub fn prepare_marks(&mut self, profile: &Profile, agg: &Aggregate, rows: &[NodeId]) {
+    pub fn prepare_marks(&mut self, agg: &Aggregate, rows: &[NodeId]) {
         let missing = self.unknown_marks(agg, rows);
         if missing.is_empty() {
             return;
@@ -428,7 +425,7 @@ impl<'p> View<'p> {
                 .iter()
                 .map(|&n| Neighbors::from_graph(g, n))
                 .collect(),
-            None => agg.callers_of(profile, &missing),
+            None => agg.callers_of(&missing),
         };
         self.learn_marks(&found);
     }
@@ -474,10 +471,10 @@ impl<'p> View<'p> {
 
     /// Callers and callees of `node` for this table (`None` while the
     /// general path's edges are computed).
-    pub fn neighbors(&self, profile: &Profile, agg: &Aggregate, node: NodeId) -> Option<Neighbors> {
+    pub fn neighbors(&self, agg: &Aggregate, node: NodeId) -> Option<Neighbors> {
         match &self.table.trimmed {
             Some(g) => Some(Neighbors::from_graph(g, node)),
-            None => agg.neighbors(profile, node),
+            None => agg.neighbors(node),
         }
     }
 
@@ -516,9 +513,9 @@ fn sort_both(frames: &Frames, neighbors: &Neighbors, k: usize) -> (Vec<Call>, Ve
 /// new aggregate for the function that stays selected. `None` when there
 /// is no such node in the table or its calls are not known yet (general
 /// path).
-pub(super) fn calls_of(profile: &Profile, agg: &Aggregate, name: &[u8], k: usize) -> Option<Calls> {
+pub(super) fn calls_of(agg: &Aggregate, name: &[u8], k: usize) -> Option<Calls> {
     let node = agg.find(name).filter(|&n| agg.graph.has_node(n, k))?;
-    let neighbors = agg.neighbors(profile, node)?;
+    let neighbors = agg.neighbors(node)?;
     let sorted = sort_both(&agg.frames, &neighbors, k);
     Some(Calls::known(neighbors, k, k, sorted))
 }

@@ -191,7 +191,7 @@ impl App<'_> {
             return;
         }
         if let Some(n) = node
-            && let Some(neighbors) = self.view.neighbors(self.profile, &self.agg, n)
+            && let Some(neighbors) = self.view.neighbors(&self.agg, n)
         {
             self.calls_arrived(neighbors);
         }

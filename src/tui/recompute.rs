@@ -204,7 +204,7 @@ impl<'p> App<'p> {
         if self.worker.is_some() && self.agg.marks_scan_stacks() {
             self.marks_wanted = self.view.unknown_marks(&self.agg, rows);
         } else {
-            self.view.prepare_marks(self.profile, &self.agg, rows);
+            self.view.prepare_marks(&self.agg, rows);
         }
     }
 

@@ -118,7 +118,7 @@ impl Shown {
     pub(super) fn build(&self, profile: &Profile, agg: &Aggregate) -> (Table, Option<Calls>) {
         let calls = || match &self.selected {
             // A trimmed table's calls come from its own graph.
-            Some(name) if !self.table.options.trims() => calls_of(profile, agg, name, self.table.k),
+            Some(name) if !self.table.options.trims() => calls_of(agg, name, self.table.k),
             _ => None,
         };
         std::thread::scope(|scope| {
@@ -269,7 +269,7 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                     let obsolete = || !current(generation);
                     let found = base
                         .stacks
-                        .callers(profile, &selection, &measures, &nodes, &obsolete);
+                        .callers(&selection, &measures, &nodes, &obsolete);
                     if obsolete() { Vec::new() } else { found }
                 }
                 false => Vec::new(),
@@ -283,8 +283,8 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             measures,
             node,
         } => {
-            let neighbors = current(generation)
-                .then(|| base.stacks.neighbors(profile, &selection, &measures, node));
+            let neighbors =
+                current(generation).then(|| base.stacks.neighbors(&selection, &measures, node));
             done.send(Done::Calls {
                 generation,
                 node,
