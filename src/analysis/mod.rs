@@ -19,6 +19,7 @@ mod filter;
 mod frames;
 mod granularity;
 mod graph;
+mod huge_pages;
 mod location_filter;
 mod neighbors;
 mod node;

@@ -21,6 +21,7 @@
 use super::filter::Filters;
 use super::frames::{Frames, tags_keep};
 use super::graph::{Graph, Measure};
+use super::huge_pages;
 use super::location_filter::{FocusMark, LocationFilter, StringMatches};
 use super::neighbors::{Neighbors, NeighborsBuilder};
 use super::node::NodeId;
@@ -197,7 +198,10 @@ impl Index {
         index_starts[n] = at;
         // The threads write disjoint slots of one array; relaxed atomic
         // stores are plain stores on the machines ppt runs on.
-        let samples: Vec<AtomicU32> = (0..at).map(|_| AtomicU32::new(0)).collect();
+        let samples: Vec<AtomicU32> = huge_pages::zeroed::<u32>(at as usize)
+            .into_iter()
+            .map(AtomicU32::new)
+            .collect();
         std::thread::scope(|scope| {
             for (range, mut fill) in ranges.into_iter().zip(fills) {
                 let samples = &samples;
@@ -260,9 +264,9 @@ impl Stacks {
         for (s, &in_profile) in order.iter().enumerate() {
             place[in_profile as usize] = s as u32;
         }
-        let mut entries = vec![0u32; total as usize];
+        let mut entries = huge_pages::zeroed::<u32>(total as usize);
         let value_count = samples.value_count();
-        let mut values = vec![0i64; samples.len() * value_count];
+        let mut values = huge_pages::zeroed::<i64>(samples.len() * value_count);
         let mut ever_inlined = vec![false; n];
         // Each thread fills the stacks and values of a range of samples.
         // Both read the profile's samples in its order, each taking those
