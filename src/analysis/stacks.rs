@@ -117,6 +117,37 @@ pub struct Stacks {
     samples_by_node: Index,
 }
 
+/// Samples per block of [`Stacks::on_threads`].
+const BLOCK: usize = 4096;
+
+/// Every [`THREADS`]-th block of [`BLOCK`] samples, from a thread's first.
+struct Blocks {
+    next: usize,
+    end: usize,
+}
+
+impl Blocks {
+    /// The blocks of thread `thread` among `samples` samples.
+    fn of_thread(thread: usize, samples: usize) -> Blocks {
+        Blocks {
+            next: thread * BLOCK,
+            end: samples,
+        }
+    }
+}
+
+impl Iterator for Blocks {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        (self.next < self.end).then(|| {
+            let block = self.next..(self.next + BLOCK).min(self.end);
+            self.next += THREADS * BLOCK;
+            block
+        })
+    }
+}
+
 /// Lists of sample ids, one per key (location or node).
 struct Index {
     starts: Vec<u32>,
@@ -597,10 +628,10 @@ impl Stacks {
     ) {
         let width = row_width(measures);
         let n = self.frames.nodes.len();
-        let moved = self.on_threads(|range| {
+        let moved = self.on_threads(|blocks| {
             let mut delta = vec![0i64; n * width];
             let mut w = vec![0i64; width];
-            for s in range {
+            for s in blocks.flatten() {
                 let stack = self.stack(s);
                 match stack.first() {
                     Some(&leaf) if sel.hidden[(leaf & NODE) as usize] => {}
@@ -649,11 +680,13 @@ impl Stacks {
         kept: bool,
     ) -> (Vec<i64>, Vec<i64>) {
         let n = self.frames.nodes.len();
-        let parts = self.on_threads(|range| {
+        let parts = self.on_threads(|blocks| {
             // Room for the sinks.
             let mut flat = vec![[0i64; W]; n + SINKS];
             let mut cum = vec![[0i64; W]; n + SINKS];
-            self.add_samples(sel, measures, kept, false, range, &mut flat, &mut cum);
+            for block in blocks {
+                self.add_samples(sel, measures, kept, false, block, &mut flat, &mut cum);
+            }
             (flat, cum)
         });
         let mut parts = parts.into_iter();
@@ -789,12 +822,12 @@ impl Stacks {
         kept: bool,
     ) -> (Vec<i64>, Vec<i64>) {
         let n = self.frames.nodes.len();
-        let parts = self.on_threads(|range| {
+        let parts = self.on_threads(|blocks| {
             let mut flat = vec![0i64; n * width];
             let mut cum = vec![0i64; n * width];
             let mut w = vec![0i64; width];
             let row = |node: usize| node * width..node * width + width;
-            for s in range {
+            for s in blocks.flatten() {
                 if sel.keeps_sample(s) != kept || !self.weigh(s, measures, &mut w) {
                     continue;
                 }
@@ -957,7 +990,7 @@ impl Stacks {
                     s as usize
                 }))
             }),
-            None => self.on_threads(|range| scan(&mut range.into_iter())),
+            None => self.on_threads(|blocks| scan(&mut blocks.flatten())),
         };
         let mut parts = parts.into_iter();
         let mut merged = parts.next().unwrap_or_default();
@@ -1071,10 +1104,14 @@ impl Stacks {
         false
     }
 
-    /// Runs `work` on each of [`THREADS`] ranges of samples (of about equal
-    /// numbers of frames) at once; returns the results in sample order.
-    fn on_threads<T: Send>(&self, work: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
-        in_parallel(split(&self.starts, THREADS), work)
+    /// Runs `work` on [`THREADS`] threads at once, each over every
+    /// [`THREADS`]-th block of samples: the samples are in leaf order, so
+    /// those a pass has most work for (a hidden leaf, say) are bunched
+    /// together, and halves would leave one thread with most of them.
+    fn on_threads<T: Send>(&self, work: impl Fn(Blocks) -> T + Sync) -> Vec<T> {
+        let samples = self.order.len();
+        let threads = (0..THREADS).map(|t| t..t + 1).collect();
+        in_parallel(threads, |t| work(Blocks::of_thread(t.start, samples)))
     }
 }
 
@@ -1237,5 +1274,24 @@ fn sub_from(into: &mut [i64], gone: &[i64]) {
 fn add_into(row: &mut [i64], w: &[i64]) {
     for (sum, v) in row.iter_mut().zip(w) {
         *sum = sum.wrapping_add(*v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The threads' blocks cover every sample once, whatever the count.
+    #[test]
+    fn blocks_cover_every_sample_once() {
+        for samples in [0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 5 * BLOCK + 7] {
+            let mut seen = vec![0u32; samples];
+            for t in 0..THREADS {
+                for s in Blocks::of_thread(t, samples).flatten() {
+                    seen[s] += 1;
+                }
+            }
+            assert!(seen.iter().all(|&n| n == 1), "{samples} samples");
+        }
     }
 }
