@@ -123,7 +123,7 @@ pub struct Stacks {
 }
 
 /// How many spare tables [`Stacks`] keeps.
-const SPARE_TABLES: usize = 8;
+const SPARE_TABLES: usize = 4;
 
 /// Samples per block of [`Stacks::on_threads`].
 const BLOCK: usize = 4096;
