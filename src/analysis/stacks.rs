@@ -173,10 +173,7 @@ impl Index {
     fn by_location(profile: &Profile, order: &[u32]) -> Index {
         let locations = profile.locations.len();
         let samples = &profile.samples;
-        let mut place = vec![0u32; order.len()];
-        for (s, &in_profile) in order.iter().enumerate() {
-            place[in_profile as usize] = s as u32;
-        }
+        let place = places(order);
         let mut last_sample = vec![u32::MAX; locations];
         let mut starts = vec![0u32; locations + 1];
         for s in 0..samples.len() {
@@ -303,11 +300,7 @@ impl Stacks {
             }
             starts.push(total as u32);
         }
-        // Where each of the profile's samples goes.
-        let mut place = vec![0u32; samples.len()];
-        for (s, &in_profile) in order.iter().enumerate() {
-            place[in_profile as usize] = s as u32;
-        }
+        let place = places(&order);
         let mut entries = huge_pages::zeroed::<u32>(total as usize);
         let value_count = samples.value_count();
         let mut values = huge_pages::zeroed::<i64>(samples.len() * value_count);
@@ -1260,6 +1253,15 @@ fn leaf_order(samples: &Samples, frames: &Frames) -> (Vec<u32>, Vec<u32>) {
         *slot += 1;
     }
     (order, lengths)
+}
+
+/// Where each of the profile's samples is in `order` (see [`Stacks`]).
+fn places(order: &[u32]) -> Vec<u32> {
+    let mut place = vec![0u32; order.len()];
+    for (s, &in_profile) in order.iter().enumerate() {
+        place[in_profile as usize] = s as u32;
+    }
+    place
 }
 
 /// Splits the samples (by their `starts`) into up to `parts` ranges of
