@@ -46,6 +46,12 @@ fn explore_heap_profile_and_quit() {
         "{first}"
     );
     assert!(screen.contains("total 100434.91kB"), "{screen}");
+    // A file is read, not fetched.
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("· read ") && !header.contains("fetched"),
+        "{header}"
+    );
 
     // Switch to alloc_objects (1): the total and the rows change.
     t.keys(&["1"]);

@@ -196,7 +196,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('c'), A::ClearFilters, "clear all filters", Some("clear")),
         (C::Browse, Key::ch('?'), A::Help, "help", Some("help")),
         (C::Browse, Key::ch('q'), A::Quit, "quit", Some("quit")),
-        (C::Browse, Key::ch('r'), A::Refresh, "fetch the profile again now", Some("refresh")),
+        (C::Browse, Key::ch('r'), A::Refresh, "load the profile again now", Some("refresh")),
         (C::Browse, Key::ch('w'), A::Save, "save the profile's bytes to a file", Some("save")),
         (C::Browse, Key::plain(K::Esc), A::Close, "close the side pane focus", None),
         (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),

@@ -102,6 +102,7 @@ pub fn run(
 ) -> Result<(), String> {
     let settings = settings(&first.profile, args, options)?;
     let can_refresh = source.can_reload();
+    let over_network = source.remote().is_some();
     if args.refresh.is_some() && !can_refresh {
         return Err(
             "--refresh needs a profile that can be read again (a file or URL), not standard input"
@@ -110,7 +111,7 @@ pub fn run(
     }
     let mut fetcher =
         can_refresh.then(|| refresh::Fetcher::start(source, args.refresh, Instant::now()));
-    let mut carry = refresh::Carry::first(settings, can_refresh);
+    let mut carry = refresh::Carry::first(settings, can_refresh, over_network);
     let mut loaded = first;
     let mut ready = None;
     let mut refreshed = false;
@@ -123,7 +124,8 @@ pub fn run(
         app.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
         if refreshed && fetcher.as_ref().is_some_and(|f| f.was_asked()) {
             app.say(format!(
-                "profile fetched again ({})",
+                "profile {} again ({})",
+                app.fetch.arrived(),
                 crate::fetch::format_duration(loaded.took)
             ));
         }

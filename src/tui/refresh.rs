@@ -29,6 +29,9 @@ pub struct FetchState {
     pub bytes: Option<Arc<[u8]>>,
     /// Whether the source can be loaded again (not standard input).
     pub can_refresh: bool,
+    /// Whether the source is a URL: its profile is "fetched", a file's or
+    /// standard input's is "read".
+    pub over_network: bool,
     /// A load is under way.
     pub refreshing: bool,
     /// The user asked for a load (the event loop starts it).
@@ -63,7 +66,7 @@ pub struct Carry {
 
 impl Carry {
     /// The first opening: `settings` from the command line.
-    pub fn first(settings: Settings, can_refresh: bool) -> Carry {
+    pub fn first(settings: Settings, can_refresh: bool, over_network: bool) -> Carry {
         let save_stem = save_stem(&settings.file_name);
         Carry {
             settings,
@@ -77,6 +80,7 @@ impl Carry {
             message: None,
             fetch: FetchState {
                 can_refresh,
+                over_network,
                 save_stem,
                 ..FetchState::default()
             },
@@ -488,9 +492,27 @@ impl Fetcher {
     }
 }
 
+impl FetchState {
+    /// How the header and the status line say the profile arrived.
+    pub fn arrived(&self) -> &'static str {
+        match self.over_network {
+            true => "fetched",
+            false => "read",
+        }
+    }
+
+    /// How the header says a load is under way.
+    pub fn arriving(&self) -> &'static str {
+        match self.over_network {
+            true => "fetching…",
+            false => "reading…",
+        }
+    }
+}
+
 /// `fetched 3s ago, 09:12:01 UTC` (how long ago first: it is what stays
-/// visible when the header is cut).
-pub fn fetched_text(at: SystemTime, now: SystemTime) -> String {
+/// visible when the header is cut), with `arrived` saying how it came.
+pub fn fetched_text(arrived: &str, at: SystemTime, now: SystemTime) -> String {
     let secs = at
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -503,7 +525,7 @@ pub fn fetched_text(at: SystemTime, now: SystemTime) -> String {
     } else {
         format!("{}h{:02}m", ago / 3600, (ago / 60) % 60)
     };
-    format!("fetched {ago} ago, {h:02}:{m:02}:{s:02} UTC")
+    format!("{arrived} {ago} ago, {h:02}:{m:02}:{s:02} UTC")
 }
 
 #[cfg(test)]
@@ -519,12 +541,12 @@ mod tests {
         assert_eq!(save_stem("../"), "profile");
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(12 * 3600 + 4 * 60 + 31);
         assert_eq!(
-            fetched_text(at, at + Duration::from_secs(3)),
+            fetched_text("fetched", at, at + Duration::from_secs(3)),
             "fetched 3s ago, 12:04:31 UTC"
         );
         assert_eq!(
-            fetched_text(at, at + Duration::from_secs(125)),
-            "fetched 2m05s ago, 12:04:31 UTC"
+            fetched_text("read", at, at + Duration::from_secs(125)),
+            "read 2m05s ago, 12:04:31 UTC"
         );
     }
 }

@@ -47,11 +47,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         first.push(Span::styled("· refresh failed ", t.error()));
     }
     if let Some(at) = app.fetch.fetched_at {
-        let text = crate::tui::refresh::fetched_text(at, std::time::SystemTime::now());
+        let now = std::time::SystemTime::now();
+        let text = crate::tui::refresh::fetched_text(app.fetch.arrived(), at, now);
         first.push(Span::styled(format!("· {text}"), t.dim()));
     }
     if app.fetch.refreshing {
-        first.push(Span::styled(" · fetching…", t.info()));
+        first.push(Span::styled(
+            format!(" · {}", app.fetch.arriving()),
+            t.info(),
+        ));
     }
 
     let report = &app.view.report;
