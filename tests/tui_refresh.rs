@@ -12,6 +12,8 @@ use ppt::profile::{DecodeOptions, Profile, decode, pb};
 use ppt::tui::app::Mode;
 use ppt::tui::{Action, App, Settings};
 use prost::Message;
+use ratatui::Terminal as Screen;
+use ratatui::backend::TestBackend;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -358,4 +360,34 @@ fn w_in_the_explorer_writes_what_the_server_sent() {
     assert_eq!(std::fs::read(dir.join("heap.pb.gz")).unwrap(), bytes);
     t.keys(&["q"]);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The first line of `app` drawn `width` columns wide.
+fn header_line(app: &mut App, width: u16) -> String {
+    let mut terminal = Screen::new(TestBackend::new(width, 24)).unwrap();
+    terminal.draw(|frame| app.render(frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..width)
+        .map(|x| buffer[(x, 0)].symbol())
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn the_header_says_when_the_profile_was_read_and_drops_the_clock_before_cutting_it() {
+    let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
+    let mut app = App::new(&a, Settings::new(&a, "heap.pprof"));
+    app.set_fetched(
+        Arc::from(fixture_bytes("tests/fixtures/go/heap.pprof")),
+        SystemTime::now(),
+    );
+    let wide = header_line(&mut app, 200);
+    assert!(wide.contains("· read ") && wide.ends_with(" UTC"), "{wide}");
+    // At 120 columns the clock does not fit: the age alone is shown.
+    let narrow = header_line(&mut app, 120);
+    assert!(
+        narrow.contains("· read ") && narrow.ends_with(" ago"),
+        "{narrow}"
+    );
 }

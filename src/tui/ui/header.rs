@@ -49,6 +49,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(at) = app.fetch.fetched_at {
         let now = std::time::SystemTime::now();
         let text = crate::tui::refresh::fetched_text(app.fetch.arrived(), at, now);
+        // Without the clock when all of it does not fit: a cut-off time
+        // reads as a wrong one.
+        let used: usize = first.iter().map(Span::width).sum();
+        let room = usize::from(area.width).saturating_sub(used + 2);
+        let text = match text.split_once(", ") {
+            Some((ago, _)) if text.chars().count() > room => ago.to_string(),
+            _ => text,
+        };
         first.push(Span::styled(format!("· {text}"), t.dim()));
     }
     if app.fetch.refreshing {
