@@ -110,14 +110,20 @@ fn a_refresh_follows_the_function_by_name_when_rows_move() {
     assert_eq!(refreshed.sort, SortKey::Name);
 }
 
-#[test]
-fn a_failed_refresh_keeps_the_data_and_says_why() {
-    let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
-    let mut app = App::new(&a, Settings::new(&a, "heap.pprof"));
+/// The explorer on `profile`, loaded just now.
+fn fetched_now(profile: &Profile) -> App<'_> {
+    let mut app = App::new(profile, Settings::new(profile, "heap.pprof"));
     app.set_fetched(
         Arc::from(fixture_bytes("tests/fixtures/go/heap.pprof")),
         SystemTime::now(),
     );
+    app
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_data_and_says_why() {
+    let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
+    let mut app = fetched_now(&a);
     app.update(Action::Down);
     let name = selected_name(&app);
     let total = app.view.report.total;
@@ -377,11 +383,7 @@ fn header_line(app: &mut App, width: u16) -> String {
 #[test]
 fn the_header_says_when_the_profile_was_read_and_drops_the_clock_before_cutting_it() {
     let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
-    let mut app = App::new(&a, Settings::new(&a, "heap.pprof"));
-    app.set_fetched(
-        Arc::from(fixture_bytes("tests/fixtures/go/heap.pprof")),
-        SystemTime::now(),
-    );
+    let mut app = fetched_now(&a);
     let wide = header_line(&mut app, 200);
     assert!(wide.contains("· read ") && wide.ends_with(" UTC"), "{wide}");
     // At 120 columns the clock does not fit: the age alone is shown.
