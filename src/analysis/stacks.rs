@@ -728,14 +728,7 @@ impl Stacks {
             }
             (flat, cum)
         });
-        let mut parts = parts.into_iter();
-        let (mut flat, mut cum) = parts.next().unwrap_or_else(|| (vec![0; len], vec![0; len]));
-        for (f, c) in parts {
-            add_into(&mut flat, &f);
-            add_into(&mut cum, &c);
-            self.spare(f);
-            self.spare(c);
-        }
+        let (mut flat, mut cum) = self.merge(parts, len);
         flat.truncate(n * W);
         cum.truncate(n * W);
         (flat, cum)
@@ -858,9 +851,9 @@ impl Stacks {
         kept: bool,
     ) -> (Vec<i64>, Vec<i64>) {
         let n = self.frames.nodes.len();
+        let len = n * width;
         let parts = self.on_threads(|blocks| {
-            let mut flat = vec![0i64; n * width];
-            let mut cum = vec![0i64; n * width];
+            let (mut flat, mut cum) = (self.zeroed_table(len), self.zeroed_table(len));
             let mut w = vec![0i64; width];
             let row = |node: usize| node * width..node * width + width;
             for s in blocks.flatten() {
@@ -884,13 +877,19 @@ impl Stacks {
             }
             (flat, cum)
         });
+        self.merge(parts, len)
+    }
+
+    /// The threads' flat and cum tables (of `len` each) added into the
+    /// first thread's; the others are kept as spares.
+    fn merge(&self, parts: Vec<(Vec<i64>, Vec<i64>)>, len: usize) -> (Vec<i64>, Vec<i64>) {
         let mut parts = parts.into_iter();
-        let (mut flat, mut cum) = parts
-            .next()
-            .unwrap_or_else(|| (vec![0; n * width], vec![0; n * width]));
+        let (mut flat, mut cum) = parts.next().unwrap_or_else(|| (vec![0; len], vec![0; len]));
         for (f, c) in parts {
             add_into(&mut flat, &f);
             add_into(&mut cum, &c);
+            self.spare(f);
+            self.spare(c);
         }
         (flat, cum)
     }
