@@ -158,7 +158,41 @@ fn filter_sets(p: &Profile) -> Vec<(String, Filters)> {
                 ..f()
             },
         ),
+        (
+            format!("hide={a} show={b}|main source={dir} exclude={fb}"),
+            Filters {
+                hide: pattern(&a),
+                show: pattern(&format!("{b}|main")),
+                source_include: pattern(&dir),
+                source_exclude: pattern(&fb),
+                ..f()
+            },
+        ),
     ];
+    // Hide and show matching a binary: then a line's location decides,
+    // not only its function.
+    let binary = p
+        .mappings
+        .iter()
+        .map(|m| String::from_utf8_lossy(p.strings.get(m.file)).into_owned())
+        .find(|file| !file.is_empty());
+    if let Some(binary) = binary {
+        let binary = regex::escape(&binary);
+        sets.push((
+            format!("binary: hide={binary}"),
+            Filters {
+                hide: pattern(&binary),
+                ..f()
+            },
+        ));
+        sets.push((
+            format!("binary: show={binary}|{a}"),
+            Filters {
+                show: pattern(&format!("{binary}|{a}")),
+                ..f()
+            },
+        ));
+    }
     // Tag filters with a string label of a sample half way through: they
     // judge samples by the profile's index, which the stacks do not keep
     // their samples in.
@@ -345,11 +379,12 @@ fn fast_aggregation_equals_the_general_path() {
     assert!(compared > 10_000, "compared {compared} nodes");
     // The fast path must serve the filters the explorer applies most: it
     // declines only where a filter splits a node (at `files` granularity,
-    // or for names that collide on purpose).
+    // for names that collide on purpose, or where a binary is matched and
+    // a node has frames in several).
     eprintln!("compared {compared} nodes; general path only: {general_only:#?}");
     for case in &general_only {
         assert!(
-            case.contains(" files ") || case.starts_with("collide"),
+            case.contains(" files ") || case.starts_with("collide") || case.contains(" binary: "),
             "declined: {case}"
         );
     }

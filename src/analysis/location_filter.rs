@@ -104,6 +104,42 @@ impl StringMatches {
     }
 }
 
+impl StringMatches {
+    /// Whether hide or show matches the binary of some mapping: then
+    /// whether a line stays depends on its location, not only on its
+    /// function (see [`StringMatches::keeps_function`]).
+    pub fn binaries_matter(&self, profile: &Profile, filters: &Filters) -> bool {
+        [Which::Hide, Which::Show].into_iter().any(|which| {
+            pattern_of(filters, which).is_some()
+                && profile
+                    .mappings
+                    .iter()
+                    .any(|m| self.strings[which as usize][m.file.0 as usize] == Memo::Yes)
+        })
+    }
+
+    /// Whether hide, show and the source filter keep a line of function
+    /// `f`: what [`LocationFilter::keep_lines`] decides for it, when no
+    /// binary matters ([`StringMatches::binaries_matter`]).
+    pub fn keeps_function(&self, filters: &Filters, f: usize) -> bool {
+        let hit = |memos: &[Vec<Memo>; Which::COUNT], which: Which| {
+            pattern_of(filters, which).is_some() && memos[which as usize][f] == Memo::Yes
+        };
+        let set = |which: Which| pattern_of(filters, which).is_some();
+        !hit(&self.functions, Which::Hide)
+            && (!set(Which::Show) || hit(&self.functions, Which::Show))
+            && (!set(Which::SourceInclude) || hit(&self.files, Which::SourceInclude))
+            && !hit(&self.files, Which::SourceExclude)
+    }
+
+    /// Whether hide, show and the source filter keep a location without
+    /// lines, when no binary matters: show and the source filter's include
+    /// want a line (a name, a file) that it does not have.
+    pub fn keeps_lineless(filters: &Filters) -> bool {
+        filters.show.is_none() && filters.source_include.is_none()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Memo {
     Unknown,

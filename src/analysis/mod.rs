@@ -23,6 +23,7 @@ mod huge_pages;
 mod location_filter;
 mod neighbors;
 mod node;
+mod node_set;
 pub mod order;
 mod parallel;
 mod stacks;

@@ -178,7 +178,7 @@ impl<'p> App<'p> {
         }
     }
 
-    /// Asks the worker, once per aggregate, to prepare what a first focus
+    /// Asks the worker, once per aggregate, to prepare what a first
     /// filter needs: after the tables (it takes the worker for a tenth of
     /// a second, a second on the biggest profiles).
     fn request_preparation(&mut self) {

@@ -12,8 +12,8 @@
 //! - the tables of the other sample indices and sorts follow one at a time
 //!   (a switch to one not built yet waits for it, the keys still working);
 //! - calls, marks and, on the general path, edges arrive when scanned;
-//! - once every table is built, the worker prepares what a first focus
-//!   filter needs.
+//! - once every table is built, the worker prepares what a first filter
+//!   needs.
 //!
 //! Every job has a generation; a job or result that a newer request made
 //! obsolete is skipped or dropped, and every request the UI waits on is
@@ -53,8 +53,9 @@ pub(super) enum Job {
         measures: Vec<Measure>,
         node: NodeId,
     },
-    /// While idle: what the first focus or ignore filter on `base` needs
-    /// (an index of samples by location), so that it does not wait for it.
+    /// While idle: what the first filter on `base` needs (an index of
+    /// samples by location, the functions of each node), so that it does
+    /// not wait for it.
     Prepare { generation: u64, base: Base },
     /// The edges of frames the UI already shows.
     Edges {
@@ -303,7 +304,7 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
         }
         Job::Prepare { generation, base } => {
             if current(generation) {
-                base.stacks.prepare_focus(profile);
+                base.stacks.prepare_filters(profile);
             }
             true
         }
