@@ -548,9 +548,7 @@ impl Stacks {
         }
         if by_function {
             let of_node = self.node_functions(profile);
-            let function_kept: Vec<bool> = (0..profile.functions.len())
-                .map(|f| matches.keeps_function(filters, f))
-                .collect();
+            let function_kept = matches.kept_functions(filters, profile.functions.len());
             for &(node, f) in &of_node.pairs {
                 let now = NodeState::of(function_kept[f as usize]);
                 state[node as usize] = state[node as usize].and(now)?;
