@@ -169,8 +169,8 @@ fn filter_sets(p: &Profile) -> Vec<(String, Filters)> {
             },
         ),
     ];
-    // Hide and show matching a binary: then a line's location decides,
-    // not only its function.
+    // Focus, hide and show matching a binary: then a line's location
+    // decides, not only its function.
     let binary = p
         .mappings
         .iter()
@@ -182,6 +182,13 @@ fn filter_sets(p: &Profile) -> Vec<(String, Filters)> {
             format!("binary: hide={binary}"),
             Filters {
                 hide: pattern(&binary),
+                ..f()
+            },
+        ));
+        sets.push((
+            format!("binary: focus={binary}"),
+            Filters {
+                focus: pattern(&binary),
                 ..f()
             },
         ));

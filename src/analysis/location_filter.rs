@@ -6,7 +6,7 @@
 
 use super::filter::{Filters, Pattern};
 use super::parallel::{THREADS, even_split, in_parallel};
-use crate::profile::{Line, Location, Profile, StrId, simplify_function_name};
+use crate::profile::{Line, Location, LocationIdx, Profile, StrId, simplify_function_name};
 use std::cell::OnceCell;
 
 /// How focus and ignore see a location.
@@ -150,6 +150,41 @@ impl StringMatches {
         take(&self.files, Which::SourceInclude, true);
         take(&self.files, Which::SourceExclude, false);
         kept
+    }
+
+    /// How focus and ignore see every location: what
+    /// [`LocationFilter::focus_mark`] says of each, from the tables alone,
+    /// each half of the locations on its own thread.
+    pub fn focus_marks(&self, profile: &Profile, filters: &Filters) -> Vec<FocusMark> {
+        let hit = |which: Which| pattern_of(filters, which).map(|_| which as usize);
+        let (focus, ignore) = (hit(Which::Focus), hit(Which::Ignore));
+        let parts = in_parallel(even_split(profile.locations.len(), THREADS), |range| {
+            // Any line's function, or the location's binary.
+            let matches = |which: usize, loc: &Location, lines: &[Line]| {
+                let functions = &self.functions[which];
+                lines
+                    .iter()
+                    .any(|line| functions[line.function as usize] == Memo::Yes)
+                    || loc.mapping.is_some_and(|m| {
+                        let file = profile.mappings[m as usize].file;
+                        self.strings[which][file.0 as usize] == Memo::Yes
+                    })
+            };
+            range
+                .map(|l| {
+                    let loc = &profile.locations[l];
+                    let lines = profile.location_lines(l as LocationIdx);
+                    if ignore.is_some_and(|which| matches(which, loc, lines)) {
+                        FocusMark::Ignored
+                    } else if focus.is_none_or(|which| matches(which, loc, lines)) {
+                        FocusMark::Focused
+                    } else {
+                        FocusMark::None
+                    }
+                })
+                .collect::<Vec<FocusMark>>()
+        });
+        parts.concat()
     }
 
     /// Whether hide, show and the source filter keep a location without

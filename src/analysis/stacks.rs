@@ -504,25 +504,18 @@ impl Stacks {
         // takes most of a source filter's selection.
         let by_function = hides && !matches.binaries_matter(profile, filters);
         let by_location = hides && !by_function;
-        // Per location (both halves of the locations at once): how focus
-        // and ignore see it, and whether each of its nodes stays.
-        let halves = match filters.selects_samples() || by_location {
+        // Whether each node stays, when binaries matter: per location,
+        // each half of the locations on its own thread.
+        let halves = match by_location {
             true => in_parallel(even_split(profile.locations.len(), THREADS), |range| {
                 let mut filter = LocationFilter::with_matches(profile, filters, true, &matches);
-                let mut marks = Vec::with_capacity(range.len());
-                let mut state = vec![NodeState::Unseen; if by_location { n } else { 0 }];
+                let mut state = vec![NodeState::Unseen; n];
                 let mut kept = Vec::new();
                 for l in range {
                     let (loc, lines) = (
                         &profile.locations[l],
                         profile.location_lines(l as LocationIdx),
                     );
-                    if filters.selects_samples() {
-                        marks.push(filter.focus_mark(loc, lines));
-                    }
-                    if !by_location {
-                        continue;
-                    }
                     let outcome = filter.keep_lines(loc, lines, &mut kept);
                     // A location without lines is one node, kept unless hidden.
                     let keeps = |i: usize| match lines.is_empty() {
@@ -533,16 +526,13 @@ impl Stacks {
                         state[node as usize] = state[node as usize].and(NodeState::of(keeps(i)))?;
                     }
                 }
-                Some((marks, state))
+                Some(state)
             }),
             false => Vec::new(),
         };
-        let mut marks = Vec::with_capacity(profile.locations.len());
         let mut state = vec![NodeState::Unseen; if hides { n } else { 0 }];
         for half in halves {
-            let (half_marks, half_state) = half?;
-            marks.extend(half_marks);
-            for (all, this) in state.iter_mut().zip(half_state) {
+            for (all, this) in state.iter_mut().zip(half?) {
                 *all = all.and(this)?;
             }
         }
@@ -570,9 +560,13 @@ impl Stacks {
                 .collect(),
             false => Vec::new(),
         };
-        let sample_kept = filters
-            .selects_samples()
-            .then(|| self.select_samples(profile, filters, &marks));
+        let sample_kept = filters.selects_samples().then(|| {
+            let marks = match filters.focus.is_some() || filters.ignore.is_some() {
+                true => matches.focus_marks(profile, filters),
+                false => Vec::new(),
+            };
+            self.select_samples(profile, filters, &marks)
+        });
         Some(Selection {
             hidden,
             any_hidden,
