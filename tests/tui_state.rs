@@ -262,51 +262,100 @@ fn table_equals_the_top_report() {
                 settings.sample_index = k;
                 settings.filters = filters.clone();
                 let mut app = App::new(&p, settings);
-                let rows = app.view.table.rows.clone();
-                app.view.prepare_marks(&app.agg, &rows);
-                let options = ReportOptions {
-                    sample_index: Some(k.to_string()),
-                    node_fraction: 0.0,
-                    filters,
-                    ..ReportOptions::default()
-                };
-                let report = String::from_utf8(top(&p, &options).unwrap()).unwrap();
-                let expected: Vec<&str> = report
-                    .lines()
-                    .skip_while(|l| !l.trim_start().starts_with("flat"))
-                    .skip(1)
-                    .collect();
-                let v = &app.view;
-                let r = &v.report;
-                let got: Vec<String> = v
-                    .table
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &n)| {
-                        let (flat, cum) = v.values(&app.agg, n);
-                        let mark = v
-                            .inline_mark(n)
-                            .map(|m| format!(" ({m})"))
-                            .unwrap_or_default();
-                        format!(
-                            "{:>10} {} {} {:>10} {}  {}{mark}",
-                            r.format_value(flat),
-                            ppt::report::percentage(flat, r.total),
-                            ppt::report::percentage(v.sum_through(i), r.total),
-                            r.format_value(cum),
-                            ppt::report::percentage(cum, r.total),
-                            app.name(n),
-                        )
-                    })
-                    .collect();
-                assert_eq!(got, expected, "{path} sample index {k} focus {focus:?}");
+                assert_eq!(
+                    table_lines(&mut app),
+                    top_lines(&p, k, &filters),
+                    "{path} sample index {k} focus {focus:?}"
+                );
             }
         }
     }
 }
 
-/// What the user sees of the state: selection, rows, calls, search, message.
+/// A filter applied from the pane sums the sample index shown first, the
+/// others when switched to (without a worker) or from the worker: every
+/// sample index still shows pprof's table.
+#[test]
+fn every_sample_index_after_a_filter_equals_the_top_report() {
+    for path in ["assets/heap.pprof", "assets/cpu.pprof"] {
+        let p = profile(path);
+        let n = p.sample_types.len();
+        let filters = Filters {
+            focus: Some(Pattern::new("focus", "json|sort").unwrap()),
+            ..Filters::default()
+        };
+        let expected: Vec<Vec<String>> = (0..n).map(|k| top_lines(&p, k, &filters)).collect();
+        let apply = |app: &mut App| {
+            app.update(Action::OpenFilter);
+            app.update(Action::Down);
+            app.update(Action::Down);
+            type_text(app, "json|sort");
+            app.update(Action::Confirm);
+        };
+        let mut sync = app(&p);
+        apply(&mut sync);
+        let mut interactive = App::new_interactive(&p, Settings::new(&p, path));
+        interactive.with_worker(|worker| {
+            apply(worker);
+            worker.wait_idle();
+            for app in [&mut sync, worker] {
+                for _ in 0..n {
+                    let k = app.k;
+                    assert_eq!(table_lines(app), expected[k], "{path} sample index {k}");
+                    app.update(Action::NextSample);
+                    app.wait_idle();
+                }
+            }
+        });
+    }
+}
+
+/// The rows of the table shown as `go tool pprof -top` prints them.
+fn table_lines(app: &mut App) -> Vec<String> {
+    let rows = app.view.table.rows.clone();
+    app.view.prepare_marks(&app.agg, &rows);
+    let v = &app.view;
+    let r = &v.report;
+    v.table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let (flat, cum) = v.values(&app.agg, n);
+            let mark = v
+                .inline_mark(n)
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            format!(
+                "{:>10} {} {} {:>10} {}  {}{mark}",
+                r.format_value(flat),
+                ppt::report::percentage(flat, r.total),
+                ppt::report::percentage(v.sum_through(i), r.total),
+                r.format_value(cum),
+                ppt::report::percentage(cum, r.total),
+                app.name(n),
+            )
+        })
+        .collect()
+}
+
+/// The rows of the top report of sample index `k` under `filters`.
+fn top_lines(p: &Profile, k: usize, filters: &Filters) -> Vec<String> {
+    let options = ReportOptions {
+        sample_index: Some(k.to_string()),
+        node_fraction: 0.0,
+        filters: filters.clone(),
+        ..ReportOptions::default()
+    };
+    let report = String::from_utf8(top(p, &options).unwrap()).unwrap();
+    report
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("flat"))
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
 fn observed(app: &App) -> String {
     let names =
         |nodes: &[u32]| -> Vec<String> { nodes.iter().map(|&n| app.name(n).to_string()).collect() };

@@ -260,6 +260,35 @@ impl Graph {
         g
     }
 
+    /// This graph of one measure (without edges) as column `k` of a graph
+    /// of `measures`, the other columns empty: a table of that column
+    /// reads the same numbers from it.
+    pub fn as_column_of(self, measures: &[Measure], k: usize) -> Graph {
+        debug_assert_eq!(self.measures.len(), 1, "a graph of one measure");
+        let (n, m) = (self.node_count, measures.len());
+        let widen = |one: Vec<i64>| -> Vec<i64> {
+            if one.is_empty() {
+                return one;
+            }
+            let mut all = vec![0; n * m];
+            for (node, value) in one.into_iter().enumerate() {
+                all[node * m + k] = value;
+            }
+            all
+        };
+        let mut g = Graph {
+            measures: measures.to_vec(),
+            node_count: n,
+            flat: widen(self.flat),
+            cum: widen(self.cum),
+            flat_div: widen(self.flat_div),
+            cum_div: widen(self.cum_div),
+            ..Graph::default()
+        };
+        g.index_edges();
+        g
+    }
+
     fn index_edges(&mut self) {
         let n = self.node_count;
         let (in_starts, in_edges) = adjacency(n, self.edges.iter().map(|&(_, callee)| callee));

@@ -1324,6 +1324,27 @@ impl Totals {
     pub fn measures(&self) -> &[Measure] {
         &self.measures
     }
+
+    /// The totals of measure `k` alone (its value, and its divisor for a
+    /// mean): what [`Stacks::aggregate_from`] needs for that measure alone.
+    pub fn column(&self, k: usize) -> Totals {
+        let m = self.measures.len();
+        let measure = self.measures[k];
+        let width = row_width(&[measure]);
+        let pick = |rows: &[i64]| -> Vec<i64> {
+            let rows = rows.chunks_exact(self.width);
+            match width {
+                1 => rows.map(|row| row[k]).collect(),
+                _ => rows.flat_map(|row| [row[k], row[m + k]]).collect(),
+            }
+        };
+        Totals {
+            measures: vec![measure],
+            width,
+            flat: pick(&self.flat),
+            cum: pick(&self.cum),
+        }
+    }
 }
 
 impl Selection {
@@ -1341,6 +1362,11 @@ impl Selection {
     #[inline]
     pub fn keeps_sample(&self, s: usize) -> bool {
         self.sample_kept.as_ref().is_none_or(|k| k[s])
+    }
+
+    /// Whether the filters changed nothing: every sample and node stays.
+    pub fn keeps_everything(&self) -> bool {
+        !self.any_hidden && self.sample_kept.is_none()
     }
 
     /// Whether `node` was removed from every stack.

@@ -435,6 +435,7 @@ impl<'p> App<'p> {
             working,
         });
         self.request_edges();
+        self.request_columns();
         move || worker::serve(profile, job_queue, results, l, w)
     }
 
@@ -485,7 +486,7 @@ impl<'p> App<'p> {
     /// for it often, so that it shows as soon as it is there.
     pub fn awaits_worker(&self) -> bool {
         self.waiting.is_some()
-            || (self.worker.is_some() && !self.agg.complete)
+            || (self.worker.is_some() && (!self.agg.complete || self.agg.only_column.is_some()))
             || self.marks_asked
             || self.table_asked.is_some()
             || self.pending.is_some()
@@ -518,12 +519,18 @@ impl<'p> App<'p> {
             let graph = self.agg.edges(self.profile);
             self.edges_arrived(graph);
         }
+        if self.worker.is_none()
+            && let Some(graph) = self.agg.all_columns()
+        {
+            self.columns_arrived(graph);
+        }
         while self.busy() {
             // The tick asks for what is missing, then what was asked for
             // is waited for.
             self.tick(Instant::now() + Duration::from_secs(3600));
             let asked = self.waiting.is_some()
                 || !self.agg.complete
+                || self.agg.only_column.is_some()
                 || self.marks_asked
                 || self.calls_asked
                 || self.table_asked.is_some();

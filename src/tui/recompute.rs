@@ -139,6 +139,7 @@ impl<'p> App<'p> {
                     &self.filters,
                     self.inline_frames,
                     self.agg.base.clone(),
+                    Some(self.k),
                 );
                 if !agg.complete {
                     let graph = agg.edges(self.profile);
@@ -176,6 +177,43 @@ impl<'p> App<'p> {
                 measures: self.measures.clone(),
             });
         }
+    }
+
+    /// Asks the worker for the sample indices the aggregate shown lacks
+    /// ([`Aggregate::only_column`]).
+    pub(super) fn request_columns(&mut self) {
+        let Some(worker) = &self.worker else {
+            return;
+        };
+        if self.waiting.is_some() || self.agg.only_column.is_none() {
+            return;
+        }
+        if let Some((base, selection)) = self.agg.scan_source() {
+            worker.send(Job::Columns {
+                generation: self.generation,
+                base,
+                selection,
+                measures: self.measures.clone(),
+            });
+        }
+    }
+
+    /// Makes sure the aggregate has sample index `k`, summing every sample
+    /// index here if it has another alone (without a worker, or when the
+    /// sample index changed while the worker summed).
+    fn fill_column(&mut self, k: usize) {
+        if self.agg.only_column.is_some_and(|only| only != k)
+            && let Some(graph) = self.agg.all_columns()
+        {
+            self.columns_arrived(graph);
+        }
+    }
+
+    /// Every sample index of the aggregate shown: the tables of the
+    /// others can be built.
+    pub(super) fn columns_arrived(&mut self, graph: Graph) {
+        self.agg.graph = Arc::new(graph);
+        self.agg.only_column = None;
     }
 
     /// Asks the worker, once per aggregate, to prepare what a first
@@ -281,9 +319,13 @@ impl<'p> App<'p> {
                 if let Some(why) = self.waiting.take() {
                     self.say_arrival(why);
                 }
+                self.request_columns();
             }
             Done::Edges { generation, graph } if generation == self.generation => {
                 self.edges_arrived(graph);
+            }
+            Done::Columns { generation, graph } if generation == self.generation => {
+                self.columns_arrived(graph);
             }
             Done::Marks { generation, found } => {
                 self.marks_asked = false;
@@ -324,7 +366,7 @@ impl<'p> App<'p> {
                 }
             }
             // Made obsolete by a newer request.
-            Done::Quick { .. } | Done::Edges { .. } => {}
+            Done::Quick { .. } | Done::Edges { .. } | Done::Columns { .. } => {}
         }
     }
 
@@ -380,7 +422,10 @@ impl<'p> App<'p> {
         if slot != wanted {
             let view = match self.views[wanted].take() {
                 Some(view) => view,
-                None => self.build_view(self.k, self.sort),
+                None => {
+                    self.fill_column(self.k);
+                    self.build_view(self.k, self.sort)
+                }
             };
             let old = std::mem::replace(&mut self.view, view);
             self.views[slot] = Some(old);
@@ -415,8 +460,11 @@ impl<'p> App<'p> {
         let order = std::iter::once(self.slot(k, sort))
             .chain((0..n).map(|k| self.slot(k, self.sort)))
             .chain((0..3 * n).filter(|s| s % 3 != sort_slot(self.sort)));
+        // Until the other sample indices are summed, only tables of the
+        // one shown can be built.
+        let summed = |slot: usize| self.agg.only_column.is_none_or(|only| slot / 3 == only);
         for slot in order {
-            if slot != current && self.views[slot].is_none() {
+            if slot != current && self.views[slot].is_none() && summed(slot) {
                 let sort = [SortKey::Flat, SortKey::Cum, SortKey::Name][slot % 3];
                 worker.send(Job::Table {
                     generation: self.generation,
@@ -428,7 +476,9 @@ impl<'p> App<'p> {
                 return;
             }
         }
-        self.request_preparation();
+        if self.agg.only_column.is_none() {
+            self.request_preparation();
+        }
     }
 
     /// A new aggregate: new nodes, so every table is built again; `table`
@@ -444,7 +494,10 @@ impl<'p> App<'p> {
             Some(table) if (table.sample, table.sort) == (self.k, self.sort) => {
                 View::from_table(table, &self.reports[self.k], &self.table)
             }
-            _ => self.build_view(self.k, self.sort),
+            _ => {
+                self.fill_column(self.k);
+                self.build_view(self.k, self.sort)
+            }
         };
         // Node and edge ids are new: the calls are computed again, unless
         // they came with the table (kept by `reselect` if the function

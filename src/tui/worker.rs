@@ -8,7 +8,8 @@
 //! marks, a scan of the stacks. So the explorer hands these to one worker
 //! thread and keeps answering keys meanwhile:
 //! - a new aggregate comes with its table and the selected function's
-//!   calls, built on both cores at once;
+//!   calls, built on both cores at once; after a filter it has the sample
+//!   index shown alone, and the others are summed next;
 //! - the tables of the other sample indices and sorts follow one at a time
 //!   (a switch to one not built yet waits for it, the keys still working);
 //! - calls, marks and, on the general path, edges arrive when scanned;
@@ -57,6 +58,14 @@ pub(super) enum Job {
     /// samples by location, the functions of each node), so that it does
     /// not wait for it.
     Prepare { generation: u64, base: Base },
+    /// The sample indices other than the one shown, of an aggregate built
+    /// for that one ([`Aggregate::only_column`]).
+    Columns {
+        generation: u64,
+        base: Base,
+        selection: Arc<Selection>,
+        measures: Vec<Measure>,
+    },
     /// The edges of frames the UI already shows.
     Edges {
         generation: u64,
@@ -137,6 +146,7 @@ impl Job {
     fn generation(&self) -> u64 {
         match self {
             Job::Edges { generation, .. }
+            | Job::Columns { generation, .. }
             | Job::Aggregate { generation, .. }
             | Job::Table { generation, .. }
             | Job::Calls { generation, .. }
@@ -168,6 +178,8 @@ pub(super) enum Done {
     },
     /// The edges of the aggregate of `generation`.
     Edges { generation: u64, graph: Graph },
+    /// Every sample index of the aggregate of `generation`.
+    Columns { generation: u64, graph: Graph },
     /// The callers asked for by [`Job::Marks`].
     Marks {
         generation: u64,
@@ -237,7 +249,7 @@ fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
     let mut prepare = None;
     for job in waiting {
         match job {
-            Job::Aggregate { .. } | Job::Edges { .. } => main = Some(job),
+            Job::Aggregate { .. } | Job::Edges { .. } | Job::Columns { .. } => main = Some(job),
             Job::Marks { .. } | Job::Calls { .. } => answer.push(job),
             Job::Table { .. } => tables.push(job),
             Job::Prepare { .. } => prepare = Some(job),
@@ -308,6 +320,18 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             }
             true
         }
+        Job::Columns {
+            generation,
+            base,
+            selection,
+            measures,
+        } => {
+            if !current(generation) {
+                return true;
+            }
+            let graph = base.sums(&selection, &measures);
+            done.send(Done::Columns { generation, graph }).is_ok()
+        }
         Job::Edges {
             generation,
             frames,
@@ -338,6 +362,7 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                 &filters,
                 inline_frames,
                 base,
+                Some(shown.table.k),
             );
             let (table, calls) = shown.build(profile, &agg);
             let (complete, frames) = (agg.complete, Arc::clone(&agg.frames));
