@@ -437,17 +437,12 @@ impl Stacks {
         weigh(self.values(s), measures, w)
     }
 
-    /// The row sample `s` adds for `measures`, `None` when all zero. When
-    /// the measures are the sample values as they are (the explorer's
-    /// totals), the values are the row.
+    /// The row sample `s` adds for `measures`, `None` when all zero;
+    /// `as_is` when the measures are the sample values as they are (see
+    /// [`Stacks::values_are_rows`]): then the values are the row.
     #[inline]
-    fn row<const W: usize>(&self, s: usize, measures: &[Measure]) -> Option<[i64; W]> {
+    fn row<const W: usize>(&self, s: usize, measures: &[Measure], as_is: bool) -> Option<[i64; W]> {
         let values = self.values(s);
-        let as_is = W == values.len()
-            && measures
-                .iter()
-                .enumerate()
-                .all(|(k, m)| m.index == k && !m.mean);
         let mut w = [0i64; W];
         match as_is {
             true => w.copy_from_slice(values),
@@ -458,6 +453,17 @@ impl Stacks {
             }
         }
         Some(w)
+    }
+
+    /// Whether rows of `width` for `measures` are the sample values as
+    /// they are: every sample index in order, none a mean (the explorer's
+    /// totals).
+    fn values_are_rows(&self, measures: &[Measure], width: usize) -> bool {
+        width == self.value_count
+            && measures
+                .iter()
+                .enumerate()
+                .all(|(k, m)| m.index == k && !m.mean)
     }
 
     /// Asks the CPU to start loading the stack and the values of sample
@@ -718,8 +724,9 @@ impl Stacks {
                 width,
                 W => {
                     let (rows, _) = delta.as_chunks_mut::<W>();
+                    let as_is = self.values_are_rows(measures, W);
                     self.for_hidden_leaves(sel, blocks, |s, to| {
-                        if let Some(w) = self.row::<W>(s, measures) {
+                        if let Some(w) = self.row::<W>(s, measures, as_is) {
                             let row = &mut rows[hidden.rank_outside(to)];
                             for k in 0..W {
                                 row[k] = row[k].wrapping_add(w[k]);
