@@ -116,9 +116,7 @@ impl StringMatches {
         }
         matches
     }
-}
 
-impl StringMatches {
     /// Whether hide or show matches the binary of some mapping: then
     /// whether a line stays depends on its location, not only on its
     /// function (see [`StringMatches::kept_functions`]).
