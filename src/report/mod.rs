@@ -1,8 +1,8 @@
 //! Text reports identical to `go tool pprof -top` and `-peek`.
 //!
 //! [`Report`] resolves what to measure (sample index, mean) and holds the
-//! total and unit choice; [`trim`] reproduces pprof's node trimming; [`top`]
-//! and [`peek`] print. Output is bytes: names come from the profile as they
+//! total and unit choice; [`trim`] reproduces pprof's node trimming; [`top()`]
+//! and [`peek()`] print. Output is bytes: names come from the profile as they
 //! are; making them safe for a terminal is the caller's job.
 
 mod header;

@@ -2,7 +2,7 @@
 //!
 //! Nothing here draws. The table cursor is a row, but every change that
 //! rebuilds rows (sample type, sort, granularity, filters) first takes the
-//! selected function's [`Identity`] and finds it again afterwards, so the
+//! selected function's [`Identity`](super::model::Identity) and finds it again afterwards, so the
 //! selection follows the function, not the row number.
 
 use super::action::Action;
@@ -571,7 +571,7 @@ impl<'p> App<'p> {
         &self.agg.display()[node as usize]
     }
 
-    /// The name of `node` fitted in `max` cells (see [`names`]).
+    /// The name of `node` fitted in `max` cells (see [`names`](super::names)).
     pub fn short_name(&self, node: NodeId, max: usize) -> String {
         use crate::analysis::Granularity as G;
         match self.agg.frames.granularity {
