@@ -20,6 +20,15 @@ fn time<T>(what: &str, f: impl FnOnce() -> T) -> (T, Duration) {
     (out, took)
 }
 
+/// A person's pause before pressing Enter: the explorer keeps ticking.
+fn pause(app: &mut App) {
+    let end = Instant::now() + Duration::from_millis(200);
+    while Instant::now() < end {
+        app.tick(Instant::now() + ppt::tui::app::SLICE);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 /// The slowest an interactive action may block the UI thread.
 const FRAME: Duration = Duration::from_millis(16);
 
@@ -47,7 +56,7 @@ fn big_profile_timings() {
     app.with_worker(|app| {
         // An action: how long it blocks the UI, then how long until its
         // results are all in (worker and slices).
-        let mut act = |what: &str, action: Action| {
+        let mut act = |app: &mut App, what: &str, action: Action| {
             let (_, took) = time(what, || app.update(action));
             if took > FRAME {
                 slow.push(format!("{what}: {took:?}"));
@@ -88,43 +97,61 @@ fn big_profile_timings() {
                 slow.push(format!("render after {what}: {took:?}"));
             }
         };
-        act("switch sample index (i)", Action::NextSample);
-        act("switch sample index back (I)", Action::PrevSample);
-        act("sort (s)", Action::CycleSort);
-        act("sort again (s)", Action::CycleSort);
-        act("sort again (s)", Action::CycleSort);
-        act("move down (j)", Action::Down);
-        act("enter (table -> calls)", Action::Enter);
-        act("enter (calls -> callee)", Action::Enter);
-        act("back", Action::Back);
-        act("close", Action::Close);
-        act("open search (/)", Action::Search);
+        act(app, "switch sample index (i)", Action::NextSample);
+        act(app, "switch sample index back (I)", Action::PrevSample);
+        act(app, "sort (s)", Action::CycleSort);
+        act(app, "sort again (s)", Action::CycleSort);
+        act(app, "sort again (s)", Action::CycleSort);
+        act(app, "move down (j)", Action::Down);
+        act(app, "enter (table -> calls)", Action::Enter);
+        act(app, "enter (calls -> callee)", Action::Enter);
+        act(app, "back", Action::Back);
+        act(app, "close", Action::Close);
+        act(app, "open search (/)", Action::Search);
         for c in "pool".chars() {
-            act(&format!("fuzzy keystroke {c:?}"), Action::Insert(c));
+            act(app, &format!("fuzzy keystroke {c:?}"), Action::Insert(c));
         }
-        act("fuzzy erase", Action::Erase);
-        act("fuzzy clear", Action::ClearField);
-        act("fuzzy keystroke 'x'", Action::Insert('x'));
-        act("confirm search", Action::Confirm);
-        act("next match", Action::NextMatch);
-        // A focus filter.
-        act("open filter pane", Action::OpenFilter);
-        act("down", Action::Down);
-        act("down", Action::Down);
+        act(app, "fuzzy erase", Action::Erase);
+        act(app, "fuzzy clear", Action::ClearField);
+        act(app, "fuzzy keystroke 'x'", Action::Insert('x'));
+        act(app, "confirm search", Action::Confirm);
+        act(app, "next match", Action::NextMatch);
+        // A focus filter, applied as soon as it is typed.
+        act(app, "open filter pane", Action::OpenFilter);
+        act(app, "down", Action::Down);
+        act(app, "down", Action::Down);
         for c in "storage".chars() {
-            act(&format!("type {c:?}"), Action::Insert(c));
+            act(app, &format!("type {c:?}"), Action::Insert(c));
         }
-        act("apply focus filter", Action::Confirm);
-        act("next match (after rescan)", Action::NextMatch);
-        act("clear filters", Action::ClearFilters);
-        // A source filter.
-        act("open filter pane", Action::OpenFilter);
+        act(app, "apply focus filter", Action::Confirm);
+        act(app, "next match (after rescan)", Action::NextMatch);
+        act(app, "clear filters", Action::ClearFilters);
+        // The same after a pause, as a person takes before Enter: the
+        // worker has summed the filter typed.
+        act(app, "open filter pane", Action::OpenFilter);
+        act(app, "down", Action::Down);
+        act(app, "down", Action::Down);
+        for c in "storage".chars() {
+            act(app, &format!("type {c:?}"), Action::Insert(c));
+        }
+        pause(app);
+        act(app, "apply focus filter after a pause", Action::Confirm);
+        act(app, "clear filters", Action::ClearFilters);
+        // A source filter, at once and after a pause.
+        act(app, "open filter pane", Action::OpenFilter);
         for c in "internal/api".chars() {
-            act(&format!("type {c:?}"), Action::Insert(c));
+            act(app, &format!("type {c:?}"), Action::Insert(c));
         }
-        act("apply source filter", Action::Confirm);
-        act("granularity (v)", Action::CycleGranularity);
-        act("switch sample index (i)", Action::NextSample);
+        act(app, "apply source filter", Action::Confirm);
+        act(app, "clear filters", Action::ClearFilters);
+        act(app, "open filter pane", Action::OpenFilter);
+        for c in "internal/api".chars() {
+            act(app, &format!("type {c:?}"), Action::Insert(c));
+        }
+        pause(app);
+        act(app, "apply source filter after a pause", Action::Confirm);
+        act(app, "granularity (v)", Action::CycleGranularity);
+        act(app, "switch sample index (i)", Action::NextSample);
     });
     println!("time to first frame: {first:?}");
     for s in &slow {

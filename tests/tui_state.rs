@@ -310,6 +310,64 @@ fn every_sample_index_after_a_filter_equals_the_top_report() {
     }
 }
 
+/// Filters typed in the pane are summed by the worker once the typing
+/// pauses, and applying them takes those sums: the tables are pprof's. Typed
+/// on after the pause, the filters applied are the new ones, summed then.
+#[test]
+fn filters_typed_are_summed_ahead_and_taken_when_applied() {
+    let path = "assets/heap.pprof";
+    let p = profile(path);
+    let n = p.sample_types.len();
+    let focus = |text: &str| Filters {
+        focus: Some(Pattern::new("focus", text).unwrap()),
+        ..Filters::default()
+    };
+    // Longer than the typing pause, and long enough for the worker to sum
+    // this small profile.
+    let pause = |app: &mut App| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        app.tick(std::time::Instant::now());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    let every_table_is = |app: &mut App, filters: &Filters| {
+        for _ in 0..n {
+            let k = app.k;
+            assert_eq!(
+                table_lines(app),
+                top_lines(&p, k, filters),
+                "sample index {k}"
+            );
+            app.update(Action::NextSample);
+            app.wait_idle();
+        }
+    };
+    let mut app = App::new_interactive(&p, Settings::new(&p, path));
+    app.with_worker(|app| {
+        app.update(Action::OpenFilter);
+        app.update(Action::Down);
+        app.update(Action::Down);
+        type_text(app, "json|sort");
+        pause(app);
+        app.update(Action::Confirm);
+        app.wait_idle();
+        assert!(app.agg.summed_ahead, "the sums computed ahead were taken");
+        every_table_is(app, &focus("json|sort"));
+
+        app.update(Action::ClearFilters);
+        app.wait_idle();
+        app.update(Action::OpenFilter);
+        app.update(Action::Down);
+        app.update(Action::Down);
+        type_text(app, "json");
+        pause(app);
+        type_text(app, "|Store");
+        app.update(Action::Confirm);
+        app.wait_idle();
+        assert!(!app.agg.summed_ahead, "sums of other filters are not taken");
+        every_table_is(app, &focus("json|Store"));
+    });
+}
+
 /// The rows of the table shown as `go tool pprof -top` prints them.
 fn table_lines(app: &mut App) -> Vec<String> {
     let rows = app.view.table.rows.clone();

@@ -16,6 +16,16 @@ pub struct Pattern {
     regex: Regex,
 }
 
+/// Patterns are the same when their texts are: the regex compiled from a
+/// text is always the same.
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for Pattern {}
+
 impl Pattern {
     /// Compiles `source`; `what` names the option in the error.
     pub fn new(what: &str, source: &str) -> Result<Pattern, FilterError> {
@@ -66,7 +76,7 @@ impl fmt::Display for FilterError {
 impl std::error::Error for FilterError {}
 
 /// The active filters. The default filters nothing.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     /// Keep only samples with a frame matching this.
     pub focus: Option<Pattern>,

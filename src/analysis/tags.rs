@@ -240,6 +240,13 @@ pub fn unit_conflicts(profile: &Profile) -> Vec<String> {
     lines.into_iter().map(|(_, line)| line).collect()
 }
 
+/// Tag filters of one profile are the same when their texts are.
+impl PartialEq for TagFilter {
+    fn eq(&self, other: &TagFilter) -> bool {
+        self.source == other.source
+    }
+}
+
 impl TagFilter {
     /// Compiles one flag. `what` is `tagfocus` or `tagignore` (it names the
     /// flag in errors and notices, and decides what an empty value means);

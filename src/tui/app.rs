@@ -261,6 +261,9 @@ pub struct App<'p> {
     pub(super) prepare_asked: bool,
     /// A new aggregate is being computed (the worker has it).
     pub(super) waiting: Option<Waiting>,
+    /// When the filters typed in the filter pane are to be summed ahead
+    /// (the typing has paused by then).
+    pub(super) ahead_due: Option<Instant>,
     /// Selected row of the table.
     pub cursor: usize,
     /// First row of the table on screen.
@@ -368,6 +371,7 @@ impl<'p> App<'p> {
             calls_asked: false,
             prepare_asked: false,
             waiting: None,
+            ahead_due: None,
             cursor: 0,
             offset: 0,
             focus: Pane::Table,
@@ -444,6 +448,7 @@ impl<'p> App<'p> {
     /// table built in advance. Returns whether anything shown may have
     /// changed ([`App::busy`] says whether work remains).
     pub fn tick(&mut self, deadline: Instant) -> bool {
+        self.request_ahead(Instant::now());
         let arrived = self.receive();
         self.request_calls();
         self.request_marks();
@@ -480,6 +485,12 @@ impl<'p> App<'p> {
             || searching
             || rescanning
             || in_advance
+    }
+
+    /// When the filters being typed are to be summed ahead: the event loop
+    /// wakes up then for [`App::tick`].
+    pub fn ahead_due(&self) -> Option<Instant> {
+        self.ahead_due
     }
 
     /// Whether a result of the worker is due: the event loop then looks

@@ -237,6 +237,10 @@ pub fn run_loop<B: Backend, E: EventSource>(
             fail_after_draw_for_tests()?;
             (changed, drawn_at) = (false, Some(Instant::now()));
         }
+        // Filters typed are summed ahead when the typing pauses.
+        let ahead = app
+            .ahead_due()
+            .map(|due| due.saturating_duration_since(Instant::now()));
         let event = if app.busy() {
             // A slice of search is due: only look at the keyboard.
             let searching = matches!(&app.mode, app::Mode::Search(f) if f.searching());
@@ -247,7 +251,10 @@ pub fn run_loop<B: Backend, E: EventSource>(
             })?
         } else if let Some(f) = fetcher.as_deref() {
             // Wake up for the next load, and to keep the clock counting.
-            events.wait(f.wait(Instant::now()))?
+            let wait = f.wait(Instant::now());
+            events.wait(ahead.map_or(wait, |ahead| ahead.min(wait)))?
+        } else if let Some(ahead) = ahead {
+            events.wait(ahead)?
         } else {
             match events.next()? {
                 Some(event) => Some(event),

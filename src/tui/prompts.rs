@@ -55,9 +55,18 @@ impl App<'_> {
             Action::Close => return,
             Action::Up => form.move_field(-1),
             Action::Down => form.move_field(1),
-            Action::Insert(c) => form.insert(c),
-            Action::Erase => form.erase(),
-            Action::ClearField => form.clear_field(),
+            Action::Insert(c) => {
+                form.insert(c);
+                self.schedule_ahead();
+            }
+            Action::Erase => {
+                form.erase();
+                self.schedule_ahead();
+            }
+            Action::ClearField => {
+                form.clear_field();
+                self.schedule_ahead();
+            }
             Action::ClearFilters => {
                 self.set_filters(Filters::default(), Waiting::Cleared);
                 return;

@@ -16,6 +16,12 @@ use crate::analysis::Filters;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Graph, NodeId};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long the typing in the filter pane pauses before the filters typed
+/// are summed ahead: typing goes faster than that, and applying comes
+/// later (a person takes a tenth of a second or more to press Enter).
+pub(super) const AHEAD_PAUSE: Duration = Duration::from_millis(40);
 
 /// The cache slot of a sort (three per sample type).
 fn sort_slot(sort: SortKey) -> usize {
@@ -216,6 +222,44 @@ impl<'p> App<'p> {
         self.agg.only_column = None;
     }
 
+    /// After an edit in the filter pane: once the typing pauses for
+    /// [`AHEAD_PAUSE`], the worker sums the filters typed, so that applying
+    /// them takes only what is left (the table and the calls).
+    pub(super) fn schedule_ahead(&mut self) {
+        if self.worker.is_some() {
+            self.ahead_due = Some(Instant::now() + AHEAD_PAUSE);
+        }
+    }
+
+    /// Asks the worker to sum the filters typed, once the typing has
+    /// paused (see [`App::schedule_ahead`]).
+    pub(super) fn request_ahead(&mut self, now: Instant) {
+        if self.ahead_due.is_none_or(|due| now < due) {
+            return;
+        }
+        self.ahead_due = None;
+        let (Some(worker), Some(base), Mode::Filter(form)) =
+            (&self.worker, &self.agg.base, &self.mode)
+        else {
+            return;
+        };
+        // While an aggregate is computed, the filters typed would be
+        // summed against what it replaces.
+        if self.waiting.is_some() {
+            return;
+        }
+        match form.compile(&self.filters) {
+            Ok(filters) if filters != self.filters => worker.send(Job::Ahead {
+                generation: self.generation,
+                base: base.clone(),
+                measures: self.measures.clone(),
+                filters: Box::new(filters),
+                column: self.k,
+            }),
+            _ => {}
+        }
+    }
+
     /// Asks the worker, once per aggregate, to prepare what a first
     /// filter needs: after the tables (it takes the worker for a tenth of
     /// a second, a second on the biggest profiles).
@@ -315,7 +359,7 @@ impl<'p> App<'p> {
                 table,
                 calls,
             } if generation == self.generation => {
-                self.install(agg, Some(table), calls);
+                self.install(*agg, Some(table), calls);
                 if let Some(why) = self.waiting.take() {
                     self.say_arrival(why);
                 }

@@ -13,6 +13,8 @@
 //! - the tables of the other sample indices and sorts follow one at a time
 //!   (a switch to one not built yet waits for it, the keys still working);
 //! - calls, marks and, on the general path, edges arrive when scanned;
+//! - while filters are typed in the filter pane and the typing pauses,
+//!   their sums are computed ahead, and taken when they are applied;
 //! - once every table is built, the worker prepares what a first filter
 //!   needs.
 //!
@@ -53,6 +55,15 @@ pub(super) enum Job {
         selection: Arc<Selection>,
         measures: Vec<Measure>,
         node: NodeId,
+    },
+    /// While the filter pane is open: the sums of the filters typed, for
+    /// when they are applied ([`Base::compute_ahead`]).
+    Ahead {
+        generation: u64,
+        base: Base,
+        measures: Vec<Measure>,
+        filters: Box<Filters>,
+        column: usize,
     },
     /// While idle: what the first filter on `base` needs (an index of
     /// samples by location, the functions of each node), so that it does
@@ -151,6 +162,7 @@ impl Job {
             | Job::Table { generation, .. }
             | Job::Calls { generation, .. }
             | Job::Prepare { generation, .. }
+            | Job::Ahead { generation, .. }
             | Job::Marks { generation, .. } => *generation,
         }
     }
@@ -161,7 +173,7 @@ pub(super) enum Done {
     /// A new aggregate's quick stage, with what is shown of it.
     Quick {
         generation: u64,
-        agg: Aggregate,
+        agg: Box<Aggregate>,
         table: Table,
         calls: Option<Calls>,
     },
@@ -240,25 +252,30 @@ pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
 /// Of the jobs waiting (oldest first), those still worth doing, in order:
 /// only the newest aggregate or edges job (a newer one supersedes the
 /// older), and every request for marks, calls or a table, since the UI waits for
-/// an answer (an empty one when made obsolete, see [`run`]). Preparing
-/// comes last.
+/// an answer (an empty one when made obsolete, see [`run`]). Then the
+/// newest sums ahead, unless an aggregate was asked for meanwhile;
+/// preparing comes last.
 fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
     let mut main = None;
     let mut answer = Vec::new();
     let mut tables = Vec::new();
+    let mut ahead = None;
     let mut prepare = None;
     for job in waiting {
         match job {
             Job::Aggregate { .. } | Job::Edges { .. } | Job::Columns { .. } => main = Some(job),
             Job::Marks { .. } | Job::Calls { .. } => answer.push(job),
             Job::Table { .. } => tables.push(job),
+            Job::Ahead { .. } => ahead = Some(job),
             Job::Prepare { .. } => prepare = Some(job),
         }
     }
+    let applying = matches!(main, Some(Job::Aggregate { .. }));
     answer
         .into_iter()
         .chain(main)
         .chain(tables)
+        .chain(ahead.filter(|_| !applying))
         .chain(prepare)
         .collect()
 }
@@ -314,6 +331,18 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             let table = current(generation).then(|| spec.build(profile, &frames, &graph));
             done.send(Done::Table { generation, table }).is_ok()
         }
+        Job::Ahead {
+            generation,
+            base,
+            measures,
+            filters,
+            column,
+        } => {
+            if current(generation) {
+                base.compute_ahead(profile, &measures, &filters, Some(column));
+            }
+            true
+        }
         Job::Prepare { generation, base } => {
             if current(generation) {
                 base.stacks.prepare_filters(profile);
@@ -368,7 +397,7 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             let (complete, frames) = (agg.complete, Arc::clone(&agg.frames));
             let quick = Done::Quick {
                 generation,
-                agg,
+                agg: Box::new(agg),
                 table,
                 calls,
             };
