@@ -264,6 +264,10 @@ pub struct App<'p> {
     /// When the filters typed in the filter pane are to be summed ahead
     /// (the typing has paused by then).
     pub(super) ahead_due: Option<Instant>,
+    /// When the aggregate being computed was asked for, and how long the
+    /// last one took the worker (see [`App::schedule_ahead`]).
+    pub(super) aggregate_asked: Option<Instant>,
+    pub(super) aggregate_took: Duration,
     /// Selected row of the table.
     pub cursor: usize,
     /// First row of the table on screen.
@@ -372,6 +376,8 @@ impl<'p> App<'p> {
             prepare_asked: false,
             waiting: None,
             ahead_due: None,
+            aggregate_asked: None,
+            aggregate_took: Duration::ZERO,
             cursor: 0,
             offset: 0,
             focus: Pane::Table,
