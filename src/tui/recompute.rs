@@ -19,8 +19,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long the typing in the filter pane pauses before the filters typed
-/// are summed ahead: typing goes faster than that, and applying comes
-/// later (a person takes a tenth of a second or more to press Enter).
+/// are summed ahead (plus what the last aggregate took): a person types a
+/// character every tenth of a second or two and takes as long to press
+/// Enter, so the sums of what is typed are usually ready by then; keys
+/// pressed faster, or held down, start no sums.
 pub(super) const AHEAD_PAUSE: Duration = Duration::from_millis(40);
 
 /// The cache slot of a sort (three per sample type).
