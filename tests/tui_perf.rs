@@ -20,6 +20,23 @@ fn time<T>(what: &str, f: impl FnOnce() -> T) -> (T, Duration) {
     (out, took)
 }
 
+/// Opens the filter pane, moves `downs` fields down and types `text`, each
+/// key an action timed by `act`.
+fn type_filter(
+    app: &mut App,
+    act: &mut impl FnMut(&mut App, &str, Action),
+    downs: usize,
+    text: &str,
+) {
+    act(app, "open filter pane", Action::OpenFilter);
+    for _ in 0..downs {
+        act(app, "down", Action::Down);
+    }
+    for c in text.chars() {
+        act(app, &format!("type {c:?}"), Action::Insert(c));
+    }
+}
+
 /// A person's pause before pressing Enter: the explorer keeps ticking.
 fn pause(app: &mut App) {
     let end = Instant::now() + Duration::from_millis(200);
@@ -117,37 +134,21 @@ fn big_profile_timings() {
         act(app, "confirm search", Action::Confirm);
         act(app, "next match", Action::NextMatch);
         // A focus filter, applied as soon as it is typed.
-        act(app, "open filter pane", Action::OpenFilter);
-        act(app, "down", Action::Down);
-        act(app, "down", Action::Down);
-        for c in "storage".chars() {
-            act(app, &format!("type {c:?}"), Action::Insert(c));
-        }
+        type_filter(app, &mut act, 2, "storage");
         act(app, "apply focus filter", Action::Confirm);
         act(app, "next match (after rescan)", Action::NextMatch);
         act(app, "clear filters", Action::ClearFilters);
         // The same after a pause, as a person takes before Enter: the
         // worker has summed the filter typed.
-        act(app, "open filter pane", Action::OpenFilter);
-        act(app, "down", Action::Down);
-        act(app, "down", Action::Down);
-        for c in "storage".chars() {
-            act(app, &format!("type {c:?}"), Action::Insert(c));
-        }
+        type_filter(app, &mut act, 2, "storage");
         pause(app);
         act(app, "apply focus filter after a pause", Action::Confirm);
         act(app, "clear filters", Action::ClearFilters);
         // A source filter, at once and after a pause.
-        act(app, "open filter pane", Action::OpenFilter);
-        for c in "internal/api".chars() {
-            act(app, &format!("type {c:?}"), Action::Insert(c));
-        }
+        type_filter(app, &mut act, 0, "internal/api");
         act(app, "apply source filter", Action::Confirm);
         act(app, "clear filters", Action::ClearFilters);
-        act(app, "open filter pane", Action::OpenFilter);
-        for c in "internal/api".chars() {
-            act(app, &format!("type {c:?}"), Action::Insert(c));
-        }
+        type_filter(app, &mut act, 0, "internal/api");
         pause(app);
         act(app, "apply source filter after a pause", Action::Confirm);
         act(app, "granularity (v)", Action::CycleGranularity);
