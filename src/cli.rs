@@ -2,9 +2,9 @@
 //! so a `go tool pprof` command line carries over.
 
 use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
-use crate::fetch::{parse_duration, parse_refresh};
-use crate::profile::DEFAULT_MAX_DECOMPRESSED;
+use crate::fetch::{SourceOptions, parse_duration, parse_refresh};
 use crate::profile::Profile;
+use crate::profile::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions};
 use crate::report::ReportOptions;
 use clap::Parser;
 use std::path::PathBuf;
@@ -284,6 +284,19 @@ impl Args {
             unit: self.unit.clone(),
             drop_negative: self.drop_negative,
         })
+    }
+
+    /// How the profile argument is read or fetched: `--seconds`,
+    /// `--timeout` and `--max-decompressed-size`, progress on stderr.
+    pub fn source_options(&self) -> SourceOptions {
+        SourceOptions {
+            seconds: self.seconds,
+            timeout: self.timeout,
+            decode: DecodeOptions {
+                max_decompressed: self.max_decompressed_size,
+            },
+            progress: true,
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod cli;
 pub mod fetch;
 pub mod gopath;
+pub mod measurement;
 pub mod profile;
 pub mod report;
 pub mod safe_text;

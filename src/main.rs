@@ -54,7 +54,7 @@ fn run(args: &Args) -> Result<(), String> {
 /// Reads the profile, or fetches it from a service (src/fetch); `--save`
 /// writes its bytes as they came. The source is kept for refreshing.
 fn load_profile(args: &Args) -> Result<(Source, Loaded), String> {
-    let source = Source::from_args(args).map_err(|e| e.to_string())?;
+    let source = Source::new(&args.profile, args.source_options()).map_err(|e| e.to_string())?;
     let loaded = source.load().map_err(|e| e.to_string())?;
     if let Some(path) = &args.save {
         fetch::save(path, &loaded.bytes)

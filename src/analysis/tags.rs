@@ -25,8 +25,8 @@
 //! there is none).
 
 use super::filter::{FilterError, Pattern};
+use crate::measurement::{OutputUnit, scale};
 use crate::profile::{Label, Profile, StrId};
-use crate::report::units::{OutputUnit, scale};
 use regex::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::LazyLock;

@@ -1,7 +1,6 @@
 //! A profile's source, loadable again and again: what `--refresh` needs.
 
 use super::{Remote, SourceError, SourceErrorKind, adjust_url, http, progress};
-use crate::cli::Args;
 use crate::profile::{DecodeOptions, Profile, ProfileError, decode};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -80,22 +79,6 @@ impl Source {
             kind,
             options,
         })
-    }
-
-    /// The source named by the command line: the profile argument with
-    /// `--seconds`, `--timeout` and `--max-decompressed-size`, progress on.
-    pub fn from_args(args: &Args) -> Result<Source, SourceError> {
-        Source::new(
-            &args.profile,
-            SourceOptions {
-                seconds: args.seconds,
-                timeout: args.timeout,
-                decode: DecodeOptions {
-                    max_decompressed: args.max_decompressed_size,
-                },
-                progress: true,
-            },
-        )
     }
 
     /// The path as given, `-`, or the URL that is requested (with the

@@ -1,9 +1,10 @@
 //! The lines above a report's rows: pprof's `ProfileLabels` and
 //! `reportLabels`.
 
-use super::{Report, units};
+use super::Report;
 use crate::analysis::Filters;
 use crate::gopath;
+use crate::measurement as units;
 use crate::report::OutputUnit;
 
 /// What the trimming step reports about the rows shown.

@@ -10,11 +10,11 @@ mod peek;
 mod prepare;
 mod top;
 pub mod trim;
-pub mod units;
 
+use crate::measurement as units;
+pub use crate::measurement::{OutputUnit, percentage, scaled_label};
 pub use peek::peek;
 pub use top::top;
-pub use units::{OutputUnit, percentage, scaled_label};
 
 use crate::analysis::{Filters, Granularity, Measure, total};
 use crate::profile::Profile;

@@ -2,9 +2,10 @@
 //! every node whose name matches.
 
 use super::prepare::{Prepared, prepare};
-use super::{ReportError, ReportOptions, units};
+use super::{ReportError, ReportOptions};
 use crate::analysis::order::sort_edges;
 use crate::analysis::{EdgeId, Pattern};
+use crate::measurement as units;
 use crate::profile::Profile;
 
 const SEPARATOR: &str = "----------------------------------------------------------+-------------";

@@ -1,7 +1,8 @@
 //! `ppt --top`: pprof's `-top` text report.
 
 use super::prepare::{Prepared, prepare};
-use super::{ReportError, ReportOptions, units};
+use super::{ReportError, ReportOptions};
+use crate::measurement as units;
 use crate::profile::Profile;
 
 /// Prints the top report of `profile` as `go tool pprof -top` would.

@@ -1,3 +1,6 @@
+//! Units and numbers, below both analysis and reports (pprof's
+//! `measurement` package).
+//!
 //! pprof's number formatting: unit scaling (`measurement.Scale`), value
 //! labels (`ScaledLabel`) and percentages (`Percentage`), digit for digit.
 
