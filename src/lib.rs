@@ -2,6 +2,8 @@
 //!
 //! The crate is layered so that each layer knows nothing of the ones above it:
 //! - [`profile`]: bytes -> a validated, index-based model of one profile;
+//! - [`measurement`]: units and percentages as pprof formats them, below
+//!   both the analysis and the reports;
 //! - [`analysis`]: the model -> call graph numbers (flat, cum, edges) for every
 //!   sample index at once, at a granularity, under filters;
 //! - [`report`]: the numbers -> text identical to `go tool pprof`;
