@@ -6,6 +6,7 @@
 //! effects of pprof's single-profile merge (duplicate comments and mappings,
 //! all-zero samples) and of `drop_frames`/`keep_frames`.
 
+mod builder;
 mod decode;
 mod error;
 mod model;
