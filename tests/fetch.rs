@@ -726,6 +726,36 @@ fn refresh_and_timeout_are_parsed() {
     }
 }
 
+/// Durations past a week are refused on the command line with a clear
+/// message, before anything is fetched: they used to overflow when added
+/// to the clock (`--seconds 9223372036854775807` panicked).
+#[test]
+fn durations_out_of_range_are_refused_not_panics() {
+    let server = Server::start();
+    let url = server.url("/debug/pprof/heap");
+    for bad in [
+        ["--seconds", "9223372036854775807"],
+        ["--seconds", "18446744073709551615"],
+        ["--seconds", "604801"],
+        ["--timeout", "9000000000000000s"],
+        ["--timeout", "1e300"],
+        ["--refresh", "9000000000000000s"],
+        ["--refresh", "169h"],
+    ] {
+        let out = ppt(&[&bad[..], &["--top", &url]].concat());
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{bad:?}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {err}");
+        assert!(
+            err.contains(bad[0]) && (err.contains("a week") || err.contains("e.g.")),
+            "{bad:?}: {err}"
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing is fetched");
+    let out = ppt(&["--seconds", "604800", "--timeout", "1s", "--top", &url]);
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
 // ---------------------------------------------------------------------------
 // The library: what the explorer's refresh and save key use.
 

@@ -19,7 +19,7 @@ pub mod progress;
 pub mod source;
 pub mod target;
 
-pub use duration::{format_duration, parse_duration, parse_refresh};
+pub use duration::{MAX_DURATION, format_duration, parse_duration, parse_refresh, parse_seconds};
 pub use source::{Loaded, Source, SourceOptions, save};
 pub use target::{DEFAULT_PATH, GRACE, Remote, adjust_url};
 
