@@ -2,7 +2,7 @@
 
 use super::{Remote, SourceError, SourceErrorKind, adjust_url, http, progress};
 use crate::profile::{DecodeOptions, Profile, ProfileError, decode};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -168,32 +168,4 @@ impl Source {
             }
         }
     }
-}
-
-/// Writes profile bytes to `path` unchanged (so the file reopens as the
-/// same profile), through a temporary file in the same directory renamed
-/// into place: an existing file is never left half-written.
-pub fn save(path: impl AsRef<Path>, bytes: &[u8]) -> std::io::Result<()> {
-    let path = path.as_ref();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("not a file name"))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".ppt-{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let written = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }
