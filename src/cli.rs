@@ -283,6 +283,7 @@ impl Args {
             inline_frames: !self.noinlines,
             unit: self.unit.clone(),
             drop_negative: self.drop_negative,
+            escape_strings: false,
         })
     }
 
