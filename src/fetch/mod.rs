@@ -24,7 +24,7 @@ pub mod target;
 pub use duration::{MAX_DURATION, format_duration, parse_duration, parse_refresh, parse_seconds};
 pub use save::save;
 pub use source::{Loaded, Source, SourceOptions};
-pub use target::{DEFAULT_PATH, GRACE, Remote, adjust_url};
+pub use target::{DEFAULT_PATH, GRACE, Remote, adjust_url, redact};
 
 use crate::profile::ProfileError;
 use std::fmt;
@@ -38,7 +38,7 @@ pub enum FetchError {
         "connection refused: nothing is listening on {authority} (is the service running, with pprof on this port?)"
     )]
     ConnectionRefused {
-        /// `host:port` as in the URL.
+        /// `host:port` as in the URL (without user and password).
         authority: String,
     },
     /// The host name does not resolve.

@@ -56,7 +56,7 @@ impl Source {
     /// pprof reads them ([`adjust_url`]); anything else is a file name.
     pub fn new(arg: &str, options: SourceOptions) -> Result<Source, SourceError> {
         let error = |kind: SourceErrorKind| SourceError {
-            source_name: arg.to_string(),
+            source_name: super::target::redact(arg).into_owned(),
             kind,
         };
         let kind = if arg == "-" {
@@ -71,7 +71,7 @@ impl Source {
             }
         };
         let name = match &kind {
-            Kind::Url(remote) => remote.url.clone(),
+            Kind::Url(remote) => remote.shown.clone(),
             _ => arg.to_string(),
         };
         Ok(Source {
@@ -82,7 +82,8 @@ impl Source {
     }
 
     /// The path as given, `-`, or the URL that is requested (with the
-    /// default path and `seconds=` applied): what errors are prefixed with.
+    /// default path and `seconds=` applied, a password shown as `xxxxx`):
+    /// what errors are prefixed with.
     pub fn name(&self) -> &str {
         &self.name
     }
