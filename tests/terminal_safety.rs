@@ -364,3 +364,37 @@ fn escaped_names_are_as_wide_for_every_terminal() {
         }
     }
 }
+
+/// A sample type's unit is any string: a long one is cut in the explorer
+/// (`13000furlongs…`), the numbers kept, so the names stay in the table
+/// and the callers pane.
+#[test]
+fn a_long_unit_does_not_push_the_names_out() {
+    use ppt::profile::{DecodeOptions, decode};
+    use ppt::tui::{Action, App, Settings};
+    use ratatui::Terminal as Screen;
+    use ratatui::backend::TestBackend;
+    let bytes = std::fs::read(SPOOF).unwrap();
+    let profile = decode(&bytes, &DecodeOptions::default()).unwrap();
+    let mut app = App::new(&profile, Settings::new(&profile, "spoof.pb"));
+    app.update(Action::PickSample(1)); // distance, in furlongs-per-fortnight-of-…
+    let mut screen = Screen::new(TestBackend::new(120, 32)).unwrap();
+    screen.draw(|frame| app.render(frame)).unwrap();
+    let buffer = screen.backend().buffer();
+    let lines: Vec<String> = (0..32)
+        .map(|y| (0..120).map(|x| buffer[(x, y)].symbol()).collect())
+        .collect();
+    let text = lines.join("\n");
+    let row = lines
+        .iter()
+        .find(|l| l.contains("main.wide"))
+        .unwrap_or_else(|| panic!("the names are shown:\n{text}"));
+    assert!(row.contains("13000furlongs…"), "{row}");
+    assert!(row.matches("13000").count() == 2, "flat and cum: {row}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("furlongs…") && l.contains("main.main")),
+        "the callers pane shows its names:\n{text}"
+    );
+}
