@@ -5,7 +5,9 @@
 
 use super::action::Action;
 use super::app::{App, Mode, Pane};
-use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::{Position, Rect};
 use std::time::{Duration, Instant};
 
@@ -19,6 +21,13 @@ impl App<'_> {
     pub fn handle_event(&mut self, event: &Event, now: Instant) {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => {
+                // C-z in raw mode is a key, not SIGTSTP: stop as a shell
+                // would (the terminal is given back first, and taken again
+                // on fg), from anywhere.
+                if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                    super::terminal::suspend();
+                    return;
+                }
                 if let Some(action) = self.keymap.action(self.context(), key) {
                     self.update(action);
                 }

@@ -231,9 +231,16 @@ pub fn run_loop<B: Backend, E: EventSource>(
         // while a result is due, and a frame costs a fraction of one. The
         // clock in the header is kept counting.
         if changed || drawn_at.is_none_or(|at| at.elapsed() >= REDRAW) {
-            terminal
-                .draw(|frame| ui::draw(frame, app))
-                .map_err(|e| io::Error::other(e.to_string()))?;
+            // Under the terminal's lock: a signal does not switch the
+            // terminal mid-frame; after a stop (C-z, fg) the screen is
+            // cleared and drawn whole.
+            terminal::drawing(|whole| {
+                if whole {
+                    terminal.clear()?;
+                }
+                terminal.draw(|frame| ui::draw(frame, app)).map(drop)
+            })
+            .map_err(|e| io::Error::other(e.to_string()))?;
             fail_after_draw_for_tests()?;
             (changed, drawn_at) = (false, Some(Instant::now()));
         }
