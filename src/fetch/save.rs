@@ -17,7 +17,7 @@
 //!   reported (`/dev/full`: no space left on device). Renaming over it
 //!   would replace the device node with a regular file.
 //! - a directory, a block device or a socket: refused.
-
+//!
 //! (Device nodes and permission bits are Unix notions: elsewhere the target
 //! is always replaced through a temporary file.)
 
