@@ -17,8 +17,11 @@
 
 use ppt::profile::pb;
 
+/// A bomb built from a profile, of a size.
+pub type Shape = fn(&pb::Profile, usize) -> pb::Profile;
+
 /// The shapes, by name, for messages.
-pub const SHAPES: [(&str, fn(&pb::Profile, usize) -> pb::Profile); 3] = [
+pub const SHAPES: [(&str, Shape); 3] = [
     ("deep recursion", deep_recursion),
     ("huge strings", huge_strings),
     ("label bombs", label_bombs),
