@@ -40,7 +40,7 @@ pub struct Source {
 #[derive(Debug)]
 pub struct Loaded {
     /// The bytes exactly as read or received (gzipped or not): what
-    /// [`save`] writes.
+    /// [`save`](super::save()) writes.
     pub bytes: Vec<u8>,
     /// The decoded, validated profile.
     pub profile: Profile,
