@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod explore;
 pub mod fetch;
 pub mod gopath;
 pub mod measurement;

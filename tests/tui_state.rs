@@ -596,7 +596,7 @@ fn a_search_open_while_the_table_changes_searches_the_new_rows() {
         let Mode::Search(finder) = &app.mode else {
             panic!("the prompt is open");
         };
-        let mut fresh = ppt::tui::finder::Finder::new(&app.view.table.rows);
+        let mut fresh = ppt::explore::finder::Finder::new(&app.view.table.rows);
         fresh.set_query("go".into());
         fresh.finish(app.agg.display());
         assert!(!fresh.matches.is_empty());

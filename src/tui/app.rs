@@ -2,21 +2,22 @@
 //!
 //! Nothing here draws. The table cursor is a row, but every change that
 //! rebuilds rows (sample type, sort, granularity, filters) first takes the
-//! selected function's [`Identity`](super::model::Identity) and finds it again afterwards, so the
+//! selected function's [`Identity`](crate::explore::Identity) and finds it again afterwards, so the
 //! selection follows the function, not the row number.
 
 use super::action::Action;
 use super::filter_form::FilterForm;
-use super::finder::Finder;
-use super::history::History;
 use super::keymap::{Context, Keymap};
-use super::model::{Aggregate, View};
 use super::refresh::{FetchState, SavePrompt};
-use super::table::TableOptions;
 use super::theme::Theme;
-use super::worker::{self, Worker};
 use crate::analysis::order::SortKey;
-use crate::analysis::{Call, Filters, Granularity, Measure, Neighbors, NodeId};
+use crate::analysis::{Filters, Granularity, Measure, NodeId};
+use crate::explore::Calls;
+use crate::explore::TableOptions;
+use crate::explore::finder::Finder;
+use crate::explore::history::History;
+use crate::explore::worker::{self, Worker};
+use crate::explore::{Aggregate, View};
 use crate::profile::Profile;
 use crate::report::Report;
 use ratatui::Frame;
@@ -90,73 +91,6 @@ pub enum Mode {
     Help(u16),
     /// The save prompt.
     Save(SavePrompt),
-}
-
-/// Callers and callees of the current function, with the pane's cursor.
-/// The cursor runs over callers, then the function itself, then callees.
-#[derive(Debug, Clone, Default)]
-pub struct Calls {
-    /// The function shown.
-    pub node: Option<NodeId>,
-    /// The sample index the calls are sorted for.
-    pub sample: usize,
-    /// The graph column of their numbers (see [`View::column`]).
-    pub k: usize,
-    /// Whether the calls are known (the general path computes them after
-    /// the table).
-    pub known: bool,
-    /// All of the function's edges, for every sample index: switching
-    /// sample index sorts them again without another scan.
-    pub neighbors: Option<Arc<Neighbors>>,
-    /// Edges into it, heaviest first.
-    pub callers: Vec<Call>,
-    /// Edges out of it, heaviest first.
-    pub callees: Vec<Call>,
-    /// Cursor position (see above).
-    pub cursor: usize,
-    /// Whether the cursor goes to the first callee once the calls arrive
-    /// (they were asked for by entering the function).
-    pub(super) first_callee_on_arrival: bool,
-}
-
-impl Calls {
-    /// The calls in `neighbors` (all its edges), `sorted` (callers, then
-    /// callees) for sample index `sample`, graph column `k`; the cursor on
-    /// the function itself.
-    pub(super) fn known(
-        neighbors: Neighbors,
-        sample: usize,
-        k: usize,
-        (callers, callees): (Vec<Call>, Vec<Call>),
-    ) -> Calls {
-        let cursor = callers.len();
-        Calls {
-            node: Some(neighbors.node),
-            sample,
-            k,
-            known: true,
-            neighbors: Some(Arc::new(neighbors)),
-            callers,
-            callees,
-            cursor,
-            first_callee_on_arrival: false,
-        }
-    }
-
-    /// Number of cursor positions.
-    pub fn len(&self) -> usize {
-        self.callers.len() + 1 + self.callees.len()
-    }
-
-    /// Whether there is nothing to show (no function).
-    pub fn is_empty(&self) -> bool {
-        self.node.is_none()
-    }
-
-    /// Cursor position of the function itself.
-    pub fn self_index(&self) -> usize {
-        self.callers.len()
-    }
 }
 
 /// The last search, for `n` and `N`.

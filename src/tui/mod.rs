@@ -2,10 +2,9 @@
 //!
 //! - [`app`]: the state and `update(Action)`; [`action`] and [`keymap`]:
 //!   what users can ask and with which keys; [`input`]: events to actions;
-//! - [`model`]: the aggregate (rebuilt on filter or granularity change) and
-//!   the table view (rebuilt on sample type or sort change);
-//! - [`finder`] (ranking by [`score`]), [`filter_form`], [`history`],
-//!   [`names`]: search, filter form, back/forward, name shortening;
+//! - [`explore`](crate::explore): the aggregate, the tables, search and
+//!   history, and the worker computing them;
+//! - [`filter_form`], [`names`]: filter form, name shortening;
 //! - [`ui`]: one file per pane, drawing only what is on screen;
 //! - [`terminal`] and [`event`]: the real terminal, or a test backend and
 //!   scripted events;
@@ -19,22 +18,16 @@ pub mod action;
 pub mod app;
 pub mod event;
 pub mod filter_form;
-pub mod finder;
-pub mod history;
 pub mod input;
 pub mod keymap;
-pub mod model;
 pub mod names;
 mod navigate;
 mod prompts;
 mod recompute;
 pub mod refresh;
-pub mod score;
-pub mod table;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
-mod worker;
 
 pub use action::Action;
 pub use app::{App, Settings};
@@ -42,6 +35,7 @@ pub use event::{CrosstermEvents, EventSource, ScriptedEvents};
 
 use crate::analysis::order::SortKey;
 use crate::cli::Args;
+use crate::explore::TableOptions;
 use crate::fetch::{Loaded, Source};
 use crate::profile::Profile;
 use crate::report::{ReportOptions, resolve_measure};
@@ -50,7 +44,6 @@ use ratatui::backend::Backend;
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use table::TableOptions;
 
 /// The explorer's starting state from the command line: the same options
 /// as `--top`, but no node is dropped unless `--node-fraction` asks.

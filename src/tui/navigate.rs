@@ -1,9 +1,10 @@
 //! Moving around: the table cursor, entering callers and callees, back
 //! and forward, and finding a function again after the rows were rebuilt.
 
-use super::app::{App, Calls, Pane};
-use super::model::Identity;
+use super::app::{App, Pane};
 use crate::analysis::{Neighbors, NodeId};
+use crate::explore::Calls;
+use crate::explore::Identity;
 
 /// The most stack entries the UI thread reads for a function's callers and
 /// callees (a few milliseconds); a function in more samples has them

@@ -4,9 +4,9 @@
 use super::action::Action;
 use super::app::{App, LastSearch, Mode, SLICE, Waiting};
 use super::filter_form::FilterForm;
-use super::finder::Finder;
 use super::keymap::Context;
 use crate::analysis::Filters;
+use crate::explore::finder::Finder;
 use std::time::Instant;
 
 impl App<'_> {

@@ -7,14 +7,15 @@
 //! thread: the request returns at once, the current table stays until the
 //! new one arrives, and callers and callees follow when the edges do.
 
-use super::app::{App, Calls, LastSearch, Mode, Pending, Waiting};
-use super::finder::Finder;
-use super::model::{Aggregate, Identity, View};
-use super::table::Table;
-use super::worker::{Done, Job, Shown, TableSpec};
+use super::app::{App, LastSearch, Mode, Pending, Waiting};
 use crate::analysis::Filters;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Graph, NodeId};
+use crate::explore::Calls;
+use crate::explore::Table;
+use crate::explore::finder::Finder;
+use crate::explore::worker::{Done, Job, Shown, TableSpec};
+use crate::explore::{Aggregate, Identity, View};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

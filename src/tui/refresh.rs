@@ -7,10 +7,10 @@
 
 use super::action::Action;
 use super::app::{App, LastSearch, Mode, Pane, Settings};
-use super::finder::Finder;
-use super::history::History;
-use super::model::{Aggregate, Identity};
 use crate::analysis::{Filters, Granularity, Measure};
+use crate::explore::finder::Finder;
+use crate::explore::history::History;
+use crate::explore::{Aggregate, Identity};
 use crate::fetch::{Loaded, Source};
 use crate::profile::Profile;
 use std::path::Path;

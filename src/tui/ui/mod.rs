@@ -1,5 +1,5 @@
 //! Drawing: one file per pane. Every pane draws only the rows on screen and
-//! reads numbers the [model](super::model) already computed.
+//! reads numbers the [model](crate::explore) already computed.
 //!
 //! The layout adapts to the terminal: the callers/callees pane sits beside
 //! the table when there is room, below it on a narrow terminal, and on a

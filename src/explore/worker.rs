@@ -27,9 +27,10 @@
 //! ([`App::start_worker`](super::app::App::start_worker)): then nothing waits
 //! for it, and a worker made obsolete by a refreshed profile ends on its own.
 
-use super::app::Calls;
-use super::model::{Aggregate, Base, calls_of};
+use super::aggregate::{Aggregate, Base};
+use super::calls::Calls;
 use super::table::{Table, TableOptions};
+use super::view::calls_of;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection};
 use crate::profile::Profile;
@@ -38,7 +39,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 
 /// What the worker is asked to compute.
-pub(super) enum Job {
+pub(crate) enum Job {
     /// The callers of `nodes` (for the table's inline marks).
     Marks {
         generation: u64,
@@ -105,7 +106,7 @@ pub(super) enum Job {
 }
 
 /// Which table to build.
-pub(super) struct TableSpec {
+pub(crate) struct TableSpec {
     /// The measure of the sample index, and its graph column.
     pub measure: Measure,
     pub k: usize,
@@ -130,13 +131,13 @@ impl TableSpec {
 /// What the UI will show of a new aggregate: its table, and the calls of
 /// the function selected before (found again by its printed name). Built
 /// with the aggregate, on both cores, so that everything arrives at once.
-pub(super) struct Shown {
+pub(crate) struct Shown {
     pub table: TableSpec,
     pub selected: Option<Box<[u8]>>,
 }
 
 impl Shown {
-    pub(super) fn build(&self, profile: &Profile, agg: &Aggregate) -> (Table, Option<Calls>) {
+    pub(crate) fn build(&self, profile: &Profile, agg: &Aggregate) -> (Table, Option<Calls>) {
         let calls = || match &self.selected {
             // A trimmed table's calls come from its own graph.
             Some(name) if !self.table.options.trims() => calls_of(agg, name, self.table.k),
@@ -169,7 +170,7 @@ impl Job {
 }
 
 /// What the worker sends back.
-pub(super) enum Done {
+pub(crate) enum Done {
     /// A new aggregate's quick stage, with what is shown of it.
     Quick {
         generation: u64,
@@ -200,18 +201,18 @@ pub(super) enum Done {
 }
 
 /// The UI's side of the worker.
-pub(super) struct Worker {
-    pub(super) jobs: Sender<Job>,
-    pub(super) done: Receiver<Done>,
+pub(crate) struct Worker {
+    pub(crate) jobs: Sender<Job>,
+    pub(crate) done: Receiver<Done>,
     /// The newest generation asked for: the worker skips older jobs.
-    pub(super) latest: Arc<AtomicU64>,
+    pub(crate) latest: Arc<AtomicU64>,
     /// Set while the worker is in a job.
-    pub(super) working: Arc<AtomicBool>,
+    pub(crate) working: Arc<AtomicBool>,
 }
 
 impl Worker {
     /// Asks for `job`, making every older one obsolete.
-    pub(super) fn send(&self, job: Job) {
+    pub(crate) fn send(&self, job: Job) {
         self.latest.store(job.generation(), Ordering::SeqCst);
         // A worker that is gone has panicked: its panic ends the scope.
         let _ = self.jobs.send(job);
@@ -219,13 +220,13 @@ impl Worker {
 
     /// Whether the worker is in a job (a pass over the samples that cannot
     /// be interrupted).
-    pub(super) fn working(&self) -> bool {
+    pub(crate) fn working(&self) -> bool {
         self.working.load(Ordering::SeqCst)
     }
 }
 
 /// The worker's loop: until the UI drops its sender.
-pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
+pub(crate) fn serve<P: std::ops::Deref<Target = Profile>>(
     profile: P,
     jobs: Receiver<Job>,
     done: Sender<Done>,
