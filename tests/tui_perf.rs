@@ -6,10 +6,13 @@
 //! PPT_BIG_PROFILE=/tmp/big.pb.gz cargo test --release --test tui_perf -- --ignored --nocapture
 //! ```
 
+use ppt::explore::{Session, Settings};
 use ppt::profile::{DecodeOptions, load};
-use ppt::tui::{Action, App, Settings};
+use ppt::tui::theme::Theme;
+use ppt::tui::{Action, App};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn time<T>(what: &str, f: impl FnOnce() -> T) -> (T, Duration) {
@@ -41,7 +44,7 @@ fn type_filter(
 fn pause(app: &mut App) {
     let end = Instant::now() + Duration::from_millis(200);
     while Instant::now() < end {
-        app.tick(Instant::now() + ppt::tui::app::SLICE);
+        app.session.tick(Instant::now() + ppt::explore::SLICE);
         std::thread::sleep(Duration::from_millis(1));
     }
 }
@@ -54,10 +57,11 @@ const FRAME: Duration = Duration::from_millis(16);
 fn big_profile_timings() {
     let path = std::env::var("PPT_BIG_PROFILE").unwrap_or("/tmp/big.pb.gz".into());
     let (p, load_t) = time("load (decode)", || {
-        load(&path, &DecodeOptions::default()).expect("profile loads")
+        Arc::new(load(&path, &DecodeOptions::default()).expect("profile loads"))
     });
-    let (mut app, new_t) = time("App::new_interactive", || {
-        App::new_interactive(&p, Settings::new(&p, "big"))
+    let (mut app, new_t) = time("Session::new_interactive", || {
+        let session = Session::new_interactive(p.clone(), Settings::new(&p, "big"));
+        App::new(session, Theme { color: true })
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
     let (_, frame_t) = time("first frame", || {
@@ -79,17 +83,17 @@ fn big_profile_timings() {
                 slow.push(format!("{what}: {took:?}"));
             }
             let start = Instant::now();
-            if app.waiting_for_table() {
-                while app.waiting_for_table() {
-                    app.tick(Instant::now() + ppt::tui::app::SLICE);
+            if app.session.waiting_for_table() {
+                while app.session.waiting_for_table() {
+                    app.session.tick(Instant::now() + ppt::explore::SLICE);
                     std::thread::sleep(Duration::from_micros(200));
                 }
                 let table = start.elapsed().as_secs_f64() * 1e3;
                 println!("{:<40} {table:>9.2} ms", "   ...until the new table");
             }
-            if app.selected().is_some() && !app.calls.known {
-                while !app.calls.known && app.busy() {
-                    app.tick(Instant::now() + ppt::tui::app::SLICE);
+            if app.session.selected().is_some() && !app.session.calls().known {
+                while !app.session.calls().known && app.session.busy() {
+                    app.session.tick(Instant::now() + ppt::explore::SLICE);
                     std::thread::sleep(Duration::from_micros(200));
                 }
                 let calls = start.elapsed().as_secs_f64() * 1e3;
@@ -98,7 +102,7 @@ fn big_profile_timings() {
                     "   ...until its callers and callees"
                 );
             }
-            app.wait_idle();
+            app.session.wait_idle();
             let done = start.elapsed();
             if done > Duration::from_micros(100) {
                 println!(

@@ -84,7 +84,7 @@ impl Base {
 
     /// Computes what [`Base::aggregate`] will be asked for when `filters`
     /// are applied, and keeps it for then (in place of what was kept).
-    pub(crate) fn compute_ahead(
+    pub(super) fn compute_ahead(
         &self,
         profile: &Profile,
         measures: &[Measure],
@@ -151,7 +151,7 @@ impl Base {
 
     /// Flat and cum of every node for every measure over what `selection`
     /// keeps.
-    pub(crate) fn sums(&self, selection: &Selection, measures: &[Measure]) -> Graph {
+    pub(super) fn sums(&self, selection: &Selection, measures: &[Measure]) -> Graph {
         let totals = self.totals(measures);
         match totals.measures() == measures {
             true => self.stacks.aggregate_from(selection, totals),
@@ -332,7 +332,7 @@ impl Aggregate {
     }
 
     /// The full graph (with edges) of this aggregate's frames: the slow
-    /// part of the general path, done off the UI thread by the explorer.
+    /// part of the general path, done off the driver's thread by the session.
     pub fn edges(&self, profile: &Profile) -> Graph {
         Graph::build(profile, &self.frames, self.graph.measures(), None)
     }
@@ -397,7 +397,7 @@ impl Aggregate {
     }
 
     /// What a scan of the stacks for callers needs, for the worker.
-    pub(crate) fn scan_source(&self) -> Option<(Base, Arc<Selection>)> {
+    pub(super) fn scan_source(&self) -> Option<(Base, Arc<Selection>)> {
         match &self.edges {
             Edges::OnDemand { base, selection } => Some((base.clone(), Arc::clone(selection))),
             Edges::InGraph => None,
@@ -424,7 +424,7 @@ impl Aggregate {
     }
 
     /// Whether calls into `node` can be inlined at all.
-    pub(crate) fn may_be_inlined(&self, node: NodeId) -> bool {
+    pub(super) fn may_be_inlined(&self, node: NodeId) -> bool {
         match &self.edges {
             Edges::OnDemand { base, .. } => base.stacks.ever_inlined(node),
             Edges::InGraph => true,

@@ -30,14 +30,14 @@ pub struct Calls {
     pub cursor: usize,
     /// Whether the cursor goes to the first callee once the calls arrive
     /// (they were asked for by entering the function).
-    pub(crate) first_callee_on_arrival: bool,
+    pub(super) first_callee_on_arrival: bool,
 }
 
 impl Calls {
     /// The calls in `neighbors` (all its edges), `sorted` (callers, then
     /// callees) for sample index `sample`, graph column `k`; the cursor on
     /// the function itself.
-    pub(crate) fn known(
+    pub(super) fn known(
         neighbors: Neighbors,
         sample: usize,
         k: usize,

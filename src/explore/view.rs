@@ -1,16 +1,77 @@
-//! The table for one sample type and sort order ([`View`]): the rows with
-//! their unit and running sums, rebuilt when those change; and how a
-//! function is recognised again once the nodes are rebuilt ([`Identity`]).
-//! Drawing reads views and computes nothing over all rows.
+//! The table for one sample index and sort order ([`View`]), how its
+//! values are printed ([`Scale`]), and how a function is recognised again
+//! once the nodes are rebuilt ([`Identity`]).
 
 use super::aggregate::Aggregate;
 use super::calls::Calls;
 use super::table::{Table, TableOptions};
 use crate::analysis::order::SortKey;
-use crate::analysis::{Call, Frames, Graph, Neighbors, NodeId, sort_calls};
+use crate::analysis::{Call, Frames, Graph, Measure, Neighbors, NodeId, sort_calls};
+use crate::measurement::{OutputUnit, scaled_label};
 use crate::profile::{Profile, StrId};
 use crate::report::Report;
 use rustc_hash::FxHashMap;
+
+/// How the values of one sample index are printed: the total that
+/// percentages are of (computed once per sample index) and the unit. What
+/// a [`Report`] holds but the profile, so that the session, which owns its
+/// profile, can keep one per sample index.
+#[derive(Debug, Clone)]
+pub struct Scale {
+    /// What is measured.
+    pub measure: Measure,
+    /// The sample type's name (`mean_` prefixed for means).
+    pub sample_type: String,
+    /// The unit of sample values (e.g. `bytes`).
+    pub sample_unit: String,
+    /// Sum of |value| over all samples, before filters.
+    pub total: i64,
+    /// The unit values are printed in.
+    pub output_unit: OutputUnit,
+}
+
+impl Scale {
+    /// The scale of `measure` on `profile` (one pass over the samples for
+    /// the total).
+    pub fn new(profile: &Profile, measure: Measure) -> Scale {
+        Scale::from(Report::new(profile, measure))
+    }
+
+    /// A value as pprof prints it at this scale.
+    pub fn format_value(&self, value: i64) -> String {
+        scaled_label(value, &self.sample_unit, &self.output_unit)
+    }
+
+    /// This scale with the unit `options` ask for, else the one pprof
+    /// chooses for rows whose smallest value is `smallest` (see
+    /// [`Report::select_unit`]).
+    fn for_rows(&self, profile: &Profile, options: &TableOptions, smallest: Option<i64>) -> Scale {
+        let mut report = Report {
+            profile,
+            measure: self.measure,
+            sample_type: self.sample_type.clone(),
+            sample_unit: self.sample_unit.clone(),
+            total: self.total,
+            output_unit: self.output_unit.clone(),
+        };
+        if report.set_unit(options.unit.as_deref()) {
+            report.select_unit_from(smallest);
+        }
+        Scale::from(report)
+    }
+}
+
+impl From<Report<'_>> for Scale {
+    fn from(report: Report<'_>) -> Scale {
+        Scale {
+            measure: report.measure,
+            sample_type: report.sample_type,
+            sample_unit: report.sample_unit,
+            total: report.total,
+            output_unit: report.output_unit,
+        }
+    }
+}
 
 /// How a function is recognised again after the nodes were rebuilt (node
 /// ids change then): its printed name, else its function, else its file.
@@ -46,26 +107,27 @@ impl Identity {
 }
 
 /// The table for one sample type and sort order.
-pub struct View<'p> {
-    /// The measure's report numbers: total, and the unit chosen for these rows.
-    pub report: Report<'p>,
+pub struct View {
+    /// The total, and the unit chosen for these rows.
+    pub scale: Scale,
     /// The rows and their order (built here or by the worker).
     pub table: Table,
     /// Inline marks of the rows shown so far (see [`View::prepare_marks`]).
     marks: FxHashMap<NodeId, Option<&'static str>>,
 }
 
-impl<'p> View<'p> {
-    /// Builds the table of column `k` of `agg`; `base` is the measure's
-    /// report (its total is computed once per measure, not here).
+impl View {
+    /// Builds the table of column `k` of `agg`; `base` is the sample
+    /// index's scale (its total is computed once per sample index, not
+    /// here).
     pub fn build(
-        profile: &'p Profile,
+        profile: &Profile,
         agg: &Aggregate,
-        base: &Report<'p>,
+        base: &Scale,
         k: usize,
         sort: SortKey,
         options: &TableOptions,
-    ) -> View<'p> {
+    ) -> View {
         let table = Table::build(
             profile,
             &agg.frames,
@@ -75,18 +137,19 @@ impl<'p> View<'p> {
             sort,
             options,
         );
-        View::from_table(table, base, options)
+        View::from_table(profile, table, base, options)
     }
 
     /// The view of `table` (built here or by the worker), printed as
     /// `options` say.
-    pub fn from_table(table: Table, base: &Report<'p>, options: &TableOptions) -> View<'p> {
-        let mut report = base.clone();
-        if report.set_unit(options.unit.as_deref()) {
-            report.select_unit_from(table.smallest);
-        }
+    pub fn from_table(
+        profile: &Profile,
+        table: Table,
+        base: &Scale,
+        options: &TableOptions,
+    ) -> View {
         View {
-            report,
+            scale: base.for_rows(profile, options, table.smallest),
             table,
             marks: FxHashMap::default(),
         }
@@ -131,7 +194,7 @@ impl<'p> View<'p> {
     }
 
     /// Computes the inline marks of `rows` not computed yet, all in one
-    /// pass: drawing the table asks for the rows on screen.
+    /// pass (on this thread).
     pub fn prepare_marks(&mut self, agg: &Aggregate, rows: &[NodeId]) {
         let missing = self.unknown_marks(agg, rows);
         if missing.is_empty() {
@@ -230,7 +293,7 @@ fn sort_both(frames: &Frames, neighbors: &Neighbors, k: usize) -> (Vec<Call>, Ve
 /// new aggregate for the function that stays selected. `None` when there
 /// is no such node in the table or its calls are not known yet (general
 /// path).
-pub(crate) fn calls_of(agg: &Aggregate, name: &[u8], k: usize) -> Option<Calls> {
+pub(super) fn calls_of(agg: &Aggregate, name: &[u8], k: usize) -> Option<Calls> {
     let node = agg.find(name).filter(|&n| agg.graph.has_node(n, k))?;
     let neighbors = agg.neighbors(node)?;
     let sorted = sort_both(&agg.frames, &neighbors, k);

@@ -1,10 +1,11 @@
 //! Terminal events to actions: keys through the keymap, and the mouse.
 //!
-//! The mouse needs to know what is where on screen; the UI records the
-//! areas of the last frame in [`App::areas`](super::app::App::areas).
+//! The mouse needs to know what is where on screen; the frame's
+//! preparation records the areas in [`App::areas`](super::app::App::areas).
 
 use super::action::Action;
 use super::app::{App, Mode, Pane};
+use crate::explore::Command;
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 /// Rows one wheel notch scrolls.
 const WHEEL_ROWS: isize = 3;
 
-impl App<'_> {
+impl App {
     /// Handles one terminal event that arrived at `now`.
     pub fn handle_event(&mut self, event: &Event, now: Instant) {
         match event {
@@ -65,15 +66,15 @@ impl App<'_> {
                 let hit = match pane {
                     Pane::Table => {
                         let row = self.offset + (m.row - self.areas.table.y) as usize;
-                        let ok = row < self.view.table.rows.len();
-                        self.select_row(row);
+                        let ok = row < self.session.row_count();
+                        self.session.apply(Command::SelectRow(row));
                         ok
                     }
                     Pane::Calls => {
                         let line = (m.row - self.areas.calls.y) as usize;
                         match self.areas.calls_lines.get(line).copied().flatten() {
                             Some(pos) => {
-                                self.calls.cursor = pos;
+                                self.session.apply(Command::SelectCall(pos));
                                 true
                             }
                             None => false,

@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         .padding(ratatui::widgets::Padding::horizontal(1));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(node) = app.calls.node else {
+    let Some(node) = app.session.calls().node else {
         return;
     };
     if inner.height == 0 || inner.width == 0 {
@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let width = list.width as usize;
 
     // The lines, as cheap descriptions; only the visible ones are rendered.
-    let calls = &app.calls;
+    let calls = app.session.calls();
     let known = calls.known;
     let mut items = Vec::with_capacity(calls.len() + 8);
     items.push(Item::Heading(if !known {
@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     }));
     items.extend((0..calls.callers.len()).map(Item::Call));
     items.push(Item::Blank);
-    for (i, piece) in wrap(app.name(node), width.saturating_sub(2).max(1))
+    for (i, piece) in wrap(app.session.name(node), width.saturating_sub(2).max(1))
         .into_iter()
         .enumerate()
     {
@@ -104,11 +104,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     } else if cursor_line >= offset + height {
         offset = cursor_line + 1 - height;
     }
-    app.calls_offset = offset;
+    let calls_offset = offset;
 
-    let report = &app.view.report;
+    let report = app.session.scale();
     let k = calls.k;
-    let (flat, cum) = app.view.values(&app.agg, node);
+    let (flat, cum) = app.session.values(node);
     let value = |v: i64| escape(report.format_value(v).as_bytes());
     let selected = if focused {
         t.selected()
@@ -202,6 +202,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         line_positions.push(pos);
     }
     frame.render_widget(Paragraph::new(lines), list);
+    app.calls_offset = calls_offset;
     app.areas.calls = list;
     app.areas.calls_lines = line_positions;
 
@@ -215,15 +216,16 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     let mut steps: Vec<String> = app
-        .history
+        .session
+        .history()
         .trail()
         .iter()
         .map(|id| step(app, &escape(&id.name)))
         .collect();
-    if let Some(node) = app.calls.node {
-        steps.push(step(app, app.name(node)));
+    if let Some(node) = app.session.calls().node {
+        steps.push(step(app, app.session.name(node)));
     }
-    let forward = app.history.forward_len();
+    let forward = app.session.history().forward_len();
     let suffix = if forward > 0 {
         format!("  +{forward}")
     } else {
@@ -262,7 +264,7 @@ fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
 /// without its file at the granularities that add one).
 fn step(app: &App, name: &str) -> String {
     use crate::analysis::Granularity as G;
-    let func = match app.agg.frames.granularity {
+    let func = match app.session.shown_granularity() {
         G::FileFunctions | G::Lines | G::Addresses => {
             name.rsplit_once(' ').map_or(name, |(f, _)| f)
         }

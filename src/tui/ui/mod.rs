@@ -1,5 +1,5 @@
 //! Drawing: one file per pane. Every pane draws only the rows on screen and
-//! reads numbers the [model](crate::explore) already computed.
+//! reads numbers the [session](crate::explore::Session) already computed.
 //!
 //! The layout adapts to the terminal: the callers/callees pane sits beside
 //! the table when there is room, below it on a narrow terminal, and on a
@@ -28,6 +28,14 @@ const FILTER_HEIGHT: u16 = 10;
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
     app.areas = Default::default();
+    if app.session.jumps() != app.seen_jumps {
+        app.seen_jumps = app.session.jumps();
+        app.center = true;
+    }
+    if app.session.calls_renewed() != app.seen_calls {
+        app.seen_calls = app.session.calls_renewed();
+        app.calls_offset = 0;
+    }
     let filter_open = matches!(app.mode, Mode::Filter(_));
     let [head, body, status] = Layout::vertical([
         Constraint::Length(2.min(area.height)),

@@ -1,7 +1,7 @@
 //! The top table: flat, flat%, sum%, cum, cum%, name, as `ppt --top`.
 //!
 //! Only the rows on screen become ratatui rows; their numbers come from the
-//! view (running sums and unit are precomputed there). Names too long for
+//! session (running sums and unit are precomputed there). Names too long for
 //! the column lose the middle of their path, visibly.
 
 use crate::analysis::order::SortKey;
@@ -26,17 +26,21 @@ const NAME_MIN_COMPACT: u16 = 16;
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let t = app.theme;
     let focused = app.focus == Pane::Table;
-    let rows_total = app.view.table.rows.len();
+    let rows_total = app.session.row_count();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.pane_border(focused))
         .title(Line::from(vec![
             Span::styled(" Top ", t.title()),
-            Span::styled(format!("· sort {} ", app.sort.name()), t.dim()),
+            Span::styled(format!("· sort {} ", app.session.sort().name()), t.dim()),
         ]))
         .title(
             Line::from(Span::styled(
-                format!(" {}/{} ", (app.cursor + 1).min(rows_total), rows_total),
+                format!(
+                    " {}/{} ",
+                    (app.session.cursor() + 1).min(rows_total),
+                    rows_total
+                ),
                 t.dim(),
             ))
             .right_aligned(),
@@ -55,7 +59,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             crate::tui::keymap::Context::Browse,
             crate::tui::Action::ClearFilters,
         );
-        let text = if app.filters.is_empty() {
+        let text = if app.session.filters().is_empty() {
             "no samples for this sample type".to_string()
         } else {
             format!("no samples pass the filters ({clear} clears them)")
@@ -66,25 +70,26 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
     // Keep the cursor on screen, moving the window as little as possible.
     let height = body.height as usize;
+    let cursor = app.session.cursor();
     if std::mem::take(&mut app.center) {
-        app.offset = app.cursor.saturating_sub(height / 2);
-    } else if app.cursor < app.offset {
-        app.offset = app.cursor;
-    } else if app.cursor >= app.offset + height {
-        app.offset = app.cursor + 1 - height;
+        app.offset = cursor.saturating_sub(height / 2);
+    } else if cursor < app.offset {
+        app.offset = cursor;
+    } else if cursor >= app.offset + height {
+        app.offset = cursor + 1 - height;
     }
     app.offset = app.offset.min(rows_total.saturating_sub(height));
 
     let end = (app.offset + height).min(rows_total);
-    let on_screen: Vec<_> = app.view.table.rows[app.offset..end].to_vec();
-    app.prepare_marks(&on_screen);
-    let report = &app.view.report;
+    app.session.want_marks(app.offset..end);
+    let session = &app.session;
+    let report = session.scale();
     let total = report.total;
     // pprof's percentages are 6 wide but small ones grow (`0.0033%`): size
     // the columns for the rows on screen.
     let percent = (app.offset..end)
         .map(|row| {
-            let (flat, cum) = app.view.values(&app.agg, app.view.table.rows[row]);
+            let (flat, cum) = session.values(session.view().table.rows[row]);
             percentage(flat, total)
                 .len()
                 .max(percentage(cum, total).len())
@@ -97,7 +102,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let value = |v: i64| escape(report.format_value(v).as_bytes());
     let value_width = (app.offset..end)
         .map(|row| {
-            let (flat, cum) = app.view.values(&app.agg, app.view.table.rows[row]);
+            let (flat, cum) = session.values(session.view().table.rows[row]);
             value(flat).chars().count().max(value(cum).chars().count())
         })
         .max()
@@ -134,7 +139,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     widths.push(Constraint::Fill(1));
     titles.push("name");
 
-    let sorted = match app.sort {
+    let sorted = match session.sort() {
         SortKey::Flat => "flat",
         SortKey::Cum => "cum",
         SortKey::Name => "name",
@@ -160,8 +165,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
     let rows: Vec<Row> = (app.offset..end)
         .map(|row| {
-            let node = app.view.table.rows[row];
-            let (flat, cum) = app.view.values(&app.agg, node);
+            let node = session.view().table.rows[row];
+            let (flat, cum) = session.values(node);
             let mut cells = vec![Cell::from(Line::from(value(flat)).right_aligned())];
             if compact {
                 let text = percentage(flat, total);
@@ -170,7 +175,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                 ));
             }
             if full {
-                let sum = app.view.sum_through(row);
+                let sum = session.view().sum_through(row);
                 cells.push(Cell::from(Span::styled(percentage(sum, total), t.dim())));
             }
             cells.push(Cell::from(Line::from(value(cum)).right_aligned()));
@@ -180,7 +185,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                     Line::styled(text, t.heat(cum, total)).right_aligned(),
                 ));
             }
-            let mark = app.view.inline_mark(node);
+            let mark = session.view().inline_mark(node);
             let mark_width = mark.map_or(0, |m| m.len() + 3);
             let room = name_width.saturating_sub(mark_width).max(name_width.min(8));
             let mut name = vec![Span::raw(" "), Span::raw(app.short_name(node, room))];
@@ -201,7 +206,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         .header(header)
         .column_spacing(1)
         .row_highlight_style(selected);
-    let mut state = TableState::default().with_selected(Some(app.cursor - app.offset));
+    let mut state = TableState::default().with_selected(Some(session.cursor() - app.offset));
     frame.render_stateful_widget(
         table,
         Rect {
