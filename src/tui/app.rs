@@ -73,7 +73,7 @@ pub struct App {
     /// jumped: see [`Session::jumps`]).
     pub(super) center: bool,
     /// The session's counts of jumps and of calls shown anew when the
-    /// screen last looked.
+    /// screen last looked (see [`App::prepare`]).
     pub(super) seen_jumps: u64,
     pub(super) seen_calls: u64,
     /// Areas of the frame prepared last.
@@ -130,8 +130,19 @@ impl App {
         out
     }
 
-    /// Draws the whole screen (see [`ui::draw`](super::ui::draw)).
+    /// Works out the frame of a screen of `area`: the scroll positions
+    /// that keep the selections in view, the areas the mouse needs, and
+    /// what the session is to compute for what will be shown (see
+    /// [`ui::prepare`](super::ui::prepare)). The event loop calls it before
+    /// every frame; drawing only reads.
+    pub fn prepare(&mut self, area: Rect) {
+        super::ui::prepare(self, area);
+    }
+
+    /// Prepares and draws a frame (see [`App::prepare`] and
+    /// [`ui::draw`](super::ui::draw)).
     pub fn render(&mut self, frame: &mut Frame) {
+        self.prepare(frame.area());
         super::ui::draw(frame, self);
     }
 

@@ -40,6 +40,7 @@ use crate::profile::Profile;
 use crate::report::{ReportOptions, resolve_measure};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::layout::{Position, Rect};
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -232,6 +233,13 @@ pub fn run_loop<B: Backend, E: EventSource>(
         // while a result is due, and a frame costs a fraction of one. The
         // clock in the header is kept counting.
         if changed || drawn_at.is_none_or(|at| at.elapsed() >= REDRAW) {
+            // What the frame needs is worked out first (scroll positions,
+            // what the session computes for the rows shown); drawing only
+            // reads.
+            let size = terminal
+                .size()
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            app.prepare(Rect::from((Position::ORIGIN, size)));
             terminal
                 .draw(|frame| ui::draw(frame, app))
                 .map_err(|e| io::Error::other(e.to_string()))?;

@@ -1,15 +1,15 @@
 //! The top table: flat, flat%, sum%, cum, cum%, name, as `ppt --top`.
 //!
 //! Only the rows on screen become ratatui rows; their numbers come from the
-//! session (running sums and unit are precomputed there). Names too long for
-//! the column lose the middle of their path, visibly.
+//! session (running sums and unit are precomputed there). Names too long
+//! for the column lose the middle of their path, visibly.
 
 use crate::analysis::order::SortKey;
 use crate::report::percentage;
 use crate::safe_text::escape;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
@@ -22,12 +22,12 @@ const NAME_MIN: u16 = 26;
 /// ...and before flat% and cum% are.
 const NAME_MIN_COMPACT: u16 = 16;
 
-/// Draws the table into `area` and records where its rows are.
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+/// The pane's border.
+fn block(app: &App) -> Block<'static> {
     let t = app.theme;
     let focused = app.focus == Pane::Table;
     let rows_total = app.session.row_count();
-    let block = Block::default()
+    Block::default()
         .borders(Borders::ALL)
         .border_style(t.pane_border(focused))
         .title(Line::from(vec![
@@ -44,31 +44,33 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                 t.dim(),
             ))
             .right_aligned(),
-        );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+        )
+}
+
+/// The rows' area in a pane of `area` (under the column titles), if the
+/// pane has room for any.
+fn body(app: &App, area: Rect) -> Option<(Rect, Rect)> {
+    let inner = block(app).inner(area);
     if inner.height < 2 || inner.width == 0 {
-        return;
+        return None;
     }
-    let [_, body] = ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Fill(1)])
-        .areas(inner);
+    let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    Some((inner, body))
+}
+
+/// Before a frame: records where the rows are, keeps the cursor on
+/// screen (moving the window as little as possible, or to the middle
+/// after a jump), and asks the session for the inline marks of the rows
+/// on screen.
+pub fn prepare(app: &mut App, area: Rect) {
+    let Some((_, body)) = body(app, area) else {
+        return;
+    };
     app.areas.table = body;
-
+    let rows_total = app.session.row_count();
     if rows_total == 0 {
-        let clear = app.keymap.keys_for(
-            crate::tui::keymap::Context::Browse,
-            crate::tui::Action::ClearFilters,
-        );
-        let text = if app.session.filters().is_empty() {
-            "no samples for this sample type".to_string()
-        } else {
-            format!("no samples pass the filters ({clear} clears them)")
-        };
-        frame.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
         return;
     }
-
-    // Keep the cursor on screen, moving the window as little as possible.
     let height = body.height as usize;
     let cursor = app.session.cursor();
     if std::mem::take(&mut app.center) {
@@ -79,31 +81,60 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         app.offset = cursor + 1 - height;
     }
     app.offset = app.offset.min(rows_total.saturating_sub(height));
+    app.session.want_marks(app.offset..app.offset + height);
+}
 
-    let end = (app.offset + height).min(rows_total);
-    app.session.want_marks(app.offset..end);
+/// Draws the table into `area`.
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let focused = app.focus == Pane::Table;
+    frame.render_widget(block(app), area);
+    let Some((inner, body)) = body(app, area) else {
+        return;
+    };
     let session = &app.session;
-    let report = session.scale();
-    let total = report.total;
+    if session.row_count() == 0 {
+        let clear = app.keymap.keys_for(
+            crate::tui::keymap::Context::Browse,
+            crate::tui::Action::ClearFilters,
+        );
+        let text = if session.filters().is_empty() {
+            "no samples for this sample type".to_string()
+        } else {
+            format!("no samples pass the filters ({clear} clears them)")
+        };
+        frame.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
+        return;
+    }
+
+    let offset = app.offset;
+    let rows: Vec<crate::explore::Row> = session
+        .rows(offset..offset + body.height as usize)
+        .collect();
+    let scale = session.scale();
+    let total = scale.total;
     // pprof's percentages are 6 wide but small ones grow (`0.0033%`): size
     // the columns for the rows on screen.
-    let percent = (app.offset..end)
-        .map(|row| {
-            let (flat, cum) = session.values(session.view().table.rows[row]);
-            percentage(flat, total)
+    let percent = rows
+        .iter()
+        .map(|r| {
+            percentage(r.flat, total)
                 .len()
-                .max(percentage(cum, total).len())
+                .max(percentage(r.cum, total).len())
         })
         .max()
         .unwrap_or(0)
         .max(PERCENT as usize) as u16;
     // Values are 10 wide as in pprof, wider when a value on screen is
     // (`21367831744B`): never cut.
-    let value = |v: i64| escape(report.format_value(v).as_bytes());
-    let value_width = (app.offset..end)
-        .map(|row| {
-            let (flat, cum) = session.values(session.view().table.rows[row]);
-            value(flat).chars().count().max(value(cum).chars().count())
+    let value = |v: i64| escape(scale.format_value(v).as_bytes());
+    let value_width = rows
+        .iter()
+        .map(|r| {
+            value(r.flat)
+                .chars()
+                .count()
+                .max(value(r.cum).chars().count())
         })
         .max()
         .unwrap_or(0)
@@ -163,33 +194,30 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         Cell::from(Span::styled(text, style))
     }));
 
-    let rows: Vec<Row> = (app.offset..end)
-        .map(|row| {
-            let node = session.view().table.rows[row];
-            let (flat, cum) = session.values(node);
-            let mut cells = vec![Cell::from(Line::from(value(flat)).right_aligned())];
+    let table_rows: Vec<Row> = rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![Cell::from(Line::from(value(r.flat)).right_aligned())];
             if compact {
-                let text = percentage(flat, total);
+                let text = percentage(r.flat, total);
                 cells.push(Cell::from(
-                    Line::styled(text, t.heat(flat, total)).right_aligned(),
+                    Line::styled(text, t.heat(r.flat, total)).right_aligned(),
                 ));
             }
             if full {
-                let sum = session.view().sum_through(row);
-                cells.push(Cell::from(Span::styled(percentage(sum, total), t.dim())));
+                cells.push(Cell::from(Span::styled(percentage(r.sum, total), t.dim())));
             }
-            cells.push(Cell::from(Line::from(value(cum)).right_aligned()));
+            cells.push(Cell::from(Line::from(value(r.cum)).right_aligned()));
             if compact {
-                let text = percentage(cum, total);
+                let text = percentage(r.cum, total);
                 cells.push(Cell::from(
-                    Line::styled(text, t.heat(cum, total)).right_aligned(),
+                    Line::styled(text, t.heat(r.cum, total)).right_aligned(),
                 ));
             }
-            let mark = session.view().inline_mark(node);
-            let mark_width = mark.map_or(0, |m| m.len() + 3);
+            let mark_width = r.mark.map_or(0, |m| m.len() + 3);
             let room = name_width.saturating_sub(mark_width).max(name_width.min(8));
-            let mut name = vec![Span::raw(" "), Span::raw(app.short_name(node, room))];
-            if let Some(mark) = mark.filter(|_| name_width >= room + mark_width) {
+            let mut name = vec![Span::raw(" "), Span::raw(app.short_name(r.node, room))];
+            if let Some(mark) = r.mark.filter(|_| name_width >= room + mark_width) {
                 name.push(Span::styled(format!(" ({mark})"), t.inline()));
             }
             cells.push(Cell::from(Line::from(name)));
@@ -202,11 +230,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     } else {
         t.selected_unfocused()
     };
-    let table = Table::new(rows, widths)
+    let table = Table::new(table_rows, widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(selected);
-    let mut state = TableState::default().with_selected(Some(session.cursor() - app.offset));
+    let cursor = session.cursor().checked_sub(offset);
+    let mut state = TableState::default().with_selected(cursor);
     frame.render_stateful_widget(
         table,
         Rect {
