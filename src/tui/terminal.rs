@@ -14,6 +14,13 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether the terminal is in full-screen mode now. Restoring undoes it
+/// once: leaving the alternate screen a second time (the guard's `Drop`
+/// after the panic hook) moves the cursor back to where it was when the
+/// explorer opened, and the shell then writes over the panic's message.
+static FULL_SCREEN: AtomicBool = AtomicBool::new(false);
 
 /// The terminal in full-screen mode; restored when dropped.
 pub struct TerminalGuard {
@@ -26,6 +33,7 @@ impl TerminalGuard {
     pub fn new() -> io::Result<TerminalGuard> {
         install_panic_hook();
         enable_raw_mode()?;
+        FULL_SCREEN.store(true, Ordering::SeqCst);
         // From here on, a failure must undo what was done.
         let guard = (|| {
             execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
@@ -47,9 +55,13 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Leaves full-screen mode. Safe to call more than once, and when the
-/// terminal was never set up.
+/// Leaves full-screen mode. Safe to call more than once (only the first
+/// call after [`TerminalGuard::new`] does anything), and when the terminal
+/// was never set up.
 pub fn restore() {
+    if !FULL_SCREEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = execute!(
         io::stdout(),
         DisableMouseCapture,
