@@ -1,5 +1,6 @@
-//! How fast the explorer answers on a big profile (ignored by default: it
-//! needs a release build and a generated profile):
+//! How fast the explorer answers on a big profile, and that the engine's
+//! stages timed there agree with each other (ignored by default: it needs
+//! a release build and a generated profile):
 //!
 //! ```sh
 //! cargo run --release --example gen_profile -- /tmp/big.pb.gz
@@ -175,34 +176,49 @@ fn big_profile_engine_parts() {
     let path = std::env::var("PPT_BIG_PROFILE").unwrap_or("/tmp/big.pb.gz".into());
     let p = load(&path, &DecodeOptions::default()).unwrap();
     let measures: Vec<Measure> = (0..p.sample_types.len()).map(Measure::plain).collect();
+    let last = measures.len() - 1;
     for _ in 0..2 {
-        time("Report::new x4 (totals)", || {
+        let (reports, _) = time("Report::new x4 (totals)", || {
             measures
                 .iter()
                 .map(|&m| ppt::report::Report::new(&p, m))
                 .collect::<Vec<_>>()
         });
+        assert_eq!(reports.len(), measures.len());
         let (frames, _) = time("Frames::with_inlining", || {
             Frames::with_inlining(&p, Granularity::Functions, &Filters::default(), true)
         });
-        time("Graph::build x4 measures", || {
+        let (all, _) = time("Graph::build x4 measures", || {
             Graph::build(&p, &frames, &measures, None)
         });
-        time("Graph::build 1 measure", || {
-            Graph::build(&p, &frames, &measures[3..], None)
+        let (one, _) = time("Graph::build 1 measure", || {
+            Graph::build(&p, &frames, &measures[last..], None)
         });
-        time("Graph::build_without_edges 1", || {
-            Graph::build_without_edges(&p, &frames, &measures[3..], None)
+        let (one_quick, _) = time("Graph::build_without_edges 1", || {
+            Graph::build_without_edges(&p, &frames, &measures[last..], None)
         });
-        time("Graph::build_without_edges x4", || {
+        let (all_quick, _) = time("Graph::build_without_edges x4", || {
             Graph::build_without_edges(&p, &frames, &measures, None)
         });
+        // Each way gives the same numbers: one sample index alone is that
+        // column of all of them, with or without the edges.
         let n = frames.nodes.len() as u32;
-        time("escape all names", || {
+        for node in 0..n {
+            for k in 0..measures.len() {
+                let values = (all.flat(node, k), all.cum(node, k));
+                assert_eq!(values, (all_quick.flat(node, k), all_quick.cum(node, k)));
+            }
+            let values = (all.flat(node, last), all.cum(node, last));
+            assert_eq!(values, (one.flat(node, 0), one.cum(node, 0)), "node {node}");
+            assert_eq!(values, (one_quick.flat(node, 0), one_quick.cum(node, 0)));
+            assert_eq!(all.incoming(node).len(), one.incoming(node).len());
+        }
+        let (names, _) = time("escape all names", || {
             (0..n)
                 .map(|id| ppt::safe_text::escape(frames.nodes.name(id)))
                 .collect::<Vec<_>>()
         });
+        assert!(names.iter().all(|name| !name.contains('\x1b')));
     }
 }
 
@@ -217,9 +233,13 @@ fn big_profile_shape() {
     let g = Graph::build(&p, &frames, &measures, None);
     let n = frames.nodes.len() as u32;
     let edges: usize = (0..n).map(|i| g.outgoing(i).len()).sum();
+    let into: usize = (0..n).map(|i| g.incoming(i).len()).sum();
+    assert_eq!(edges, into, "every edge leaves one node and enters one");
     let mut total_frames = 0usize;
     for s in 0..p.samples.len() {
-        for &loc in frames.stack(&p, s) {
+        let stack = frames.stack(&p, s);
+        assert!(!stack.is_empty(), "sample {s} has a stack");
+        for &loc in stack {
             total_frames += frames.location(loc).len();
         }
     }
@@ -227,6 +247,8 @@ fn big_profile_shape() {
         "nodes {n} edges {edges} samples {} frames {total_frames}",
         p.samples.len()
     );
+    assert!(total_frames >= p.samples.len());
+    assert!(n > 0 && edges > 0, "a big profile has calls");
 }
 
 /// What the engine's row sort costs per table, and what it would cost with
@@ -276,8 +298,24 @@ fn big_profile_row_sort() {
             r
         });
         // The same order wherever the keys differ (ties need the engine's
-        // last resort, pprof's printed identity).
-        let same = engine == ranked;
-        println!("   same order: {same}");
+        // last resort, pprof's printed identity): the engine's rows are in
+        // the ranked keys' order.
+        let key = |n: u32| {
+            (
+                std::cmp::Reverse(g.flat(n, k).wrapping_abs()),
+                rank[n as usize],
+                std::cmp::Reverse(g.cum(n, k).wrapping_abs()),
+            )
+        };
+        assert!(
+            engine.windows(2).all(|pair| key(pair[0]) <= key(pair[1])),
+            "k={k}: the engine sorts by |flat|, name, |cum|"
+        );
+        let mut sorted = engine.clone();
+        sorted.sort_unstable();
+        let mut ranked_rows = ranked.clone();
+        ranked_rows.sort_unstable();
+        assert_eq!(sorted, ranked_rows, "the same rows");
+        println!("   same order: {}", engine == ranked);
     }
 }
