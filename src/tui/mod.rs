@@ -103,47 +103,20 @@ pub fn run(
         );
     }
     let mut fetcher = can_refresh.then(|| Fetcher::start(source, args.refresh, Instant::now()));
-    let mut carry = Carry::first(settings, can_refresh, over_network);
-    let mut loaded = first;
-    let mut ready = None;
-    let mut app: Option<App> = None;
-    let mut guard = None;
+    // The table's numbers before taking the terminal: no blank screen
+    // meanwhile. Callers and callees come from the worker.
+    let carry = Carry::first(settings, can_refresh, over_network);
+    let session = open(first, carry, None, false);
+    let mut guard =
+        terminal::TerminalGuard::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut app = App::new(session, theme);
     loop {
-        // The table's numbers before taking the terminal: no blank screen
-        // meanwhile. Callers and callees come from the worker.
-        let mut session = Session::resume_with(Arc::new(loaded.profile), carry, ready.take());
-        session.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
-        if app.is_some() && fetcher.as_ref().is_some_and(|f| f.was_asked()) {
-            session.say(format!(
-                "profile {} again ({})",
-                session.source().arrived(),
-                crate::fetch::format_duration(loaded.took)
-            ));
-        }
         // The worker shares the profile and is not waited for: quitting
         // while it is in a long pass over the samples is immediate.
-        drop(session.start_worker());
-        // The screen stays (focus, scroll position, an open help) over the
-        // refreshed session.
-        let app = match &mut app {
-            Some(app) => {
-                app.swap_session(session);
-                app
-            }
-            None => app.insert(App::new(session, theme)),
-        };
-        if guard.is_none() {
-            guard = Some(
-                terminal::TerminalGuard::new()
-                    .map_err(|e| format!("cannot open the terminal: {e}"))?,
-            );
-        }
-        let Some(guard) = guard.as_mut() else {
-            unreachable!("the terminal was just opened")
-        };
+        drop(app.session.start_worker());
         let exit = run_loop(
             &mut guard.terminal,
-            app,
+            &mut app,
             &mut CrosstermEvents,
             fetcher.as_mut(),
         )
@@ -151,13 +124,36 @@ pub fn run(
         match exit {
             Exit::Quit => return Ok(()),
             Exit::Swap(next) => {
-                carry = app.session.carry();
-                let next = *next;
-                loaded = next.loaded;
-                ready = Some(next.ready);
+                let Fetched { loaded, ready } = *next;
+                let asked = fetcher.as_ref().is_some_and(Fetcher::was_asked);
+                let session = open(loaded, app.session.carry(), Some(ready), asked);
+                // The screen stays (focus, scroll position, an open help)
+                // over the refreshed session.
+                app.swap_session(session);
             }
         }
     }
+}
+
+/// The session on `loaded` with what `carry` keeps (and the table's
+/// numbers `ready`, used if computed as it says); `asked`: the load was
+/// asked for by the user (`r`), and its arrival is said.
+fn open(
+    loaded: Loaded,
+    carry: Carry,
+    ready: Option<(crate::explore::Plan, crate::explore::Aggregate)>,
+    asked: bool,
+) -> Session {
+    let mut session = Session::resume_with(Arc::new(loaded.profile), carry, ready);
+    session.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
+    if asked {
+        session.say(format!(
+            "profile {} again ({})",
+            session.source().arrived(),
+            crate::fetch::format_duration(loaded.took)
+        ));
+    }
+    session
 }
 
 /// Why the event loop returned.
