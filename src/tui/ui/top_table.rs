@@ -48,9 +48,10 @@ fn block(app: &App) -> Block<'static> {
 }
 
 /// The rows' area in a pane of `area` (under the column titles), if the
-/// pane has room for any.
-fn body(app: &App, area: Rect) -> Option<(Rect, Rect)> {
-    let inner = block(app).inner(area);
+/// pane has room for any, and the pane's inside.
+fn body(area: Rect) -> Option<(Rect, Rect)> {
+    // The border alone decides the inside (titles take no room).
+    let inner = Block::default().borders(Borders::ALL).inner(area);
     if inner.height < 2 || inner.width == 0 {
         return None;
     }
@@ -63,7 +64,7 @@ fn body(app: &App, area: Rect) -> Option<(Rect, Rect)> {
 /// after a jump), and asks the session for the inline marks of the rows
 /// on screen.
 pub fn prepare(app: &mut App, area: Rect) {
-    let Some((_, body)) = body(app, area) else {
+    let Some((_, body)) = body(area) else {
         return;
     };
     app.areas.table = body;
@@ -89,7 +90,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     let focused = app.focus == Pane::Table;
     frame.render_widget(block(app), area);
-    let Some((inner, body)) = body(app, area) else {
+    let Some((inner, body)) = body(area) else {
         return;
     };
     let session = &app.session;
