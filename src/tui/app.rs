@@ -43,7 +43,7 @@ pub enum Mode {
 
 /// Screen areas of the frame prepared last, for the mouse and for page
 /// sizes.
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct Areas {
     /// The table's rows.
     pub table: Rect,
@@ -51,6 +51,8 @@ pub struct Areas {
     pub calls: Rect,
     /// For each line of `calls` on screen, the cursor position it shows.
     pub calls_lines: Vec<Option<usize>>,
+    /// The callers/callees pane's lines, for the frame's drawing.
+    pub(super) calls_prepared: super::ui::PreparedCalls,
 }
 
 /// The explorer: a session and the screen's own state.

@@ -15,6 +15,16 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+/// The pane's lines as the last [`prepare`] worked them out, for the
+/// frame's [`draw`]: building them twice would cost a frame as much again.
+#[derive(Default)]
+pub struct Prepared {
+    area: Rect,
+    list: Rect,
+    trail: Rect,
+    items: Vec<Item>,
+}
+
 /// What one line of the pane shows.
 enum Item {
     Heading(String),
@@ -107,7 +117,7 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
 /// function's own lines when the cursor is on it), and records which line
 /// shows what, for the mouse.
 pub fn prepare(app: &mut App, area: Rect) {
-    let Some((list, _, items)) = lines(app, area) else {
+    let Some((list, trail, items)) = lines(app, area) else {
         return;
     };
     let calls = app.session.calls();
@@ -134,14 +144,29 @@ pub fn prepare(app: &mut App, area: Rect) {
         .collect();
     app.calls_offset = offset;
     app.areas.calls = list;
+    app.areas.calls_prepared = Prepared {
+        area,
+        list,
+        trail,
+        items,
+    };
 }
 
 /// Draws the pane into `area`.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     frame.render_widget(block(app), area);
-    let Some((list, trail, items)) = lines(app, area) else {
-        return;
+    let prepared = &app.areas.calls_prepared;
+    let computed;
+    let (list, trail, items) = if prepared.area == area && !prepared.items.is_empty() {
+        (prepared.list, prepared.trail, &prepared.items)
+    } else {
+        // Not prepared for this area (the terminal was resized between).
+        let Some((list, trail, items)) = lines(app, area) else {
+            return;
+        };
+        computed = items;
+        (list, trail, &computed)
     };
     let session = &app.session;
     let calls = session.calls();

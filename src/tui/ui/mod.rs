@@ -23,6 +23,7 @@ mod status;
 mod top_table;
 
 use super::app::{App, Areas, Mode, Pane};
+pub use calls::Prepared as PreparedCalls;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
