@@ -211,7 +211,6 @@ fn big_profile_engine_parts() {
             let values = (all.flat(node, last), all.cum(node, last));
             assert_eq!(values, (one.flat(node, 0), one.cum(node, 0)), "node {node}");
             assert_eq!(values, (one_quick.flat(node, 0), one_quick.cum(node, 0)));
-            assert_eq!(all.incoming(node).len(), one.incoming(node).len());
         }
         let (names, _) = time("escape all names", || {
             (0..n)
