@@ -11,32 +11,36 @@
 mod synth;
 
 use divan::Bencher;
+use ppt::explore::{Session, Settings};
 use ppt::profile::{DecodeOptions, Profile, decode};
-use ppt::tui::{Action, App, Settings};
+use ppt::tui::theme::Theme;
+use ppt::tui::{Action, App};
 use prost::Message;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::cell::RefCell;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 fn main() {
     divan::main();
 }
 
-static PROFILE: LazyLock<Profile> = LazyLock::new(|| {
+static PROFILE: LazyLock<Arc<Profile>> = LazyLock::new(|| {
     let raw = synth::generate(&synth::Shape::default()).encode_to_vec();
-    decode(&raw, &DecodeOptions::default()).unwrap()
+    Arc::new(decode(&raw, &DecodeOptions::default()).unwrap())
 });
 
-fn app() -> App<'static> {
-    App::new(&PROFILE, Settings::new(&PROFILE, "bench"))
+fn app() -> App {
+    let session = Session::new(PROFILE.clone(), Settings::new(&PROFILE, "bench"));
+    App::new(session, Theme { color: true })
 }
 
 /// Opening: the table's first frame (flat and cum of every sample index;
 /// the call graph follows from a worker). Decoding is in `engine`.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn first_frame() {
-    let mut app = App::new_interactive(&PROFILE, Settings::new(&PROFILE, "bench"));
+    let session = Session::new_interactive(PROFILE.clone(), Settings::new(&PROFILE, "bench"));
+    let mut app = App::new(session, Theme { color: true });
     let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
     terminal.draw(|f| app.render(f)).unwrap();
 }
@@ -116,7 +120,10 @@ fn apply_filter(bencher: Bencher, field: usize, text: &str) {
             }
         })
         .bench_local_values(|()| app.borrow_mut().update(Action::Confirm));
-    assert!(!app.borrow().filters.is_empty(), "the filter was applied");
+    assert!(
+        !app.borrow().session.filters().is_empty(),
+        "the filter was applied"
+    );
 }
 
 /// A focus filter matching 854 of the 60k functions.
@@ -132,7 +139,7 @@ fn apply_source_filter(bencher: Bencher) {
 }
 
 /// A fuzzy search prompt over all 60k names, with `typed` typed.
-fn searching(typed: &str) -> RefCell<App<'static>> {
+fn searching(typed: &str) -> RefCell<App> {
     let mut app = app();
     app.update(Action::Search);
     for c in typed.chars() {

@@ -9,10 +9,19 @@
 //! - [`report`]: the numbers -> text identical to `go tool pprof`;
 //! - [`fetch`]: where a profile comes from (a file, stdin, or a running
 //!   service over HTTP), decoded by [`profile`];
-//! - [`tui`]: the full-screen explorer on top of all three.
+//! - [`explore`]: the exploration session (the profile explored, sample
+//!   index, sort, granularity, filters, tables, calls, search, history,
+//!   refresh, and the worker computing them), driven by commands and
+//!   answering queries, with no terminal code;
+//! - [`tui`]: the full-screen explorer, a screen over a session: keys to
+//!   commands, one file per pane drawing what the session answers.
+//!
+//! No layer below [`tui`] names `ratatui`, `crossterm`, `crate::tui` or
+//! `crate::cli`.
 
 pub mod analysis;
 pub mod cli;
+pub mod explore;
 pub mod fetch;
 pub mod gopath;
 pub mod measurement;

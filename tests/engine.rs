@@ -347,7 +347,9 @@ fn many_rows_sort_breaks_ties_as_pprof() {
 /// explorer's value columns instead of being cut.
 #[test]
 fn the_explorer_never_cuts_wide_values() {
-    use ppt::tui::{App, Settings};
+    use ppt::explore::{Session, Settings};
+    use ppt::tui::App;
+    use ppt::tui::theme::Theme;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let p = profile(&[
@@ -356,7 +358,8 @@ fn the_explorer_never_cuts_wide_values() {
     ]);
     let mut settings = Settings::new(&p, "wide.pb.gz");
     settings.sample_index = 1;
-    let mut app = App::new(&p, settings);
+    let session = Session::new(std::sync::Arc::new(p), settings);
+    let mut app = App::new(session, Theme { color: true });
     let mut terminal = Terminal::new(TestBackend::new(120, 12)).unwrap();
     terminal.draw(|f| app.render(f)).unwrap();
     let screen = terminal.backend().to_string();

@@ -326,7 +326,9 @@ fn mutated_fixtures_never_panic_or_hang() {
 /// valid profile.
 fn exercise_everything(bytes: &[u8]) {
     use ppt::analysis::{Filters, TagFilter};
-    use ppt::tui::{App, Settings};
+    use ppt::explore::{Session, Settings};
+    use ppt::tui::App;
+    use ppt::tui::theme::Theme;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let options = DecodeOptions {
@@ -351,7 +353,9 @@ fn exercise_everything(bytes: &[u8]) {
         };
         let _ = top(&profile, &report);
     }
-    let mut app = App::new(&profile, Settings::new(&profile, "shape.pb"));
+    let profile = std::sync::Arc::new(profile);
+    let settings = Settings::new(&profile, "shape.pb");
+    let mut app = App::new(Session::new(profile, settings), Theme { color: true });
     let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
     terminal.draw(|frame| app.render(frame)).unwrap();
 }

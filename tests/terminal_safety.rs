@@ -370,13 +370,16 @@ fn escaped_names_are_as_wide_for_every_terminal() {
 /// and the callers pane.
 #[test]
 fn a_long_unit_does_not_push_the_names_out() {
+    use ppt::explore::{Session, Settings};
     use ppt::profile::{DecodeOptions, decode};
-    use ppt::tui::{Action, App, Settings};
+    use ppt::tui::theme::Theme;
+    use ppt::tui::{Action, App};
     use ratatui::Terminal as Screen;
     use ratatui::backend::TestBackend;
     let bytes = std::fs::read(SPOOF).unwrap();
-    let profile = decode(&bytes, &DecodeOptions::default()).unwrap();
-    let mut app = App::new(&profile, Settings::new(&profile, "spoof.pb"));
+    let profile = std::sync::Arc::new(decode(&bytes, &DecodeOptions::default()).unwrap());
+    let settings = Settings::new(&profile, "spoof.pb");
+    let mut app = App::new(Session::new(profile, settings), Theme { color: true });
     app.update(Action::PickSample(1)); // distance, in furlongs-per-fortnight-of-…
     let mut screen = Screen::new(TestBackend::new(120, 32)).unwrap();
     screen.draw(|frame| app.render(frame)).unwrap();

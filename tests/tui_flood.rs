@@ -10,9 +10,11 @@
 mod common;
 
 use common::{Terminal, tmux_available};
+use ppt::explore::{Session, Settings};
 use ppt::profile::{DecodeOptions, decode};
 use ppt::tui::app::Mode;
-use ppt::tui::{Action, App, Settings};
+use ppt::tui::theme::Theme;
+use ppt::tui::{Action, App};
 use std::time::{Duration, Instant};
 
 /// How long ppt may take to end after q or C-c, however much came before.
@@ -158,18 +160,21 @@ fn ten_thousand_characters_typed_into_the_search_then_c_c() {
 #[test]
 fn typing_ten_thousand_characters_one_by_one_stays_cheap() {
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/heap.pprof")).unwrap();
-    let profile = decode(&bytes, &DecodeOptions::default()).unwrap();
-    let mut app = App::new(&profile, Settings::new(&profile, "heap.pprof"));
+    let profile = std::sync::Arc::new(decode(&bytes, &DecodeOptions::default()).unwrap());
+    let settings = Settings::new(&profile, "heap.pprof");
+    let mut app = App::new(Session::new(profile, settings), Theme { color: true });
     app.update(Action::Search);
     let start = Instant::now();
     for c in "sortwork".chars().cycle().take(10_000) {
         app.update(Action::Insert(c));
     }
     let took = start.elapsed();
-    let Mode::Search(finder) = &app.mode else {
+    let Mode::Search(query) = &app.mode else {
         panic!("the prompt stays open")
     };
-    assert_eq!(finder.query.chars().count(), 256);
+    assert_eq!(query.chars().count(), 256);
+    let finder = app.session.finder().expect("the session searches");
+    assert_eq!(&finder.query, query, "the session searched what was typed");
     assert!(
         took < Duration::from_secs(10),
         "10,000 keystrokes took {took:?}"

@@ -1,15 +1,19 @@
-//! How fast the explorer answers on a big profile (ignored by default: it
-//! needs a release build and a generated profile):
+//! How fast the explorer answers on a big profile, and that the engine's
+//! stages timed there agree with each other (ignored by default: it needs
+//! a release build and a generated profile):
 //!
 //! ```sh
 //! cargo run --release --example gen_profile -- /tmp/big.pb.gz
 //! PPT_BIG_PROFILE=/tmp/big.pb.gz cargo test --release --test tui_perf -- --ignored --nocapture
 //! ```
 
+use ppt::explore::{Session, Settings};
 use ppt::profile::{DecodeOptions, load};
-use ppt::tui::{Action, App, Settings};
+use ppt::tui::theme::Theme;
+use ppt::tui::{Action, App};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn time<T>(what: &str, f: impl FnOnce() -> T) -> (T, Duration) {
@@ -41,7 +45,7 @@ fn type_filter(
 fn pause(app: &mut App) {
     let end = Instant::now() + Duration::from_millis(200);
     while Instant::now() < end {
-        app.tick(Instant::now() + ppt::tui::app::SLICE);
+        app.session.tick(Instant::now() + ppt::explore::SLICE);
         std::thread::sleep(Duration::from_millis(1));
     }
 }
@@ -54,10 +58,11 @@ const FRAME: Duration = Duration::from_millis(16);
 fn big_profile_timings() {
     let path = std::env::var("PPT_BIG_PROFILE").unwrap_or("/tmp/big.pb.gz".into());
     let (p, load_t) = time("load (decode)", || {
-        load(&path, &DecodeOptions::default()).expect("profile loads")
+        Arc::new(load(&path, &DecodeOptions::default()).expect("profile loads"))
     });
-    let (mut app, new_t) = time("App::new_interactive", || {
-        App::new_interactive(&p, Settings::new(&p, "big"))
+    let (mut app, new_t) = time("Session::new_interactive", || {
+        let session = Session::new_interactive(p.clone(), Settings::new(&p, "big"));
+        App::new(session, Theme { color: true })
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
     let (_, frame_t) = time("first frame", || {
@@ -79,17 +84,17 @@ fn big_profile_timings() {
                 slow.push(format!("{what}: {took:?}"));
             }
             let start = Instant::now();
-            if app.waiting_for_table() {
-                while app.waiting_for_table() {
-                    app.tick(Instant::now() + ppt::tui::app::SLICE);
+            if app.session.waiting_for_table() {
+                while app.session.waiting_for_table() {
+                    app.session.tick(Instant::now() + ppt::explore::SLICE);
                     std::thread::sleep(Duration::from_micros(200));
                 }
                 let table = start.elapsed().as_secs_f64() * 1e3;
                 println!("{:<40} {table:>9.2} ms", "   ...until the new table");
             }
-            if app.selected().is_some() && !app.calls.known {
-                while !app.calls.known && app.busy() {
-                    app.tick(Instant::now() + ppt::tui::app::SLICE);
+            if app.session.selected().is_some() && !app.session.calls().known {
+                while !app.session.calls().known && app.session.busy() {
+                    app.session.tick(Instant::now() + ppt::explore::SLICE);
                     std::thread::sleep(Duration::from_micros(200));
                 }
                 let calls = start.elapsed().as_secs_f64() * 1e3;
@@ -98,7 +103,7 @@ fn big_profile_timings() {
                     "   ...until its callers and callees"
                 );
             }
-            app.wait_idle();
+            app.session.wait_idle();
             let done = start.elapsed();
             if done > Duration::from_micros(100) {
                 println!(
@@ -171,34 +176,48 @@ fn big_profile_engine_parts() {
     let path = std::env::var("PPT_BIG_PROFILE").unwrap_or("/tmp/big.pb.gz".into());
     let p = load(&path, &DecodeOptions::default()).unwrap();
     let measures: Vec<Measure> = (0..p.sample_types.len()).map(Measure::plain).collect();
+    let last = measures.len() - 1;
     for _ in 0..2 {
-        time("Report::new x4 (totals)", || {
+        let (reports, _) = time("Report::new x4 (totals)", || {
             measures
                 .iter()
                 .map(|&m| ppt::report::Report::new(&p, m))
                 .collect::<Vec<_>>()
         });
+        assert_eq!(reports.len(), measures.len());
         let (frames, _) = time("Frames::with_inlining", || {
             Frames::with_inlining(&p, Granularity::Functions, &Filters::default(), true)
         });
-        time("Graph::build x4 measures", || {
+        let (all, _) = time("Graph::build x4 measures", || {
             Graph::build(&p, &frames, &measures, None)
         });
-        time("Graph::build 1 measure", || {
-            Graph::build(&p, &frames, &measures[3..], None)
+        let (one, _) = time("Graph::build 1 measure", || {
+            Graph::build(&p, &frames, &measures[last..], None)
         });
-        time("Graph::build_without_edges 1", || {
-            Graph::build_without_edges(&p, &frames, &measures[3..], None)
+        let (one_quick, _) = time("Graph::build_without_edges 1", || {
+            Graph::build_without_edges(&p, &frames, &measures[last..], None)
         });
-        time("Graph::build_without_edges x4", || {
+        let (all_quick, _) = time("Graph::build_without_edges x4", || {
             Graph::build_without_edges(&p, &frames, &measures, None)
         });
+        // Each way gives the same numbers: one sample index alone is that
+        // column of all of them, with or without the edges.
         let n = frames.nodes.len() as u32;
-        time("escape all names", || {
+        for node in 0..n {
+            for k in 0..measures.len() {
+                let values = (all.flat(node, k), all.cum(node, k));
+                assert_eq!(values, (all_quick.flat(node, k), all_quick.cum(node, k)));
+            }
+            let values = (all.flat(node, last), all.cum(node, last));
+            assert_eq!(values, (one.flat(node, 0), one.cum(node, 0)), "node {node}");
+            assert_eq!(values, (one_quick.flat(node, 0), one_quick.cum(node, 0)));
+        }
+        let (names, _) = time("escape all names", || {
             (0..n)
                 .map(|id| ppt::safe_text::escape(frames.nodes.name(id)))
                 .collect::<Vec<_>>()
         });
+        assert!(names.iter().all(|name| !name.contains('\x1b')));
     }
 }
 
@@ -213,9 +232,13 @@ fn big_profile_shape() {
     let g = Graph::build(&p, &frames, &measures, None);
     let n = frames.nodes.len() as u32;
     let edges: usize = (0..n).map(|i| g.outgoing(i).len()).sum();
+    let into: usize = (0..n).map(|i| g.incoming(i).len()).sum();
+    assert_eq!(edges, into, "every edge leaves one node and enters one");
     let mut total_frames = 0usize;
     for s in 0..p.samples.len() {
-        for &loc in frames.stack(&p, s) {
+        let stack = frames.stack(&p, s);
+        assert!(!stack.is_empty(), "sample {s} has a stack");
+        for &loc in stack {
             total_frames += frames.location(loc).len();
         }
     }
@@ -223,6 +246,8 @@ fn big_profile_shape() {
         "nodes {n} edges {edges} samples {} frames {total_frames}",
         p.samples.len()
     );
+    assert!(total_frames >= p.samples.len());
+    assert!(n > 0 && edges > 0, "a big profile has calls");
 }
 
 /// What the engine's row sort costs per table, and what it would cost with
@@ -272,8 +297,24 @@ fn big_profile_row_sort() {
             r
         });
         // The same order wherever the keys differ (ties need the engine's
-        // last resort, pprof's printed identity).
-        let same = engine == ranked;
-        println!("   same order: {same}");
+        // last resort, pprof's printed identity): the engine's rows are in
+        // the ranked keys' order.
+        let key = |n: u32| {
+            (
+                std::cmp::Reverse(g.flat(n, k).wrapping_abs()),
+                rank[n as usize],
+                std::cmp::Reverse(g.cum(n, k).wrapping_abs()),
+            )
+        };
+        assert!(
+            engine.windows(2).all(|pair| key(pair[0]) <= key(pair[1])),
+            "k={k}: the engine sorts by |flat|, name, |cum|"
+        );
+        let mut sorted = engine.clone();
+        sorted.sort_unstable();
+        let mut ranked_rows = ranked.clone();
+        ranked_rows.sort_unstable();
+        assert_eq!(sorted, ranked_rows, "the same rows");
+        println!("   same order: {}", engine == ranked);
     }
 }

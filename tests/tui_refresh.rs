@@ -6,60 +6,38 @@
 
 mod common;
 
+#[path = "common/explorer.rs"]
+mod explorer;
+
 use common::{Terminal, current, tmux_available};
+use explorer::{decoded as profile, doubled_heap, fixture_bytes, selected_name, type_text};
 use ppt::analysis::order::SortKey;
-use ppt::profile::{DecodeOptions, Profile, decode, pb};
+use ppt::explore::{Session, Settings};
+use ppt::profile::Profile;
 use ppt::tui::app::Mode;
-use ppt::tui::{Action, App, Settings};
-use prost::Message;
+use ppt::tui::theme::Theme;
+use ppt::tui::{Action, App};
 use ratatui::Terminal as Screen;
 use ratatui::backend::TestBackend;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-fn fixture_bytes(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture reads")
-}
-
-/// tests/fixtures/go/heap.pprof with every sample value doubled (same
-/// functions, same order, other numbers), undecompressed.
-fn doubled_heap() -> Vec<u8> {
-    let gz = fixture_bytes("tests/fixtures/go/heap.pprof");
-    let mut raw = Vec::new();
-    flate2::read::MultiGzDecoder::new(&gz[..])
-        .read_to_end(&mut raw)
-        .expect("gunzip");
-    let mut p = pb::Profile::decode(&raw[..]).expect("a profile");
-    for s in &mut p.sample {
-        for v in &mut s.value {
-            *v *= 2;
-        }
-    }
-    p.encode_to_vec()
-}
-
-fn profile(bytes: &[u8]) -> Profile {
-    decode(bytes, &DecodeOptions::default()).expect("decodes")
-}
-
-fn selected_name(app: &App) -> String {
-    app.name(app.selected().expect("a selection")).to_string()
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Action::Insert(c));
-    }
+/// The explorer on `profile`.
+fn explorer(profile: &Arc<Profile>) -> App {
+    App::new(
+        Session::new(profile.clone(), Settings::new(profile, "heap.pprof")),
+        Theme { color: true },
+    )
 }
 
 #[test]
 fn a_refresh_keeps_sample_type_filters_sort_and_selection() {
     let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
     let b = profile(&doubled_heap());
-    let mut app = App::new(&a, Settings::new(&a, "heap.pprof"));
+    let mut app = explorer(&a);
     app.update(Action::PickSample(1)); // alloc_space
     app.update(Action::CycleSort); // cum
     app.update(Action::OpenFilter);
@@ -67,53 +45,60 @@ fn a_refresh_keeps_sample_type_filters_sort_and_selection() {
     app.update(Action::Down);
     type_text(&mut app, "store");
     app.update(Action::Confirm);
-    assert_eq!(app.filters.focus.as_ref().unwrap().as_str(), "store");
-    app.update(Action::Down);
-    app.update(Action::Down);
-    let name = selected_name(&app);
-    let cursor = app.cursor;
-    let total = app.view.report.total;
-
-    let refreshed = app.reopen(&b);
-    assert_eq!(refreshed.k, 1, "sample type kept");
-    assert_eq!(refreshed.sort, SortKey::Cum, "sort kept");
-    assert_eq!(refreshed.granularity, app.granularity, "granularity kept");
     assert_eq!(
-        refreshed.filters.focus.as_ref().unwrap().as_str(),
+        app.session.filters().focus.as_ref().unwrap().as_str(),
+        "store"
+    );
+    app.update(Action::Down);
+    app.update(Action::Down);
+    let name = selected_name(&app.session);
+    let cursor = app.session.cursor();
+    let total = app.session.scale().total;
+
+    let refreshed = app.session.reopen(b);
+    assert_eq!(refreshed.sample_index(), 1, "sample type kept");
+    assert_eq!(refreshed.sort(), SortKey::Cum, "sort kept");
+    assert_eq!(
+        refreshed.granularity(),
+        app.session.granularity(),
+        "granularity kept"
+    );
+    assert_eq!(
+        refreshed.filters().focus.as_ref().unwrap().as_str(),
         "store",
         "filters kept"
     );
     assert_eq!(selected_name(&refreshed), name, "selection kept");
-    assert_eq!(refreshed.cursor, cursor);
-    assert_eq!(refreshed.view.report.total, 2 * total, "the new numbers");
+    assert_eq!(refreshed.cursor(), cursor);
+    assert_eq!(refreshed.scale().total, 2 * total, "the new numbers");
     assert!(
         !refreshed.waiting_for_edges(),
         "callers and callees computed"
     );
-    assert_eq!(refreshed.calls.node, refreshed.selected());
+    assert_eq!(refreshed.calls().node, refreshed.selected());
 }
 
 #[test]
 fn a_refresh_follows_the_function_by_name_when_rows_move() {
     let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
-    let mut app = App::new(&a, Settings::new(&a, "heap.pprof"));
+    let mut app = explorer(&a);
     app.update(Action::End);
-    let name = selected_name(&app);
+    let name = selected_name(&app.session);
     // Sorted by name in the new profile: the function is on another row.
     app.update(Action::CycleSort);
     app.update(Action::CycleSort);
-    let row = app.cursor;
+    let row = app.session.cursor();
     let b = profile(&doubled_heap());
-    let refreshed = app.reopen(&b);
+    let refreshed = app.session.reopen(b);
     assert_eq!(selected_name(&refreshed), name);
-    assert_eq!(refreshed.cursor, row);
-    assert_eq!(refreshed.sort, SortKey::Name);
+    assert_eq!(refreshed.cursor(), row);
+    assert_eq!(refreshed.sort(), SortKey::Name);
 }
 
 /// The explorer on `profile`, loaded just now.
-fn fetched_now(profile: &Profile) -> App<'_> {
-    let mut app = App::new(profile, Settings::new(profile, "heap.pprof"));
-    app.set_fetched(
+fn fetched_now(profile: &Arc<Profile>) -> App {
+    let mut app = explorer(profile);
+    app.session.set_fetched(
         Arc::from(fixture_bytes("tests/fixtures/go/heap.pprof")),
         SystemTime::now(),
     );
@@ -125,34 +110,40 @@ fn a_failed_refresh_keeps_the_data_and_says_why() {
     let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
     let mut app = fetched_now(&a);
     app.update(Action::Down);
-    let name = selected_name(&app);
-    let total = app.view.report.total;
-    app.refresh_failed(
+    let name = selected_name(&app.session);
+    let total = app.session.scale().total;
+    app.session.refresh_failed(
         "http://127.0.0.1:1/debug/pprof/heap: server answered 500 Internal Server Error: \x1b[2Jboom\nsecond line",
     );
-    let error = app.fetch.error.clone().expect("the error is kept");
+    let error = app
+        .session
+        .source()
+        .error
+        .clone()
+        .expect("the error is kept");
     assert_eq!(
         error,
         "http://127.0.0.1:1/debug/pprof/heap: server answered 500 Internal Server Error: \\x1b[2Jboom"
     );
-    let message = app.message.clone().expect("a message");
+    let message = app.session.notice().cloned().expect("a message");
     assert!(message.error);
     assert!(
         message.text.contains("500 Internal Server Error"),
         "{message:?}"
     );
     assert!(!message.text.contains('\x1b'));
-    assert_eq!(selected_name(&app), name, "same selection");
-    assert_eq!(app.view.report.total, total, "same data");
+    assert_eq!(selected_name(&app.session), name, "same selection");
+    assert_eq!(app.session.scale().total, total, "same data");
     assert!(
-        app.fetch.fetched_at.is_some(),
+        app.session.source().fetched_at.is_some(),
         "still says when it was fetched"
     );
     // The error stays after the next key, until a refresh succeeds.
     app.update(Action::Down);
-    assert!(app.fetch.error.is_some());
-    app.set_fetched(Arc::from(Vec::new()), SystemTime::now());
-    assert!(app.fetch.error.is_none());
+    assert!(app.session.source().error.is_some());
+    app.session
+        .set_fetched(Arc::from(Vec::new()), SystemTime::now());
+    assert!(app.session.source().error.is_none());
 }
 
 /// A periodic refresh that succeeds after one that failed: the failure
@@ -163,41 +154,40 @@ fn a_refresh_that_succeeds_after_a_failure_clears_the_failure() {
     let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
     let b = profile(&doubled_heap());
     let mut app = fetched_now(&a);
-    app.refresh_failed(
+    app.session.refresh_failed(
         "http://127.0.0.1:1/debug/pprof/heap: server answered 500 Internal Server Error",
     );
     assert!(
-        app.message
-            .as_ref()
+        app.session
+            .notice()
             .is_some_and(|m| m.text.contains("refresh failed"))
     );
     // What the event loop does when the next periodic load arrives.
-    let mut next = App::resume(&b, app.carry());
+    let mut next = Session::resume(b.clone(), app.session.carry());
     next.set_fetched(Arc::from(doubled_heap()), SystemTime::now());
-    assert!(next.fetch.error.is_none());
+    assert!(next.source().error.is_none());
     assert!(
-        next.message
-            .as_ref()
+        next.notice()
             .is_none_or(|m| !m.text.contains("refresh failed")),
         "{:?}",
-        next.message
+        next.notice()
     );
     // A message that is not about the failure is kept.
     let mut app = fetched_now(&a);
     app.update(Action::Refresh);
-    let said = app.message.clone();
-    let mut next = App::resume(&b, app.carry());
+    let said = app.session.notice().map(|m| m.text.clone());
+    let mut next = Session::resume(b, app.session.carry());
     next.set_fetched(Arc::from(doubled_heap()), SystemTime::now());
-    assert_eq!(next.message.map(|m| m.text), said.map(|m| m.text));
+    assert_eq!(next.notice().map(|m| m.text.clone()), said);
 }
 
 #[test]
 fn r_without_a_source_to_load_again_says_so() {
     let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
-    let mut app = App::new(&a, Settings::new(&a, "heap.pprof"));
+    let mut app = explorer(&a);
     app.update(Action::Refresh);
-    assert!(app.message.as_ref().is_some_and(|m| m.error));
-    assert!(!app.take_refresh_request());
+    assert!(app.session.notice().is_some_and(|m| m.error));
+    assert!(!app.session.take_refresh_request());
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -211,8 +201,9 @@ fn temp_dir(name: &str) -> PathBuf {
 fn w_saves_the_bytes_as_received() {
     let bytes = fixture_bytes("tests/fixtures/go/heap.pprof");
     let a = profile(&bytes);
-    let mut app = App::new(&a, Settings::new(&a, "heap.pprof"));
-    app.set_fetched(Arc::from(bytes.clone()), SystemTime::now());
+    let mut app = explorer(&a);
+    app.session
+        .set_fetched(Arc::from(bytes.clone()), SystemTime::now());
     app.update(Action::Save);
     match &app.mode {
         Mode::Save(prompt) => assert!(prompt.path.starts_with("heap"), "{}", prompt.path),
@@ -225,7 +216,7 @@ fn w_saves_the_bytes_as_received() {
     app.update(Action::Confirm);
     assert!(matches!(app.mode, Mode::Browse), "the prompt closes");
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "identical bytes");
-    let message = app.message.clone().unwrap();
+    let message = app.session.notice().cloned().unwrap();
     assert!(
         !message.error && message.text.contains("saved.pb.gz"),
         "{message:?}"
@@ -238,7 +229,7 @@ fn w_saves_the_bytes_as_received() {
     type_text(&mut app, path.to_str().unwrap());
     app.update(Action::Confirm);
     assert!(matches!(app.mode, Mode::Save(_)), "still asking");
-    assert!(app.message.as_ref().unwrap().text.contains("exists"));
+    assert!(app.session.notice().unwrap().text.contains("exists"));
     assert_eq!(std::fs::read(&path).unwrap(), b"old");
     app.update(Action::Confirm);
     assert!(matches!(app.mode, Mode::Browse));

@@ -6,15 +6,17 @@ mod common;
 
 use common::HOSTILE_NAMES_SHOWN;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ppt::explore::{Session, Settings};
 use ppt::profile::{DecodeOptions, Profile, load};
 use ppt::tui::theme::Theme;
-use ppt::tui::{App, ScriptedEvents, Settings, run_app};
+use ppt::tui::{App, ScriptedEvents, run_app};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
+use std::sync::Arc;
 
-fn heap() -> Profile {
-    load("assets/heap.pprof", &DecodeOptions::default()).expect("fixture loads")
+fn heap() -> Arc<Profile> {
+    Arc::new(load("assets/heap.pprof", &DecodeOptions::default()).expect("fixture loads"))
 }
 
 fn key(code: KeyCode) -> Event {
@@ -45,15 +47,14 @@ fn keys(script: &[&str]) -> Vec<Event> {
 
 /// The screen after playing `events` on a `width` x `height` terminal.
 fn screen_after(
-    p: &Profile,
+    p: &Arc<Profile>,
     theme: Theme,
     width: u16,
     height: u16,
     events: Vec<Event>,
 ) -> Terminal<TestBackend> {
-    let mut settings = Settings::new(p, "heap.pprof");
-    settings.theme = theme;
-    let mut app = App::new(p, settings);
+    let settings = Settings::new(p, "heap.pprof");
+    let mut app = App::new(Session::new(p.clone(), settings), theme);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     run_app(&mut terminal, &mut app, &mut ScriptedEvents::new(events)).unwrap();
     terminal
@@ -188,13 +189,12 @@ fn mouse_click_selects_and_wheel_scrolls() {
         modifiers: KeyModifiers::NONE,
     });
     // Header (2 lines), border, column titles: the first row is on line 4.
-    let mut settings = Settings::new(&p, "heap.pprof");
-    settings.theme = Theme { color: true };
-    let mut app = App::new(&p, settings);
+    let settings = Settings::new(&p, "heap.pprof");
+    let mut app = App::new(Session::new(p.clone(), settings), Theme { color: true });
     let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
     let events = vec![click(10, 6), wheel.clone()];
     run_app(&mut terminal, &mut app, &mut ScriptedEvents::new(events)).unwrap();
-    assert_eq!(app.cursor, 2 + 3);
+    assert_eq!(app.session.cursor(), 2 + 3);
     // A double click enters the function: the calls pane gets the focus.
     run_app(
         &mut terminal,
@@ -205,16 +205,17 @@ fn mouse_click_selects_and_wheel_scrolls() {
     assert_eq!(app.focus, ppt::tui::app::Pane::Calls);
 }
 
-fn hostile() -> Profile {
-    load("tests/fixtures/extra/hostile.pb", &DecodeOptions::default()).expect("fixture loads")
+fn hostile() -> Arc<Profile> {
+    Arc::new(
+        load("tests/fixtures/extra/hostile.pb", &DecodeOptions::default()).expect("fixture loads"),
+    )
 }
 
 /// The screen after `events` on the hostile-name profile.
 fn hostile_screen(width: u16, height: u16, events: Vec<Event>) -> Terminal<TestBackend> {
     let p = hostile();
-    let mut settings = Settings::new(&p, "hostile\x1b]0;file-title\x07.pb");
-    settings.theme = Theme { color: true };
-    let mut app = App::new(&p, settings);
+    let settings = Settings::new(&p, "hostile\x1b]0;file-title\x07.pb");
+    let mut app = App::new(Session::new(p.clone(), settings), Theme { color: true });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     run_app(&mut terminal, &mut app, &mut ScriptedEvents::new(events)).unwrap();
     terminal
@@ -323,13 +324,15 @@ fn event_loop_with_a_worker_ends_on_the_same_screen() {
         "<Enter>",
     ]);
     let expected = screen_after(&p, Theme { color: true }, 120, 32, script.clone());
-    let mut settings = Settings::new(&p, "heap.pprof");
-    settings.theme = Theme { color: true };
-    let mut app = App::new_interactive(&p, settings);
+    let settings = Settings::new(&p, "heap.pprof");
+    let mut app = App::new(
+        Session::new_interactive(p.clone(), settings),
+        Theme { color: true },
+    );
     let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
     app.with_worker(|app| {
         run_app(&mut terminal, app, &mut ScriptedEvents::new(script)).unwrap();
-        assert!(!app.busy());
+        assert!(!app.session.busy());
     });
     assert_eq!(terminal.backend().buffer(), expected.backend().buffer());
 }

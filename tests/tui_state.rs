@@ -5,32 +5,38 @@
 #[path = "../benches/support/synth.rs"]
 mod synth;
 
+#[path = "common/explorer.rs"]
+mod explorer;
+
+use explorer::{profile, selected_name, table_lines, top_lines, type_text};
 use ppt::analysis::{Filters, Pattern};
-use ppt::profile::{DecodeOptions, Profile, load};
-use ppt::report::{ReportOptions, top};
+use ppt::explore::{Session, Settings};
+use ppt::profile::Profile;
 use ppt::tui::app::{Mode, Pane};
-use ppt::tui::{Action, App, Settings};
+use ppt::tui::theme::Theme;
+use ppt::tui::{Action, App};
+use std::sync::Arc;
 
-fn profile(path: &str) -> Profile {
-    load(path, &DecodeOptions::default()).expect("fixture loads")
-}
-
-fn heap() -> Profile {
+fn heap() -> Arc<Profile> {
     profile("assets/heap.pprof")
 }
 
-fn app(p: &Profile) -> App<'_> {
-    App::new(p, Settings::new(p, "heap.pprof"))
+/// The explorer on `p` as `settings` say, the call graph complete.
+fn explorer(p: &Arc<Profile>, settings: Settings) -> App {
+    App::new(Session::new(p.clone(), settings), Theme { color: true })
 }
 
-fn selected_name(app: &App) -> String {
-    app.name(app.selected().expect("a selection")).to_string()
+/// The explorer on `p` with the table's numbers only (the rest from a
+/// worker, or `wait_idle`).
+fn interactive(p: &Arc<Profile>, settings: Settings) -> App {
+    App::new(
+        Session::new_interactive(p.clone(), settings),
+        Theme { color: true },
+    )
 }
 
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Action::Insert(c));
-    }
+fn app(p: &Arc<Profile>) -> App {
+    explorer(p, Settings::new(p, "heap.pprof"))
 }
 
 fn search(app: &mut App, query: &str) {
@@ -43,8 +49,11 @@ fn search(app: &mut App, query: &str) {
 fn starts_on_the_heaviest_function_of_the_default_type() {
     let p = heap();
     let app = app(&p);
-    assert_eq!(p.sample_type_name(app.k), "inuse_space");
-    assert_eq!(selected_name(&app), "main.sortWork");
+    assert_eq!(
+        p.sample_type_name(app.session.sample_index()),
+        "inuse_space"
+    );
+    assert_eq!(selected_name(&app.session), "main.sortWork");
     assert_eq!(app.focus, Pane::Table);
 }
 
@@ -53,36 +62,45 @@ fn drill_down_three_levels_and_back() {
     let p = heap();
     let mut app = app(&p);
     search(&mut app, "storeWork.func1");
-    assert_eq!(selected_name(&app), "main.storeWork.func1");
+    assert_eq!(selected_name(&app.session), "main.storeWork.func1");
 
     // Enter from the table opens the callers/callees pane on the heaviest
     // callee; each further Enter moves the view to the callee under it.
     app.update(Action::Enter);
     assert_eq!(app.focus, Pane::Calls);
-    let mut path = vec![selected_name(&app)];
+    let mut path = vec![selected_name(&app.session)];
     for _ in 0..3 {
-        let before = app.selected().unwrap();
+        let before = app.session.selected().unwrap();
         app.update(Action::Enter);
-        let now = app.selected().unwrap();
+        let now = app.session.selected().unwrap();
         assert_ne!(before, now, "entering moves to the callee");
-        let callers = app.view.neighbors(&app.agg, now).unwrap().callers;
+        let callers = app
+            .session
+            .view()
+            .neighbors(app.session.aggregate(), now)
+            .unwrap()
+            .callers;
         assert!(
             callers.iter().any(|c| c.node == before),
             "{} is a callee of {}",
-            app.name(now),
-            app.name(before)
+            app.session.name(now),
+            app.session.name(before)
         );
-        path.push(selected_name(&app));
+        path.push(selected_name(&app.session));
     }
     assert_eq!(path.len(), 4);
-    assert_eq!(app.history.trail().len(), 4, "search jump + three entries");
+    assert_eq!(
+        app.session.history().trail().len(),
+        4,
+        "search jump + three entries"
+    );
 
     for expected in path.iter().rev().skip(1) {
         app.update(Action::Back);
-        assert_eq!(&selected_name(&app), expected);
+        assert_eq!(&selected_name(&app.session), expected);
     }
     app.update(Action::Forward);
-    assert_eq!(selected_name(&app), path[1]);
+    assert_eq!(selected_name(&app.session), path[1]);
 }
 
 #[test]
@@ -90,36 +108,56 @@ fn switching_sample_type_keeps_the_selection() {
     let p = heap();
     let mut app = app(&p);
     search(&mut app, "store.(*Store).Put");
-    let name = selected_name(&app);
+    let name = selected_name(&app.session);
     assert!(name.ends_with("store.(*Store).Put"), "{name}");
-    let first_row = app.view.table.rows[0];
+    let first_row = app.session.view().table.rows[0];
     app.update(Action::PickSample(0));
-    assert_eq!(p.sample_type_name(app.k), "alloc_objects");
-    assert_eq!(selected_name(&app), name);
-    assert_eq!(app.view.table.rows[app.cursor], app.selected().unwrap());
-    assert_ne!(app.view.table.rows[0], first_row, "the order changed");
+    assert_eq!(
+        p.sample_type_name(app.session.sample_index()),
+        "alloc_objects"
+    );
+    assert_eq!(selected_name(&app.session), name);
+    assert_eq!(
+        app.session.view().table.rows[app.session.cursor()],
+        app.session.selected().unwrap()
+    );
+    assert_ne!(
+        app.session.view().table.rows[0],
+        first_row,
+        "the order changed"
+    );
     app.update(Action::NextSample);
-    assert_eq!(p.sample_type_name(app.k), "alloc_space");
-    assert_eq!(selected_name(&app), name);
+    assert_eq!(
+        p.sample_type_name(app.session.sample_index()),
+        "alloc_space"
+    );
+    assert_eq!(selected_name(&app.session), name);
     app.update(Action::PrevSample);
     app.update(Action::PrevSample);
-    assert_eq!(p.sample_type_name(app.k), "inuse_space");
-    assert_eq!(selected_name(&app), name);
+    assert_eq!(
+        p.sample_type_name(app.session.sample_index()),
+        "inuse_space"
+    );
+    assert_eq!(selected_name(&app.session), name);
     app.update(Action::CycleSort);
     app.update(Action::CycleSort);
-    assert_eq!(selected_name(&app), name, "sort by name keeps it too");
+    assert_eq!(
+        selected_name(&app.session),
+        name,
+        "sort by name keeps it too"
+    );
     app.update(Action::PickSample(8));
-    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.session.notice().is_some_and(|m| m.error));
 }
 
 #[test]
 fn filter_then_clear() {
     let p = heap();
     let mut app = app(&p);
-    let all = app.view.table.rows.len();
-    let total = app.view.report.total;
+    let all = app.session.view().table.rows.len();
+    let total = app.session.scale().total;
     search(&mut app, "json.Marshal");
-    let name = selected_name(&app);
+    let name = selected_name(&app.session);
 
     app.update(Action::OpenFilter);
     assert!(matches!(app.mode, Mode::Filter(_)));
@@ -130,16 +168,17 @@ fn filter_then_clear() {
     app.update(Action::Confirm);
     assert!(matches!(app.mode, Mode::Browse));
     assert_eq!(
-        app.filters.focus.as_ref().unwrap().as_str(),
+        app.session.filters().focus.as_ref().unwrap().as_str(),
         "json\\.Marshal"
     );
-    assert!(app.view.table.rows.len() < all);
+    assert!(app.session.view().table.rows.len() < all);
     assert_eq!(
-        app.view.report.total, total,
+        app.session.scale().total,
+        total,
         "percentages of the unfiltered total"
     );
     assert_eq!(
-        selected_name(&app),
+        selected_name(&app.session),
         name,
         "selection kept through the filter"
     );
@@ -153,13 +192,13 @@ fn filter_then_clear() {
         Mode::Filter(form) => assert!(form.error.as_ref().unwrap().contains("show")),
         _ => panic!("the pane stays open on an error"),
     }
-    assert!(app.filters.show.is_none());
+    assert!(app.session.filters().show.is_none());
     app.update(Action::Close);
 
     app.update(Action::ClearFilters);
-    assert!(app.filters.is_empty());
-    assert_eq!(app.view.table.rows.len(), all);
-    assert_eq!(selected_name(&app), name);
+    assert!(app.session.filters().is_empty());
+    assert_eq!(app.session.view().table.rows.len(), all);
+    assert_eq!(selected_name(&app.session), name);
 }
 
 #[test]
@@ -171,11 +210,15 @@ fn source_filter_by_package() {
     app.update(Action::Confirm);
     // At function granularity rows have no file; the store package's
     // functions are named after it.
-    for &n in &app.view.table.rows {
-        assert!(app.name(n).contains("internal/store."), "{}", app.name(n));
+    for &n in &app.session.view().table.rows {
+        assert!(
+            app.session.name(n).contains("internal/store."),
+            "{}",
+            app.session.name(n)
+        );
     }
-    assert!(app.filters.source_include.is_some());
-    assert!(!app.view.table.rows.is_empty());
+    assert!(app.session.filters().source_include.is_some());
+    assert!(!app.session.view().table.rows.is_empty());
 }
 
 #[test]
@@ -184,30 +227,30 @@ fn search_then_next_and_previous_match() {
     let mut app = app(&p);
     app.update(Action::Search);
     type_text(&mut app, "json");
-    let matches = match &app.mode {
-        Mode::Search(f) => f.matches.clone(),
+    let matches = match (&app.mode, app.session.finder()) {
+        (Mode::Search(_), Some(f)) => f.matches.clone(),
         _ => panic!("search prompt open"),
     };
     assert!(matches.len() > 3);
     for &n in &matches {
-        assert!(app.name(n).to_lowercase().contains('j'));
+        assert!(app.session.name(n).to_lowercase().contains('j'));
     }
     app.update(Action::Confirm);
-    assert_eq!(app.selected(), Some(matches[0]));
+    assert_eq!(app.session.selected(), Some(matches[0]));
     app.update(Action::NextMatch);
-    assert_eq!(app.selected(), Some(matches[1]));
+    assert_eq!(app.session.selected(), Some(matches[1]));
     app.update(Action::NextMatch);
-    assert_eq!(app.selected(), Some(matches[2]));
+    assert_eq!(app.session.selected(), Some(matches[2]));
     app.update(Action::PrevMatch);
     app.update(Action::PrevMatch);
-    assert_eq!(app.selected(), Some(matches[0]));
+    assert_eq!(app.session.selected(), Some(matches[0]));
     app.update(Action::PrevMatch);
     assert_eq!(
-        app.selected(),
+        app.session.selected(),
         Some(*matches.last().unwrap()),
         "wraps around"
     );
-    assert!(app.message.as_ref().unwrap().text.contains("json"));
+    assert!(app.session.notice().unwrap().text.contains("json"));
 }
 
 #[test]
@@ -216,12 +259,16 @@ fn search_narrows_and_widens() {
     let mut app = app(&p);
     app.update(Action::Search);
     type_text(&mut app, "sortw");
-    let Mode::Search(f) = &app.mode else { panic!() };
-    assert_eq!(app.name(f.matches[0]), "main.sortWork");
+    let (Mode::Search(_), Some(f)) = (&app.mode, app.session.finder()) else {
+        panic!()
+    };
+    assert_eq!(app.session.name(f.matches[0]), "main.sortWork");
     let narrow = f.matches.len();
     app.update(Action::Erase);
     app.update(Action::Erase);
-    let Mode::Search(f) = &app.mode else { panic!() };
+    let (Mode::Search(_), Some(f)) = (&app.mode, app.session.finder()) else {
+        panic!()
+    };
     assert!(f.matches.len() > narrow, "erasing widens again");
     app.update(Action::Close);
     assert!(matches!(app.mode, Mode::Browse));
@@ -233,17 +280,17 @@ fn granularity_keeps_the_function() {
     let mut app = app(&p);
     search(&mut app, "storeWork.func1");
     app.update(Action::CycleGranularity); // filefunctions
-    assert!(selected_name(&app).starts_with("main.storeWork.func1 "));
+    assert!(selected_name(&app.session).starts_with("main.storeWork.func1 "));
     app.update(Action::CycleGranularity); // files
     assert!(
-        selected_name(&app).ends_with("main.go"),
+        selected_name(&app.session).ends_with("main.go"),
         "{}",
-        selected_name(&app)
+        selected_name(&app.session)
     );
     app.update(Action::CycleGranularity); // lines
     app.update(Action::CycleGranularity); // addresses
     app.update(Action::CycleGranularity); // functions
-    assert_eq!(app.granularity.name(), "functions");
+    assert_eq!(app.session.granularity().name(), "functions");
 }
 
 /// The table's numbers are `ppt --top --node-fraction=0`'s, line by line,
@@ -261,9 +308,9 @@ fn table_equals_the_top_report() {
                 let mut settings = Settings::new(&p, path);
                 settings.sample_index = k;
                 settings.filters = filters.clone();
-                let mut app = App::new(&p, settings);
+                let mut app = explorer(&p, settings);
                 assert_eq!(
-                    table_lines(&mut app),
+                    table_lines(&mut app.session),
                     top_lines(&p, k, &filters),
                     "{path} sample index {k} focus {focus:?}"
                 );
@@ -294,16 +341,20 @@ fn every_sample_index_after_a_filter_equals_the_top_report() {
         };
         let mut sync = app(&p);
         apply(&mut sync);
-        let mut interactive = App::new_interactive(&p, Settings::new(&p, path));
+        let mut interactive = interactive(&p, Settings::new(&p, path));
         interactive.with_worker(|worker| {
             apply(worker);
-            worker.wait_idle();
+            worker.session.wait_idle();
             for app in [&mut sync, worker] {
                 for _ in 0..n {
-                    let k = app.k;
-                    assert_eq!(table_lines(app), expected[k], "{path} sample index {k}");
+                    let k = app.session.sample_index();
+                    assert_eq!(
+                        table_lines(&mut app.session),
+                        expected[k],
+                        "{path} sample index {k}"
+                    );
                     app.update(Action::NextSample);
-                    app.wait_idle();
+                    app.session.wait_idle();
                 }
             }
         });
@@ -326,22 +377,22 @@ fn filters_typed_are_summed_ahead_and_taken_when_applied() {
     // this small profile.
     let pause = |app: &mut App| {
         std::thread::sleep(std::time::Duration::from_millis(100));
-        app.tick(std::time::Instant::now());
+        app.session.tick(std::time::Instant::now());
         std::thread::sleep(std::time::Duration::from_millis(300));
     };
     let every_table_is = |app: &mut App, filters: &Filters| {
         for _ in 0..n {
-            let k = app.k;
+            let k = app.session.sample_index();
             assert_eq!(
-                table_lines(app),
+                table_lines(&mut app.session),
                 top_lines(&p, k, filters),
                 "sample index {k}"
             );
             app.update(Action::NextSample);
-            app.wait_idle();
+            app.session.wait_idle();
         }
     };
-    let mut app = App::new_interactive(&p, Settings::new(&p, path));
+    let mut app = interactive(&p, Settings::new(&p, path));
     app.with_worker(|app| {
         app.update(Action::OpenFilter);
         app.update(Action::Down);
@@ -349,12 +400,15 @@ fn filters_typed_are_summed_ahead_and_taken_when_applied() {
         type_text(app, "json|sort");
         pause(app);
         app.update(Action::Confirm);
-        app.wait_idle();
-        assert!(app.agg.summed_ahead, "the sums computed ahead were taken");
+        app.session.wait_idle();
+        assert!(
+            app.session.aggregate().summed_ahead,
+            "the sums computed ahead were taken"
+        );
         every_table_is(app, &focus("json|sort"));
 
         app.update(Action::ClearFilters);
-        app.wait_idle();
+        app.session.wait_idle();
         app.update(Action::OpenFilter);
         app.update(Action::Down);
         app.update(Action::Down);
@@ -362,86 +416,51 @@ fn filters_typed_are_summed_ahead_and_taken_when_applied() {
         pause(app);
         type_text(app, "|Store");
         app.update(Action::Confirm);
-        app.wait_idle();
-        assert!(!app.agg.summed_ahead, "sums of other filters are not taken");
+        app.session.wait_idle();
+        assert!(
+            !app.session.aggregate().summed_ahead,
+            "sums of other filters are not taken"
+        );
         every_table_is(app, &focus("json|Store"));
     });
 }
 
-/// The rows of the table shown as `go tool pprof -top` prints them.
-fn table_lines(app: &mut App) -> Vec<String> {
-    let rows = app.view.table.rows.clone();
-    app.view.prepare_marks(&app.agg, &rows);
-    let v = &app.view;
-    let r = &v.report;
-    v.table
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| {
-            let (flat, cum) = v.values(&app.agg, n);
-            let mark = v
-                .inline_mark(n)
-                .map(|m| format!(" ({m})"))
-                .unwrap_or_default();
-            format!(
-                "{:>10} {} {} {:>10} {}  {}{mark}",
-                r.format_value(flat),
-                ppt::report::percentage(flat, r.total),
-                ppt::report::percentage(v.sum_through(i), r.total),
-                r.format_value(cum),
-                ppt::report::percentage(cum, r.total),
-                app.name(n),
-            )
-        })
-        .collect()
-}
-
-/// The rows of the top report of sample index `k` under `filters`.
-fn top_lines(p: &Profile, k: usize, filters: &Filters) -> Vec<String> {
-    let options = ReportOptions {
-        sample_index: Some(k.to_string()),
-        node_fraction: 0.0,
-        filters: filters.clone(),
-        ..ReportOptions::default()
-    };
-    let report = String::from_utf8(top(p, &options).unwrap()).unwrap();
-    report
-        .lines()
-        .skip_while(|l| !l.trim_start().starts_with("flat"))
-        .skip(1)
-        .map(str::to_string)
-        .collect()
-}
-
 fn observed(app: &App) -> String {
-    let names =
-        |nodes: &[u32]| -> Vec<String> { nodes.iter().map(|&n| app.name(n).to_string()).collect() };
+    let names = |nodes: &[u32]| -> Vec<String> {
+        nodes
+            .iter()
+            .map(|&n| app.session.name(n).to_string())
+            .collect()
+    };
     let callers: Vec<String> = app
-        .calls
+        .session
+        .calls()
         .callers
         .iter()
-        .map(|c| app.name(c.node).to_string())
+        .map(|c| app.session.name(c.node).to_string())
         .collect();
     let callees: Vec<String> = app
-        .calls
+        .session
+        .calls()
         .callees
         .iter()
-        .map(|c| app.name(c.node).to_string())
+        .map(|c| app.session.name(c.node).to_string())
         .collect();
     format!(
         "k={} sort={:?} selected={:?} cursor={} focus={:?} rows={:?}\ncallers={callers:?}\ncallees={callees:?}\ncalls cursor={}\nsearch={:?}\nmessage={:?}",
-        app.k,
-        app.sort,
-        app.selected().map(|n| app.name(n).to_string()),
-        app.cursor,
+        app.session.sample_index(),
+        app.session.sort(),
+        app.session
+            .selected()
+            .map(|n| app.session.name(n).to_string()),
+        app.session.cursor(),
         app.focus,
-        names(&app.view.table.rows),
-        app.calls.cursor,
-        app.search
-            .as_ref()
+        names(&app.session.view().table.rows),
+        app.session.calls().cursor,
+        app.session
+            .last_search()
             .map(|s| (s.query.clone(), names(&s.matches), s.index)),
-        app.message.as_ref().map(|m| m.text.clone()),
+        app.session.notice().map(|m| m.text.clone()),
     )
 }
 
@@ -492,27 +511,27 @@ fn with_a_worker_every_action_ends_as_without() {
             inline_frames,
             ..Settings::new(&p, "heap.pprof")
         };
-        let mut sync = App::new(&p, settings());
+        let mut sync = explorer(&p, settings());
         let mut expected = vec![observed(&sync)];
         for &action in &script {
             sync.update(action);
             expected.push(observed(&sync));
         }
-        let mut interactive = App::new_interactive(&p, settings());
-        assert_eq!(interactive.waiting_for_edges(), !inline_frames);
+        let mut interactive = interactive(&p, settings());
+        assert_eq!(interactive.session.waiting_for_edges(), !inline_frames);
         run_with_worker(&mut interactive, &script, &expected);
     }
 }
 
 fn run_with_worker(interactive: &mut App, script: &[Action], expected: &[String]) {
     interactive.with_worker(|app| {
-        app.wait_idle();
-        assert!(!app.waiting_for_edges());
+        app.session.wait_idle();
+        assert!(!app.session.waiting_for_edges());
         assert_eq!(observed(app), expected[0]);
         for (i, &action) in script.iter().enumerate() {
             app.update(action);
-            app.wait_idle();
-            assert!(!app.busy());
+            app.session.wait_idle();
+            assert!(!app.session.busy());
             assert_eq!(
                 observed(app),
                 expected[i + 1],
@@ -525,10 +544,10 @@ fn run_with_worker(interactive: &mut App, script: &[Action], expected: &[String]
 #[test]
 fn with_a_worker_filters_return_at_once_and_arrive_later() {
     let p = heap();
-    let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+    let mut app = interactive(&p, Settings::new(&p, "heap.pprof"));
     app.with_worker(|app| {
-        app.wait_idle();
-        let all = app.view.table.rows.len();
+        app.session.wait_idle();
+        let all = app.session.view().table.rows.len();
         app.update(Action::OpenFilter);
         app.update(Action::Down);
         app.update(Action::Down);
@@ -536,19 +555,20 @@ fn with_a_worker_filters_return_at_once_and_arrive_later() {
         app.update(Action::Confirm);
         // The request is out; the table shown is still the previous one
         // until a tick takes the result in.
-        assert!(app.waiting_for_table());
-        assert!(app.busy());
-        assert_eq!(app.view.table.rows.len(), all);
-        app.wait_idle();
-        assert!(!app.waiting_for_table());
-        assert!(app.view.table.rows.len() < all);
-        assert!(!app.waiting_for_edges());
+        assert!(app.session.waiting_for_table());
+        assert!(app.session.busy());
+        assert_eq!(app.session.view().table.rows.len(), all);
+        app.session.wait_idle();
+        assert!(!app.session.waiting_for_table());
+        assert!(app.session.view().table.rows.len() < all);
+        assert!(!app.session.waiting_for_edges());
         assert!(
-            app.message
+            app.session
+                .notice()
                 .as_ref()
                 .is_some_and(|m| m.text.starts_with("filters applied")),
             "{:?}",
-            app.message
+            app.session.notice()
         );
     });
 }
@@ -564,7 +584,7 @@ fn without_edges_yet_the_calls_pane_says_so() {
         inline_frames: false,
         ..Settings::new(&p, "heap.pprof")
     };
-    let mut app = App::new_interactive(&p, settings);
+    let mut app = interactive(&p, settings);
     let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
     terminal.draw(|f| app.render(f)).unwrap();
     let screen = terminal.backend().to_string();
@@ -573,7 +593,7 @@ fn without_edges_yet_the_calls_pane_says_so() {
         screen.contains("main.sortWork"),
         "the table is there:\n{screen}"
     );
-    app.wait_idle();
+    app.session.wait_idle();
     terminal.draw(|f| app.render(f)).unwrap();
     let screen = terminal.backend().to_string();
     assert!(!screen.contains("computing…"), "{screen}");
@@ -586,19 +606,19 @@ fn without_edges_yet_the_calls_pane_says_so() {
 fn a_search_open_while_the_table_changes_searches_the_new_rows() {
     use ppt::tui::app::Mode;
     let p = heap();
-    let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+    let mut app = interactive(&p, Settings::new(&p, "heap.pprof"));
     app.with_worker(|app| {
-        app.wait_idle();
+        app.session.wait_idle();
         app.update(Action::CycleGranularity);
         app.update(Action::Search);
         type_text(app, "go");
-        app.wait_idle();
-        let Mode::Search(finder) = &app.mode else {
+        app.session.wait_idle();
+        let (Mode::Search(_), Some(finder)) = (&app.mode, app.session.finder()) else {
             panic!("the prompt is open");
         };
-        let mut fresh = ppt::tui::finder::Finder::new(&app.view.table.rows);
+        let mut fresh = ppt::explore::finder::Finder::new(&app.session.view().table.rows);
         fresh.set_query("go".into());
-        fresh.finish(app.agg.display());
+        fresh.finish(app.session.aggregate().display());
         assert!(!fresh.matches.is_empty());
         assert_eq!(finder.matches, fresh.matches);
     });
@@ -625,13 +645,14 @@ fn keys_that_race_the_worker_end_in_the_right_tables() {
         Action::CycleSort,
     ]);
     let rows = |app: &App| -> Vec<String> {
-        app.view
+        app.session
+            .view()
             .table
             .rows
             .iter()
             .map(|&n| {
-                let (flat, cum) = app.view.values(&app.agg, n);
-                format!("{} {flat} {cum}", app.name(n))
+                let (flat, cum) = app.session.values(n);
+                format!("{} {flat} {cum}", app.session.name(n))
             })
             .collect()
     };
@@ -640,31 +661,35 @@ fn keys_that_race_the_worker_end_in_the_right_tables() {
         let mut seen = Vec::new();
         for _ in 0..3 {
             for _ in 0..p.sample_types.len() {
-                seen.push((app.k, format!("{:?}", app.sort), rows(app)));
+                seen.push((
+                    app.session.sample_index(),
+                    format!("{:?}", app.session.sort()),
+                    rows(app),
+                ));
                 app.update(Action::NextSample);
-                app.wait_idle();
+                app.session.wait_idle();
             }
             app.update(Action::CycleSort);
-            app.wait_idle();
+            app.session.wait_idle();
         }
         seen
     };
-    let mut sync = App::new(&p, Settings::new(&p, "heap.pprof"));
+    let mut sync = explorer(&p, Settings::new(&p, "heap.pprof"));
     for &action in &script {
         sync.update(action);
     }
     let expected = every_table(&mut sync);
     for round in 0..20 {
-        let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
+        let mut app = interactive(&p, Settings::new(&p, "heap.pprof"));
         let tables = app.with_worker(|app| {
             for &action in &script {
                 app.update(action);
                 // Some results come in between keys, some not.
                 if round % 2 == 0 {
-                    app.tick(std::time::Instant::now());
+                    app.session.tick(std::time::Instant::now());
                 }
             }
-            app.wait_idle();
+            app.session.wait_idle();
             every_table(app)
         });
         assert_eq!(tables, expected, "round {round}");
@@ -679,39 +704,49 @@ fn a_switch_to_a_table_not_built_yet_waits_for_the_worker() {
     let p = heap();
     let n = p.sample_types.len();
     assert!(n >= 3);
-    let mut sync = App::new(&p, Settings::new(&p, "heap.pprof"));
+    let mut sync = explorer(&p, Settings::new(&p, "heap.pprof"));
     for action in [Action::NextSample, Action::NextSample, Action::CycleSort] {
         sync.update(action);
     }
-    let mut app = App::new_interactive(&p, Settings::new(&p, "heap.pprof"));
-    let start = app.k;
+    let mut app = interactive(&p, Settings::new(&p, "heap.pprof"));
+    let start = app.session.sample_index();
     app.with_worker(|app| {
         // No tick yet: no table was built in advance.
         app.update(Action::NextSample);
-        assert_eq!(app.k, start, "the table shown stays");
-        assert_eq!(app.view.table.sample, start);
-        let said = app.message.as_ref().map(|m| m.text.clone());
+        assert_eq!(app.session.sample_index(), start, "the table shown stays");
+        assert_eq!(app.session.view().table.sample, start);
+        let said = app.session.notice().map(|m| m.text.clone());
         assert!(
             said.as_deref().is_some_and(|t| t.starts_with("sorting ")),
             "{said:?}"
         );
-        assert!(app.busy());
+        assert!(app.session.busy());
         // Keys go on meanwhile, from the table asked for.
         app.update(Action::NextSample);
-        let cursor = app.cursor;
+        let cursor = app.session.cursor();
         app.update(Action::Down);
-        assert_eq!(app.cursor, cursor + 1, "the table shown is browsed");
-        app.update(Action::CycleSort);
-        app.wait_idle();
-        assert_eq!(app.k, (start + 2) % n);
         assert_eq!(
-            (app.view.table.sample, app.view.table.sort),
-            (app.k, app.sort)
+            app.session.cursor(),
+            cursor + 1,
+            "the table shown is browsed"
         );
-        assert_eq!(app.sort, sync.sort);
-        assert_eq!(app.view.table.rows, sync.view.table.rows);
+        app.update(Action::CycleSort);
+        app.session.wait_idle();
+        assert_eq!(app.session.sample_index(), (start + 2) % n);
         assert_eq!(
-            app.message.as_ref().map(|m| m.text.as_str()),
+            (
+                app.session.view().table.sample,
+                app.session.view().table.sort
+            ),
+            (app.session.sample_index(), app.session.sort())
+        );
+        assert_eq!(app.session.sort(), sync.session.sort());
+        assert_eq!(
+            app.session.view().table.rows,
+            sync.session.view().table.rows
+        );
+        assert_eq!(
+            app.session.notice().map(|m| m.text.as_str()),
             Some("sorted by cum")
         );
     });
@@ -731,14 +766,15 @@ fn calls_of_a_function_in_every_sample_come_from_the_worker() {
         max_depth: 20,
         ..synth::Shape::default()
     };
-    let p = Profile::from_wire(synth::generate(&shape)).expect("valid profile");
+    let p = Arc::new(Profile::from_wire(synth::generate(&shape)).expect("valid profile"));
     let calls = |app: &App| -> Vec<String> {
-        let k = app.view.column();
-        app.calls
+        let k = app.session.view().column();
+        app.session
+            .calls()
             .callers
             .iter()
-            .chain(&app.calls.callees)
-            .map(|c| format!("{} {}", app.name(c.node), c.weight(k)))
+            .chain(&app.session.calls().callees)
+            .map(|c| format!("{} {}", app.session.name(c.node), c.weight(k)))
             .collect()
     };
     // Sorted by cum, the root is the first row; the next row, then back.
@@ -751,24 +787,30 @@ fn calls_of_a_function_in_every_sample_come_from_the_worker() {
         Action::Up,
         Action::Enter,
     ];
-    let mut sync = App::new(&p, Settings::new(&p, "synth"));
+    let mut sync = explorer(&p, Settings::new(&p, "synth"));
     for action in script {
         sync.update(action);
     }
-    assert_eq!(sync.name(sync.selected().unwrap()), "runtime.goexit");
-    assert!(sync.calls.known && !sync.calls.callees.is_empty());
-    let mut app = App::new_interactive(&p, Settings::new(&p, "synth"));
+    assert_eq!(
+        sync.session.name(sync.session.selected().unwrap()),
+        "runtime.goexit"
+    );
+    assert!(sync.session.calls().known && !sync.session.calls().callees.is_empty());
+    let mut app = interactive(&p, Settings::new(&p, "synth"));
     app.with_worker(|app| {
-        app.wait_idle();
+        app.session.wait_idle();
         for action in script {
             app.update(action);
         }
-        assert!(!app.calls.known, "left to the worker");
-        assert!(app.busy());
-        app.wait_idle();
-        assert!(app.calls.known);
+        assert!(!app.session.calls().known, "left to the worker");
+        assert!(app.session.busy());
+        app.session.wait_idle();
+        assert!(app.session.calls().known);
         assert_eq!(calls(app), calls(&sync));
-        assert_eq!(app.calls.cursor, sync.calls.cursor);
-        assert_eq!(app.calls.cursor, app.calls.self_index() + 1);
+        assert_eq!(app.session.calls().cursor, sync.session.calls().cursor);
+        assert_eq!(
+            app.session.calls().cursor,
+            app.session.calls().self_index() + 1
+        );
     });
 }

@@ -1,73 +1,22 @@
-//! The explorer's state and the one place it changes: [`App::update`].
+//! The explorer's screen state and the one place keys change it:
+//! [`App::update`], which maps each [`Action`] to the session's
+//! [`Command`]s given what has the focus and what is open.
 //!
-//! Nothing here draws. The table cursor is a row, but every change that
-//! rebuilds rows (sample type, sort, granularity, filters) first takes the
-//! selected function's [`Identity`](super::model::Identity) and finds it again afterwards, so the
-//! selection follows the function, not the row number.
+//! Everything about the profile lives in the [`Session`]; the app keeps
+//! what is about the screen alone: the focus, the scroll positions, the
+//! open prompt, the areas of the last frame (for the mouse and page
+//! sizes), the theme and the keymap.
 
 use super::action::Action;
 use super::filter_form::FilterForm;
-use super::finder::Finder;
-use super::history::History;
 use super::keymap::{Context, Keymap};
-use super::model::{Aggregate, View};
-use super::refresh::{FetchState, SavePrompt};
-use super::table::TableOptions;
+use super::prompts::SavePrompt;
 use super::theme::Theme;
-use super::worker::{self, Worker};
-use crate::analysis::order::SortKey;
-use crate::analysis::{Call, Filters, Granularity, Measure, Neighbors, NodeId};
-use crate::profile::Profile;
-use crate::report::Report;
+use crate::analysis::NodeId;
+use crate::explore::{Command, Session};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::time::{Duration, Instant};
-
-/// How long the UI thread works at most between two looks at the keyboard
-/// (search scans, building a table in advance).
-pub const SLICE: Duration = Duration::from_millis(8);
-
-/// The explorer's starting point (from the command line).
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Sample index shown first.
-    pub sample_index: usize,
-    /// Divide every value by sample value 0 (`--mean`).
-    pub mean: bool,
-    /// What one row stands for.
-    pub granularity: Granularity,
-    /// Active filters.
-    pub filters: Filters,
-    /// Row order.
-    pub sort: SortKey,
-    /// Keep inlined frames as functions of their own (pprof's default).
-    pub inline_frames: bool,
-    /// Row trimming and unit (no trimming by default).
-    pub table: TableOptions,
-    /// Colours.
-    pub theme: Theme,
-    /// The profile's file name, for the header.
-    pub file_name: String,
-}
-
-impl Settings {
-    /// pprof's defaults for `profile`, in colour.
-    pub fn new(profile: &Profile, file_name: &str) -> Settings {
-        Settings {
-            sample_index: profile.default_sample_index(),
-            mean: false,
-            granularity: Granularity::Functions,
-            filters: Filters::default(),
-            sort: SortKey::Flat,
-            inline_frames: true,
-            table: TableOptions::default(),
-            theme: Theme { color: true },
-            file_name: file_name.to_string(),
-        }
-    }
-}
+use std::time::Instant;
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,8 +31,8 @@ pub enum Pane {
 pub enum Mode {
     /// Nothing: keys browse.
     Browse,
-    /// The search prompt.
-    Search(Box<Finder>),
+    /// The search prompt, with the query typed (the session searches).
+    Search(String),
     /// The filter pane.
     Filter(FilterForm),
     /// The help overlay, scrolled by this many lines.
@@ -92,117 +41,9 @@ pub enum Mode {
     Save(SavePrompt),
 }
 
-/// Callers and callees of the current function, with the pane's cursor.
-/// The cursor runs over callers, then the function itself, then callees.
-#[derive(Debug, Clone, Default)]
-pub struct Calls {
-    /// The function shown.
-    pub node: Option<NodeId>,
-    /// The sample index the calls are sorted for.
-    pub sample: usize,
-    /// The graph column of their numbers (see [`View::column`]).
-    pub k: usize,
-    /// Whether the calls are known (the general path computes them after
-    /// the table).
-    pub known: bool,
-    /// All of the function's edges, for every sample index: switching
-    /// sample index sorts them again without another scan.
-    pub neighbors: Option<Arc<Neighbors>>,
-    /// Edges into it, heaviest first.
-    pub callers: Vec<Call>,
-    /// Edges out of it, heaviest first.
-    pub callees: Vec<Call>,
-    /// Cursor position (see above).
-    pub cursor: usize,
-    /// Whether the cursor goes to the first callee once the calls arrive
-    /// (they were asked for by entering the function).
-    pub(super) first_callee_on_arrival: bool,
-}
-
-impl Calls {
-    /// The calls in `neighbors` (all its edges), `sorted` (callers, then
-    /// callees) for sample index `sample`, graph column `k`; the cursor on
-    /// the function itself.
-    pub(super) fn known(
-        neighbors: Neighbors,
-        sample: usize,
-        k: usize,
-        (callers, callees): (Vec<Call>, Vec<Call>),
-    ) -> Calls {
-        let cursor = callers.len();
-        Calls {
-            node: Some(neighbors.node),
-            sample,
-            k,
-            known: true,
-            neighbors: Some(Arc::new(neighbors)),
-            callers,
-            callees,
-            cursor,
-            first_callee_on_arrival: false,
-        }
-    }
-
-    /// Number of cursor positions.
-    pub fn len(&self) -> usize {
-        self.callers.len() + 1 + self.callees.len()
-    }
-
-    /// Whether there is nothing to show (no function).
-    pub fn is_empty(&self) -> bool {
-        self.node.is_none()
-    }
-
-    /// Cursor position of the function itself.
-    pub fn self_index(&self) -> usize {
-        self.callers.len()
-    }
-}
-
-/// The last search, for `n` and `N`.
-pub struct LastSearch {
-    /// The query.
-    pub query: String,
-    /// Its matches, best first.
-    pub matches: Vec<NodeId>,
-    /// The match shown last.
-    pub index: usize,
-    /// After the nodes were rebuilt: the search again, while it runs.
-    pub(super) rescan: Option<Box<Finder>>,
-}
-
-/// A switch to the table of another sample index or sort, waiting for the
-/// worker to build it (the table shown stays until then).
-pub(super) struct Pending {
-    pub(super) k: usize,
-    pub(super) sort: SortKey,
-    /// The status line said meanwhile, and what to say once switched.
-    pub(super) text: String,
-    pub(super) done: Option<String>,
-}
-
-/// What a new aggregate being computed was asked for: said when it arrives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Waiting {
-    /// Filters applied from the filter pane.
-    Filters,
-    /// Filters cleared.
-    Cleared,
-    /// Another granularity.
-    Granularity,
-}
-
-/// A line for the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    /// The text.
-    pub text: String,
-    /// Whether it reports a problem.
-    pub error: bool,
-}
-
-/// Screen areas from the last frame, for the mouse and for page sizes.
-#[derive(Debug, Clone, Default)]
+/// Screen areas of the frame prepared last, for the mouse and for page
+/// sizes.
+#[derive(Default)]
 pub struct Areas {
     /// The table's rows.
     pub table: Rect,
@@ -210,360 +51,100 @@ pub struct Areas {
     pub calls: Rect,
     /// For each line of `calls` on screen, the cursor position it shows.
     pub calls_lines: Vec<Option<usize>>,
+    /// The callers/callees pane's lines, for the frame's drawing.
+    pub(super) calls_prepared: super::ui::PreparedCalls,
 }
 
-/// The whole state of the explorer.
-pub struct App<'p> {
-    /// The profile explored.
-    pub profile: &'p Profile,
+/// The explorer: a session and the screen's own state.
+pub struct App {
+    /// The profile explored, and all that follows from it.
+    pub session: Session,
     /// Keys to actions.
     pub keymap: Keymap,
     /// Colours.
     pub theme: Theme,
-    /// The profile's file name.
-    pub file_name: String,
-    /// Base report per sample index (the total is computed once per type).
-    pub(super) reports: Vec<Report<'p>>,
-    pub(super) measures: Vec<Measure>,
-    /// The sample index shown.
-    pub k: usize,
-    /// Row order.
-    pub sort: SortKey,
-    /// What one row stands for.
-    pub granularity: Granularity,
-    /// Active filters.
-    pub filters: Filters,
-    pub(super) inline_frames: bool,
-    pub(super) table: TableOptions,
-    /// Nodes and graph for the granularity and filters.
-    pub agg: Aggregate,
-    /// The table for the sample index and sort.
-    pub view: View<'p>,
-    /// Tables built for the aggregate, by sample index and sort (the one
-    /// shown is in `view`, its slot empty).
-    pub(super) views: Vec<Option<View<'p>>>,
-    /// The worker thread computing aggregates, when there is one.
-    pub(super) worker: Option<Worker>,
-    /// Counts aggregate requests: results of older ones are dropped.
-    pub(super) generation: u64,
-    /// Rows on screen whose inline marks are still to be asked of the
-    /// worker, and whether a request is out.
-    pub(super) marks_wanted: Vec<NodeId>,
-    pub(super) marks_asked: bool,
-    /// The slot of `views` whose table the worker is building.
-    pub(super) table_asked: Option<usize>,
-    /// A switch of table waiting for the worker to build it.
-    pub(super) pending: Option<Pending>,
-    /// Whether the worker is computing the selected function's calls.
-    pub(super) calls_asked: bool,
-    /// Whether the worker was asked to prepare for a focus filter on the
-    /// aggregate shown.
-    pub(super) prepare_asked: bool,
-    /// A new aggregate is being computed (the worker has it).
-    pub(super) waiting: Option<Waiting>,
-    /// When the filters typed in the filter pane are to be summed ahead
-    /// (the typing has paused by then).
-    pub(super) ahead_due: Option<Instant>,
-    /// When the aggregate being computed was asked for, and how long the
-    /// last one took the worker (see [`App::schedule_ahead`]).
-    pub(super) aggregate_asked: Option<Instant>,
-    pub(super) aggregate_took: Duration,
-    /// Selected row of the table.
-    pub cursor: usize,
-    /// First row of the table on screen.
-    pub offset: usize,
     /// The pane with the keyboard.
     pub focus: Pane,
-    /// Set by jumps: the table scrolls the selection to its middle.
-    pub center: bool,
-    /// First line of the callers/callees pane on screen.
-    pub calls_offset: usize,
-    /// Callers and callees of the selected function.
-    pub calls: Calls,
-    /// Back and forward.
-    pub history: History,
     /// What is open.
     pub mode: Mode,
-    /// The last search.
-    pub search: Option<LastSearch>,
-    /// Status message, until the next action.
-    pub message: Option<Message>,
-    /// Areas of the last frame (written by the UI).
+    /// First row of the table on screen.
+    pub offset: usize,
+    /// First line of the callers/callees pane on screen.
+    pub calls_offset: usize,
+    /// The next frame scrolls the table's selection to its middle (it
+    /// jumped: see [`Session::jumps`]).
+    pub(super) center: bool,
+    /// The session's counts of jumps and of calls shown anew when the
+    /// screen last looked (see [`App::prepare`]).
+    pub(super) seen_jumps: u64,
+    pub(super) seen_calls: u64,
+    /// Areas of the frame prepared last.
     pub areas: Areas,
     /// Set when the user asked to quit.
     pub quit: bool,
     /// Time and place of the last click, to see double clicks.
-    pub(super) last_click: Option<(std::time::Instant, u16, u16)>,
-    /// Where the profile came from, when, and the last refresh's error.
-    pub fetch: FetchState,
+    pub(super) last_click: Option<(Instant, u16, u16)>,
 }
 
-impl<'p> App<'p> {
-    /// Aggregates `profile` and opens the table as `settings` say; the
-    /// call graph is complete (callers, callees) and every action that
-    /// recomputes does it before it returns. What tests use.
-    pub fn new(profile: &'p Profile, settings: Settings) -> App<'p> {
-        App::with_aggregate(profile, settings, Aggregate::build)
-    }
-
-    /// Like [`App::new`], but only the table's numbers are computed (several
-    /// times sooner on big profiles): callers and callees follow from a
-    /// worker, once [`App::with_worker`] runs one, or from
-    /// [`App::wait_idle`]. What the explorer opens with.
-    pub fn new_interactive(profile: &'p Profile, settings: Settings) -> App<'p> {
-        App::with_aggregate(profile, settings, Aggregate::quick)
-    }
-
-    /// [`App::new_interactive`] with pprof's defaults for `profile`, no
-    /// colour: for benchmarks.
-    pub fn new_for_bench(profile: &'p Profile) -> App<'p> {
-        let mut settings = Settings::new(profile, "bench.pb.gz");
-        settings.theme = Theme { color: false };
-        App::new_interactive(profile, settings)
-    }
-
-    pub(super) fn with_aggregate(
-        profile: &'p Profile,
-        settings: Settings,
-        aggregate: impl FnOnce(&Profile, &[Measure], Granularity, &Filters, bool) -> Aggregate,
-    ) -> App<'p> {
-        let measures: Vec<Measure> = (0..profile.sample_types.len())
-            .map(|index| Measure {
-                index,
-                mean: settings.mean,
-            })
-            .collect();
-        let reports: Vec<Report<'p>> = measures.iter().map(|&m| Report::new(profile, m)).collect();
-        let k = settings.sample_index.min(measures.len().saturating_sub(1));
-        let agg = aggregate(
-            profile,
-            &measures,
-            settings.granularity,
-            &settings.filters,
-            settings.inline_frames,
-        );
-        let view = View::build(
-            profile,
-            &agg,
-            &reports[k],
-            k,
-            settings.sort,
-            &settings.table,
-        );
-        let mut app = App {
-            profile,
+impl App {
+    /// The explorer on `session`, in colours `theme`.
+    pub fn new(session: Session, theme: Theme) -> App {
+        App {
+            seen_jumps: session.jumps(),
+            seen_calls: session.calls_renewed(),
+            session,
             keymap: Keymap::default(),
-            theme: settings.theme,
-            file_name: settings.file_name,
-            reports,
-            measures,
-            k,
-            sort: settings.sort,
-            granularity: settings.granularity,
-            filters: settings.filters,
-            inline_frames: settings.inline_frames,
-            table: settings.table,
-            agg,
-            view,
-            views: Vec::new(),
-            worker: None,
-            generation: 0,
-            marks_wanted: Vec::new(),
-            marks_asked: false,
-            table_asked: None,
-            pending: None,
-            calls_asked: false,
-            prepare_asked: false,
-            waiting: None,
-            ahead_due: None,
-            aggregate_asked: None,
-            aggregate_took: Duration::ZERO,
-            cursor: 0,
-            offset: 0,
+            theme,
             focus: Pane::Table,
-            center: false,
-            calls_offset: 0,
-            calls: Calls::default(),
-            history: History::default(),
             mode: Mode::Browse,
-            search: None,
-            message: None,
+            offset: 0,
+            calls_offset: 0,
+            center: false,
             areas: Areas::default(),
             quit: false,
             last_click: None,
-            fetch: FetchState::default(),
-        };
-        app.fetch.save_stem = super::refresh::save_stem(&app.file_name);
-        app.views = app.empty_views();
-        app.refresh_calls();
-        app
-    }
-
-    /// Runs `f` with a worker thread that computes aggregates (filters,
-    /// granularity, the call graph's edges) while the UI goes on: actions
-    /// return at once and [`App::tick`] takes the results in. Search scans
-    /// are done in slices by `tick` too. The worker is stopped when `f`
-    /// returns (after the step it is in).
-    pub fn with_worker<R>(&mut self, f: impl FnOnce(&mut App<'p>) -> R) -> R {
-        let profile = self.profile;
-        std::thread::scope(|scope| {
-            scope.spawn(self.attach_worker(profile));
-            // The worker stops when its job sender is dropped, and the scope
-            // waits for it: drop the sender on a panic too.
-            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
-            self.worker = None;
-            out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    }
-
-    /// Starts a worker thread that shares `profile` (the one explored):
-    /// like [`App::with_worker`], but nothing waits for the worker when the
-    /// app is dropped; it ends after the step it is in.
-    pub fn start_worker(&mut self, profile: Arc<Profile>) {
-        assert!(
-            std::ptr::eq(&*profile, self.profile),
-            "the worker computes on the profile explored"
-        );
-        std::thread::spawn(self.attach_worker(profile));
-    }
-
-    /// Connects the app to a new worker (and asks it for the call graph's
-    /// edges); returns the worker's loop, for the caller to run on a thread.
-    fn attach_worker<P>(&mut self, profile: P) -> impl FnOnce() + Send + use<P>
-    where
-        P: std::ops::Deref<Target = Profile> + Send,
-    {
-        let (jobs, job_queue) = std::sync::mpsc::channel();
-        let (results, done) = std::sync::mpsc::channel();
-        let latest = Arc::new(AtomicU64::new(self.generation));
-        let working = Arc::new(AtomicBool::new(false));
-        let (l, w) = (Arc::clone(&latest), Arc::clone(&working));
-        self.worker = Some(Worker {
-            jobs,
-            done,
-            latest,
-            working,
-        });
-        self.request_edges();
-        self.request_columns();
-        move || worker::serve(profile, job_queue, results, l, w)
-    }
-
-    /// Takes in what is ready and works for the UI until `deadline`: the
-    /// worker's results, a slice of a search scan; asks the worker for a
-    /// table built in advance. Returns whether anything shown may have
-    /// changed ([`App::busy`] says whether work remains).
-    pub fn tick(&mut self, deadline: Instant) -> bool {
-        self.request_ahead(Instant::now());
-        let arrived = self.receive();
-        self.request_calls();
-        self.request_marks();
-        self.request_table();
-        if arrived {
-            // What arrived is drawn first: a slice of search comes after.
-            return true;
-        }
-        if let Mode::Search(finder) = &mut self.mode
-            && finder.searching()
-        {
-            finder.advance(self.agg.display(), Some(deadline));
-            return true;
-        }
-        if let Some(search) = &mut self.search
-            && let Some(finder) = &mut search.rescan
-        {
-            if finder.advance(self.agg.display(), Some(deadline)) {
-                search.matches = std::mem::take(&mut finder.matches);
-                search.rescan = None;
-            }
-            return true;
-        }
-        false
-    }
-
-    /// Whether anything is still being computed or scanned.
-    pub fn busy(&self) -> bool {
-        let searching = matches!(&self.mode, Mode::Search(f) if f.searching());
-        let rescanning = self.search.as_ref().is_some_and(|s| s.rescan.is_some());
-        let in_advance = self.worker.is_some() && self.views_missing();
-        self.awaits_worker()
-            || !self.marks_wanted.is_empty()
-            || searching
-            || rescanning
-            || in_advance
-    }
-
-    /// When the filters being typed are to be summed ahead: the event loop
-    /// wakes up then for [`App::tick`].
-    pub fn ahead_due(&self) -> Option<Instant> {
-        self.ahead_due
-    }
-
-    /// Whether a result of the worker is due: the event loop then looks
-    /// for it often, so that it shows as soon as it is there.
-    pub fn awaits_worker(&self) -> bool {
-        self.waiting.is_some()
-            || (self.worker.is_some() && (!self.agg.complete || self.agg.only_column.is_some()))
-            || self.marks_asked
-            || self.table_asked.is_some()
-            || self.pending.is_some()
-            || self.calls_asked
-            || self.calls_wanted()
-    }
-
-    /// Whether the worker is in the middle of a job (which cannot be
-    /// interrupted: leaving [`App::with_worker`] waits for its end).
-    pub fn worker_working(&self) -> bool {
-        self.worker.as_ref().is_some_and(Worker::working)
-    }
-
-    /// Whether a table for new filters or granularity is being computed
-    /// (the one shown is the previous).
-    pub fn waiting_for_table(&self) -> bool {
-        self.waiting.is_some()
-    }
-
-    /// Whether callers and callees of the table shown are still being
-    /// computed.
-    pub fn waiting_for_edges(&self) -> bool {
-        !self.view.has_edges(&self.agg)
-    }
-
-    /// Waits until everything asked for is computed: with a worker, for its
-    /// results; without, computing what is missing here.
-    pub fn wait_idle(&mut self) {
-        if self.worker.is_none() && !self.agg.complete {
-            let graph = self.agg.edges(self.profile);
-            self.edges_arrived(graph);
-        }
-        if self.worker.is_none()
-            && let Some(graph) = self.agg.all_columns()
-        {
-            self.columns_arrived(graph);
-        }
-        while self.busy() {
-            // The tick asks for what is missing, then what was asked for
-            // is waited for.
-            self.tick(Instant::now() + Duration::from_secs(3600));
-            let asked = self.waiting.is_some()
-                || !self.agg.complete
-                || self.agg.only_column.is_some()
-                || self.marks_asked
-                || self.calls_asked
-                || self.table_asked.is_some();
-            if let Some(worker) = &self.worker
-                && asked
-            {
-                match worker.done.recv() {
-                    Ok(done) => self.take(done),
-                    Err(_) => break,
-                }
-            }
         }
     }
 
-    /// Draws the whole screen (see [`ui::draw`](super::ui::draw)).
+    /// Shows `session` (the same exploration on a refreshed profile) in
+    /// place of the one shown: the focus, the table's scroll position and
+    /// an open help stay.
+    pub fn swap_session(&mut self, session: Session) {
+        self.seen_jumps = session.jumps();
+        self.seen_calls = session.calls_renewed();
+        self.session = session;
+        self.calls_offset = 0;
+        self.center = false;
+        self.areas = Areas::default();
+        self.last_click = None;
+    }
+
+    /// Runs `f` with the session's worker (see [`Session::with_worker`]).
+    pub fn with_worker<R>(&mut self, f: impl FnOnce(&mut App) -> R) -> R {
+        let handle = self.session.start_worker();
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        self.session.stop_worker();
+        let joined = handle.join();
+        let out = out.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        if let Err(panic) = joined {
+            std::panic::resume_unwind(panic);
+        }
+        out
+    }
+
+    /// Works out the frame of a screen of `area`: the scroll positions
+    /// that keep the selections in view, the areas the mouse needs, and
+    /// what the session is to compute for what will be shown (see
+    /// [`ui::prepare`](super::ui::prepare)). The event loop calls it before
+    /// every frame; drawing only reads.
+    pub fn prepare(&mut self, area: Rect) {
+        super::ui::prepare(self, area);
+    }
+
+    /// Prepares and draws a frame (see [`App::prepare`] and
+    /// [`ui::draw`](super::ui::draw)).
     pub fn render(&mut self, frame: &mut Frame) {
+        self.prepare(frame.area());
         super::ui::draw(frame, self);
     }
 
@@ -578,38 +159,22 @@ impl<'p> App<'p> {
         }
     }
 
-    /// The selected function.
-    pub fn selected(&self) -> Option<NodeId> {
-        self.view.table.rows.get(self.cursor).copied()
-    }
-
-    /// The printed name of `node`, escaped.
-    pub fn name(&self, node: NodeId) -> &str {
-        &self.agg.display()[node as usize]
-    }
-
     /// The name of `node` fitted in `max` cells (see [`names`](super::names)).
     pub fn short_name(&self, node: NodeId, max: usize) -> String {
         use crate::analysis::Granularity as G;
-        match self.agg.frames.granularity {
-            G::FileFunctions | G::Lines | G::Addresses => {
-                super::names::shorten_located(self.name(node), max)
-            }
-            G::Functions | G::Files => super::names::shorten(self.name(node), max),
+        let name = self.session.name(node);
+        match self.session.shown_granularity() {
+            G::FileFunctions | G::Lines | G::Addresses => super::names::shorten_located(name, max),
+            G::Functions | G::Files => super::names::shorten(name, max),
         }
-    }
-
-    /// Number of sample types.
-    pub fn sample_types(&self) -> usize {
-        self.measures.len()
     }
 
     /// Applies one action.
     pub fn update(&mut self, action: Action) {
-        self.message = None;
+        self.session.clear_notice();
         match std::mem::replace(&mut self.mode, Mode::Browse) {
             Mode::Browse => self.browse(action),
-            Mode::Search(finder) => self.search_prompt(finder, action),
+            Mode::Search(query) => self.search_prompt(query, action),
             Mode::Filter(form) => self.filter_pane(form, action),
             Mode::Help(scroll) => self.help(scroll, action),
             Mode::Save(prompt) => self.save_prompt(prompt, action),
@@ -621,8 +186,11 @@ impl<'p> App<'p> {
             Pane::Table => self.areas.table.height.max(2) as isize - 1,
             Pane::Calls => self.areas.calls.height.max(2) as isize - 1,
         };
-        match action {
-            Action::Quit => self.quit = true,
+        let command = match action {
+            Action::Quit => {
+                self.quit = true;
+                return;
+            }
             Action::Up => self.move_cursor(-1),
             Action::Down => self.move_cursor(1),
             Action::PageUp => self.move_cursor(-page),
@@ -633,44 +201,79 @@ impl<'p> App<'p> {
                 self.focus = match self.focus {
                     Pane::Table => Pane::Calls,
                     Pane::Calls => Pane::Table,
-                }
+                };
+                return;
             }
-            Action::Close => self.focus = Pane::Table,
-            Action::Enter => self.enter(),
-            Action::Back => self.go_back(),
-            Action::Forward => self.go_forward(),
-            Action::NextSample => {
-                let n = self.measures.len().max(1);
-                self.set_sample((self.target().0 + 1) % n)
+            Action::Close => {
+                self.focus = Pane::Table;
+                return;
             }
-            Action::PrevSample => {
-                let n = self.measures.len().max(1);
-                self.set_sample((self.target().0 + n - 1) % n)
-            }
-            Action::PickSample(i) if i < self.measures.len() => self.set_sample(i),
-            Action::PickSample(i) => self.say_error(format!("there is no sample type {}", i + 1)),
-            Action::CycleSort => self.cycle_sort(),
-            Action::CycleGranularity => {
-                self.granularity = self.granularity.next();
-                self.rebuild_aggregate(Waiting::Granularity);
-            }
+            Action::Enter => match self.enter() {
+                Some(command) => command,
+                None => return,
+            },
+            Action::Back => Command::Back,
+            Action::Forward => Command::Forward,
+            Action::NextSample => Command::NextSample,
+            Action::PrevSample => Command::PrevSample,
+            Action::PickSample(i) => Command::PickSample(i),
+            Action::CycleSort => Command::CycleSort,
+            Action::CycleGranularity => Command::CycleGranularity,
             Action::Search => {
-                self.mode = Mode::Search(Box::new(Finder::new(&self.view.table.rows)))
+                self.mode = Mode::Search(String::new());
+                Command::OpenSearch
             }
-            Action::NextMatch => self.next_match(1),
-            Action::PrevMatch => self.next_match(-1),
-            Action::OpenFilter => self.mode = Mode::Filter(FilterForm::new(&self.filters)),
-            Action::ClearFilters => {
-                if self.filters.is_empty() {
-                    self.say("no filters to clear".into());
-                } else {
-                    self.set_filters(Filters::default(), Waiting::Cleared);
-                }
+            Action::NextMatch => Command::NextMatch,
+            Action::PrevMatch => Command::PrevMatch,
+            Action::OpenFilter => {
+                self.mode = Mode::Filter(FilterForm::new(self.session.filters()));
+                return;
             }
-            Action::Help => self.mode = Mode::Help(0),
-            Action::Refresh => self.ask_refresh(),
-            Action::Save => self.open_save(),
-            Action::Confirm | Action::Insert(_) | Action::Erase | Action::ClearField => {}
+            Action::ClearFilters if self.session.filters().is_empty() => {
+                self.session.say("no filters to clear".into());
+                return;
+            }
+            Action::ClearFilters => Command::ClearFilters,
+            Action::Help => {
+                self.mode = Mode::Help(0);
+                return;
+            }
+            Action::Refresh => Command::Refresh,
+            Action::Save => {
+                self.open_save();
+                return;
+            }
+            Action::Confirm | Action::Insert(_) | Action::Erase | Action::ClearField => return,
+        };
+        self.session.apply(command);
+    }
+
+    /// The command that moves the cursor of the focused pane.
+    fn move_cursor(&self, delta: isize) -> Command {
+        match self.focus {
+            Pane::Table => Command::MoveCursor(delta),
+            Pane::Calls => Command::MoveCallCursor(delta),
+        }
+    }
+
+    /// Enter: from the table, step into the callers/callees pane (on the
+    /// heaviest callee); from the pane, make the entry under its cursor the
+    /// current function, or go back to the table from the function itself.
+    fn enter(&mut self) -> Option<Command> {
+        let calls = self.session.calls();
+        if calls.is_empty() {
+            return None;
+        }
+        match self.focus {
+            Pane::Table => {
+                self.focus = Pane::Calls;
+                Some(Command::ToFirstCallee)
+            }
+            Pane::Calls if calls.on_self() => {
+                self.focus = Pane::Table;
+                None
+            }
+            Pane::Calls => Some(Command::EnterCall),
         }
     }
 
@@ -684,16 +287,9 @@ impl<'p> App<'p> {
         }
     }
 
-    /// Sets the status message. Messages quote names and queries, so the
-    /// text is escaped here, once for every message (escaping is idempotent
-    /// on text already escaped).
-    pub(super) fn say(&mut self, text: String) {
-        let text = crate::safe_text::escape(text.as_bytes());
-        self.message = Some(Message { text, error: false });
-    }
-
-    pub(super) fn say_error(&mut self, text: String) {
-        let text = crate::safe_text::escape(text.as_bytes());
-        self.message = Some(Message { text, error: true });
+    /// Whether the explorer can reopen on a new profile now: not while a
+    /// prompt or pane is open (it would lose what is typed).
+    pub fn can_swap(&self) -> bool {
+        matches!(self.mode, Mode::Browse | Mode::Help(_))
     }
 }

@@ -8,12 +8,13 @@
 //! paste of ten thousand characters, a held key) is then a few edits and a
 //! few frames, not ten thousand of each.
 //!
-//! The mouse needs to know what is where on screen; the UI records the
-//! areas of the last frame in [`App::areas`](super::app::App::areas).
+//! The mouse needs to know what is where on screen; the frame's
+//! preparation records the areas in [`App::areas`](super::app::App::areas).
 
 use super::action::Action;
 use super::app::{App, Mode, Pane};
 use super::keymap::Context;
+use crate::explore::Command;
 use crossterm::event::{
     Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -33,7 +34,7 @@ fn is_ctrl_c(event: &Event) -> bool {
             && key.modifiers.contains(KeyModifiers::CONTROL))
 }
 
-impl App<'_> {
+impl App {
     /// Handles the events that arrived together, in order, at `now`: C-c
     /// among them quits at once; runs of characters typed into a prompt are
     /// one edit.
@@ -75,7 +76,6 @@ impl App<'_> {
             })
             .collect()
     }
-
     /// Handles one terminal event that arrived at `now`.
     pub fn handle_event(&mut self, event: &Event, now: Instant) {
         match event {
@@ -134,15 +134,15 @@ impl App<'_> {
                 let hit = match pane {
                     Pane::Table => {
                         let row = self.offset + (m.row - self.areas.table.y) as usize;
-                        let ok = row < self.view.table.rows.len();
-                        self.select_row(row);
+                        let ok = row < self.session.row_count();
+                        self.session.apply(Command::SelectRow(row));
                         ok
                     }
                     Pane::Calls => {
                         let line = (m.row - self.areas.calls.y) as usize;
                         match self.areas.calls_lines.get(line).copied().flatten() {
                             Some(pos) => {
-                                self.calls.cursor = pos;
+                                self.session.apply(Command::SelectCall(pos));
                                 true
                             }
                             None => false,

@@ -1,16 +1,16 @@
-//! The full-screen explorer.
+//! The full-screen explorer: the screen over an exploration
+//! [`Session`](crate::explore::Session), which holds and computes
+//! everything about the profile.
 //!
-//! - [`app`]: the state and `update(Action)`; [`action`] and [`keymap`]:
-//!   what users can ask and with which keys; [`input`]: events to actions;
-//! - [`model`]: the aggregate (rebuilt on filter or granularity change) and
-//!   the table view (rebuilt on sample type or sort change);
-//! - [`finder`] (ranking by [`score`]), [`filter_form`], [`history`],
-//!   [`names`]: search, filter form, back/forward, name shortening;
-//! - [`ui`]: one file per pane, drawing only what is on screen;
+//! - [`app`]: the screen's state (focus, scroll positions, the open
+//!   prompt) and `update(Action)`, which turns keys into the session's
+//!   commands; [`action`] and [`keymap`]: what users can ask and with
+//!   which keys; [`input`]: events to actions; `prompts`: the search,
+//!   filter and save prompts; [`filter_form`]: the filter pane's fields;
+//! - [`ui`]: one file per pane: `prepare` before a frame, `draw` reading
+//!   only; [`names`] and [`theme`]: names fitted to columns, colours;
 //! - [`terminal`] and [`event`]: the real terminal, or a test backend and
-//!   scripted events;
-//! - [`refresh`]: loading the source again (`--refresh`, `r`) on a thread
-//!   of its own and reopening with the user's choices kept; saving (`w`).
+//!   scripted events.
 //!
 //! The profile is loaded, and the arguments checked, before the terminal is
 //! touched, so every error prints as usual.
@@ -19,38 +19,31 @@ pub mod action;
 pub mod app;
 pub mod event;
 pub mod filter_form;
-pub mod finder;
-pub mod history;
 pub mod input;
 pub mod keymap;
-pub mod model;
 pub mod names;
-mod navigate;
 mod prompts;
-mod recompute;
-pub mod refresh;
-pub mod score;
-pub mod table;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
-mod worker;
 
 pub use action::Action;
-pub use app::{App, Settings};
+pub use app::App;
 pub use event::{CrosstermEvents, EventSource, ScriptedEvents};
 
 use crate::analysis::order::SortKey;
 use crate::cli::Args;
+use crate::explore::refresh::{Carry, Fetched, Fetcher};
+use crate::explore::{SLICE, Session, Settings, TableOptions};
 use crate::fetch::{Loaded, Source};
 use crate::profile::Profile;
 use crate::report::{ReportOptions, resolve_measure};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::layout::{Position, Rect};
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use table::TableOptions;
 
 /// The explorer's starting state from the command line: the same options
 /// as `--top`, but no node is dropped unless `--node-fraction` asks.
@@ -84,7 +77,6 @@ pub fn settings(
             drop_negative: options.drop_negative,
             unit: options.unit.clone(),
         },
-        theme: theme::Theme::from_env(),
         file_name,
     })
 }
@@ -101,6 +93,7 @@ pub fn run(
     options: &ReportOptions,
 ) -> Result<(), String> {
     let settings = settings(&first.profile, args, options)?;
+    let theme = theme::Theme::from_env();
     let can_refresh = source.can_reload();
     let over_network = source.remote().is_some();
     if args.refresh.is_some() && !can_refresh {
@@ -109,38 +102,18 @@ pub fn run(
                 .into(),
         );
     }
-    let mut fetcher =
-        can_refresh.then(|| refresh::Fetcher::start(source, args.refresh, Instant::now()));
-    let mut carry = refresh::Carry::first(settings, can_refresh, over_network);
-    let mut loaded = first;
-    let mut ready = None;
-    let mut refreshed = false;
-    let mut guard = None;
+    let mut fetcher = can_refresh.then(|| Fetcher::start(source, args.refresh, Instant::now()));
+    // The table's numbers before taking the terminal: no blank screen
+    // meanwhile. Callers and callees come from the worker.
+    let carry = Carry::first(settings, can_refresh, over_network);
+    let session = open(first, carry, None, false);
+    let mut guard =
+        terminal::TerminalGuard::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut app = App::new(session, theme);
     loop {
-        let profile = Arc::new(loaded.profile);
-        // The table's numbers before taking the terminal: no blank screen
-        // meanwhile. Callers and callees come from the worker.
-        let mut app = App::resume_with(&profile, carry, ready.take());
-        app.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
-        if refreshed && fetcher.as_ref().is_some_and(|f| f.was_asked()) {
-            app.say(format!(
-                "profile {} again ({})",
-                app.fetch.arrived(),
-                crate::fetch::format_duration(loaded.took)
-            ));
-        }
-        if guard.is_none() {
-            guard = Some(
-                terminal::TerminalGuard::new()
-                    .map_err(|e| format!("cannot open the terminal: {e}"))?,
-            );
-        }
-        let Some(guard) = guard.as_mut() else {
-            unreachable!("the terminal was just opened")
-        };
         // The worker shares the profile and is not waited for: quitting
         // while it is in a long pass over the samples is immediate.
-        app.start_worker(Arc::clone(&profile));
+        drop(app.session.start_worker());
         let exit = run_loop(
             &mut guard.terminal,
             &mut app,
@@ -151,14 +124,36 @@ pub fn run(
         match exit {
             Exit::Quit => return Ok(()),
             Exit::Swap(next) => {
-                carry = app.carry();
-                let next = *next;
-                loaded = next.loaded;
-                ready = Some(next.ready);
-                refreshed = true;
+                let Fetched { loaded, ready } = *next;
+                let asked = fetcher.as_ref().is_some_and(Fetcher::was_asked);
+                let session = open(loaded, app.session.carry(), Some(ready), asked);
+                // The screen stays (focus, scroll position, an open help)
+                // over the refreshed session.
+                app.swap_session(session);
             }
         }
     }
+}
+
+/// The session on `loaded` with what `carry` keeps (and the table's
+/// numbers `ready`, used if computed as it says); `asked`: the load was
+/// asked for by the user (`r`), and its arrival is said.
+fn open(
+    loaded: Loaded,
+    carry: Carry,
+    ready: Option<(crate::explore::Plan, crate::explore::Aggregate)>,
+    asked: bool,
+) -> Session {
+    let mut session = Session::resume_with(Arc::new(loaded.profile), carry, ready);
+    session.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
+    if asked {
+        session.say(format!(
+            "profile {} again ({})",
+            session.source().arrived(),
+            crate::fetch::format_duration(loaded.took)
+        ));
+    }
+    session
 }
 
 /// Why the event loop returned.
@@ -166,7 +161,7 @@ pub enum Exit {
     /// The user quit, or the events ran out.
     Quit,
     /// A new profile was loaded: reopen on it.
-    Swap(Box<refresh::Fetched>),
+    Swap(Box<Fetched>),
 }
 
 /// How long the loop waits for a key while background work goes on,
@@ -187,7 +182,8 @@ const POLL_FOR_RESULT: Duration = Duration::from_millis(1);
 /// The event loop: draw, wait for an event, apply it (and those already
 /// waiting, a bounded batch, so held keys do not lag), until quit or the
 /// events run out.
-/// Between events, background work goes on in slices ([`App::tick`]):
+/// Between events, background work goes on in slices
+/// ([`Session::tick`]):
 /// results of the worker, search scans. Frames are drawn only after events
 /// or progress.
 pub fn run_app<B: Backend, E: EventSource>(
@@ -198,43 +194,51 @@ pub fn run_app<B: Backend, E: EventSource>(
     run_loop(terminal, app, events, None).map(|_| ())
 }
 
-/// [`run_app`] with a [`refresh::Fetcher`]: a new profile ends the loop
+/// [`run_app`] with a [`Fetcher`]: a new profile ends the loop
 /// ([`Exit::Swap`]) once no prompt is open; a failed load is said.
 pub fn run_loop<B: Backend, E: EventSource>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut E,
-    mut fetcher: Option<&mut refresh::Fetcher>,
+    mut fetcher: Option<&mut Fetcher>,
 ) -> io::Result<Exit> {
-    let mut pending: Option<Box<refresh::Fetched>> = None;
+    let mut pending: Option<Box<Fetched>> = None;
     let mut changed = true;
     let mut drawn_at: Option<Instant> = None;
     loop {
         if let Some(f) = fetcher.as_deref_mut() {
-            if app.take_refresh_request() {
-                f.fetch_asked(app.plan());
+            let session = &mut app.session;
+            if session.take_refresh_request() {
+                f.fetch_asked(session.plan());
             }
-            match f.poll(Instant::now(), || app.plan()) {
+            match f.poll(Instant::now(), || session.plan()) {
                 Some(Ok(fetched)) => pending = Some(fetched),
                 Some(Err(error)) => {
-                    app.refresh_failed(&error);
+                    session.refresh_failed(&error);
                     changed = true;
                 }
                 None => {}
             }
-            changed |= app.fetch.refreshing != f.in_flight();
-            app.fetch.refreshing = f.in_flight();
-            if pending.is_some() && app.can_swap() {
-                return Ok(Exit::Swap(pending.take().expect("checked")));
+            changed |= session.set_refreshing(f.in_flight());
+            if app.can_swap()
+                && let Some(fetched) = pending.take()
+            {
+                return Ok(Exit::Swap(fetched));
             }
         }
         // Only what changed is drawn: the loop wakes up every millisecond
         // while a result is due, and a frame costs a fraction of one. The
         // clock in the header is kept counting.
         if changed || drawn_at.is_none_or(|at| at.elapsed() >= REDRAW) {
-            // Under the terminal's lock: a signal does not switch the
+            // What the frame needs is worked out first (scroll positions,
+            // what the session computes for the rows shown); drawing only
+            // reads. Under the terminal's lock: a signal does not switch the
             // terminal mid-frame; after a stop (C-z, fg) the screen is
             // cleared and drawn whole.
+            let size = terminal
+                .size()
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            app.prepare(Rect::from((Position::ORIGIN, size)));
             terminal::drawing(|whole| {
                 if whole {
                     terminal.clear()?;
@@ -247,12 +251,13 @@ pub fn run_loop<B: Backend, E: EventSource>(
         }
         // Filters typed are summed ahead when the typing pauses.
         let ahead = app
+            .session
             .ahead_due()
             .map(|due| due.saturating_duration_since(Instant::now()));
-        let event = if app.busy() {
+        let event = if app.session.busy() {
             // A slice of search is due: only look at the keyboard.
-            let searching = matches!(&app.mode, app::Mode::Search(f) if f.searching());
-            events.wait(match (searching, app.awaits_worker()) {
+            let searching = app.session.searching();
+            events.wait(match (searching, app.session.awaits_worker()) {
                 (true, _) => Duration::ZERO,
                 (false, true) => POLL_FOR_RESULT,
                 (false, false) => POLL,
@@ -279,7 +284,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
         if app.quit {
             return Ok(Exit::Quit);
         }
-        changed |= app.tick(Instant::now() + app::SLICE);
+        changed |= app.session.tick(Instant::now() + SLICE);
     }
 }
 

@@ -1,13 +1,13 @@
-//! The search prompt and the filter pane: what their keys do, and `n`/`N`
-//! over the last search.
+//! What keys do in the prompts: the search prompt (the query; the session
+//! searches), the filter pane (the form; the session applies what it
+//! compiles to) and the save prompt (the path; the bytes are the
+//! session's).
 
 use super::action::Action;
-use super::app::{App, LastSearch, Mode, SLICE, Waiting};
+use super::app::{App, Mode};
 use super::filter_form::FilterForm;
-use super::finder::Finder;
-use super::keymap::Context;
-use crate::analysis::Filters;
-use std::time::Instant;
+use crate::explore::Command;
+use std::path::Path;
 
 /// The longest search query, in characters. Function names are shorter;
 /// and a query of thousands of characters (a paste gone wrong, a key held
@@ -17,63 +17,68 @@ pub const QUERY_MAX: usize = 256;
 /// The longest filter pattern, in characters.
 pub const PATTERN_MAX: usize = 1024;
 
-impl App<'_> {
-    pub(super) fn search_prompt(&mut self, mut finder: Box<Finder>, action: Action) {
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Close => return,
-            Action::Up => finder.move_cursor(-1),
-            Action::Down => finder.move_cursor(1),
-            Action::PageUp => finder.move_cursor(-10),
-            Action::PageDown => finder.move_cursor(10),
-            Action::Insert(c) => self.type_query(&mut finder, &c.to_string()),
-            Action::Erase | Action::ClearField => {
-                let mut query = finder.query.clone();
-                match action {
-                    Action::Erase => drop(query.pop()),
-                    _ => query.clear(),
-                }
-                self.set_query(&mut finder, query);
+/// The save prompt: the path being typed.
+#[derive(Debug, Clone)]
+pub struct SavePrompt {
+    /// The path.
+    pub path: String,
+    /// The file exists and the user was told: Enter again overwrites.
+    pub(super) overwrite: bool,
+}
+
+impl App {
+    pub(super) fn search_prompt(&mut self, mut query: String, action: Action) {
+        let command = match action {
+            Action::Quit => {
+                self.quit = true;
+                None
             }
-            Action::Confirm => {
-                finder.finish(self.agg.display());
-                match finder.chosen() {
-                    Some(node) => {
-                        let index = finder.cursor;
-                        let query = finder.query.clone();
-                        self.search = Some(LastSearch::new(query, finder.matches, index));
-                        self.jump_to(node);
-                        self.say_match();
-                    }
-                    None => self.say_error(format!("no function matches \"{}\"", finder.query)),
-                }
+            Action::Close => {
+                self.session.apply(Command::CloseSearch);
                 return;
             }
-            _ => {}
+            Action::Up => Some(Command::ChooseMatch(-1)),
+            Action::Down => Some(Command::ChooseMatch(1)),
+            Action::PageUp => Some(Command::ChooseMatch(-10)),
+            Action::PageDown => Some(Command::ChooseMatch(10)),
+            Action::Insert(c) => {
+                self.type_query(&mut query, &c.to_string());
+                None
+            }
+            Action::Erase => {
+                query.pop();
+                Some(Command::Search(query.clone()))
+            }
+            Action::ClearField => {
+                query.clear();
+                Some(Command::Search(query.clone()))
+            }
+            Action::Confirm => {
+                self.session.apply(Command::JumpToMatch);
+                return;
+            }
+            _ => None,
+        };
+        if let Some(command) = command {
+            self.session.apply(command);
         }
-        self.mode = Mode::Search(finder);
+        self.mode = Mode::Search(query);
     }
 
     /// Types `text` into the search query as one edit (scored once), up to
     /// [`QUERY_MAX`] characters; control characters are left out.
-    fn type_query(&mut self, finder: &mut Finder, text: &str) {
-        let mut query = finder.query.clone();
+    fn type_query(&mut self, query: &mut String, text: &str) {
+        let before = query.len();
         let room = QUERY_MAX.saturating_sub(query.chars().count());
         let mut typed = text.chars().filter(|c| !c.is_control());
         query.extend(typed.by_ref().take(room));
         if typed.next().is_some() {
-            self.say_error(format!("a search is at most {QUERY_MAX} characters"));
+            self.session
+                .say_error(format!("a search is at most {QUERY_MAX} characters"));
         }
-        if query != finder.query {
-            self.set_query(finder, query);
+        if query.len() != before {
+            self.session.apply(Command::Search(query.clone()));
         }
-    }
-
-    fn set_query(&mut self, finder: &mut Finder, query: String) {
-        finder.set_query(query);
-        // Scored now, or in slices between frames with a worker.
-        let deadline = self.worker.as_ref().map(|_| Instant::now() + SLICE);
-        finder.advance(self.agg.display(), deadline);
     }
 
     /// Text typed faster than frames are drawn, or pasted (bracketed
@@ -82,9 +87,9 @@ impl App<'_> {
     /// nothing: pasted text is not a string of commands.
     pub(super) fn insert_text(&mut self, text: &str) {
         match std::mem::replace(&mut self.mode, Mode::Browse) {
-            Mode::Search(mut finder) => {
-                self.type_query(&mut finder, text);
-                self.mode = Mode::Search(finder);
+            Mode::Search(mut query) => {
+                self.type_query(&mut query, text);
+                self.mode = Mode::Search(query);
             }
             mode @ (Mode::Filter(_) | Mode::Save(_)) => {
                 self.mode = mode;
@@ -99,32 +104,31 @@ impl App<'_> {
     pub(super) fn filter_pane(&mut self, mut form: FilterForm, action: Action) {
         match action {
             Action::Quit => self.quit = true,
-            Action::Close => return,
-            Action::Up => form.move_field(-1),
-            Action::Down => form.move_field(1),
-            Action::Insert(c) => {
-                if form.values[form.field].chars().count() < PATTERN_MAX {
-                    form.insert(c);
-                    self.schedule_ahead();
-                } else {
-                    form.error = Some(format!("a pattern is at most {PATTERN_MAX} characters"));
-                }
-            }
-            Action::Erase => {
-                form.erase();
-                self.schedule_ahead();
-            }
-            Action::ClearField => {
-                form.clear_field();
-                self.schedule_ahead();
-            }
-            Action::ClearFilters => {
-                self.set_filters(Filters::default(), Waiting::Cleared);
+            Action::Close => {
+                self.session.apply(Command::FiltersTyped(None));
                 return;
             }
-            Action::Confirm => match form.compile(&self.filters) {
+            Action::Up => form.move_field(-1),
+            Action::Down => form.move_field(1),
+            Action::Insert(_) if form.values[form.field].chars().count() >= PATTERN_MAX => {
+                form.error = Some(format!("a pattern is at most {PATTERN_MAX} characters"));
+            }
+            Action::Insert(_) | Action::Erase | Action::ClearField => {
+                match action {
+                    Action::Insert(c) => form.insert(c),
+                    Action::Erase => form.erase(),
+                    _ => form.clear_field(),
+                }
+                let typed = form.compile(self.session.filters()).ok().map(Box::new);
+                self.session.apply(Command::FiltersTyped(typed));
+            }
+            Action::ClearFilters => {
+                self.session.apply(Command::ClearFilters);
+                return;
+            }
+            Action::Confirm => match form.compile(self.session.filters()) {
                 Ok(filters) => {
-                    self.set_filters(filters, Waiting::Filters);
+                    self.session.apply(Command::ApplyFilters(Box::new(filters)));
                     return;
                 }
                 Err(e) => form.error = Some(e.to_string()),
@@ -134,48 +138,67 @@ impl App<'_> {
         self.mode = Mode::Filter(form);
     }
 
-    pub(super) fn next_match(&mut self, step: isize) {
-        let Some(search) = &mut self.search else {
-            self.say("no search yet: press / to search".into());
+    pub(super) fn open_save(&mut self) {
+        if self.session.source().bytes.is_none() {
+            self.session.say_error("no profile bytes to save".into());
             return;
-        };
-        if let Some(mut finder) = search.rescan.take() {
-            finder.finish(self.agg.display());
-            search.matches = finder.matches;
         }
-        // Matches are kept across sample types and sorts: skip those that
-        // this table does not show.
-        let n = search.matches.len() as isize;
-        let view = &self.view;
-        let found = (1..=n).find_map(|i| {
-            let index = (search.index as isize + i * step).rem_euclid(n) as usize;
-            let node = search.matches[index];
-            view.row_of(node).map(|_| (index, node))
+        let stem = &self.session.source().save_stem;
+        let mut path = format!("{stem}.pb.gz");
+        let mut n = 1;
+        while Path::new(&path).exists() {
+            path = format!("{stem}.{n}.pb.gz");
+            n += 1;
+        }
+        self.mode = Mode::Save(SavePrompt {
+            path,
+            overwrite: false,
         });
-        let Some((index, node)) = found else {
-            let q = search.query.clone();
-            self.say_error(format!("no function matches \"{q}\""));
-            return;
-        };
-        search.index = index;
-        self.jump_to(node);
-        self.say_match();
     }
 
-    pub(super) fn say_match(&mut self) {
-        if let Some(s) = &self.search {
-            let keys = format!(
-                "{}/{}",
-                self.keymap.keys_for(Context::Browse, Action::NextMatch),
-                self.keymap.keys_for(Context::Browse, Action::PrevMatch)
-            );
-            let text = format!(
-                "match {}/{} for \"{}\" · {keys} next/previous",
-                s.index + 1,
-                s.matches.len(),
-                s.query
-            );
-            self.say(text);
+    pub(super) fn save_prompt(&mut self, mut prompt: SavePrompt, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Close => return,
+            Action::Insert(c) => {
+                prompt.path.push(c);
+                prompt.overwrite = false;
+            }
+            Action::Erase => {
+                prompt.path.pop();
+                prompt.overwrite = false;
+            }
+            Action::ClearField => {
+                prompt.path.clear();
+                prompt.overwrite = false;
+            }
+            Action::Confirm => {
+                let path = prompt.path.clone();
+                let s = &mut self.session;
+                if path.is_empty() {
+                    s.say_error("type a file name".into());
+                } else if Path::new(&path).is_dir() {
+                    s.say_error(format!("{path} is a directory"));
+                } else if Path::new(&path).exists() && !prompt.overwrite {
+                    prompt.overwrite = true;
+                    s.say_error(format!(
+                        "{path} exists: Enter again to overwrite it, Esc to cancel"
+                    ));
+                } else if let Some(bytes) = s.source().bytes.clone() {
+                    match crate::fetch::save(&path, &bytes) {
+                        Ok(()) => {
+                            s.say(format!(
+                                "saved the profile in {path} ({} bytes)",
+                                bytes.len()
+                            ));
+                            return;
+                        }
+                        Err(e) => s.say_error(format!("saving to {path}: {e}")),
+                    }
+                }
+            }
+            _ => {}
         }
+        self.mode = Mode::Save(prompt);
     }
 }

@@ -33,6 +33,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant};
 
+/// Whether the terminal is in full-screen mode now. Restoring undoes it
+/// once: leaving the alternate screen a second time (the guard's `Drop`
+/// after the panic hook) moves the cursor back to where it was when the
+/// explorer opened, and the shell then writes over the panic's message.
+static FULL_SCREEN: AtomicBool = AtomicBool::new(false);
+
 /// The terminal in full-screen mode; restored when dropped.
 pub struct TerminalGuard {
     /// The ratatui terminal drawing to standard output.
@@ -56,6 +62,7 @@ impl TerminalGuard {
     pub fn new() -> io::Result<TerminalGuard> {
         install_panic_hook();
         enable_raw_mode()?;
+        FULL_SCREEN.store(true, Ordering::SeqCst);
         // From here on, a failure must undo what was done.
         let guard = (|| {
             enter()?;
@@ -133,9 +140,13 @@ fn enter() -> io::Result<()> {
     )
 }
 
-/// Leaves full-screen mode. Safe to call more than once, and when the
-/// terminal was never set up.
+/// Leaves full-screen mode. Safe to call more than once (only the first
+/// call after [`TerminalGuard::new`] does anything), and when the terminal
+/// was never set up.
 pub fn restore() {
+    if !FULL_SCREEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = execute!(
         io::stdout(),
         DisableBracketedPaste,
@@ -167,7 +178,8 @@ fn install_panic_hook() {
 #[cfg(unix)]
 mod signals {
     use super::{
-        ACTIVE, REDRAW_ALL, enable_raw_mode, enter, lock_screen, lock_screen_within, restore,
+        ACTIVE, FULL_SCREEN, REDRAW_ALL, enable_raw_mode, enter, lock_screen, lock_screen_within,
+        restore,
     };
     use signal_hook::consts::signal::*;
     use signal_hook::iterator::Signals;
@@ -254,6 +266,7 @@ mod signals {
         // terminal while ppt was stopped, so raw mode is entered afresh.
         let _ = super::disable_raw_mode();
         let _ = enable_raw_mode();
+        FULL_SCREEN.store(true, Ordering::SeqCst);
         let _ = enter();
         REDRAW_ALL.store(true, Ordering::SeqCst);
         let _ = raise(SIGWINCH);

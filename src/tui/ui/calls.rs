@@ -4,6 +4,7 @@
 //! shortened), callees below; each call with its value and its share of the
 //! function's cum. At the bottom, the trail of functions walked to get here.
 
+use crate::analysis::Call;
 use crate::report::percentage;
 use crate::safe_text::escape;
 use crate::tui::app::{App, Pane};
@@ -13,6 +14,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+
+/// The pane's lines as the last [`prepare`] worked them out, for the
+/// frame's [`draw`]: building them twice would cost a frame as much again.
+#[derive(Default)]
+pub struct Prepared {
+    area: Rect,
+    list: Rect,
+    trail: Rect,
+    items: Vec<Item>,
+}
 
 /// What one line of the pane shows.
 enum Item {
@@ -27,22 +38,34 @@ enum Item {
     Blank,
 }
 
-/// Draws the pane into `area` and records which line shows what.
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+impl Item {
+    /// The cursor position the line shows, for the mouse.
+    fn position(&self, self_index: usize) -> Option<usize> {
+        match self {
+            Item::Call(pos) => Some(*pos),
+            Item::SelfName(..) | Item::SelfStats(_) => Some(self_index),
+            Item::Heading(_) | Item::Blank => None,
+        }
+    }
+}
+
+/// The pane's border.
+fn block(app: &App) -> Block<'static> {
     let t = app.theme;
-    let focused = app.focus == Pane::Calls;
-    let block = Block::default()
+    Block::default()
         .borders(Borders::ALL)
-        .border_style(t.pane_border(focused))
+        .border_style(t.pane_border(app.focus == Pane::Calls))
         .title(Span::styled(" Callers · callees ", t.title()))
-        .padding(ratatui::widgets::Padding::horizontal(1));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let Some(node) = app.calls.node else {
-        return;
-    };
+        .padding(ratatui::widgets::Padding::horizontal(1))
+}
+
+/// The list's and the trail's areas in a pane of `area`, and the lines of
+/// the list (`None`: nothing to show).
+fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
+    let inner = block(app).inner(area);
+    let node = app.session.calls().node?;
     if inner.height == 0 || inner.width == 0 {
-        return;
+        return None;
     }
     // A rule and two lines of trail, when there is room for them.
     let trail_height = match inner.height {
@@ -55,7 +78,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let width = list.width as usize;
 
     // The lines, as cheap descriptions; only the visible ones are rendered.
-    let calls = &app.calls;
+    let calls = app.session.calls();
     let known = calls.known;
     let mut items = Vec::with_capacity(calls.len() + 8);
     items.push(Item::Heading(if !known {
@@ -67,7 +90,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     }));
     items.extend((0..calls.callers.len()).map(Item::Call));
     items.push(Item::Blank);
-    for (i, piece) in wrap(app.name(node), width.saturating_sub(2).max(1))
+    for (i, piece) in wrap(app.session.name(node), width.saturating_sub(2).max(1))
         .into_iter()
         .enumerate()
     {
@@ -87,9 +110,17 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         format!("▼ callees ({}) · % of its cum", calls.callees.len())
     }));
     items.extend((0..calls.callees.len()).map(|i| Item::Call(calls.self_index() + 1 + i)));
+    Some((list, trail, items))
+}
 
-    // Scroll so that the cursor's line is visible, and the function's own
-    // lines when the cursor is on it.
+/// Before a frame: scrolls so that the cursor's line is visible (and the
+/// function's own lines when the cursor is on it), and records which line
+/// shows what, for the mouse.
+pub fn prepare(app: &mut App, area: Rect) {
+    let Some((list, trail, items)) = lines(app, area) else {
+        return;
+    };
+    let calls = app.session.calls();
     let cursor_line = items
         .iter()
         .position(|item| match item {
@@ -104,18 +135,59 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     } else if cursor_line >= offset + height {
         offset = cursor_line + 1 - height;
     }
+    let self_index = calls.self_index();
+    app.areas.calls_lines = items
+        .iter()
+        .skip(offset)
+        .take(height)
+        .map(|item| item.position(self_index))
+        .collect();
     app.calls_offset = offset;
+    app.areas.calls = list;
+    app.areas.calls_prepared = Prepared {
+        area,
+        list,
+        trail,
+        items,
+    };
+}
 
-    let report = &app.view.report;
+/// Draws the pane into `area`.
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    frame.render_widget(block(app), area);
+    let prepared = &app.areas.calls_prepared;
+    let computed;
+    let (list, trail, items) = if prepared.area == area && !prepared.items.is_empty() {
+        (prepared.list, prepared.trail, &prepared.items)
+    } else {
+        // Not prepared for this area (the terminal was resized between).
+        let Some((list, trail, items)) = lines(app, area) else {
+            return;
+        };
+        computed = items;
+        (list, trail, &computed)
+    };
+    let session = &app.session;
+    let calls = session.calls();
+    let Some(node) = calls.node else {
+        return;
+    };
+    let focused = app.focus == Pane::Calls;
+    let width = list.width as usize;
+    let height = list.height as usize;
+    let offset = app.calls_offset;
+
+    let scale = session.scale();
     let k = calls.k;
-    let (flat, cum) = app.view.values(&app.agg, node);
-    let value = |v: i64| super::value_text(report, v);
+    let (flat, cum) = session.values(node);
+    let value = |v: i64| super::value_text(scale, v);
     let selected = if focused {
         t.selected()
     } else {
         t.selected_unfocused()
     };
-    let call_at = |pos: usize| {
+    let call_at = |pos: usize| -> &Call {
         if pos < calls.self_index() {
             &calls.callers[pos]
         } else {
@@ -143,11 +215,10 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         .max()
         .unwrap_or(0);
     let mut lines = Vec::with_capacity(height);
-    let mut line_positions = Vec::with_capacity(height);
     for item in items.iter().skip(offset).take(height) {
-        let (line, pos) = match item {
-            Item::Heading(text) => (Line::from(Span::styled(text.clone(), t.dim())), None),
-            Item::Blank => (Line::default(), None),
+        let line = match item {
+            Item::Heading(text) => Line::from(Span::styled(text.clone(), t.dim())),
+            Item::Blank => Line::default(),
             Item::Call(pos) => {
                 let call = call_at(*pos);
                 let (w, other) = (call.weight(k), call.node);
@@ -165,47 +236,45 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                 if inline {
                     spans.push(Span::styled(" (inline)", t.inline()));
                 }
-                let mut line = Line::from(spans);
+                let line = Line::from(spans);
                 if *pos == calls.cursor {
-                    line = line.style(selected);
+                    line.style(selected)
+                } else {
+                    line
                 }
-                (line, Some(*pos))
             }
             Item::SelfName(piece, pos) => {
                 let lead = if pos.is_some() { "▶ " } else { "  " };
-                let mut line = Line::from(vec![
+                let line = Line::from(vec![
                     Span::styled(lead, t.title()),
                     Span::styled(piece.clone(), t.text().add_modifier(Modifier::BOLD)),
                 ]);
                 if *pos == Some(calls.cursor) {
-                    line = line.style(selected);
+                    line.style(selected)
+                } else {
+                    line
                 }
-                (line, Some(calls.self_index()))
             }
             Item::SelfStats(is_cum) => {
-                let total = report.total;
+                let total = scale.total;
                 let (label, v) = if *is_cum {
                     ("cum ", cum)
                 } else {
                     ("flat", flat)
                 };
-                let line = Line::from(vec![
+                Line::from(vec![
                     Span::styled(format!("  {label} "), t.dim()),
                     Span::raw(format!("{:>10} ", value(v))),
                     Span::styled(percentage(v, total), t.heat(v, total)),
                     Span::styled(" of total", t.dim()),
-                ]);
-                (line, Some(calls.self_index()))
+                ])
             }
         };
         lines.push(line);
-        line_positions.push(pos);
     }
     frame.render_widget(Paragraph::new(lines), list);
-    app.areas.calls = list;
-    app.areas.calls_lines = line_positions;
 
-    if trail_height > 0 {
+    if trail.height > 0 {
         draw_trail(frame, app, trail);
     }
 }
@@ -214,16 +283,17 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 /// The most recent steps are kept; older ones give way to `…`.
 fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    let mut steps: Vec<String> = app
-        .history
+    let session = &app.session;
+    let mut steps: Vec<String> = session
+        .history()
         .trail()
         .iter()
         .map(|id| step(app, &escape(&id.name)))
         .collect();
-    if let Some(node) = app.calls.node {
-        steps.push(step(app, app.name(node)));
+    if let Some(node) = session.calls().node {
+        steps.push(step(app, session.name(node)));
     }
-    let forward = app.history.forward_len();
+    let forward = session.history().forward_len();
     let suffix = if forward > 0 {
         format!("  +{forward}")
     } else {
@@ -262,7 +332,7 @@ fn draw_trail(frame: &mut Frame, app: &App, area: Rect) {
 /// without its file at the granularities that add one).
 fn step(app: &App, name: &str) -> String {
     use crate::analysis::Granularity as G;
-    let func = match app.agg.frames.granularity {
+    let func = match app.session.shown_granularity() {
         G::FileFunctions | G::Lines | G::Addresses => {
             name.rsplit_once(' ').map_or(name, |(f, _)| f)
         }

@@ -16,11 +16,12 @@ use ratatui::widgets::Paragraph;
 /// Draws the header into `area` (two lines).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    let p = app.profile;
+    let session = &app.session;
+    let p = session.profile();
     let mut first = vec![
         Span::styled(" ppt ", t.accent()),
         Span::raw(" "),
-        Span::styled(escape(app.file_name.as_bytes()), t.title()),
+        Span::styled(escape(session.file_name().as_bytes()), t.title()),
     ];
     if let Some(binary) = p.mappings.first().map(|m| p.strings.get(m.file))
         && !binary.is_empty()
@@ -29,12 +30,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         first.push(Span::raw(escape(gopath::base(binary))));
     }
     first.push(Span::raw("   "));
-    for i in 0..app.sample_types() {
+    for i in 0..session.sample_types() {
         let mut name = escape(p.strings.get(p.sample_types[i].kind));
-        if app.view.report.measure.mean {
+        if session.mean() {
             name = format!("mean_{name}");
         }
-        if i == app.k {
+        if i == session.sample_index() {
             first.push(Span::styled(format!(" {} {name} ", i + 1), t.accent()));
         } else {
             first.push(Span::styled(format!(" {}", i + 1), t.key()));
@@ -42,13 +43,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
         first.push(Span::raw(" "));
     }
-    if app.fetch.error.is_some() {
+    if session.source().error.is_some() {
         // The reason is in the status line.
         first.push(Span::styled("· refresh failed ", t.error()));
     }
-    if let Some(at) = app.fetch.fetched_at {
+    if let Some(at) = session.source().fetched_at {
         let now = std::time::SystemTime::now();
-        let text = crate::tui::refresh::fetched_text(app.fetch.arrived(), at, now);
+        let text = crate::explore::refresh::fetched_text(session.source().arrived(), at, now);
         // Without the clock when all of it does not fit: a cut-off time
         // reads as a wrong one.
         let used: usize = first.iter().map(Span::width).sum();
@@ -59,33 +60,33 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         };
         first.push(Span::styled(format!("· {text}"), t.dim()));
     }
-    if app.fetch.refreshing {
+    if session.source().refreshing {
         first.push(Span::styled(
-            format!(" · {}", app.fetch.arriving()),
+            format!(" · {}", session.source().arriving()),
             t.info(),
         ));
     }
 
-    let report = &app.view.report;
-    let value = |v: i64| super::value_text(report, v);
-    let shown = app.view.shown();
+    let scale = session.scale();
+    let value = |v: i64| super::value_text(scale, v);
+    let shown = session.shown();
     let mut second = vec![
         Span::styled(" total ", t.dim()),
-        Span::styled(value(report.total), t.text()),
+        Span::styled(value(scale.total), t.text()),
         Span::styled(" · showing ", t.dim()),
         Span::raw(format!(
             "{} ({})",
             value(shown),
-            percentage(shown, report.total).trim()
+            percentage(shown, scale.total).trim()
         )),
         Span::styled(" in ", t.dim()),
-        Span::raw(format!("{} ", app.view.table.rows.len())),
-        Span::styled(app.agg.frames.granularity.name(), t.title()),
+        Span::raw(format!("{} ", session.row_count())),
+        Span::styled(session.shown_granularity().name(), t.title()),
         Span::styled(" · sort ", t.dim()),
-        Span::raw(app.sort.name()),
+        Span::raw(session.sort().name()),
         Span::styled(" · filters ", t.dim()),
     ];
-    let mut active = app.filters.active().peekable();
+    let mut active = session.filters().active().peekable();
     if active.peek().is_none() {
         second.push(Span::styled("none", t.dim()));
     }

@@ -1,5 +1,14 @@
-//! Drawing: one file per pane. Every pane draws only the rows on screen and
-//! reads numbers the [model](super::model) already computed.
+//! Drawing: one file per pane. Every pane draws only the rows on screen,
+//! from numbers the [session](crate::explore::Session) already computed.
+//!
+//! A frame is made in two steps. [`prepare`] (mutable, before the frame)
+//! lays the screen out, moves the scroll positions so that the selections
+//! stay in view, records the areas the mouse needs, and tells the session
+//! what the frame will show (the table's rows, whose inline marks it then
+//! computes or asks its worker for). [`draw`] only reads: it renders what
+//! the app and the session hold, and never changes or schedules anything.
+//! A new pane is one more file here with its `prepare` (if it scrolls or
+//! needs something computed) and its `draw`.
 //!
 //! The layout adapts to the terminal: the callers/callees pane sits beside
 //! the table when there is room, below it on a narrow terminal, and on a
@@ -13,8 +22,9 @@ mod search;
 mod status;
 mod top_table;
 
-use super::app::{App, Mode, Pane};
-use crate::report::Report;
+use super::app::{App, Areas, Mode, Pane};
+use crate::explore::Scale;
+pub use calls::Prepared as PreparedCalls;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -32,8 +42,8 @@ const UNIT_MAX: usize = 9;
 /// than [`UNIT_MAX`] cut (`13000furlongs…`): a profile's unit can be any
 /// string, and a long one pushed the names out of the table. The number is
 /// never cut.
-pub(super) fn value_text(report: &Report, v: i64) -> String {
-    let text = crate::safe_text::escape(report.format_value(v).as_bytes());
+pub(super) fn value_text(scale: &Scale, v: i64) -> String {
+    let text = crate::safe_text::escape(scale.format_value(v).as_bytes());
     let number = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
         .unwrap_or(text.len());
@@ -45,56 +55,104 @@ pub(super) fn value_text(report: &Report, v: i64) -> String {
     format!("{}{kept}…", &text[..number])
 }
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, app: &mut App) {
-    let area = frame.area();
-    app.areas = Default::default();
-    let filter_open = matches!(app.mode, Mode::Filter(_));
-    let [head, body, status] = Layout::vertical([
-        Constraint::Length(2.min(area.height)),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    header::draw(frame, app, head);
-    status::draw(frame, app, status);
+/// Where each part of a screen goes.
+struct Panes {
+    screen: Rect,
+    head: Rect,
+    status: Rect,
+    /// The body: under the header, above the status line and the filter
+    /// pane.
+    body: Rect,
+    table: Option<Rect>,
+    calls: Option<Rect>,
+    filter: Option<Rect>,
+}
 
-    let (body, filter_area) = if filter_open && body.height > FILTER_HEIGHT + 3 {
-        let [b, f] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(FILTER_HEIGHT)]).areas(body);
-        (b, Some(f))
-    } else if filter_open {
-        // No room for both: the pane takes the body.
-        (Rect::default(), Some(body))
-    } else {
-        (body, None)
-    };
-
-    if body.width >= SIDE_BY_SIDE {
-        let side = (body.width / 3).clamp(40, 80);
-        let [table, side_area] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(body);
-        top_table::draw(frame, app, table);
-        calls::draw(frame, app, side_area);
-    } else if body.height >= STACKED {
-        let [table, side_area] =
-            Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(body);
-        top_table::draw(frame, app, table);
-        calls::draw(frame, app, side_area);
-    } else if app.focus == Pane::Calls {
-        calls::draw(frame, app, body);
-    } else {
-        top_table::draw(frame, app, body);
+impl Panes {
+    /// The panes of `app` on a screen of `area`.
+    fn of(area: Rect, app: &App) -> Panes {
+        let filter_open = matches!(app.mode, Mode::Filter(_));
+        let [head, body, status] = Layout::vertical([
+            Constraint::Length(2.min(area.height)),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let (body, filter) = if filter_open && body.height > FILTER_HEIGHT + 3 {
+            let [b, f] = Layout::vertical([Constraint::Fill(1), Constraint::Length(FILTER_HEIGHT)])
+                .areas(body);
+            (b, Some(f))
+        } else if filter_open {
+            // No room for both: the pane takes the body.
+            (Rect::default(), Some(body))
+        } else {
+            (body, None)
+        };
+        let (table, calls) = if body.width >= SIDE_BY_SIDE {
+            let side = (body.width / 3).clamp(40, 80);
+            let [table, side] =
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(body);
+            (Some(table), Some(side))
+        } else if body.height >= STACKED {
+            let [table, side] =
+                Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(body);
+            (Some(table), Some(side))
+        } else if app.focus == Pane::Calls {
+            (None, Some(body))
+        } else {
+            (Some(body), None)
+        };
+        Panes {
+            screen: area,
+            head,
+            status,
+            body,
+            table,
+            calls,
+            filter,
+        }
     }
+}
 
-    if let Some(f) = filter_area {
+/// Prepares the frame of a screen of `area` (see the module docs).
+pub fn prepare(app: &mut App, area: Rect) {
+    let panes = Panes::of(area, app);
+    app.areas = Areas::default();
+    if app.session.jumps() != app.seen_jumps {
+        app.seen_jumps = app.session.jumps();
+        app.center = true;
+    }
+    if app.session.calls_renewed() != app.seen_calls {
+        app.seen_calls = app.session.calls_renewed();
+        app.calls_offset = 0;
+    }
+    if let Some(table) = panes.table {
+        top_table::prepare(app, table);
+    }
+    if let Some(calls) = panes.calls {
+        calls::prepare(app, calls);
+    }
+}
+
+/// Draws the whole screen, as [`prepare`] left it for this size.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let panes = Panes::of(frame.area(), app);
+    header::draw(frame, app, panes.head);
+    status::draw(frame, app, panes.status);
+    if let Some(table) = panes.table {
+        top_table::draw(frame, app, table);
+    }
+    if let Some(calls) = panes.calls {
+        calls::draw(frame, app, calls);
+    }
+    if let Some(f) = panes.filter {
         filter::draw(frame, app, f);
     }
     if matches!(app.mode, Mode::Search(_)) {
-        search::draw(frame, app, body);
+        search::draw(frame, app, panes.body);
     }
     if matches!(app.mode, Mode::Help(_)) {
-        help::draw(frame, app, area);
+        help::draw(frame, app, panes.screen);
     }
 }
 

@@ -12,9 +12,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// Draws the prompt over `area` (the body).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let Mode::Search(finder) = &app.mode else {
+    let (Mode::Search(query), Some(finder)) = (&app.mode, app.session.finder()) else {
         return;
     };
+    let session = &app.session;
     let t = app.theme;
     // As tall as the matches need and as wide as their names, within the body.
     let shown = finder.matches.len().clamp(1, 18) as u16;
@@ -22,7 +23,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .matches
         .iter()
         .take(200)
-        .map(|&n| names::width(app.name(n)))
+        .map(|&n| names::width(session.name(n)))
         .max()
         .unwrap_or(0) as u16;
     let width = (widest + 14).max(60).min(area.width.saturating_sub(4));
@@ -31,15 +32,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         if finder.searching() {
             " searching… ".to_string()
         } else {
-            format!(
-                " {} of {} ",
-                finder.matches.len(),
-                app.view.table.rows.len()
-            )
+            format!(" {} of {} ", finder.matches.len(), session.row_count())
         },
         t.dim(),
     )];
-    let query = crate::safe_text::escape(finder.query.as_bytes());
+    let query = crate::safe_text::escape(query.as_bytes());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.focused_border())
@@ -60,7 +57,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let offset = (finder.cursor + 1).saturating_sub(height);
     let share_width = 8;
     let name_width = (inner.width as usize).saturating_sub(2 + share_width);
-    let total = app.view.report.total;
+    let total = session.scale().total;
     let lines: Vec<Line> = finder
         .matches
         .iter()
@@ -68,13 +65,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .skip(offset)
         .take(height)
         .map(|(i, &node)| {
-            let name = app.name(node);
+            let name = session.name(node);
             let hits = finder.positions(name);
             let chosen = i == finder.cursor;
             let mut spans = vec![Span::styled(if chosen { "▶ " } else { "  " }, t.key())];
             spans.extend(highlighted(app, name, &hits, name_width));
             let used: usize = spans.iter().map(|s| s.width()).sum();
-            let (_, cum) = app.view.values(&app.agg, node);
+            let (_, cum) = session.values(node);
             let pad = (inner.width as usize).saturating_sub(used + share_width);
             spans.push(Span::raw(" ".repeat(pad)));
             spans.push(Span::styled(

@@ -1,6 +1,8 @@
 //! The status line: the last message, then key hints generated from the
 //! keymap for what is open (so they always tell the truth).
 
+use crate::explore::{Hint, Notice};
+use crate::tui::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::names;
@@ -15,7 +17,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let width = area.width as usize;
     let mut spans = Vec::new();
     let mut used = 0;
-    if app.waiting.is_some() {
+    if app.session.waiting_for_table() {
         let text = " computing… ";
         used += names::width(text) + 1;
         spans.push(Span::styled(text, t.info()));
@@ -33,13 +35,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     // A failed refresh is said until one succeeds (the profile shown is
     // the last good one).
-    let refresh_error = app.fetch.error.as_ref().map(|e| crate::tui::app::Message {
-        text: format!("refresh failed: {e}"),
-        error: true,
-    });
-    if let Some(message) = app.message.as_ref().or(refresh_error.as_ref()) {
-        let style = if message.error { t.error() } else { t.info() };
-        let text = names::keep_end(&format!(" {} ", message.text), width);
+    let refresh_error = app
+        .session
+        .source()
+        .error
+        .as_ref()
+        .map(|e| (format!("refresh failed: {e}"), true));
+    let notice = app.session.notice().map(|n| (notice_text(app, n), n.error));
+    if let Some((text, error)) = notice.or(refresh_error) {
+        let style = if error { t.error() } else { t.info() };
+        let text = names::keep_end(&format!(" {text} "), width);
         used += names::width(&text);
         spans.push(Span::styled(text, style));
         spans.push(Span::styled("│", t.dim()));
@@ -52,6 +57,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         area.width.saturating_sub(used as u16),
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// What `notice` says, with the keys of its hint.
+fn notice_text(app: &App, notice: &Notice) -> String {
+    let keys = |action| app.keymap.keys_for(Context::Browse, action);
+    match notice.hint {
+        None => notice.text.clone(),
+        Some(Hint::Search) => format!("{}: press {} to search", notice.text, keys(Action::Search)),
+        Some(Hint::StepMatches) => format!(
+            "{} · {}/{} next/previous",
+            notice.text,
+            keys(Action::NextMatch),
+            keys(Action::PrevMatch)
+        ),
+    }
 }
 
 /// The hints of `context` that fit in `width` cells, whole hints only.

@@ -1,14 +1,14 @@
 //! The top table: flat, flat%, sum%, cum, cum%, name, as `ppt --top`.
 //!
 //! Only the rows on screen become ratatui rows; their numbers come from the
-//! view (running sums and unit are precomputed there). Names too long for
-//! the column lose the middle of their path, visibly.
+//! session (running sums and unit are precomputed there). Names too long
+//! for the column lose the middle of their path, visibly.
 
 use crate::analysis::order::SortKey;
 use crate::report::percentage;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
@@ -21,40 +21,84 @@ const NAME_MIN: u16 = 26;
 /// ...and before flat% and cum% are.
 const NAME_MIN_COMPACT: u16 = 16;
 
-/// Draws the table into `area` and records where its rows are.
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+/// The pane's border.
+fn block(app: &App) -> Block<'static> {
     let t = app.theme;
     let focused = app.focus == Pane::Table;
-    let rows_total = app.view.table.rows.len();
-    let block = Block::default()
+    let rows_total = app.session.row_count();
+    Block::default()
         .borders(Borders::ALL)
         .border_style(t.pane_border(focused))
         .title(Line::from(vec![
             Span::styled(" Top ", t.title()),
-            Span::styled(format!("· sort {} ", app.sort.name()), t.dim()),
+            Span::styled(format!("· sort {} ", app.session.sort().name()), t.dim()),
         ]))
         .title(
             Line::from(Span::styled(
-                format!(" {}/{} ", (app.cursor + 1).min(rows_total), rows_total),
+                format!(
+                    " {}/{} ",
+                    (app.session.cursor() + 1).min(rows_total),
+                    rows_total
+                ),
                 t.dim(),
             ))
             .right_aligned(),
-        );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+        )
+}
+
+/// The rows' area in a pane of `area` (under the column titles), if the
+/// pane has room for any, and the pane's inside.
+fn body(area: Rect) -> Option<(Rect, Rect)> {
+    // The border alone decides the inside (titles take no room).
+    let inner = Block::default().borders(Borders::ALL).inner(area);
     if inner.height < 2 || inner.width == 0 {
+        return None;
+    }
+    let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    Some((inner, body))
+}
+
+/// Before a frame: records where the rows are, keeps the cursor on
+/// screen (moving the window as little as possible, or to the middle
+/// after a jump), and asks the session for the inline marks of the rows
+/// on screen.
+pub fn prepare(app: &mut App, area: Rect) {
+    let Some((_, body)) = body(area) else {
+        return;
+    };
+    app.areas.table = body;
+    let rows_total = app.session.row_count();
+    if rows_total == 0 {
         return;
     }
-    let [_, body] = ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Fill(1)])
-        .areas(inner);
-    app.areas.table = body;
+    let height = body.height as usize;
+    let cursor = app.session.cursor();
+    if std::mem::take(&mut app.center) {
+        app.offset = cursor.saturating_sub(height / 2);
+    } else if cursor < app.offset {
+        app.offset = cursor;
+    } else if cursor >= app.offset + height {
+        app.offset = cursor + 1 - height;
+    }
+    app.offset = app.offset.min(rows_total.saturating_sub(height));
+    app.session.want_marks(app.offset..app.offset + height);
+}
 
-    if rows_total == 0 {
+/// Draws the table into `area`.
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let focused = app.focus == Pane::Table;
+    frame.render_widget(block(app), area);
+    let Some((inner, body)) = body(area) else {
+        return;
+    };
+    let session = &app.session;
+    if session.row_count() == 0 {
         let clear = app.keymap.keys_for(
             crate::tui::keymap::Context::Browse,
             crate::tui::Action::ClearFilters,
         );
-        let text = if app.filters.is_empty() {
+        let text = if session.filters().is_empty() {
             "no samples for this sample type".to_string()
         } else {
             format!("no samples pass the filters ({clear} clears them)")
@@ -63,41 +107,34 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         return;
     }
 
-    // Keep the cursor on screen, moving the window as little as possible.
-    let height = body.height as usize;
-    if std::mem::take(&mut app.center) {
-        app.offset = app.cursor.saturating_sub(height / 2);
-    } else if app.cursor < app.offset {
-        app.offset = app.cursor;
-    } else if app.cursor >= app.offset + height {
-        app.offset = app.cursor + 1 - height;
-    }
-    app.offset = app.offset.min(rows_total.saturating_sub(height));
-
-    let end = (app.offset + height).min(rows_total);
-    let on_screen: Vec<_> = app.view.table.rows[app.offset..end].to_vec();
-    app.prepare_marks(&on_screen);
-    let report = &app.view.report;
-    let total = report.total;
+    let offset = app.offset;
+    let rows: Vec<crate::explore::Row> = session
+        .rows(offset..offset + body.height as usize)
+        .collect();
+    let scale = session.scale();
+    let total = scale.total;
     // pprof's percentages are 6 wide but small ones grow (`0.0033%`): size
     // the columns for the rows on screen.
-    let percent = (app.offset..end)
-        .map(|row| {
-            let (flat, cum) = app.view.values(&app.agg, app.view.table.rows[row]);
-            percentage(flat, total)
+    let percent = rows
+        .iter()
+        .map(|r| {
+            percentage(r.flat, total)
                 .len()
-                .max(percentage(cum, total).len())
+                .max(percentage(r.cum, total).len())
         })
         .max()
         .unwrap_or(0)
         .max(PERCENT as usize) as u16;
     // Values are 10 wide as in pprof, wider when a value on screen is
     // (`21367831744B`): never cut.
-    let value = |v: i64| super::value_text(report, v);
-    let value_width = (app.offset..end)
-        .map(|row| {
-            let (flat, cum) = app.view.values(&app.agg, app.view.table.rows[row]);
-            value(flat).chars().count().max(value(cum).chars().count())
+    let value = |v: i64| super::value_text(scale, v);
+    let value_width = rows
+        .iter()
+        .map(|r| {
+            value(r.flat)
+                .chars()
+                .count()
+                .max(value(r.cum).chars().count())
         })
         .max()
         .unwrap_or(0)
@@ -133,7 +170,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     widths.push(Constraint::Fill(1));
     titles.push("name");
 
-    let sorted = match app.sort {
+    let sorted = match session.sort() {
         SortKey::Flat => "flat",
         SortKey::Cum => "cum",
         SortKey::Name => "name",
@@ -157,33 +194,30 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         Cell::from(Span::styled(text, style))
     }));
 
-    let rows: Vec<Row> = (app.offset..end)
-        .map(|row| {
-            let node = app.view.table.rows[row];
-            let (flat, cum) = app.view.values(&app.agg, node);
-            let mut cells = vec![Cell::from(Line::from(value(flat)).right_aligned())];
+    let table_rows: Vec<Row> = rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![Cell::from(Line::from(value(r.flat)).right_aligned())];
             if compact {
-                let text = percentage(flat, total);
+                let text = percentage(r.flat, total);
                 cells.push(Cell::from(
-                    Line::styled(text, t.heat(flat, total)).right_aligned(),
+                    Line::styled(text, t.heat(r.flat, total)).right_aligned(),
                 ));
             }
             if full {
-                let sum = app.view.sum_through(row);
-                cells.push(Cell::from(Span::styled(percentage(sum, total), t.dim())));
+                cells.push(Cell::from(Span::styled(percentage(r.sum, total), t.dim())));
             }
-            cells.push(Cell::from(Line::from(value(cum)).right_aligned()));
+            cells.push(Cell::from(Line::from(value(r.cum)).right_aligned()));
             if compact {
-                let text = percentage(cum, total);
+                let text = percentage(r.cum, total);
                 cells.push(Cell::from(
-                    Line::styled(text, t.heat(cum, total)).right_aligned(),
+                    Line::styled(text, t.heat(r.cum, total)).right_aligned(),
                 ));
             }
-            let mark = app.view.inline_mark(node);
-            let mark_width = mark.map_or(0, |m| m.len() + 3);
+            let mark_width = r.mark.map_or(0, |m| m.len() + 3);
             let room = name_width.saturating_sub(mark_width).max(name_width.min(8));
-            let mut name = vec![Span::raw(" "), Span::raw(app.short_name(node, room))];
-            if let Some(mark) = mark.filter(|_| name_width >= room + mark_width) {
+            let mut name = vec![Span::raw(" "), Span::raw(app.short_name(r.node, room))];
+            if let Some(mark) = r.mark.filter(|_| name_width >= room + mark_width) {
                 name.push(Span::styled(format!(" ({mark})"), t.inline()));
             }
             cells.push(Cell::from(Line::from(name)));
@@ -196,11 +230,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     } else {
         t.selected_unfocused()
     };
-    let table = Table::new(rows, widths)
+    let table = Table::new(table_rows, widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(selected);
-    let mut state = TableState::default().with_selected(Some(app.cursor - app.offset));
+    let cursor = session.cursor().checked_sub(offset);
+    let mut state = TableState::default().with_selected(cursor);
     frame.render_stateful_widget(
         table,
         Rect {

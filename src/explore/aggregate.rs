@@ -1,21 +1,15 @@
-//! The numbers behind the screen, and when they are recomputed.
+//! The numbers behind the tables, and when they are recomputed.
 //!
 //! [`Aggregate`] is the expensive part (one pass over every sample): flat
 //! and cum of every node for every sample type at once, rebuilt only when
 //! the granularity or the filters change; callers and callees are computed
-//! per function when shown. [`View`] is the table: the rows for one
-//! sample type and sort order with their unit and running sums, rebuilt when
-//! those change. Drawing reads both and computes nothing over all rows.
+//! per function when shown. The tables ([`View`](super::view::View)) are
+//! built from it for one sample type and sort order.
 
-use super::app::Calls;
-use super::table::{Table, TableOptions};
-use crate::analysis::order::SortKey;
 use crate::analysis::{
-    Call, Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection, Stacks,
-    Totals, sort_calls,
+    Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection, Stacks, Totals,
 };
-use crate::profile::{Profile, StrId};
-use crate::report::Report;
+use crate::profile::Profile;
 use crate::safe_text;
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -338,7 +332,7 @@ impl Aggregate {
     }
 
     /// The full graph (with edges) of this aggregate's frames: the slow
-    /// part of the general path, done off the UI thread by the explorer.
+    /// part of the general path, done off the driver's thread by the session.
     pub fn edges(&self, profile: &Profile) -> Graph {
         Graph::build(profile, &self.frames, self.graph.measures(), None)
     }
@@ -430,235 +424,10 @@ impl Aggregate {
     }
 
     /// Whether calls into `node` can be inlined at all.
-    fn may_be_inlined(&self, node: NodeId) -> bool {
+    pub(super) fn may_be_inlined(&self, node: NodeId) -> bool {
         match &self.edges {
             Edges::OnDemand { base, .. } => base.stacks.ever_inlined(node),
             Edges::InGraph => true,
         }
     }
-}
-
-/// How a function is recognised again after the nodes were rebuilt (node
-/// ids change then): its printed name, else its function, else its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    /// The printed name (raw bytes).
-    pub name: Box<[u8]>,
-    /// The function name's string in the profile (empty at `files`).
-    pub function: StrId,
-    /// The node's source file (cleaned), when the granularity keeps it.
-    pub file: Box<[u8]>,
-}
-
-impl Identity {
-    /// The identity of `node`.
-    pub fn of(agg: &Aggregate, node: NodeId) -> Identity {
-        let nodes = &agg.frames.nodes;
-        Identity {
-            name: nodes.name(node).into(),
-            function: nodes.info(node).name,
-            file: nodes.file(node).into(),
-        }
-    }
-
-    /// The identity without the profile's string id, to find the function
-    /// in another profile (a refreshed one) by name, else by file.
-    pub fn portable(&self) -> Identity {
-        Identity {
-            function: StrId::EMPTY,
-            ..self.clone()
-        }
-    }
-}
-
-/// The table for one sample type and sort order.
-pub struct View<'p> {
-    /// The measure's report numbers: total, and the unit chosen for these rows.
-    pub report: Report<'p>,
-    /// The rows and their order (built here or by the worker).
-    pub table: Table,
-    /// Inline marks of the rows shown so far (see [`View::prepare_marks`]).
-    marks: FxHashMap<NodeId, Option<&'static str>>,
-}
-
-impl<'p> View<'p> {
-    /// Builds the table of column `k` of `agg`; `base` is the measure's
-    /// report (its total is computed once per measure, not here).
-    pub fn build(
-        profile: &'p Profile,
-        agg: &Aggregate,
-        base: &Report<'p>,
-        k: usize,
-        sort: SortKey,
-        options: &TableOptions,
-    ) -> View<'p> {
-        let table = Table::build(
-            profile,
-            &agg.frames,
-            &agg.graph,
-            base.measure,
-            k,
-            sort,
-            options,
-        );
-        View::from_table(table, base, options)
-    }
-
-    /// The view of `table` (built here or by the worker), printed as
-    /// `options` say.
-    pub fn from_table(table: Table, base: &Report<'p>, options: &TableOptions) -> View<'p> {
-        let mut report = base.clone();
-        if report.set_unit(options.unit.as_deref()) {
-            report.select_unit_from(table.smallest);
-        }
-        View {
-            report,
-            table,
-            marks: FxHashMap::default(),
-        }
-    }
-
-    /// The graph the rows come from and its column.
-    fn graph<'a>(&'a self, agg: &'a Aggregate) -> (&'a Graph, usize) {
-        (
-            self.table.trimmed.as_ref().unwrap_or(&agg.graph),
-            self.table.k,
-        )
-    }
-
-    /// The row showing `node`.
-    pub fn row_of(&self, node: NodeId) -> Option<usize> {
-        match self.table.row_of.get(node as usize) {
-            Some(&r) if r != u32::MAX => Some(r as usize),
-            _ => None,
-        }
-    }
-
-    /// Flat sum of rows up to and including `row` (pprof's sum%).
-    pub fn sum_through(&self, row: usize) -> i64 {
-        self.table.sums.get(row).copied().unwrap_or(0)
-    }
-
-    /// Flat sum of all rows ("Showing nodes accounting for").
-    pub fn shown(&self) -> i64 {
-        self.table.sums.last().copied().unwrap_or(0)
-    }
-
-    /// Whether callers and callees are known: the aggregate can give them
-    /// (or trimming built a graph of its own).
-    pub fn has_edges(&self, agg: &Aggregate) -> bool {
-        self.table.trimmed.is_some() || agg.complete
-    }
-
-    /// flat and cum of `node`, as shown.
-    pub fn values(&self, agg: &Aggregate, node: NodeId) -> (i64, i64) {
-        let (g, k) = self.graph(agg);
-        (g.flat_value(node, k), g.cum_value(node, k))
-    }
-
-    /// Computes the inline marks of `rows` not computed yet, all in one
-    /// pass: drawing the table asks for the rows on screen.
-    pub fn prepare_marks(&mut self, agg: &Aggregate, rows: &[NodeId]) {
-        let missing = self.unknown_marks(agg, rows);
-        if missing.is_empty() {
-            return;
-        }
-        let found: Vec<Neighbors> = match &self.table.trimmed {
-            Some(g) => missing
-                .iter()
-                .map(|&n| Neighbors::from_graph(g, n))
-                .collect(),
-            None => agg.callers_of(&missing),
-        };
-        self.learn_marks(&found);
-    }
-
-    /// The rows of `rows` whose inline marks need their callers (a scan of
-    /// the stacks); the others' marks are settled here.
-    pub fn unknown_marks(&mut self, agg: &Aggregate, rows: &[NodeId]) -> Vec<NodeId> {
-        if !self.has_edges(agg) {
-            return Vec::new();
-        }
-        let mut missing = Vec::new();
-        for &node in rows {
-            if self.marks.contains_key(&node) {
-                continue;
-            }
-            if self.table.trimmed.is_none() && !agg.may_be_inlined(node) {
-                self.marks.insert(node, None);
-            } else {
-                missing.push(node);
-            }
-        }
-        missing
-    }
-
-    /// Settles the marks of the nodes whose callers are in `found`.
-    pub fn learn_marks(&mut self, found: &[Neighbors]) {
-        if self.table.trimmed.is_some() {
-            // A trimmed table has edges of its own.
-            return;
-        }
-        for neighbors in found {
-            let mark = neighbors.inline_mark(self.table.k, self.table.edge_cutoff);
-            self.marks.insert(neighbors.node, mark);
-        }
-    }
-
-    /// pprof's `--top` suffix for `node`: `(inline)` when every kept edge
-    /// into it is inlined, `(partial-inline)` when some are. Known for the
-    /// rows passed to [`View::prepare_marks`].
-    pub fn inline_mark(&self, node: NodeId) -> Option<&'static str> {
-        self.marks.get(&node).copied().flatten()
-    }
-
-    /// Callers and callees of `node` for this table (`None` while the
-    /// general path's edges are computed).
-    pub fn neighbors(&self, agg: &Aggregate, node: NodeId) -> Option<Neighbors> {
-        match &self.table.trimmed {
-            Some(g) => Some(Neighbors::from_graph(g, node)),
-            None => agg.neighbors(node),
-        }
-    }
-
-    /// Whether the table has a graph of its own (trimming): its calls are
-    /// not those of other tables.
-    pub fn trimmed(&self) -> bool {
-        self.table.trimmed.is_some()
-    }
-
-    /// The graph column of this table's numbers.
-    pub fn column(&self) -> usize {
-        self.table.k
-    }
-
-    /// Callers and callees in `neighbors` present in this table, heaviest
-    /// first as in pprof's peek.
-    pub fn sort_calls(&self, agg: &Aggregate, neighbors: &Neighbors) -> (Vec<Call>, Vec<Call>) {
-        sort_both(&agg.frames, neighbors, self.table.k)
-    }
-}
-
-/// Callers and callees in `neighbors` present in column `k`, heaviest
-/// first as in pprof's peek.
-fn sort_both(frames: &Frames, neighbors: &Neighbors, k: usize) -> (Vec<Call>, Vec<Call>) {
-    let sorted = |calls: &[Call]| -> Vec<Call> {
-        sort_calls(calls, &frames.nodes, k)
-            .into_iter()
-            .cloned()
-            .collect()
-    };
-    (sorted(&neighbors.callers), sorted(&neighbors.callees))
-}
-
-/// The calls of the node printed as `name` in `agg`, sorted for the
-/// untrimmed table of sample index `k`: what the worker computes with a
-/// new aggregate for the function that stays selected. `None` when there
-/// is no such node in the table or its calls are not known yet (general
-/// path).
-pub(super) fn calls_of(agg: &Aggregate, name: &[u8], k: usize) -> Option<Calls> {
-    let node = agg.find(name).filter(|&n| agg.graph.has_node(n, k))?;
-    let neighbors = agg.neighbors(node)?;
-    let sorted = sort_both(&agg.frames, &neighbors, k);
-    Some(Calls::known(neighbors, k, k, sorted))
 }

@@ -1,4 +1,4 @@
-//! The slow part of the explorer off the UI thread.
+//! The slow part of the exploration off the driver's thread.
 //!
 //! On big profiles a new granularity (resolving every stack to its nodes)
 //! takes a tenth of a second or more, filters tens of milliseconds, and on
@@ -6,7 +6,7 @@
 //! table takes milliseconds (a tenth of a second at 600,000 rows), and the
 //! callers of a function in many samples, or behind the table's inline
 //! marks, a scan of the stacks. So the explorer hands these to one worker
-//! thread and keeps answering keys meanwhile:
+//! thread and keeps answering commands meanwhile:
 //! - a new aggregate comes with its table and the selected function's
 //!   calls, built on both cores at once; after a filter it has the sample
 //!   index shown alone, and the others are summed next;
@@ -19,17 +19,17 @@
 //!   needs.
 //!
 //! Every job has a generation; a job or result that a newer request made
-//! obsolete is skipped or dropped, and every request the UI waits on is
+//! obsolete is skipped or dropped, and every request the session waits on is
 //! answered, if only with nothing.
 //!
-//! The worker either borrows the profile, in a scope
-//! ([`App::with_worker`](super::app::App::with_worker)), or shares it
-//! ([`App::start_worker`](super::app::App::start_worker)): then nothing waits
-//! for it, and a worker made obsolete by a refreshed profile ends on its own.
+//! The worker shares the profile ([`Session::start_worker`](super::Session::start_worker)):
+//! nothing waits for it, and a worker made obsolete by a refreshed profile
+//! ends on its own once its session is gone.
 
-use super::app::Calls;
-use super::model::{Aggregate, Base, calls_of};
+use super::aggregate::{Aggregate, Base};
+use super::calls::Calls;
 use super::table::{Table, TableOptions};
+use super::view::calls_of;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection};
 use crate::profile::Profile;
@@ -47,7 +47,7 @@ pub(super) enum Job {
         measures: Vec<Measure>,
         nodes: Vec<NodeId>,
     },
-    /// The callers and callees of `node` (one the UI selected, whose scan
+    /// The callers and callees of `node` (one selected, whose scan
     /// is too long for a frame).
     Calls {
         generation: u64,
@@ -77,7 +77,7 @@ pub(super) enum Job {
         selection: Arc<Selection>,
         measures: Vec<Measure>,
     },
-    /// The edges of frames the UI already shows.
+    /// The edges of frames already shown.
     Edges {
         generation: u64,
         frames: Arc<Frames>,
@@ -95,7 +95,7 @@ pub(super) enum Job {
         base: Option<Base>,
         shown: Shown,
     },
-    /// A table of the aggregate shown that the UI may switch to next.
+    /// A table of the aggregate shown that the session may switch to next.
     Table {
         generation: u64,
         frames: Arc<Frames>,
@@ -127,7 +127,7 @@ impl TableSpec {
     }
 }
 
-/// What the UI will show of a new aggregate: its table, and the calls of
+/// What the session will show of a new aggregate: its table, and the calls of
 /// the function selected before (found again by its printed name). Built
 /// with the aggregate, on both cores, so that everything arrives at once.
 pub(super) struct Shown {
@@ -199,7 +199,7 @@ pub(super) enum Done {
     },
 }
 
-/// The UI's side of the worker.
+/// The session's side of the worker.
 pub(super) struct Worker {
     pub(super) jobs: Sender<Job>,
     pub(super) done: Receiver<Done>,
@@ -224,9 +224,9 @@ impl Worker {
     }
 }
 
-/// The worker's loop: until the UI drops its sender.
-pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
-    profile: P,
+/// The worker's loop: until the session drops its sender.
+pub(super) fn serve(
+    profile: &Profile,
     jobs: Receiver<Job>,
     done: Sender<Done>,
     latest: Arc<AtomicU64>,
@@ -238,12 +238,12 @@ pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
         while let Ok(newer) = jobs.try_recv() {
             waiting.push(newer);
         }
-        let mut ui_there = true;
+        let mut session_there = true;
         for job in next_jobs(waiting) {
-            ui_there = ui_there && run(&profile, job, &done, &latest);
+            session_there = session_there && run(profile, job, &done, &latest);
         }
         working.store(false, Ordering::SeqCst);
-        if !ui_there {
+        if !session_there {
             return;
         }
     }
@@ -251,7 +251,7 @@ pub(super) fn serve<P: std::ops::Deref<Target = Profile>>(
 
 /// Of the jobs waiting (oldest first), those still worth doing, in order:
 /// only the newest aggregate or edges job (a newer one supersedes the
-/// older), and every request for marks, calls or a table, since the UI waits for
+/// older), and every request for marks, calls or a table, since the session waits for
 /// an answer (an empty one when made obsolete, see [`run`]). Then the
 /// newest sums ahead, unless an aggregate was asked for meanwhile;
 /// preparing comes last.
@@ -280,7 +280,7 @@ fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
         .collect()
 }
 
-/// Does `job`, or what of it is still wanted; returns whether the UI is
+/// Does `job`, or what of it is still wanted; returns whether the session is
 /// still there to take results.
 fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> bool {
     let current = |generation: u64| latest.load(Ordering::SeqCst) == generation;
@@ -292,7 +292,7 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             measures,
             nodes,
         } => {
-            // Even when obsolete an answer goes back: the UI waits for it
+            // Even when obsolete an answer goes back: the session waits for it
             // before it asks again.
             let found = match current(generation) {
                 true => {

@@ -4,7 +4,7 @@
 //! browser's history; moving the cursor in the table is not a jump. Entries
 //! are node identities, so the trail survives re-aggregation.
 
-use super::model::Identity;
+use super::view::Identity;
 
 /// Back and forward stacks around the current function.
 #[derive(Debug, Clone, Default)]

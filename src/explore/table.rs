@@ -1,7 +1,7 @@
 //! The rows of one table (a sample type in a sort order): which nodes, in
 //! what order, their running sums, and with trimming the graph they come
 //! from. Nothing here borrows the profile, so the worker builds tables
-//! while the UI goes on: sorting tens of thousands of rows (hundreds of
+//! while the session goes on: sorting tens of thousands of rows (hundreds of
 //! thousands on the biggest profiles) is most of a table's cost.
 
 use crate::analysis::order::{SortKey, sort_nodes};

@@ -1,19 +1,19 @@
-//! A profile that changes: `--refresh` and `r` load the source again in the
-//! background ([`Fetcher`]), and the explorer reopens on the new profile with
-//! everything the user chose carried over ([`Carry`]): sample type, filters,
-//! sort, granularity, the selected function (by name), history, last search.
-//! A failed load keeps the profile shown and says why. `w` saves the bytes
-//! as they were received ([`SavePrompt`]).
+//! A profile that changes: the source is loaded again in the background
+//! ([`Fetcher`], for `--refresh` and `r`), and the session reopens on the
+//! new profile with everything the user chose carried over ([`Carry`]):
+//! sample type, filters, sort, granularity, the selected function (by
+//! name), history, last search. A failed load keeps the profile shown and
+//! says why.
 
-use super::action::Action;
-use super::app::{App, LastSearch, Mode, Pane, Settings};
+use super::aggregate::Aggregate;
 use super::finder::Finder;
 use super::history::History;
-use super::model::{Aggregate, Identity};
+use super::search::LastSearch;
+use super::session::{Notice, Session, Settings};
+use super::view::Identity;
 use crate::analysis::{Filters, Granularity, Measure};
 use crate::fetch::{Loaded, Source};
 use crate::profile::Profile;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant, SystemTime};
@@ -34,33 +34,21 @@ pub struct FetchState {
     pub over_network: bool,
     /// A load is under way.
     pub refreshing: bool,
-    /// The user asked for a load (the event loop starts it).
+    /// The user asked for a load (the driver starts it).
     pub(super) asked: bool,
     /// The default file name's stem for saving.
     pub save_stem: String,
 }
 
-/// The save prompt: the path being typed.
-#[derive(Debug, Clone)]
-pub struct SavePrompt {
-    /// The path.
-    pub path: String,
-    /// The file exists and the user was told: Enter again overwrites.
-    pub(super) overwrite: bool,
-}
-
-/// What the explorer keeps when it reopens on a new profile.
+/// What the session keeps when it reopens on a new profile.
 #[derive(Debug, Clone)]
 pub struct Carry {
     settings: Settings,
     sample_name: Option<Vec<u8>>,
     selected: Option<Identity>,
-    offset: usize,
-    focus: Pane,
     history: History,
     search: Option<String>,
-    help: Option<u16>,
-    message: Option<super::app::Message>,
+    notice: Option<Notice>,
     fetch: FetchState,
 }
 
@@ -72,12 +60,9 @@ impl Carry {
             settings,
             sample_name: None,
             selected: None,
-            offset: 0,
-            focus: Pane::Table,
             history: History::default(),
             search: None,
-            help: None,
-            message: None,
+            notice: None,
             fetch: FetchState {
                 can_refresh,
                 over_network,
@@ -113,38 +98,29 @@ pub(super) fn save_stem(file_name: &str) -> String {
     }
 }
 
-impl<'p> App<'p> {
+impl Session {
     /// What to keep when reopening on another profile.
     pub fn carry(&self) -> Carry {
-        let p = self.profile;
+        let p = &self.profile;
         Carry {
             settings: Settings {
-                sample_index: self.k,
+                sample_index: self.sample_index,
                 mean: self.measures.first().is_some_and(|m| m.mean),
                 granularity: self.granularity,
                 filters: self.filters.clone(),
                 sort: self.sort,
                 inline_frames: self.inline_frames,
-                table: self.table.clone(),
-                theme: self.theme,
+                table: self.table_options.clone(),
                 file_name: self.file_name.clone(),
             },
             sample_name: p
                 .sample_types
-                .get(self.k)
+                .get(self.sample_index)
                 .map(|t| p.strings.get(t.kind).to_vec()),
-            selected: self
-                .selected()
-                .map(|n| Identity::of(&self.agg, n).portable()),
-            offset: self.offset,
-            focus: self.focus,
+            selected: self.selected_identity().map(|id| id.portable()),
             history: self.history.portable(),
             search: self.search.as_ref().map(|s| s.query.clone()),
-            help: match self.mode {
-                Mode::Help(scroll) => Some(scroll),
-                _ => None,
-            },
-            message: self.message.clone(),
+            notice: self.notice.clone(),
             fetch: FetchState {
                 fetched_at: None,
                 // Kept (not reset) so that `set_fetched` on the new profile
@@ -159,19 +135,19 @@ impl<'p> App<'p> {
     }
 
     /// Opens `profile` as `carry` says (the table's numbers only, as
-    /// [`App::new_interactive`]).
-    pub fn resume(profile: &'p Profile, carry: Carry) -> App<'p> {
-        App::resume_with(profile, carry, None)
+    /// [`Session::new_interactive`]).
+    pub fn resume(profile: Arc<Profile>, carry: Carry) -> Session {
+        Session::resume_with(profile, carry, None)
     }
 
-    /// [`App::resume`] with the table's numbers computed in advance (by
-    /// the [`Fetcher`]'s thread), used if they were computed as the carried
-    /// settings say.
+    /// [`Session::resume`] with the table's numbers computed in advance
+    /// (by the [`Fetcher`]'s thread), used if they were computed as the
+    /// carried settings say.
     pub fn resume_with(
-        profile: &'p Profile,
+        profile: Arc<Profile>,
         carry: Carry,
         ready: Option<(Plan, Aggregate)>,
-    ) -> App<'p> {
+    ) -> Session {
         let mut settings = carry.settings;
         if let Some(name) = &carry.sample_name
             && let Some(i) = profile
@@ -184,36 +160,31 @@ impl<'p> App<'p> {
         let ready = ready
             .filter(|(plan, _)| *plan == Plan::of(&settings))
             .map(|(_, agg)| agg);
-        let mut app = App::with_aggregate(profile, settings, |p, m, g, f, i| match ready {
+        let mut session = Session::with_aggregate(profile, settings, |p, m, g, f, i| match ready {
             Some(agg) => agg,
             None => Aggregate::quick(p, m, g, f, i),
         });
-        app.fetch = carry.fetch;
-        app.history = carry.history;
-        app.focus = carry.focus;
-        app.reselect(carry.selected);
-        app.offset = carry.offset;
+        session.fetch = carry.fetch;
+        session.history = carry.history;
+        session.reselect(carry.selected);
         if let Some(query) = carry.search {
-            // Matched again in slices between frames (App::tick).
-            let mut finder = Finder::new(&app.view.table.rows);
+            // Matched again in slices ([`Session::tick`]).
+            let mut finder = Finder::new(&session.view.table.rows);
             finder.set_query(query.clone());
             let mut search = LastSearch::new(query, Vec::new(), 0);
             search.rescan = Some(Box::new(finder));
-            app.search = Some(search);
+            session.search = Some(search);
         }
-        app.message = carry.message;
-        if let Some(scroll) = carry.help {
-            app.mode = Mode::Help(scroll);
-        }
-        app
+        session.notice = carry.notice;
+        session
     }
 
-    /// The explorer on `profile` with this one's choices, call graph
+    /// The session on `profile` with this one's choices, call graph
     /// complete: what a successful refresh shows.
-    pub fn reopen<'q>(&self, profile: &'q Profile) -> App<'q> {
-        let mut app = App::resume(profile, self.carry());
-        app.wait_idle();
-        app
+    pub fn reopen(&self, profile: Arc<Profile>) -> Session {
+        let mut session = Session::resume(profile, self.carry());
+        session.wait_idle();
+        session
     }
 
     /// What the table's numbers of a new profile should be computed for.
@@ -230,9 +201,9 @@ impl<'p> App<'p> {
     pub fn set_fetched(&mut self, bytes: Arc<[u8]>, at: SystemTime) {
         self.fetch.bytes = Some(bytes);
         self.fetch.fetched_at = Some(at);
-        if self.fetch.error.take().is_some() && self.message.as_ref().is_some_and(|m| m.error) {
+        if self.fetch.error.take().is_some() && self.notice.as_ref().is_some_and(|m| m.error) {
             // The failure said before is over.
-            self.message = None;
+            self.notice = None;
         }
         self.fetch.refreshing = false;
     }
@@ -249,13 +220,15 @@ impl<'p> App<'p> {
         ));
     }
 
-    /// Whether the explorer can reopen on a new profile now: not while a
-    /// prompt or pane is open (it would lose what is typed).
-    pub fn can_swap(&self) -> bool {
-        matches!(self.mode, Mode::Browse | Mode::Help(_))
+    /// Records whether a load is under way; returns whether that changed.
+    pub fn set_refreshing(&mut self, refreshing: bool) -> bool {
+        let changed = self.fetch.refreshing != refreshing;
+        self.fetch.refreshing = refreshing;
+        changed
     }
 
-    /// Takes the request of a refresh made by `r` (for the event loop).
+    /// Takes the request of a refresh made by [`Command::Refresh`](super::Command::Refresh)
+    /// (for the driver, which starts the load).
     pub fn take_refresh_request(&mut self) -> bool {
         std::mem::take(&mut self.fetch.asked)
     }
@@ -272,69 +245,6 @@ impl<'p> App<'p> {
             self.fetch.refreshing = true;
             self.say("fetching the profile again…".into());
         }
-    }
-
-    pub(super) fn open_save(&mut self) {
-        if self.fetch.bytes.is_none() {
-            self.say_error("no profile bytes to save".into());
-            return;
-        }
-        let stem = &self.fetch.save_stem;
-        let mut path = format!("{stem}.pb.gz");
-        let mut n = 1;
-        while Path::new(&path).exists() {
-            path = format!("{stem}.{n}.pb.gz");
-            n += 1;
-        }
-        self.mode = Mode::Save(SavePrompt {
-            path,
-            overwrite: false,
-        });
-    }
-
-    pub(super) fn save_prompt(&mut self, mut prompt: SavePrompt, action: Action) {
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Close => return,
-            Action::Insert(c) => {
-                prompt.path.push(c);
-                prompt.overwrite = false;
-            }
-            Action::Erase => {
-                prompt.path.pop();
-                prompt.overwrite = false;
-            }
-            Action::ClearField => {
-                prompt.path.clear();
-                prompt.overwrite = false;
-            }
-            Action::Confirm => {
-                let path = prompt.path.clone();
-                if path.is_empty() {
-                    self.say_error("type a file name".into());
-                } else if Path::new(&path).is_dir() {
-                    self.say_error(format!("{path} is a directory"));
-                } else if Path::new(&path).exists() && !prompt.overwrite {
-                    prompt.overwrite = true;
-                    self.say_error(format!(
-                        "{path} exists: Enter again to overwrite it, Esc to cancel"
-                    ));
-                } else if let Some(bytes) = self.fetch.bytes.clone() {
-                    match crate::fetch::save(&path, &bytes) {
-                        Ok(()) => {
-                            self.say(format!(
-                                "saved the profile in {path} ({} bytes)",
-                                bytes.len()
-                            ));
-                            return;
-                        }
-                        Err(e) => self.say_error(format!("saving to {path}: {e}")),
-                    }
-                }
-            }
-            _ => {}
-        }
-        self.mode = Mode::Save(prompt);
     }
 }
 
@@ -389,7 +299,7 @@ impl PartialEq for Plan {
 }
 
 /// A load done by the [`Fetcher`], with the table's numbers computed for
-/// the plan the explorer had when it asked.
+/// the plan the session had when it asked.
 pub struct Fetched {
     /// The load.
     pub loaded: Loaded,
@@ -419,7 +329,7 @@ impl Fetcher {
         std::thread::spawn(move || {
             while let Ok(plan) = asked.recv() {
                 let result = source.load().map_err(|e| e.to_string()).map(|loaded| {
-                    // The table's numbers here too, off the UI thread.
+                    // The table's numbers here too, off the driver's thread.
                     let agg = plan.aggregate(&loaded.profile);
                     Box::new(Fetched {
                         loaded,
@@ -482,8 +392,8 @@ impl Fetcher {
         self.in_flight
     }
 
-    /// How long the event loop may wait for a key before looking again
-    /// (at most a second, so that "fetched 3s ago" keeps counting).
+    /// How long the driver may wait for input before looking again (at
+    /// most a second, so that "fetched 3s ago" keeps counting).
     pub fn wait(&self, now: Instant) -> Duration {
         if self.in_flight {
             return Duration::from_millis(50);
@@ -495,7 +405,7 @@ impl Fetcher {
 }
 
 impl FetchState {
-    /// How the header and the status line say the profile arrived.
+    /// How the profile arrived, in words: "fetched" or "read".
     pub fn arrived(&self) -> &'static str {
         match self.over_network {
             true => "fetched",
@@ -503,7 +413,7 @@ impl FetchState {
         }
     }
 
-    /// How the header says a load is under way.
+    /// How a load under way is said.
     pub fn arriving(&self) -> &'static str {
         match self.over_network {
             true => "fetching…",
@@ -513,7 +423,7 @@ impl FetchState {
 }
 
 /// `fetched 3s ago, 09:12:01 UTC` (how long ago first: it is what stays
-/// visible when the header is cut), with `arrived` saying how it came.
+/// visible when the text is cut), with `arrived` saying how it came.
 pub fn fetched_text(arrived: &str, at: SystemTime, now: SystemTime) -> String {
     let secs = at
         .duration_since(SystemTime::UNIX_EPOCH)

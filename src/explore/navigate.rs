@@ -1,83 +1,57 @@
-//! Moving around: the table cursor, entering callers and callees, back
-//! and forward, and finding a function again after the rows were rebuilt.
+//! Moving around: the table cursor, the cursor over the calls, entering a
+//! caller or callee, back and forward, and finding a function again after
+//! the rows were rebuilt.
 
-use super::app::{App, Calls, Pane};
-use super::model::Identity;
+use super::calls::Calls;
+use super::session::Session;
+use super::view::Identity;
 use crate::analysis::{Neighbors, NodeId};
 
-/// The most stack entries the UI thread reads for a function's callers and
-/// callees (a few milliseconds); a function in more samples has them
-/// computed by the worker, so that moving onto it never holds a frame.
+/// The most stack entries the driver's thread reads for a function's
+/// callers and callees (a few milliseconds); a function in more samples
+/// has them computed by the worker, so that moving onto it never holds a
+/// frame.
 const CALLS_IN_A_FRAME: usize = 1_000_000;
 
-impl App<'_> {
+impl Session {
     pub(super) fn move_cursor(&mut self, delta: isize) {
-        match self.focus {
-            Pane::Table => {
-                let last = self.view.table.rows.len().saturating_sub(1);
-                self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-                self.refresh_calls();
-            }
-            Pane::Calls => {
-                let last = self.calls.len().saturating_sub(1);
-                self.calls.cursor = self.calls.cursor.saturating_add_signed(delta).min(last);
-            }
-        }
+        let last = self.view.table.rows.len().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        self.refresh_calls();
     }
 
-    /// Moves the table cursor to `row` (mouse clicks).
-    pub fn select_row(&mut self, row: usize) {
+    pub(super) fn move_call_cursor(&mut self, delta: isize) {
+        let last = self.calls.len().saturating_sub(1);
+        self.calls.cursor = self.calls.cursor.saturating_add_signed(delta).min(last);
+    }
+
+    /// Moves the table cursor to `row` (nothing past the last row).
+    pub(super) fn select_row(&mut self, row: usize) {
         if row < self.view.table.rows.len() {
             self.cursor = row;
             self.refresh_calls();
         }
     }
 
-    /// Enter: from the table, step into the callers/callees pane (on the
-    /// heaviest callee); from the pane, make the entry under its cursor the
-    /// current function.
-    pub(super) fn enter(&mut self) {
-        if self.calls.is_empty() {
+    /// Makes the call under the calls' cursor the selected function (a
+    /// jump), its cursor on its first callee; nothing on the function
+    /// itself.
+    pub(super) fn enter_call(&mut self) {
+        let c = &self.calls;
+        if c.is_empty() {
             return;
         }
-        match self.focus {
-            Pane::Table => {
-                self.focus = Pane::Calls;
-                self.cursor_to_first_callee();
-            }
-            Pane::Calls => {
-                let c = &self.calls;
-                let target = if c.cursor < c.callers.len() {
-                    Some(c.callers[c.cursor].node)
-                } else if c.cursor > c.self_index() {
-                    Some(c.callees[c.cursor - c.self_index() - 1].node)
-                } else {
-                    None
-                };
-                match target {
-                    Some(node) => {
-                        self.jump_to(node);
-                        self.cursor_to_first_callee();
-                    }
-                    None => self.focus = Pane::Table,
-                }
-            }
+        if let Some(node) = c.at(c.cursor).map(|call| call.node) {
+            self.jump_to(node);
+            self.cursor_to_first_callee();
         }
     }
 
-    /// Puts the calls pane's cursor on the first callee (the function
-    /// itself when it has none), now or when the calls arrive.
-    fn cursor_to_first_callee(&mut self) {
-        self.calls.cursor = self.first_callee();
+    /// Puts the calls' cursor on the first callee (the function itself
+    /// when it has none), now or when the calls arrive.
+    pub(super) fn cursor_to_first_callee(&mut self) {
+        self.calls.cursor = self.calls.first_callee();
         self.calls.first_callee_on_arrival = !self.calls.known;
-    }
-
-    pub(super) fn first_callee(&self) -> usize {
-        if self.calls.callees.is_empty() {
-            self.calls.self_index()
-        } else {
-            self.calls.self_index() + 1
-        }
     }
 
     /// Makes `node` the selected function, recording the jump.
@@ -92,37 +66,37 @@ impl App<'_> {
             self.history.jump(Identity::of(&self.agg, current));
         }
         self.cursor = row;
-        self.center = true;
+        self.jumps += 1;
         self.refresh_calls();
     }
 
     pub(super) fn go_back(&mut self) {
-        let Some(current) = self.selected() else {
+        let Some(current) = self.selected_identity() else {
             return;
         };
-        match self.history.back(Identity::of(&self.agg, current)) {
+        match self.history.back(current) {
             Some(to) => self.restore(&to),
             None => self.say("nothing to go back to".into()),
         }
     }
 
     pub(super) fn go_forward(&mut self) {
-        let Some(current) = self.selected() else {
+        let Some(current) = self.selected_identity() else {
             return;
         };
-        match self.history.forward(Identity::of(&self.agg, current)) {
+        match self.history.forward(current) {
             Some(to) => self.restore(&to),
             None => self.say("nothing to go forward to".into()),
         }
     }
 
     /// Selects the function `id` (or its nearest stand-in), keeping the
-    /// calls pane's cursor on a sensible entry.
-    pub(super) fn restore(&mut self, id: &Identity) {
+    /// calls' cursor on a sensible entry.
+    fn restore(&mut self, id: &Identity) {
         match self.locate(id) {
             Some(row) => {
                 self.cursor = row;
-                self.center = true;
+                self.jumps += 1;
             }
             None => {
                 self.cursor = self
@@ -162,7 +136,7 @@ impl App<'_> {
     pub(super) fn refresh_calls(&mut self) {
         let node = self.selected();
         let same = node.is_some() && node == self.calls.node && self.calls.known;
-        if same && self.calls.sample == self.k {
+        if same && self.calls.sample == self.sample_index {
             return;
         }
         if same
@@ -170,24 +144,24 @@ impl App<'_> {
             && let Some(neighbors) = self.calls.neighbors.clone()
         {
             (self.calls.callers, self.calls.callees) = self.view.sort_calls(&self.agg, &neighbors);
-            (self.calls.sample, self.calls.k) = (self.k, self.view.column());
+            (self.calls.sample, self.calls.k) = (self.sample_index, self.view.column());
             let last = self.calls.len().saturating_sub(1);
             self.calls.cursor = self.calls.cursor.min(last);
             return;
         }
         self.calls = Calls {
             node,
-            sample: self.k,
+            sample: self.sample_index,
             k: self.view.column(),
             ..Calls::default()
         };
-        self.calls_offset = 0;
+        self.calls_renewed += 1;
         if let Some(n) = node
-            && self.worker.is_some()
+            && self.jobs.worker.is_some()
             && !self.view.trimmed()
             && self.agg.calls_cost(n) > CALLS_IN_A_FRAME
         {
-            // Drawn as being computed; asked of the worker by the tick.
+            // Shown as being computed; asked of the worker by the tick.
             return;
         }
         if let Some(n) = node
@@ -201,9 +175,9 @@ impl App<'_> {
     pub(super) fn calls_arrived(&mut self, neighbors: Neighbors) {
         let to_first_callee = self.calls.first_callee_on_arrival;
         let sorted = self.view.sort_calls(&self.agg, &neighbors);
-        self.calls = Calls::known(neighbors, self.k, self.view.column(), sorted);
+        self.calls = Calls::known(neighbors, self.sample_index, self.view.column(), sorted);
         if to_first_callee {
-            self.calls.cursor = self.first_callee();
+            self.calls.cursor = self.calls.first_callee();
         }
     }
 }

@@ -115,9 +115,12 @@ impl Finder {
                     .count(),
             ),
         );
-        let last = self.finished.last().expect("the empty query is kept");
         self.query = query;
         self.cursor = 0;
+        let Some(last) = self.finished.last() else {
+            // Never: the empty query's results are kept from the start.
+            return;
+        };
         if last.query == self.query {
             self.matches = last.ranked.clone();
             return;
@@ -257,7 +260,10 @@ fn score_all(
             done.push((block, found));
         }
     };
-    let (mine, others) = scorers.split_first_mut().expect("at least one scorer");
+    let Some((mine, others)) = scorers.split_first_mut() else {
+        // Never: a finder has a scorer per thread, at least one.
+        return;
+    };
     let mut parts: Vec<Vec<_>> = vec![Vec::new(); blocks];
     std::thread::scope(|s| {
         let handles: Vec<_> = others
@@ -267,7 +273,11 @@ fn score_all(
         let done = work(mine);
         for (block, found) in handles
             .into_iter()
-            .flat_map(|handle| handle.join().expect("scoring does not panic"))
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .chain(done)
         {
             parts[block] = found;

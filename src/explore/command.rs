@@ -1,0 +1,116 @@
+//! What a session can be asked to do: [`Command`], and
+//! [`Session::apply`], the one place commands change the session.
+//!
+//! Commands say what to do to the exploration, not which key was pressed:
+//! the explorer's screen maps its keys (whose meaning depends on the pane
+//! with the focus, the prompt open, the page height) to commands, and
+//! tests and other views issue them directly.
+
+use super::jobs::Waiting;
+use super::session::Session;
+use crate::analysis::Filters;
+
+/// One thing to do to the session.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Moves the table's cursor by this many rows (clamped to the table).
+    MoveCursor(isize),
+    /// Puts the table's cursor on this row (nothing past the last row).
+    SelectRow(usize),
+    /// Moves the cursor over the calls (callers, the function itself,
+    /// callees) by this many positions, clamped.
+    MoveCallCursor(isize),
+    /// Puts the calls' cursor on this position (see
+    /// [`Calls`](super::Calls)).
+    SelectCall(usize),
+    /// Puts the calls' cursor on the first callee (the function itself
+    /// when it has none), now or once the calls arrive.
+    ToFirstCallee,
+    /// Makes the call under the calls' cursor the selected function (a
+    /// jump, recorded in the history), its cursor on its first callee.
+    /// Nothing when the cursor is on the function itself.
+    EnterCall,
+    /// Back to the function before the last jump.
+    Back,
+    /// Undoes a [`Command::Back`].
+    Forward,
+    /// The next sample index.
+    NextSample,
+    /// The previous sample index.
+    PrevSample,
+    /// Sample index `n` (0-based); one that does not exist is said.
+    PickSample(usize),
+    /// The next sort order (flat, cum, name).
+    CycleSort,
+    /// The next granularity (functions, files, lines...).
+    CycleGranularity,
+    /// Applies these filters (said with the rows they leave).
+    ApplyFilters(Box<Filters>),
+    /// Removes every filter.
+    ClearFilters,
+    /// Filters being typed (`None`: none, or they do not compile): with a
+    /// worker, summed ahead once the typing pauses, so that applying them
+    /// is quicker.
+    FiltersTyped(Option<Box<Filters>>),
+    /// Starts a search over the table's rows.
+    OpenSearch,
+    /// The search's query is now this.
+    Search(String),
+    /// Moves the search's choice among its matches.
+    ChooseMatch(isize),
+    /// Jumps to the match chosen and ends the search (kept for
+    /// [`Command::NextMatch`]).
+    JumpToMatch,
+    /// Ends the search, going nowhere.
+    CloseSearch,
+    /// Jumps to the next match of the last search.
+    NextMatch,
+    /// Jumps to the previous match of the last search.
+    PrevMatch,
+    /// Loads the profile again (the driver starts the load: see
+    /// [`Session::take_refresh_request`]).
+    Refresh,
+}
+
+impl Session {
+    /// Applies one command. Without a worker, everything it changes is
+    /// computed when it returns; with one, what the worker computes
+    /// follows through [`Session::tick`].
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::MoveCursor(delta) => self.move_cursor(delta),
+            Command::SelectRow(row) => self.select_row(row),
+            Command::MoveCallCursor(delta) => self.move_call_cursor(delta),
+            Command::SelectCall(pos) => {
+                self.calls.cursor = pos.min(self.calls.len().saturating_sub(1));
+            }
+            Command::ToFirstCallee => self.cursor_to_first_callee(),
+            Command::EnterCall => self.enter_call(),
+            Command::Back => self.go_back(),
+            Command::Forward => self.go_forward(),
+            Command::NextSample => {
+                let n = self.measures.len().max(1);
+                self.set_sample((self.target().0 + 1) % n);
+            }
+            Command::PrevSample => {
+                let n = self.measures.len().max(1);
+                self.set_sample((self.target().0 + n - 1) % n);
+            }
+            Command::PickSample(i) if i < self.measures.len() => self.set_sample(i),
+            Command::PickSample(i) => self.say_error(format!("there is no sample type {}", i + 1)),
+            Command::CycleSort => self.cycle_sort(),
+            Command::CycleGranularity => self.cycle_granularity(),
+            Command::ApplyFilters(filters) => self.set_filters(*filters, Waiting::Filters),
+            Command::ClearFilters => self.set_filters(Filters::default(), Waiting::Cleared),
+            Command::FiltersTyped(filters) => self.filters_typed(filters.map(|f| *f)),
+            Command::OpenSearch => self.open_search(),
+            Command::Search(query) => self.search_for(query),
+            Command::ChooseMatch(delta) => self.choose_match(delta),
+            Command::JumpToMatch => self.jump_to_match(),
+            Command::CloseSearch => self.close_search(),
+            Command::NextMatch => self.next_match(1),
+            Command::PrevMatch => self.next_match(-1),
+            Command::Refresh => self.ask_refresh(),
+        }
+    }
+}
