@@ -39,6 +39,9 @@ fn run(args: &Args) -> Result<(), String> {
             eprintln!("{notice}");
         }
     }
+    if args.folded || args.flamegraph.is_some() {
+        return files_for_other_tools(args, profile, &options);
+    }
     // The explorer only on a terminal, and only when no report was asked.
     if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
         return ppt::tui::run(source, loaded, args, &options);
@@ -49,6 +52,38 @@ fn run(args: &Args) -> Result<(), String> {
     }
     .map_err(|e| format!("{}: {e}", args.profile))?;
     write_report(&out)
+}
+
+/// `--folded` to standard output, or `--flamegraph FILE.svg`.
+fn files_for_other_tools(
+    args: &Args,
+    profile: &ppt::profile::Profile,
+    options: &report::ReportOptions,
+) -> Result<(), String> {
+    let Some(path) = &args.flamegraph else {
+        let mut out = Vec::new();
+        report::folded(profile, options, &mut out).map_err(|e| format!("{}: {e}", args.profile))?;
+        return write_report(&out);
+    };
+    let name = args
+        .profile
+        .rsplit('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or(&args.profile);
+    let written = report::flamegraph::write_flamegraph(profile, options, name, path, args.force)
+        .map_err(|e| match e {
+            report::flamegraph::FlamegraphError::Write(e) => e.to_string(),
+            e => format!("{}: {e}", args.profile),
+        })?;
+    if written.negative > 0 {
+        eprintln!("{} stacks with a negative value left out", written.negative);
+    }
+    eprintln!(
+        "Wrote a flame graph of {} stacks to {}",
+        written.stacks,
+        path.display()
+    );
+    Ok(())
 }
 
 /// Reads the profile, or fetches it from a service (src/fetch); `--save`

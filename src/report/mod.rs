@@ -1,10 +1,13 @@
-//! Text reports identical to `go tool pprof -top` and `-peek`.
+//! Text reports identical to `go tool pprof -top` and `-peek`, and
+//! collapsed stacks for other tools ([`folded()`]).
 //!
 //! [`Report`] resolves what to measure (sample index, mean) and holds the
 //! total and unit choice; [`trim`] reproduces pprof's node trimming; [`top()`]
 //! and [`peek()`] print. Output is bytes: names come from the profile as they
 //! are; making them safe for a terminal is the caller's job.
 
+pub mod flamegraph;
+mod folded;
 mod header;
 mod peek;
 mod prepare;
@@ -13,6 +16,7 @@ pub mod trim;
 
 use crate::measurement as units;
 pub use crate::measurement::{OutputUnit, percentage, scaled_label};
+pub use folded::{FoldedError, folded, options_tree, write_folded};
 pub use peek::peek;
 pub use top::top;
 
