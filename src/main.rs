@@ -61,9 +61,21 @@ fn files_for_other_tools(
     options: &report::ReportOptions,
 ) -> Result<(), String> {
     let Some(path) = &args.flamegraph else {
-        let mut out = Vec::new();
-        report::folded(profile, options, &mut out).map_err(|e| format!("{}: {e}", args.profile))?;
-        return write_report(&out);
+        // Hundreds of megabytes for a large profile: streamed to a pipe or
+        // file, escaped whole for a terminal.
+        let stdout = std::io::stdout();
+        if stdout.is_terminal() {
+            let mut out = Vec::new();
+            report::folded(profile, options, &mut out)
+                .map_err(|e| format!("{}: {e}", args.profile))?;
+            return write_report(&out);
+        }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+        let written = report::folded(profile, options, &mut out).and_then(|()| Ok(out.flush()?));
+        return match written {
+            Err(report::FoldedError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.map_err(|e| format!("{}: {e}", args.profile)),
+        };
     };
     let name = args
         .profile
