@@ -7,12 +7,14 @@
 //! of nodes. The share is counted once per sample, as pprof's web UI
 //! does: a path through several matching frames (recursion, or a match
 //! calling a match) adds its value once, at its first matching node from
-//! the root, whose subtree is then skipped.
+//! the root, whose subtree is then skipped. Both passes are split over
+//! two threads.
 
 use super::{CallTree, PathId};
 use crate::analysis::filter::Pattern;
 use crate::analysis::node::NodeId;
 use crate::analysis::node_set::NodeSet;
+use crate::analysis::parallel::{THREADS, even_split, in_parallel};
 
 /// The frames a query matched in a [`CallTree`].
 #[derive(Debug, Clone)]
@@ -43,14 +45,18 @@ impl Matches {
 impl CallTree {
     /// The frames whose printable name `is_match` accepts (a regular
     /// expression, a fuzzy query: the caller's choice), and their share.
-    pub fn search(&self, is_match: impl Fn(&[u8]) -> bool) -> Matches {
+    /// Names are matched, and the nodes summed, on two threads.
+    pub fn search(&self, is_match: impl Fn(&[u8]) -> bool + Sync) -> Matches {
         let nodes = &self.frames.nodes;
-        let frames: Vec<NodeId> = self
-            .distinct
-            .iter()
-            .copied()
-            .filter(|&f| is_match(nodes.name(f)))
-            .collect();
+        let distinct = &self.distinct;
+        let frames: Vec<NodeId> = in_parallel(even_split(distinct.len(), THREADS), |range| {
+            distinct[range]
+                .iter()
+                .copied()
+                .filter(|&f| is_match(nodes.name(f)))
+                .collect::<Vec<_>>()
+        })
+        .concat();
         let mut member = vec![false; nodes.len()];
         for &f in &frames {
             member[f as usize] = true;
@@ -85,21 +91,35 @@ impl CallTree {
     }
 
     /// The value of the samples through a matched frame: each node that
-    /// matches adds its value and its subtree is skipped.
+    /// matches adds its value and its subtree is skipped. The nodes are
+    /// split in ranges, one per thread; a range starting inside a matched
+    /// subtree starts after it (that subtree is the range before's).
     fn share_of(&self, matched: &NodeSet, none: bool) -> i64 {
         if none {
             return 0;
         }
-        let mut share = 0i64;
-        let mut i = 1;
-        while i < self.len() {
-            if matched.contains(self.frame[i] as usize) {
-                share = share.wrapping_add(self.total[i]);
-                i = self.end[i] as usize;
-            } else {
-                i += 1;
+        let hit = |i: usize| matched.contains(self.frame[i] as usize);
+        let parts = in_parallel(even_split(self.len(), THREADS), |range| {
+            let mut i = range.start.max(1);
+            // Past the outermost matched ancestor's subtree, if any.
+            let mut at = i as PathId;
+            while let Some(parent) = self.parent(at) {
+                if parent != Self::ROOT && hit(parent as usize) {
+                    i = i.max(self.end[parent as usize] as usize);
+                }
+                at = parent;
             }
-        }
-        share
+            let mut share = 0i64;
+            while i < range.end {
+                if hit(i) {
+                    share = share.wrapping_add(self.total[i]);
+                    i = self.end[i] as usize;
+                } else {
+                    i += 1;
+                }
+            }
+            share
+        });
+        parts.into_iter().fold(0i64, i64::wrapping_add)
     }
 }
