@@ -305,7 +305,7 @@ fn a_zoom_path_is_found_again_after_a_rebuild() {
 
 fn fixtures() -> Vec<(String, Profile)> {
     let mut out = Vec::new();
-    for dir in ["go", "go2", "pprof-testdata", "extra", "node"] {
+    for dir in ["go", "go2", "pprof-testdata", "extra", "node", "rust"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(dir);
