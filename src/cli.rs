@@ -2,7 +2,7 @@
 //! so a `go tool pprof` command line carries over.
 
 use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
-use crate::fetch::{SourceOptions, parse_duration, parse_refresh};
+use crate::fetch::{SourceOptions, parse_duration, parse_refresh, parse_seconds};
 use crate::profile::Profile;
 use crate::profile::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions};
 use crate::report::ReportOptions;
@@ -181,16 +181,16 @@ pub struct Args {
     pub max_decompressed_size: u64,
 
     // Fetching from a service (src/fetch).
-    /// For a URL: ask for an N-second CPU or delta profile (adds seconds=N to the query, as pprof's -seconds).
-    #[arg(long, value_name = "N", help_heading = "Fetching")]
+    /// For a URL: ask for an N-second CPU or delta profile (adds seconds=N to the query, as pprof's -seconds); at most a week.
+    #[arg(long, value_name = "N", value_parser = parse_seconds, help_heading = "Fetching")]
     pub seconds: Option<u64>,
-    /// For a URL: give up after this long, e.g. 90s (a number is seconds) [default: 1.5 × seconds, else 60s; plus 5s of grace, as pprof].
+    /// For a URL: give up after this long, e.g. 90s (a number is seconds; at most a week) [default: 1.5 × seconds, else 60s; plus 5s of grace, as pprof].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Fetching")]
     pub timeout: Option<Duration>,
     /// Write the profile, bytes unchanged as read or received, to FILE.
     #[arg(long, value_name = "FILE", help_heading = "Fetching")]
     pub save: Option<PathBuf>,
-    /// In the explorer, load the profile again every DURATION (e.g. 30s, 2m).
+    /// In the explorer, load the profile again every DURATION (e.g. 30s, 2m; at most a week).
     #[arg(long, value_name = "DURATION", value_parser = parse_refresh, help_heading = "Fetching")]
     pub refresh: Option<Duration>,
 }
@@ -292,6 +292,7 @@ impl Args {
             inline_frames: !self.noinlines,
             unit: self.unit.clone(),
             drop_negative: self.drop_negative,
+            escape_strings: false,
         })
     }
 

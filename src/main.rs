@@ -13,7 +13,9 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("ppt: {message}");
+            // Messages quote profile data (sample type names, labels) and
+            // server replies: escaped like names, newlines included.
+            eprintln!("ppt: {}", safe_text::escape(message.as_bytes()));
             ExitCode::from(1)
         }
     }
@@ -36,7 +38,7 @@ fn run(args: &Args) -> Result<(), String> {
         .flatten()
     {
         if let Some(notice) = tag.notice() {
-            eprintln!("{notice}");
+            eprintln!("{}", safe_text::escape(notice.as_bytes()));
         }
     }
     if args.folded || args.flamegraph.is_some() {
@@ -46,6 +48,10 @@ fn run(args: &Args) -> Result<(), String> {
     if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
         return ppt::tui::run(source, loaded, args, &options);
     }
+    // On a terminal, each line of the report is made safe as it is built
+    // (a newline in a name cannot forge a row); to a pipe or file the bytes
+    // are pprof's.
+    options.escape_strings = std::io::stdout().is_terminal();
     let out = match &peek {
         Some(pattern) => report::peek(profile, &options, pattern),
         None => report::top(profile, &options),
@@ -106,13 +112,17 @@ fn load_profile(args: &Args) -> Result<(Source, Loaded), String> {
     if let Some(path) = &args.save {
         fetch::save(path, &loaded.bytes)
             .map_err(|e| format!("saving the profile to {}: {e}", path.display()))?;
-        eprintln!("Saved profile in {}", path.display());
+        eprintln!(
+            "Saved profile in {}",
+            safe_text::escape(path.as_os_str().as_encoded_bytes())
+        );
     }
     Ok((source, loaded))
 }
 
 /// Writes report bytes as they are to a pipe or file (so they match pprof
-/// byte for byte), and with every control character escaped to a terminal.
+/// byte for byte), and with every control character escaped to a terminal
+/// (the report escaped its lines already; this is the second lock).
 fn write_report(out: &[u8]) -> Result<(), String> {
     let stdout = std::io::stdout();
     let result = if stdout.is_terminal() {

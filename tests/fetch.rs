@@ -703,6 +703,71 @@ fn http_to_a_tls_port_fails_cleanly() {
 }
 
 // ---------------------------------------------------------------------------
+// What the messages show of a URL.
+
+/// A password in the URL is shown as `xxxxx` (Go's `url.Redacted`), in the
+/// `Fetching` line and in errors, never as typed.
+#[test]
+fn a_password_in_the_url_is_never_printed() {
+    let server = Server::start();
+    let url = format!("http://user:s3cret@{}/debug/pprof/heap", server.authority());
+    let shown = format!("http://user:xxxxx@{}/debug/pprof/heap", server.authority());
+    let out = ppt(&["--top", &url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("Fetching profile over HTTP from {shown}\n")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("s3cret"), "{}", stderr(&out));
+    drop(server);
+
+    // Nothing listens there any more: the error names the URL, redacted.
+    let line = expect_error(&["--top", &url], &shown);
+    assert!(line.contains("connection refused"), "{line}");
+    assert!(!line.contains("s3cret"), "{line}");
+    let line = expect_error(
+        &["--top", "http://user:s3cret@h:99999/x"],
+        "http://user:xxxxx@h:99999/x",
+    );
+    assert!(!line.contains("s3cret"), "{line}");
+}
+
+/// A port past 65535 is a bad URL, said so, not a refused connection.
+#[test]
+fn a_port_out_of_range_is_a_bad_url() {
+    for (source, shown) in [
+        ("localhost:70000", "localhost:70000"),
+        (
+            "http://127.0.0.1:65536/debug/pprof/heap",
+            "http://127.0.0.1:65536/debug/pprof/heap",
+        ),
+    ] {
+        let line = expect_error(&["--top", source], shown);
+        assert!(line.contains("bad URL: port"), "{line}");
+        assert!(line.contains("out of range (0 to 65535)"), "{line}");
+    }
+}
+
+/// The URL in the `Fetching` line is escaped like names.
+#[test]
+fn the_fetching_line_is_escaped() {
+    let server = Server::start();
+    let url = format!(
+        "http://{}/debug/pprof/heap?x=\x1b]0;pwned\x07",
+        server.authority()
+    );
+    let out = ppt(&["--top", &url]);
+    let err = stderr(&out);
+    let fetching = err
+        .lines()
+        .find(|l| l.starts_with("Fetching"))
+        .unwrap_or_else(|| panic!("no Fetching line: {err:?}"));
+    assert!(fetching.contains("x=\\x1b]0;pwned\\x07"), "{fetching:?}");
+    assert!(!err.contains(['\x1b', '\x07']), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------
 // Options.
 
 #[test]
@@ -724,6 +789,36 @@ fn refresh_and_timeout_are_parsed() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
         assert!(stderr(&out).contains(bad[0]), "{bad:?}: {}", stderr(&out));
     }
+}
+
+/// Durations past a week are refused on the command line with a clear
+/// message, before anything is fetched: they used to overflow when added
+/// to the clock (`--seconds 9223372036854775807` panicked).
+#[test]
+fn durations_out_of_range_are_refused_not_panics() {
+    let server = Server::start();
+    let url = server.url("/debug/pprof/heap");
+    for bad in [
+        ["--seconds", "9223372036854775807"],
+        ["--seconds", "18446744073709551615"],
+        ["--seconds", "604801"],
+        ["--timeout", "9000000000000000s"],
+        ["--timeout", "1e300"],
+        ["--refresh", "9000000000000000s"],
+        ["--refresh", "169h"],
+    ] {
+        let out = ppt(&[&bad[..], &["--top", &url]].concat());
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{bad:?}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {err}");
+        assert!(
+            err.contains(bad[0]) && (err.contains("a week") || err.contains("e.g.")),
+            "{bad:?}: {err}"
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing is fetched");
+    let out = ppt(&["--seconds", "604800", "--timeout", "1s", "--top", &url]);
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
 
 // ---------------------------------------------------------------------------

@@ -6,6 +6,12 @@
 //! or zeroed, value counts changed — and each result must either decode into
 //! a profile whose reports print, or be refused with an error. Nothing may
 //! panic, and nothing may take long.
+//!
+//! And the bombs of `tests/shapes` (deep recursion, huge strings, label
+//! bombs), built from a few fixtures: valid, extreme, reported (label
+//! filters included) and drawn by the explorer within a few seconds.
+
+mod shapes;
 
 use ppt::analysis::{Granularity, Pattern};
 use ppt::profile::{DecodeOptions, decode, pb};
@@ -314,6 +320,79 @@ fn mutated_fixtures_never_panic_or_hang() {
         slowest < slowest_allowed,
         "a mutation of {name} took {slowest:?}"
     );
+}
+
+/// Runs the reports with label filters and the explorer (one frame) on a
+/// valid profile.
+fn exercise_everything(bytes: &[u8]) {
+    use ppt::analysis::{Filters, TagFilter};
+    use ppt::tui::{App, Settings};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let options = DecodeOptions {
+        max_decompressed: 64 << 20,
+    };
+    let profile = decode(bytes, &options).expect("a shape is a valid profile");
+    assert!(exercise(bytes));
+    for (focus, ignore) in [
+        ("key1=key1", "size=1:2"),
+        ("own3", "key3=0:10kb"),
+        ("huge=v", ""),
+    ] {
+        let filters = Filters {
+            tag_focus: TagFilter::new("tagfocus", focus, &profile).ok(),
+            tag_ignore: TagFilter::new("tagignore", ignore, &profile).ok(),
+            ..Filters::default()
+        };
+        let report = ReportOptions {
+            filters,
+            node_fraction: 0.0,
+            ..ReportOptions::default()
+        };
+        let _ = top(&profile, &report);
+    }
+    let mut app = App::new(&profile, Settings::new(&profile, "shape.pb"));
+    let mut terminal = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    terminal.draw(|frame| app.render(frame)).unwrap();
+}
+
+#[test]
+fn bombs_decode_report_and_draw_quickly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let bases = ["go/heap.pprof", "extra/labels.pb", "extra/inline.pb.gz"];
+    let sizes = [
+        ("deep recursion", 50_000),
+        ("huge strings", 1 << 20),
+        ("label bombs", 20_000),
+    ];
+    let mut slowest = (Duration::ZERO, String::new());
+    for base in bases {
+        let bytes = std::fs::read(root.join(base)).unwrap();
+        let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut raw = Vec::new();
+            flate2::read::MultiGzDecoder::new(&bytes[..])
+                .read_to_end(&mut raw)
+                .unwrap();
+            raw
+        } else {
+            bytes
+        };
+        let good = pb::Profile::decode(&raw[..]).unwrap();
+        for ((name, shape), (_, size)) in shapes::SHAPES.iter().zip(sizes) {
+            let bomb = shape(&good, size).encode_to_vec();
+            let start = Instant::now();
+            exercise_everything(&bomb);
+            let took = start.elapsed();
+            println!("{name} of {size} on {base}: {took:?}");
+            if took > slowest.0 {
+                slowest = (took, format!("{name} on {base}"));
+            }
+        }
+    }
+    let (took, what) = slowest;
+    // Debug build: generous, but far below what a cost quadratic in the
+    // depth, the string or the labels would take.
+    assert!(took < Duration::from_secs(30), "{what} took {took:?}");
 }
 
 #[test]

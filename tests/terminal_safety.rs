@@ -145,3 +145,256 @@ fn standard_input_reads_like_a_file() {
     assert!(from_stdin.status.success());
     assert_eq!(from_stdin.stdout, from_file.stdout);
 }
+
+/// `tests/fixtures/extra/spoof.pb`: names with newlines and invisible
+/// characters, a sample type named with escape sequences.
+const SPOOF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extra/spoof.pb");
+
+/// Whether `script` (util-linux) is installed, to run ppt on a pseudo
+/// terminal; skipped without it, except under CI.
+fn script_available() -> bool {
+    let found = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "script is required under CI"
+        );
+        eprintln!("note: script is not installed, skipping a pty test");
+    }
+    found
+}
+
+/// Runs ppt with `args` on a pseudo terminal (stdout and stderr both the
+/// terminal, as typed in a shell): what the terminal received, and the
+/// exit status.
+fn on_a_pty(args: &[&str]) -> (Vec<u8>, Option<i32>) {
+    let mut command = format!("'{}'", env!("CARGO_BIN_EXE_ppt"));
+    for arg in args {
+        command.push_str(&format!(" '{arg}'"));
+    }
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+        .unwrap();
+    (out.stdout, out.status.code())
+}
+
+/// What no profile may send to a terminal: ESC, BEL, C1 CSI, and the
+/// invisible characters of spoof.pb.
+fn assert_nothing_raw(out: &[u8], what: &str) {
+    let text = String::from_utf8_lossy(out);
+    for bad in [
+        "\x1b",
+        "\x07",
+        "\u{9b}",
+        "\u{200b}",
+        "\u{200d}",
+        "\u{2060}",
+        "\u{e0041}",
+        "\u{fe0f}",
+    ] {
+        assert!(
+            !text.contains(bad),
+            "{what}: {bad:?} reached the terminal:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn sample_types_quoted_in_an_error_are_escaped() {
+    if !script_available() {
+        return;
+    }
+    let (out, status) = on_a_pty(&["--top", "--sample-index=zz", SPOOF]);
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(status, Some(1), "{text}");
+    assert!(
+        text.contains("must be one of: clip\\x1b]52;c;cHduZWQ=\\x07\\x1b]0;pwned-title\\x07\\x1b[2Jtype, distance, cpu"),
+        "{text}"
+    );
+    assert_nothing_raw(&out, "--sample-index=zz");
+}
+
+#[test]
+fn a_newline_in_a_name_cannot_forge_a_row_on_a_terminal() {
+    if !script_available() {
+        return;
+    }
+    for args in [
+        &["--top", "--node-fraction=0", SPOOF][..],
+        &["--peek", "main", SPOOF],
+        &["--top", "--sample-index=distance", SPOOF],
+    ] {
+        let (out, status) = on_a_pty(args);
+        let text = String::from_utf8_lossy(&out);
+        assert_eq!(status, Some(0), "{args:?}: {text}");
+        let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+        // The forged row and header lines are shown inside the line of the
+        // name, comment or file name that carries them.
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.contains("main.forgedHotspot") && !l.contains("main.real\\n")),
+            "{args:?}: a forged row:\n{text}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("File: app\\nBuild ID: forged")),
+            "{args:?}: {text}"
+        );
+        assert!(
+            lines.contains(&"first comment\\nType: forged"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.starts_with("Build ID:") || l.starts_with("Type: forged")),
+            "{args:?}: {text}"
+        );
+        assert_nothing_raw(&out, &format!("{args:?}"));
+        for shown in [
+            "main.zero\\u{200b}width",
+            "main.word\\u{2060}joiner",
+            "main.tag\\u{e0041}\\u{e0042}\\u{e007f}",
+            "main.heart\u{2764}\\u{fe0f}",
+        ] {
+            assert!(
+                text.contains(shown),
+                "{args:?}: {shown:?} not shown:\n{text}"
+            );
+        }
+    }
+}
+
+/// Display width of `line` as a terminal that draws one character at a
+/// time counts it (tmux, xterm): each character's own width, joiners and
+/// combining marks zero.
+fn cells(line: &str) -> usize {
+    line.chars()
+        .map(|c| ratatui::text::Span::raw(c.to_string()).width())
+        .sum()
+}
+
+/// Invisible characters are shown escaped in the explorer, and every row
+/// keeps the table's borders in place, whatever the name: ZWJ emoji
+/// sequences, skin tones, variation selectors, flags, combining accents,
+/// CJK (tmux draws them; the column of the border between the two panes
+/// is the same on every line).
+#[test]
+fn explorer_borders_stay_aligned_and_invisibles_are_shown() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Terminal::start("spoof");
+    t.run(&format!("{} {SPOOF}", env!("CARGO_BIN_EXE_ppt")));
+    let screen = t.wait_for("the explorer", |s| s.contains("main.wide"));
+    let junction = |line: &str| line.find("││").map(|i| cells(&line[..i]));
+    let header = screen
+        .lines()
+        .find(|l| l.contains("flat%"))
+        .expect("the table header");
+    let want = junction(header).expect("two panes");
+    let mut rows = 0;
+    for line in screen
+        .lines()
+        .filter(|l| l.starts_with("│ ") && l.contains("ms "))
+    {
+        rows += 1;
+        assert_eq!(
+            junction(line),
+            Some(want),
+            "border moved:\n{line}\n{screen}"
+        );
+        assert_eq!(cells(line), 120, "line width:\n{line}\n{screen}");
+    }
+    assert!(rows >= 14, "{screen}");
+    for shown in [
+        "main.zero\\u{200b}width",
+        "main.zero\\u{200c}nonjoiner",
+        "main.word\\u{2060}joiner",
+        "\\u{e0041}\\u{e0042}\\u{e007f}",
+        "\\u{200d}\u{1f466}",
+        "main.heart\u{2764}\\u{fe0f}",
+        "main.soft\\xadhyphen",
+        "main.hangul\\u{3164}filler",
+        "main.thumb\u{1f44d}\\u{1f3fd}",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} not shown:\n{screen}");
+    }
+    t.keys(&["q"]);
+    t.wait_for("the shell", |s| s.contains("exit=0"));
+}
+
+/// Once escaped, no grapheme of a name has a width that depends on the
+/// terminal drawing it as one glyph (as ratatui counts it) or character by
+/// character (as tmux and xterm do): joiners, variation selectors and skin
+/// tones, which glue characters into one glyph, are escaped.
+#[test]
+fn escaped_names_are_as_wide_for_every_terminal() {
+    use ratatui::style::Style;
+    use ratatui::text::Span;
+    let names = [
+        "main.family\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}\u{200d}\u{1f466}",
+        "main.heart\u{2764}\u{fe0f}",
+        "keycap1\u{fe0f}\u{20e3}",
+        "main.thumb\u{1f44d}\u{1f3fd}",
+        "main.flag\u{1f1eb}\u{1f1f7}",
+        "main.e\u{301}cole",
+        "main.hangul\u{1100}\u{1161}\u{11a8}",
+        "main.hindi\u{915}\u{93f}",
+        "main.tag\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}",
+        "main.wide\u{6f22}\u{5b57}",
+    ];
+    for name in names {
+        let shown = ppt::safe_text::escape(name.as_bytes());
+        let span = Span::raw(shown.as_str());
+        for g in span.styled_graphemes(Style::default()) {
+            assert_eq!(
+                Span::raw(g.symbol).width(),
+                cells(g.symbol),
+                "{name:?} shown as {shown:?}: grapheme {:?}",
+                g.symbol
+            );
+        }
+    }
+}
+
+/// A sample type's unit is any string: a long one is cut in the explorer
+/// (`13000furlongs…`), the numbers kept, so the names stay in the table
+/// and the callers pane.
+#[test]
+fn a_long_unit_does_not_push_the_names_out() {
+    use ppt::profile::{DecodeOptions, decode};
+    use ppt::tui::{Action, App, Settings};
+    use ratatui::Terminal as Screen;
+    use ratatui::backend::TestBackend;
+    let bytes = std::fs::read(SPOOF).unwrap();
+    let profile = decode(&bytes, &DecodeOptions::default()).unwrap();
+    let mut app = App::new(&profile, Settings::new(&profile, "spoof.pb"));
+    app.update(Action::PickSample(1)); // distance, in furlongs-per-fortnight-of-…
+    let mut screen = Screen::new(TestBackend::new(120, 32)).unwrap();
+    screen.draw(|frame| app.render(frame)).unwrap();
+    let buffer = screen.backend().buffer();
+    let lines: Vec<String> = (0..32)
+        .map(|y| (0..120).map(|x| buffer[(x, y)].symbol()).collect())
+        .collect();
+    let text = lines.join("\n");
+    let row = lines
+        .iter()
+        .find(|l| l.contains("main.wide"))
+        .unwrap_or_else(|| panic!("the names are shown:\n{text}"));
+    assert!(row.contains("13000furlongs…"), "{row}");
+    assert!(row.matches("13000").count() == 2, "flat and cum: {row}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("furlongs…") && l.contains("main.main")),
+        "the callers pane shows its names:\n{text}"
+    );
+}

@@ -155,6 +155,42 @@ fn a_failed_refresh_keeps_the_data_and_says_why() {
     assert!(app.fetch.error.is_none());
 }
 
+/// A periodic refresh that succeeds after one that failed: the failure
+/// is not said any more (it stayed in the status line, carried over to the
+/// new profile).
+#[test]
+fn a_refresh_that_succeeds_after_a_failure_clears_the_failure() {
+    let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));
+    let b = profile(&doubled_heap());
+    let mut app = fetched_now(&a);
+    app.refresh_failed(
+        "http://127.0.0.1:1/debug/pprof/heap: server answered 500 Internal Server Error",
+    );
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("refresh failed"))
+    );
+    // What the event loop does when the next periodic load arrives.
+    let mut next = App::resume(&b, app.carry());
+    next.set_fetched(Arc::from(doubled_heap()), SystemTime::now());
+    assert!(next.fetch.error.is_none());
+    assert!(
+        next.message
+            .as_ref()
+            .is_none_or(|m| !m.text.contains("refresh failed")),
+        "{:?}",
+        next.message
+    );
+    // A message that is not about the failure is kept.
+    let mut app = fetched_now(&a);
+    app.update(Action::Refresh);
+    let said = app.message.clone();
+    let mut next = App::resume(&b, app.carry());
+    next.set_fetched(Arc::from(doubled_heap()), SystemTime::now());
+    assert_eq!(next.message.map(|m| m.text), said.map(|m| m.text));
+}
+
 #[test]
 fn r_without_a_source_to_load_again_says_so() {
     let a = profile(&fixture_bytes("tests/fixtures/go/heap.pprof"));

@@ -1,7 +1,13 @@
 //! Humane durations: `30s`, `2m`, `1h30m`, `500ms`, `1.5s`, or a bare number
-//! of seconds (pprof's `-timeout 30`).
+//! of seconds (pprof's `-timeout 30`), within [`MAX_DURATION`].
 
 use std::time::Duration;
+
+/// The longest `--seconds`, `--timeout` or `--refresh` accepted: a week.
+/// Longer makes no sense for a profile, and a bound keeps every deadline
+/// computed from it (`now + timeout + grace`, `1.5 × seconds`) far from
+/// overflowing.
+pub const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Parses a duration: one or more `NUMBER UNIT` parts (units `ms`, `s`, `m`,
 /// `h`; the number may have a fraction), or a bare number of seconds.
@@ -12,7 +18,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     }
     let bad = || format!("bad duration {text:?}; write e.g. 30s, 2m, 1h30m or 500ms");
     if let Ok(secs) = s.parse::<f64>() {
-        return seconds(secs).ok_or_else(bad);
+        return within_range(seconds(secs).ok_or_else(bad)?);
     }
     let mut total = Duration::ZERO;
     let mut rest = s;
@@ -40,7 +46,34 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             .checked_add(seconds(number * scale).ok_or_else(bad)?)
             .ok_or_else(bad)?;
     }
-    Ok(total)
+    within_range(total)
+}
+
+fn within_range(d: Duration) -> Result<Duration, String> {
+    if d > MAX_DURATION {
+        return Err(format!(
+            "{} is too long; the longest accepted is {} (a week)",
+            format_duration(d),
+            format_duration(MAX_DURATION)
+        ));
+    }
+    Ok(d)
+}
+
+/// Parses `--seconds`: a whole number of seconds, 0 (unset) to a week.
+pub fn parse_seconds(text: &str) -> Result<u64, String> {
+    let secs: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad number of seconds {text:?}; write e.g. 30"))?;
+    if secs > MAX_DURATION.as_secs() {
+        return Err(format!(
+            "{secs} seconds is too long; the longest accepted is {} ({} seconds, a week)",
+            format_duration(MAX_DURATION),
+            MAX_DURATION.as_secs()
+        ));
+    }
+    Ok(secs)
 }
 
 fn seconds(secs: f64) -> Option<Duration> {
@@ -112,6 +145,34 @@ mod tests {
         for bad in ["", "s", "abc", "10x", "-5s", "1.2.3s", "m5", "-1", "5 s"] {
             let err = parse_duration(bad).unwrap_err();
             assert!(err.contains("30s"), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn longer_than_a_week_is_refused() {
+        assert_eq!(d("168h"), MAX_DURATION);
+        for long in [
+            "168h1s",
+            "9000000000000000s",
+            "1e300",
+            "99999999999999999999h",
+        ] {
+            let err = parse_duration(long).unwrap_err();
+            assert!(
+                err.contains("a week") || err.contains("30s"),
+                "{long}: {err}"
+            );
+        }
+        assert_eq!(parse_seconds("604800"), Ok(604_800));
+        assert_eq!(parse_seconds("0"), Ok(0));
+        for bad in [
+            "604801",
+            "9223372036854775807",
+            "18446744073709551615",
+            "-1",
+            "x",
+        ] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
         }
     }
 

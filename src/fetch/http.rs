@@ -89,7 +89,7 @@ fn classify(error: ureq::Error, remote: &Remote) -> FetchError {
         ureq::Error::BodyExceedsLimit(limit) => FetchError::TooLarge { limit },
         ureq::Error::Io(e) => match e.kind() {
             ErrorKind::ConnectionRefused => FetchError::ConnectionRefused {
-                authority: remote.authority.clone(),
+                authority: remote.host_port().to_string(),
             },
             ErrorKind::TimedOut | ErrorKind::WouldBlock => FetchError::Timeout {
                 timeout: remote.timeout,

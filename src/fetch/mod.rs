@@ -6,8 +6,9 @@
 //!   timeouts);
 //! - [`http`]: one bounded GET, with errors that say what went wrong;
 //! - [`progress`]: what is printed on stderr while waiting;
-//! - [`source`]: [`Source`], loadable again and again (for refreshing), and
-//!   [`save`];
+//! - [`source`]: [`Source`], loadable again and again (for refreshing);
+//! - [`save`](mod@save): writing the bytes as received, never clobbering
+//!   what was not asked for;
 //! - [`duration`]: humane durations for `--timeout` and `--refresh`.
 //!
 //! Fetched bytes go through exactly the same [`crate::profile::decode`] as a
@@ -16,12 +17,14 @@
 pub mod duration;
 pub mod http;
 pub mod progress;
+pub mod save;
 pub mod source;
 pub mod target;
 
-pub use duration::{format_duration, parse_duration, parse_refresh};
-pub use source::{Loaded, Source, SourceOptions, save};
-pub use target::{DEFAULT_PATH, GRACE, Remote, adjust_url};
+pub use duration::{MAX_DURATION, format_duration, parse_duration, parse_refresh, parse_seconds};
+pub use save::save;
+pub use source::{Loaded, Source, SourceOptions};
+pub use target::{DEFAULT_PATH, GRACE, Remote, adjust_url, redact};
 
 use crate::profile::ProfileError;
 use std::fmt;
@@ -35,7 +38,7 @@ pub enum FetchError {
         "connection refused: nothing is listening on {authority} (is the service running, with pprof on this port?)"
     )]
     ConnectionRefused {
-        /// `host:port` as in the URL.
+        /// `host:port` as in the URL (without user and password).
         authority: String,
     },
     /// The host name does not resolve.

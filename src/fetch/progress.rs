@@ -19,7 +19,13 @@ impl Progress {
     /// (30s)` for a profile that takes time) and starts the counter.
     pub fn start(remote: &Remote) -> Progress {
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "Fetching profile over HTTP from {}", remote.url);
+        // The URL as typed may hold a password (shown as xxxxx) and
+        // anything else (escaped like names).
+        let _ = writeln!(
+            err,
+            "Fetching profile over HTTP from {}",
+            crate::safe_text::escape(remote.shown.as_bytes())
+        );
         if let Some(s) = remote.seconds {
             let _ = writeln!(
                 err,

@@ -2,7 +2,7 @@
 
 use super::{Remote, SourceError, SourceErrorKind, adjust_url, http, progress};
 use crate::profile::{DecodeOptions, Profile, ProfileError, decode};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -40,7 +40,7 @@ pub struct Source {
 #[derive(Debug)]
 pub struct Loaded {
     /// The bytes exactly as read or received (gzipped or not): what
-    /// [`save`] writes.
+    /// [`save`](super::save()) writes.
     pub bytes: Vec<u8>,
     /// The decoded, validated profile.
     pub profile: Profile,
@@ -56,7 +56,7 @@ impl Source {
     /// pprof reads them ([`adjust_url`]); anything else is a file name.
     pub fn new(arg: &str, options: SourceOptions) -> Result<Source, SourceError> {
         let error = |kind: SourceErrorKind| SourceError {
-            source_name: arg.to_string(),
+            source_name: super::target::redact(arg).into_owned(),
             kind,
         };
         let kind = if arg == "-" {
@@ -71,7 +71,7 @@ impl Source {
             }
         };
         let name = match &kind {
-            Kind::Url(remote) => remote.url.clone(),
+            Kind::Url(remote) => remote.shown.clone(),
             _ => arg.to_string(),
         };
         Ok(Source {
@@ -82,7 +82,8 @@ impl Source {
     }
 
     /// The path as given, `-`, or the URL that is requested (with the
-    /// default path and `seconds=` applied): what errors are prefixed with.
+    /// default path and `seconds=` applied, a password shown as `xxxxx`):
+    /// what errors are prefixed with.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -168,32 +169,4 @@ impl Source {
             }
         }
     }
-}
-
-/// Writes profile bytes to `path` unchanged (so the file reopens as the
-/// same profile), through a temporary file in the same directory renamed
-/// into place: an existing file is never left half-written.
-pub fn save(path: impl AsRef<Path>, bytes: &[u8]) -> std::io::Result<()> {
-    let path = path.as_ref();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("not a file name"))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".ppt-{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let written = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }

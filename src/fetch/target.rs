@@ -31,6 +31,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct Remote {
     /// The URL to request (`https+insecure` already turned into `https`).
     pub url: String,
+    /// The same URL as messages show it: a password replaced by `xxxxx`
+    /// ([`redact`]).
+    pub shown: String,
     /// `host:port` as written in the URL.
     pub authority: String,
     /// The profile's duration in seconds (`seconds=` in the query), if any.
@@ -47,9 +50,14 @@ impl Remote {
         self.timeout.saturating_add(GRACE)
     }
 
+    /// `host:port` without the user information (`user:password@`).
+    pub fn host_port(&self) -> &str {
+        self.authority.rsplit('@').next().unwrap_or_default()
+    }
+
     /// The host, without port or brackets.
     pub fn host(&self) -> &str {
-        let hostport = self.authority.rsplit('@').next().unwrap_or_default();
+        let hostport = self.host_port();
         if let Some(rest) = hostport.strip_prefix('[') {
             return rest.split(']').next().unwrap_or_default();
         }
@@ -69,6 +77,11 @@ pub fn adjust_url(
         return Ok(None);
     };
     let (authority, rest) = split_authority(rest);
+    if let Some(port) = port_of(authority).filter(|p| p.parse::<u16>().is_err() && !p.is_empty()) {
+        return Err(FetchError::BadUrl(format!(
+            "bad URL: port {port} is out of range (0 to 65535)"
+        )));
+    }
     let (rest, _fragment) = rest.split_once('#').unwrap_or((rest, ""));
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let path = if path.is_empty() || path == "/" {
@@ -112,12 +125,40 @@ pub fn adjust_url(
         url.push_str(&params.join("&"));
     }
     Ok(Some(Remote {
+        shown: redact(&url).into_owned(),
         url,
         authority: authority.to_string(),
         seconds,
         timeout,
         insecure,
     }))
+}
+
+/// `url` as messages show it: a password in it replaced by `xxxxx`, as Go's
+/// `url.Redacted` does (`http://user:xxxxx@host/`), so that it is never
+/// printed, in the `Fetching` line or an error. Anything else is unchanged.
+pub fn redact(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let (authority, _) = split_authority(&url[start..]);
+    let Some((userinfo, _)) = authority.rsplit_once('@') else {
+        return url.into();
+    };
+    let Some((user, _password)) = userinfo.split_once(':') else {
+        return url.into();
+    };
+    let rest = &url[start + userinfo.len()..];
+    format!("{}{user}:xxxxx{rest}", &url[..start]).into()
+}
+
+/// The port of an authority (`host:port`, `[::1]:port`), if one is
+/// written.
+fn port_of(authority: &str) -> Option<&str> {
+    let hostport = authority.rsplit('@').next().unwrap_or_default();
+    let after_host = match hostport.strip_prefix('[') {
+        Some(rest) => rest.split_once(']')?.1,
+        None => hostport.find(':').map_or("", |i| &hostport[i..]),
+    };
+    after_host.strip_prefix(':')
 }
 
 /// The scheme (lowercase) and what follows `scheme://`, or `None` for a
@@ -324,6 +365,35 @@ mod tests {
         assert_eq!(timeout("h:1", None, Some(s(0))), s(60));
         let r = adjust_url("h:1", None, Some(s(1))).unwrap().unwrap();
         assert_eq!(r.deadline(), s(6));
+    }
+
+    #[test]
+    fn passwords_are_redacted_as_go_does() {
+        let r = adjust_url("http://user:secret@h:1/x?seconds=1", None, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.url, "http://user:secret@h:1/x?seconds=1");
+        assert_eq!(r.shown, "http://user:xxxxx@h:1/x?seconds=1");
+        assert_eq!(r.host_port(), "h:1");
+        assert_eq!(redact("user:p:w@h:1/a@b"), "user:xxxxx@h:1/a@b");
+        assert_eq!(redact("http://user@h:1/"), "http://user@h:1/");
+        assert_eq!(redact("http://h:1/?a=b:c@d"), "http://h:1/?a=b:c@d");
+        assert_eq!(redact("heap.pprof"), "heap.pprof");
+    }
+
+    #[test]
+    fn ports_past_65535_are_bad_urls() {
+        for source in [
+            "localhost:70000",
+            "http://h:65536/x",
+            "[::1]:99999",
+            "u:p@h:123456",
+        ] {
+            let err = adjust_url(source, None, None).unwrap_err();
+            assert!(err.to_string().contains("out of range"), "{source}: {err}");
+        }
+        assert!(adjust_url("h:65535", None, None).unwrap().is_some());
+        assert!(adjust_url("http://h/x", None, None).unwrap().is_some());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! [`Report`] resolves what to measure (sample index, mean) and holds the
 //! total and unit choice; [`trim`] reproduces pprof's node trimming; [`top()`]
 //! and [`peek()`] print. Output is bytes: names come from the profile as they
-//! are; making them safe for a terminal is the caller's job.
+//! are, as pprof prints them, unless [`ReportOptions::escape_strings`] asks
+//! for every line to be made safe for a terminal.
 
 pub mod flamegraph;
 mod folded;
@@ -50,6 +51,12 @@ pub struct ReportOptions {
     pub unit: Option<String>,
     /// Leave out nodes with negative values (diff profiles).
     pub drop_negative: bool,
+    /// Write every control, invisible and format character of the
+    /// profile's strings (names, units, file names, comments) as a visible
+    /// escape, newlines included, so that each line printed is one line on
+    /// a terminal and cannot drive it (`safe_text`). Off, the bytes are
+    /// pprof's.
+    pub escape_strings: bool,
 }
 
 impl Default for ReportOptions {
@@ -66,6 +73,7 @@ impl Default for ReportOptions {
             inline_frames: true,
             unit: None,
             drop_negative: false,
+            escape_strings: false,
         }
     }
 }
@@ -94,6 +102,18 @@ impl fmt::Display for ReportError {
 }
 
 impl std::error::Error for ReportError {}
+
+/// Ends the line that starts at `start` in `out`, escaping it first when
+/// `escape` ([`ReportOptions::escape_strings`]): a newline inside a name
+/// then shows as `\n` instead of starting a forged line.
+pub(super) fn end_line(out: &mut Vec<u8>, start: usize, escape: bool) {
+    if escape {
+        let line = crate::safe_text::escape(&out[start..]);
+        out.truncate(start);
+        out.extend_from_slice(line.as_bytes());
+    }
+    out.push(b'\n');
+}
 
 /// Resolves the measure named by `sample_index` (or the profile's default).
 pub fn resolve_measure(

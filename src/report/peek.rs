@@ -2,7 +2,7 @@
 //! every node whose name matches.
 
 use super::prepare::{Prepared, prepare};
-use super::{ReportError, ReportOptions};
+use super::{ReportError, ReportOptions, end_line};
 use crate::analysis::order::sort_edges;
 use crate::analysis::{EdgeId, Pattern};
 use crate::measurement as units;
@@ -39,8 +39,10 @@ pub fn peek(
         let (flat, cum) = (g.flat_value(n, 0), g.cum_value(n, 0));
         out.extend_from_slice(SEPARATOR.as_bytes());
         out.push(b'\n');
+        let escape = options.escape_strings;
         let edge_line = |out: &mut Vec<u8>, e: EdgeId, other: &[u8]| {
             let w = g.edge_weight(e, 0);
+            let start = out.len();
             out.extend_from_slice(
                 format!(
                     "{:>50} {} |   ",
@@ -53,12 +55,13 @@ pub fn peek(
             if g.edge_inline(e, 0) {
                 out.extend_from_slice(b" (inline)");
             }
-            out.push(b'\n');
+            end_line(out, start, escape);
         };
         for e in sort_edges(g, names, g.incoming(n), 0) {
             edge_line(&mut out, e, names.name(g.edge(e).0));
         }
         flat_sum = flat_sum.wrapping_add(flat);
+        let start = out.len();
         out.extend_from_slice(
             format!(
                 "{:>10} {} {} {:>10} {}                | ",
@@ -71,7 +74,7 @@ pub fn peek(
             .as_bytes(),
         );
         out.extend_from_slice(names.name(n));
-        out.push(b'\n');
+        end_line(&mut out, start, escape);
         for e in sort_edges(g, names, g.outgoing(n), 0) {
             edge_line(&mut out, e, names.name(g.edge(e).1));
         }

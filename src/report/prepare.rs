@@ -73,8 +73,9 @@ pub(super) fn prepare<'a>(
     };
     let mut lines = Vec::new();
     for line in header(&report, &options.filters, &shown) {
+        let start = lines.len();
         lines.extend_from_slice(&line);
-        lines.push(b'\n');
+        super::end_line(&mut lines, start, options.escape_strings);
     }
     Ok(Prepared {
         report,

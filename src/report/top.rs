@@ -1,7 +1,7 @@
 //! `ppt --top`: pprof's `-top` text report.
 
 use super::prepare::{Prepared, prepare};
-use super::{ReportError, ReportOptions};
+use super::{ReportError, ReportOptions, end_line};
 use crate::measurement as units;
 use crate::profile::Profile;
 
@@ -41,6 +41,7 @@ pub fn top(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, Report
             (true, false) => b" (inline)",
             _ => b"",
         };
+        let start = out.len();
         out.extend_from_slice(
             format!(
                 "{:>10} {} {} {:>10} {}  ",
@@ -54,7 +55,7 @@ pub fn top(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, Report
         );
         out.extend_from_slice(frames.nodes.name(n));
         out.extend_from_slice(suffix);
-        out.push(b'\n');
+        end_line(&mut out, start, options.escape_strings);
     }
     Ok(out)
 }

@@ -3,7 +3,28 @@
 use crossterm::event::Event;
 use std::collections::VecDeque;
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// The most events handled between two frames...
+const BATCH_EVENTS: usize = 4096;
+/// ...and the longest time spent reading them: a flood of input still
+/// leaves frames drawn and C-c seen within this.
+const BATCH_TIME: Duration = Duration::from_millis(30);
+
+/// `first` and the events already waiting after it, up to a bound: what
+/// the explorer handles before drawing the next frame
+/// ([`App::handle_events`](super::app::App::handle_events)).
+pub fn drain<E: EventSource>(first: Event, events: &mut E) -> io::Result<Vec<Event>> {
+    let start = Instant::now();
+    let mut batch = vec![first];
+    while batch.len() < BATCH_EVENTS && start.elapsed() < BATCH_TIME {
+        match events.pending()? {
+            Some(event) => batch.push(event),
+            None => break,
+        }
+    }
+    Ok(batch)
+}
 
 /// A source of terminal events.
 pub trait EventSource {
@@ -31,7 +52,11 @@ impl EventSource for CrosstermEvents {
     }
 
     fn wait(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
-        if crossterm::event::poll(timeout)? {
+        // crossterm's reader of /dev/tty (the `use-dev-tty` feature, see
+        // Cargo.toml) does not look at the terminal at all for a zero
+        // timeout, only at what it read before: the shortest wait that
+        // looks is used instead.
+        if crossterm::event::poll(timeout.max(Duration::from_micros(50)))? {
             crossterm::event::read().map(Some)
         } else {
             Ok(None)

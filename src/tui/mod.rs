@@ -184,8 +184,9 @@ const REDRAW: Duration = Duration::from_millis(250);
 /// to a whole [`POLL`] later.
 const POLL_FOR_RESULT: Duration = Duration::from_millis(1);
 
-/// The event loop: draw, wait for an event, apply it (and any already
-/// waiting, so held keys do not lag), until quit or the events run out.
+/// The event loop: draw, wait for an event, apply it (and those already
+/// waiting, a bounded batch, so held keys do not lag), until quit or the
+/// events run out.
 /// Between events, background work goes on in slices ([`App::tick`]):
 /// results of the worker, search scans. Frames are drawn only after events
 /// or progress.
@@ -231,9 +232,16 @@ pub fn run_loop<B: Backend, E: EventSource>(
         // while a result is due, and a frame costs a fraction of one. The
         // clock in the header is kept counting.
         if changed || drawn_at.is_none_or(|at| at.elapsed() >= REDRAW) {
-            terminal
-                .draw(|frame| ui::draw(frame, app))
-                .map_err(|e| io::Error::other(e.to_string()))?;
+            // Under the terminal's lock: a signal does not switch the
+            // terminal mid-frame; after a stop (C-z, fg) the screen is
+            // cleared and drawn whole.
+            terminal::drawing(|whole| {
+                if whole {
+                    terminal.clear()?;
+                }
+                terminal.draw(|frame| ui::draw(frame, app)).map(drop)
+            })
+            .map_err(|e| io::Error::other(e.to_string()))?;
             fail_after_draw_for_tests()?;
             (changed, drawn_at) = (false, Some(Instant::now()));
         }
@@ -263,13 +271,10 @@ pub fn run_loop<B: Backend, E: EventSource>(
         };
         if let Some(event) = event {
             changed = true;
-            app.handle_event(&event, Instant::now());
-            while !app.quit {
-                match events.pending()? {
-                    Some(event) => app.handle_event(&event, Instant::now()),
-                    None => break,
-                }
-            }
+            // With the events already waiting: held keys do not lag, and a
+            // flood of input is a few edits (input.rs).
+            let batch = event::drain(event, events)?;
+            app.handle_events(&batch, Instant::now());
         }
         if app.quit {
             return Ok(Exit::Quit);

@@ -9,6 +9,14 @@ use super::keymap::Context;
 use crate::analysis::Filters;
 use std::time::Instant;
 
+/// The longest search query, in characters. Function names are shorter;
+/// and a query of thousands of characters (a paste gone wrong, a key held
+/// down) made every keystroke cost more than the last.
+pub const QUERY_MAX: usize = 256;
+
+/// The longest filter pattern, in characters.
+pub const PATTERN_MAX: usize = 1024;
+
 impl App<'_> {
     pub(super) fn search_prompt(&mut self, mut finder: Box<Finder>, action: Action) {
         match action {
@@ -18,17 +26,14 @@ impl App<'_> {
             Action::Down => finder.move_cursor(1),
             Action::PageUp => finder.move_cursor(-10),
             Action::PageDown => finder.move_cursor(10),
-            Action::Insert(_) | Action::Erase | Action::ClearField => {
+            Action::Insert(c) => self.type_query(&mut finder, &c.to_string()),
+            Action::Erase | Action::ClearField => {
                 let mut query = finder.query.clone();
                 match action {
-                    Action::Insert(c) => query.push(c),
                     Action::Erase => drop(query.pop()),
                     _ => query.clear(),
                 }
-                finder.set_query(query);
-                // Scored now, or in slices between frames with a worker.
-                let deadline = self.worker.as_ref().map(|_| Instant::now() + SLICE);
-                finder.advance(self.agg.display(), deadline);
+                self.set_query(&mut finder, query);
             }
             Action::Confirm => {
                 finder.finish(self.agg.display());
@@ -49,6 +54,48 @@ impl App<'_> {
         self.mode = Mode::Search(finder);
     }
 
+    /// Types `text` into the search query as one edit (scored once), up to
+    /// [`QUERY_MAX`] characters; control characters are left out.
+    fn type_query(&mut self, finder: &mut Finder, text: &str) {
+        let mut query = finder.query.clone();
+        let room = QUERY_MAX.saturating_sub(query.chars().count());
+        let mut typed = text.chars().filter(|c| !c.is_control());
+        query.extend(typed.by_ref().take(room));
+        if typed.next().is_some() {
+            self.say_error(format!("a search is at most {QUERY_MAX} characters"));
+        }
+        if query != finder.query {
+            self.set_query(finder, query);
+        }
+    }
+
+    fn set_query(&mut self, finder: &mut Finder, query: String) {
+        finder.set_query(query);
+        // Scored now, or in slices between frames with a worker.
+        let deadline = self.worker.as_ref().map(|_| Instant::now() + SLICE);
+        finder.advance(self.agg.display(), deadline);
+    }
+
+    /// Text typed faster than frames are drawn, or pasted (bracketed
+    /// paste): one edit of the open prompt, instead of one per character
+    /// (a search scored thousands of times). Outside a prompt a paste does
+    /// nothing: pasted text is not a string of commands.
+    pub(super) fn insert_text(&mut self, text: &str) {
+        match std::mem::replace(&mut self.mode, Mode::Browse) {
+            Mode::Search(mut finder) => {
+                self.type_query(&mut finder, text);
+                self.mode = Mode::Search(finder);
+            }
+            mode @ (Mode::Filter(_) | Mode::Save(_)) => {
+                self.mode = mode;
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    self.update(Action::Insert(c));
+                }
+            }
+            mode => self.mode = mode,
+        }
+    }
+
     pub(super) fn filter_pane(&mut self, mut form: FilterForm, action: Action) {
         match action {
             Action::Quit => self.quit = true,
@@ -56,8 +103,12 @@ impl App<'_> {
             Action::Up => form.move_field(-1),
             Action::Down => form.move_field(1),
             Action::Insert(c) => {
-                form.insert(c);
-                self.schedule_ahead();
+                if form.values[form.field].chars().count() < PATTERN_MAX {
+                    form.insert(c);
+                    self.schedule_ahead();
+                } else {
+                    form.error = Some(format!("a pattern is at most {PATTERN_MAX} characters"));
+                }
             }
             Action::Erase => {
                 form.erase();

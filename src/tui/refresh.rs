@@ -147,7 +147,9 @@ impl<'p> App<'p> {
             message: self.message.clone(),
             fetch: FetchState {
                 fetched_at: None,
-                error: None,
+                // Kept (not reset) so that `set_fetched` on the new profile
+                // sees that a failure was said and clears its message; a
+                // failure carried as a plain message outlived the success.
                 bytes: None,
                 refreshing: false,
                 asked: false,

@@ -109,7 +109,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let report = &app.view.report;
     let k = calls.k;
     let (flat, cum) = app.view.values(&app.agg, node);
-    let value = |v: i64| escape(report.format_value(v).as_bytes());
+    let value = |v: i64| super::value_text(report, v);
     let selected = if focused {
         t.selected()
     } else {

@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 
     let report = &app.view.report;
-    let value = |v: i64| escape(report.format_value(v).as_bytes());
+    let value = |v: i64| super::value_text(report, v);
     let shown = app.view.shown();
     let mut second = vec![
         Span::styled(" total ", t.dim()),

@@ -14,6 +14,7 @@ mod status;
 mod top_table;
 
 use super::app::{App, Mode, Pane};
+use crate::report::Report;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -23,6 +24,26 @@ const SIDE_BY_SIDE: u16 = 110;
 const STACKED: u16 = 20;
 /// Height of the open filter pane.
 const FILTER_HEIGHT: u16 = 10;
+
+/// Characters of a value's unit shown, the last one `…` when cut.
+const UNIT_MAX: usize = 9;
+
+/// A value as the panes show it: pprof's text, escaped, with a unit longer
+/// than [`UNIT_MAX`] cut (`13000furlongs…`): a profile's unit can be any
+/// string, and a long one pushed the names out of the table. The number is
+/// never cut.
+pub(super) fn value_text(report: &Report, v: i64) -> String {
+    let text = crate::safe_text::escape(report.format_value(v).as_bytes());
+    let number = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(text.len());
+    let unit = &text[number..];
+    if unit.chars().count() <= UNIT_MAX {
+        return text;
+    }
+    let kept: String = unit.chars().take(UNIT_MAX - 1).collect();
+    format!("{}{kept}…", &text[..number])
+}
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &mut App) {

@@ -6,7 +6,6 @@
 
 use crate::analysis::order::SortKey;
 use crate::report::percentage;
-use crate::safe_text::escape;
 use crate::tui::app::{App, Pane};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -94,7 +93,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         .max(PERCENT as usize) as u16;
     // Values are 10 wide as in pprof, wider when a value on screen is
     // (`21367831744B`): never cut.
-    let value = |v: i64| escape(report.format_value(v).as_bytes());
+    let value = |v: i64| super::value_text(report, v);
     let value_width = (app.offset..end)
         .map(|row| {
             let (flat, cum) = app.view.values(&app.agg, app.view.table.rows[row]);
