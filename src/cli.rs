@@ -26,6 +26,15 @@ pub struct Args {
     /// Print callers and callees of functions matching REGEX (as `-peek`).
     #[arg(long, value_name = "REGEX", help_heading = "Reports")]
     pub peek: Option<String>,
+    /// Print the stacks as collapsed lines (flamegraph.pl, inferno, speedscope: `a;b;c VALUE`) and exit.
+    #[arg(long, conflicts_with_all = ["top", "peek"], help_heading = "Reports")]
+    pub folded: bool,
+    /// Write a flame graph of the stacks to FILE.svg (drawn by inferno) and exit.
+    #[arg(long, value_name = "FILE.svg", conflicts_with_all = ["top", "peek", "folded"], help_heading = "Reports")]
+    pub flamegraph: Option<PathBuf>,
+    /// Let --flamegraph replace FILE.svg if it exists.
+    #[arg(long, requires = "flamegraph", help_heading = "Reports")]
+    pub force: bool,
     /// Sort by cumulative value instead of flat.
     #[arg(long, help_heading = "Reports")]
     pub cum: bool,

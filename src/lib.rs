@@ -28,4 +28,5 @@ pub mod measurement;
 pub mod profile;
 pub mod report;
 pub mod safe_text;
+pub mod safe_write;
 pub mod tui;

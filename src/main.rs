@@ -41,6 +41,9 @@ fn run(args: &Args) -> Result<(), String> {
             eprintln!("{}", safe_text::escape(notice.as_bytes()));
         }
     }
+    if args.folded || args.flamegraph.is_some() {
+        return files_for_other_tools(args, profile, &options);
+    }
     // The explorer only on a terminal, and only when no report was asked.
     if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
         return ppt::tui::run(source, loaded, args, &options);
@@ -55,6 +58,50 @@ fn run(args: &Args) -> Result<(), String> {
     }
     .map_err(|e| format!("{}: {e}", args.profile))?;
     write_report(&out)
+}
+
+/// `--folded` to standard output, or `--flamegraph FILE.svg`.
+fn files_for_other_tools(
+    args: &Args,
+    profile: &ppt::profile::Profile,
+    options: &report::ReportOptions,
+) -> Result<(), String> {
+    let Some(path) = &args.flamegraph else {
+        // Hundreds of megabytes for a large profile: streamed to a pipe or
+        // file, escaped whole for a terminal.
+        let stdout = std::io::stdout();
+        if stdout.is_terminal() {
+            let mut out = Vec::new();
+            report::folded(profile, options, &mut out)
+                .map_err(|e| format!("{}: {e}", args.profile))?;
+            return write_report(&out);
+        }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+        let written = report::folded(profile, options, &mut out).and_then(|()| Ok(out.flush()?));
+        return match written {
+            Err(report::FoldedError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.map_err(|e| format!("{}: {e}", args.profile)),
+        };
+    };
+    let name = args
+        .profile
+        .rsplit('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or(&args.profile);
+    let written = report::flamegraph::write_flamegraph(profile, options, name, path, args.force)
+        .map_err(|e| match e {
+            report::flamegraph::FlamegraphError::Write(e) => e.to_string(),
+            e => format!("{}: {e}", args.profile),
+        })?;
+    if written.negative > 0 {
+        eprintln!("{} stacks with a negative value left out", written.negative);
+    }
+    eprintln!(
+        "Wrote a flame graph of {} stacks to {}",
+        written.stacks,
+        path.display()
+    );
+    Ok(())
 }
 
 /// Reads the profile, or fetches it from a service (src/fetch); `--save`

@@ -10,11 +10,14 @@
 //! - [`Stacks`]: the stacks resolved to nodes once, to aggregate again
 //!   quickly under new filters, and [`Neighbors`]: one node's callers and
 //!   callees, computed for it alone;
-//! - [`order`]: pprof's row order.
+//! - [`order`]: pprof's row order;
+//! - [`CallTree`]: the samples' call paths as one tree (flame graph, call
+//!   tree, collapsed stacks).
 //!
 //! No terminal code lives here: the report layer and the explorer both
 //! stand on it.
 
+mod call_tree;
 mod filter;
 mod frames;
 mod granularity;
@@ -30,6 +33,7 @@ mod stacks;
 pub mod tags;
 mod total;
 
+pub use call_tree::{CallTree, Children, Matches, PathId, TreeKind};
 pub use filter::{FilterError, Filters, Pattern};
 pub use frames::Frames;
 pub use granularity::Granularity;

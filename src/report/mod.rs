@@ -1,4 +1,5 @@
-//! Text reports identical to `go tool pprof -top` and `-peek`.
+//! Text reports identical to `go tool pprof -top` and `-peek`, and
+//! collapsed stacks for other tools ([`folded()`]).
 //!
 //! [`Report`] resolves what to measure (sample index, mean) and holds the
 //! total and unit choice; [`trim`] reproduces pprof's node trimming; [`top()`]
@@ -6,6 +7,8 @@
 //! are, as pprof prints them, unless [`ReportOptions::escape_strings`] asks
 //! for every line to be made safe for a terminal.
 
+pub mod flamegraph;
+mod folded;
 mod header;
 mod peek;
 mod prepare;
@@ -14,6 +17,7 @@ pub mod trim;
 
 use crate::measurement as units;
 pub use crate::measurement::{OutputUnit, percentage, scaled_label};
+pub use folded::{FoldedError, folded, options_tree, write_folded};
 pub use peek::peek;
 pub use top::top;
 
