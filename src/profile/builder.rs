@@ -4,8 +4,9 @@
 //! `drop_frames`/`keep_frames` pruning).
 
 use super::error::ProfileError;
+use super::load_merge;
 use super::model::{
-    Function, Label, Line, Location, Mapping, MappingIdx, Profile, Samples, ValueType,
+    Function, Label, Line, Location, Mapping, MappingFlags, MappingIdx, Profile, Samples, ValueType,
 };
 use super::pb;
 use super::prune;
@@ -177,6 +178,12 @@ impl Builder {
                 offset: m.file_offset,
                 file: self.string(m.filename, || format!("mapping {} file name", m.id))?,
                 build_id: self.string(m.build_id, || format!("mapping {} build id", m.id))?,
+                has: MappingFlags {
+                    functions: m.has_functions,
+                    filenames: m.has_filenames,
+                    line_numbers: m.has_line_numbers,
+                    inline_frames: m.has_inline_frames,
+                },
             });
         }
 
@@ -236,6 +243,7 @@ impl Builder {
                 mapping,
                 address: l.address,
                 lines: range.0..range.1,
+                is_folded: l.is_folded,
             });
         }
 
@@ -309,8 +317,19 @@ impl Builder {
             period_type,
             period: wire.period,
             doc_url,
+            drop_frames,
+            keep_frames,
+            merged_on_load: false,
         };
-        merge_duplicate_mappings(&mut profile);
+        if drop_frames.is_empty() {
+            // pprof's full merge on load is left for the reports that show
+            // it (`Profile::merged`); the totals do not depend on it.
+            merge_duplicate_mappings(&mut profile);
+        } else {
+            // pprof prunes the merged profile: samples that pruning makes
+            // equal stay apart, so the merge cannot wait.
+            profile = load_merge::merge_on_load(&profile, true)?;
+        }
         forget_source_urls(&mut profile);
         prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
         Ok(profile)

@@ -9,6 +9,7 @@
 mod builder;
 mod decode;
 mod error;
+mod load_merge;
 mod model;
 mod prune;
 mod strings;
@@ -23,8 +24,8 @@ pub mod pb {
 pub use decode::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions, decode, load};
 pub use error::{LoadError, ProfileError};
 pub use model::{
-    Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingIdx, Profile,
-    Samples, ValueType,
+    Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingFlags, MappingIdx,
+    Profile, Samples, ValueType,
 };
 pub use prune::simplify_function_name;
 pub use strings::{StrId, StringTable};

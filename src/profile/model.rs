@@ -41,6 +41,23 @@ pub struct Mapping {
     pub file: StrId,
     /// Build identifier.
     pub build_id: StrId,
+    /// What symbolization the binary had: functions, file names, line
+    /// numbers, inlined frames (the proto's `has_*` flags).
+    pub has: MappingFlags,
+}
+
+/// The `has_functions`, `has_filenames`, `has_line_numbers` and
+/// `has_inline_frames` flags of a mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct MappingFlags {
+    /// Locations in this mapping have function names.
+    pub functions: bool,
+    /// ... source file names.
+    pub filenames: bool,
+    /// ... line numbers.
+    pub line_numbers: bool,
+    /// ... inlined frames.
+    pub inline_frames: bool,
 }
 
 /// A function, as referenced by the lines of locations.
@@ -79,6 +96,9 @@ pub struct Location {
     /// This location's lines in [`Profile::lines`]: innermost inlined callee
     /// first, the function they were inlined into last.
     pub lines: Range<u32>,
+    /// Several functions were folded into this address (the proto's
+    /// `is_folded`).
+    pub is_folded: bool,
 }
 
 /// A sample label: a string or a number (with an optional unit).
@@ -163,6 +183,12 @@ impl Samples {
         Ok(())
     }
 
+    /// Replaces every sample's values (`values` holds one row per sample).
+    pub(super) fn set_values(&mut self, values: Vec<i64>) {
+        debug_assert_eq!(values.len(), self.len() * self.value_count);
+        self.values = values;
+    }
+
     /// Drops the first `cut[i]` frames (the leaf end) of every sample `i`.
     pub(super) fn cut_leaf_frames(&mut self, cut: &[u32]) {
         let mut write = 0usize;
@@ -215,6 +241,13 @@ pub struct Profile {
     pub period: i64,
     /// Documentation link for the profile type.
     pub doc_url: StrId,
+    /// The profile's `drop_frames` (already applied on load).
+    pub drop_frames: StrId,
+    /// The profile's `keep_frames` (already applied on load).
+    pub keep_frames: StrId,
+    /// Whether pprof's whole merge on load was applied (see
+    /// [`Profile::merged`]); loading does it only when `drop_frames` prunes.
+    pub merged_on_load: bool,
 }
 
 impl Profile {
