@@ -3,6 +3,8 @@
 //! - [`Granularity`] and [`NodeInfo`]: what one row of a report stands for;
 //! - [`Filters`]: focus/ignore/hide/show, label filters ([`TagFilter`]) and
 //!   the explorer's source filter;
+//! - [`Filtered`]: the samples, stacks, lines and labels the filters
+//!   leave, for the reports that print the profile rather than a graph;
 //! - [`Frames`]: every location turned into graph nodes, under a granularity
 //!   and filters;
 //! - [`Graph`]: flat, cum and caller->callee edges for many sample indices
@@ -16,6 +18,7 @@
 //! stand on it.
 
 mod filter;
+mod filtered;
 mod frames;
 mod granularity;
 mod graph;
@@ -31,6 +34,7 @@ pub mod tags;
 mod total;
 
 pub use filter::{FilterError, Filters, Pattern};
+pub use filtered::Filtered;
 pub use frames::Frames;
 pub use granularity::Granularity;
 pub use graph::{EdgeId, Graph, Measure};

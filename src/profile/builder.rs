@@ -331,6 +331,7 @@ impl Builder {
             profile = load_merge::merge_on_load(&profile, true)?;
         }
         forget_source_urls(&mut profile);
+        add_fake_mapping(&mut profile);
         prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
         Ok(profile)
     }
@@ -411,6 +412,27 @@ fn merge_duplicate_mappings(p: &mut Profile) {
     }
     let old = std::mem::take(&mut p.mappings);
     p.mappings = order.iter().map(|&o| old[o as usize].clone()).collect();
+}
+
+/// pprof gives a profile without mappings one, empty, for all its
+/// locations (to try symbolizing them against a non-PIE binary): filters
+/// then see an empty binary name, and `-raw` and `-proto` show it.
+fn add_fake_mapping(p: &mut Profile) {
+    if !p.mappings.is_empty() {
+        return;
+    }
+    p.mappings.push(Mapping {
+        id: 1,
+        start: 0,
+        limit: 0,
+        offset: 0,
+        file: StrId::EMPTY,
+        build_id: StrId::EMPTY,
+        has: MappingFlags::default(),
+    });
+    for loc in &mut p.locations {
+        loc.mapping = Some(0);
+    }
 }
 
 /// pprof forgets a mapping's file name when it is a URL and there is no build

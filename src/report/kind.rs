@@ -1,0 +1,62 @@
+//! Which report to print, and printing it: one entry point for every
+//! report, so the command line only picks one.
+
+use super::{ReportError, ReportOptions};
+use crate::analysis::Pattern;
+use crate::profile::Profile;
+use std::io::Write;
+
+/// A report, as pprof names it.
+#[derive(Debug, Clone)]
+pub enum ReportKind {
+    /// `-top` (also `-text`).
+    Top,
+    /// `-peek REGEX`.
+    Peek(Pattern),
+    /// `-traces`: every sample's stack.
+    Traces,
+    /// `-tags`: the label breakdown.
+    Tags,
+    /// `-raw`: the profile as text.
+    Raw,
+    /// `-comments`: the profile's comments.
+    Comments,
+    /// `-proto`: the filtered profile, gzipped profile.proto.
+    Proto,
+}
+
+impl ReportKind {
+    /// Whether the report is binary: pprof writes it to a file rather than
+    /// to a terminal.
+    pub fn is_binary(&self) -> bool {
+        matches!(self, ReportKind::Proto)
+    }
+
+    /// The extension of the file pprof writes a binary report to when
+    /// standard output is a terminal (`profile001.pb.gz`).
+    pub fn file_extension(&self) -> &'static str {
+        match self {
+            ReportKind::Proto => "pb.gz",
+            _ => "txt",
+        }
+    }
+}
+
+/// Prints report `kind` of `profile` to `out`.
+pub fn write_report(
+    kind: &ReportKind,
+    profile: &Profile,
+    options: &ReportOptions,
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
+    match kind {
+        ReportKind::Top => out.write_all(&super::top(profile, options)?)?,
+        ReportKind::Peek(pattern) => out.write_all(&super::peek(profile, options, pattern)?)?,
+        ReportKind::Traces => super::traces(profile, options, out)?,
+        ReportKind::Tags => super::tags(profile, options, out)?,
+        ReportKind::Raw => super::raw(profile, options, out)?,
+        ReportKind::Comments => super::comments(profile, out)?,
+        ReportKind::Proto => super::proto(profile, options, out)?,
+    }
+    Ok(())
+}
