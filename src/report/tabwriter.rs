@@ -201,12 +201,12 @@ mod tests {
 
     #[test]
     fn columns_right_aligned_per_block() {
-        // As pprof's -tags prints a key (recorded from Go 1.19).
+        // As pprof's -tags prints a key (two rows of heap.pprof's).
         assert_eq!(
             tab(
                 "bytes:\t Total 98.1MB\n \t36.1MB (36.80%):\t 160kB\n \t809.0B (0.00079%):\t 512B\n\n"
             ),
-            " bytes: Total 98.1MB\n        36.1MB (36.80%): 160kB\n     809.0B (0.00079%): 512B\n\n"
+            " bytes: Total 98.1MB\n          36.1MB (36.80%): 160kB\n        809.0B (0.00079%): 512B\n\n"
         );
     }
 
