@@ -32,13 +32,15 @@ pub fn raw(
         o.extend_from_slice(text(c));
         o.push(b'\n');
     }
-    if let Some(pt) = &profile.period_type {
-        o.extend_from_slice(b"PeriodType: ");
-        o.extend_from_slice(text(pt.kind));
-        o.push(b' ');
-        o.extend_from_slice(text(pt.unit));
-        o.push(b'\n');
-    }
+    // pprof's decoder always gives a profile a period type, empty if need be.
+    let (kind, unit) = profile
+        .period_type
+        .map_or((StrId::EMPTY, StrId::EMPTY), |pt| (pt.kind, pt.unit));
+    o.extend_from_slice(b"PeriodType: ");
+    o.extend_from_slice(text(kind));
+    o.push(b' ');
+    o.extend_from_slice(text(unit));
+    o.push(b'\n');
     writeln!(o, "Period: {}", profile.period)?;
     if profile.time_nanos != 0 {
         writeln!(o, "Time: {}", go_time_utc(profile.time_nanos))?;
