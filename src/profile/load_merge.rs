@@ -20,6 +20,7 @@ use super::strings::StrId;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
+use std::ops::Range;
 
 const NONE: u32 = u32::MAX;
 
@@ -88,6 +89,164 @@ fn canonical_labels(labels: &[Label], out: &mut Vec<Label>) {
     out.sort_by_key(|l| (l.str.is_empty(), l.key));
 }
 
+fn merge_once(src: &Profile, merge_mappings: bool) -> Result<Profile, ProfileError> {
+    let mut m = Merger::new(src, merge_mappings);
+    if !src.mappings.is_empty() {
+        // The first mapping is the main binary: it stays first.
+        m.map_mapping(0);
+    }
+    // Everything is numbered in the order the samples reach it.
+    let samples = &src.samples;
+    for s in 0..samples.len() {
+        if is_zero(samples.values(s)) {
+            continue;
+        }
+        for &l in samples.stack(s) {
+            if m.location_memo[l as usize] == NONE {
+                m.map_location(l);
+            }
+        }
+    }
+    let memo = &m.location_memo;
+    let hashes = sample_hashes(samples, memo);
+    let duplicate_of = find_duplicates(samples, memo, &hashes);
+
+    // Usually nothing moves or merges: then the samples are copied as
+    // they are.
+    let same_locations = m.locations.len() == src.locations.len()
+        && memo.iter().enumerate().all(|(i, &n)| n == i as u32);
+    let unchanged = duplicate_of.iter().all(|&d| d == NONE)
+        && (0..samples.len()).all(|s| !is_zero(samples.values(s)));
+    let merged = if same_locations && unchanged {
+        samples.clone()
+    } else {
+        let mut merged =
+            Samples::with_capacity(samples.value_count(), samples.len(), samples.frame_count());
+        // Old sample -> its merged sample (for the duplicates' values).
+        let mut merged_index = vec![NONE; samples.len()];
+        for s in 0..samples.len() {
+            let values = samples.values(s);
+            if is_zero(values) {
+                continue;
+            }
+            match duplicate_of[s] {
+                NONE => {
+                    merged_index[s] = merged.len() as u32;
+                    merged.push_mapped(samples.stack(s), memo, values, samples.labels(s))?;
+                }
+                first => {
+                    let row = merged.values_mut(merged_index[first as usize] as usize);
+                    for (sum, &v) in row.iter_mut().zip(values) {
+                        *sum = sum.wrapping_add(v);
+                    }
+                }
+            }
+        }
+        merged
+    };
+    Ok(Profile {
+        strings: src.strings.clone(),
+        sample_types: src.sample_types.clone(),
+        mappings: m.mappings,
+        functions: m.functions,
+        locations: m.locations,
+        lines: m.lines,
+        samples: merged,
+        comments: src.comments.clone(),
+        ..*src
+    })
+}
+
+/// The hash of every sample's key (its stack as merged locations, its
+/// canonical labels), two threads hashing half the samples each; 0 for
+/// samples with only zero values (which are skipped).
+fn sample_hashes(samples: &Samples, memo: &[u32]) -> Vec<u64> {
+    let hash_range = |range: Range<usize>| -> Vec<u64> {
+        let mut canonical = Vec::new();
+        range
+            .map(|s| {
+                if is_zero(samples.values(s)) {
+                    return 0;
+                }
+                let mut hasher = FxHasher::default();
+                for &l in samples.stack(s) {
+                    hasher.write_u32(memo[l as usize]);
+                }
+                canonical_labels(samples.labels(s), &mut canonical);
+                for l in &canonical {
+                    (l.key, l.str, l.num, l.num_unit).hash(&mut hasher);
+                }
+                hasher.finish()
+            })
+            .collect()
+    };
+    let n = samples.len();
+    if n < 1 << 14 {
+        return hash_range(0..n);
+    }
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| hash_range(n / 2..n));
+        let mut hashes = hash_range(0..n / 2);
+        match second.join() {
+            Ok(rest) => hashes.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        hashes
+    })
+}
+
+/// For every sample, the earlier sample with the same key (`NONE` for the
+/// first of its key and for zero samples): the samples sorted by hash, and
+/// within a run of equal hashes compared for real.
+fn find_duplicates(samples: &Samples, memo: &[u32], hashes: &[u64]) -> Vec<u32> {
+    let mut by_hash: Vec<(u64, u32)> = (0..samples.len())
+        .filter(|&s| !is_zero(samples.values(s)))
+        .map(|s| (hashes[s], s as u32))
+        .collect();
+    by_hash.sort_unstable();
+    let mut duplicate_of = vec![NONE; samples.len()];
+    let same_key = |a: usize, b: usize, scratch: &mut (Vec<Label>, Vec<Label>)| {
+        let (sa, sb) = (samples.stack(a), samples.stack(b));
+        if sa.len() != sb.len()
+            || sa
+                .iter()
+                .zip(sb)
+                .any(|(&x, &y)| memo[x as usize] != memo[y as usize])
+        {
+            return false;
+        }
+        canonical_labels(samples.labels(a), &mut scratch.0);
+        canonical_labels(samples.labels(b), &mut scratch.1);
+        scratch.0 == scratch.1
+    };
+    let mut scratch = (Vec::new(), Vec::new());
+    let mut run_start = 0;
+    while run_start < by_hash.len() {
+        let hash = by_hash[run_start].0;
+        let run_end = run_start
+            + by_hash[run_start..]
+                .iter()
+                .take_while(|(h, _)| *h == hash)
+                .count();
+        // In sample order: each is the first of its key or a duplicate of
+        // an earlier first.
+        let run = &by_hash[run_start..run_end];
+        for (i, &(_, s)) in run.iter().enumerate().skip(1) {
+            let first = run[..i]
+                .iter()
+                .map(|&(_, f)| f)
+                .filter(|&f| duplicate_of[f as usize] == NONE)
+                .find(|&f| same_key(f as usize, s as usize, &mut scratch));
+            if let Some(first) = first {
+                duplicate_of[s as usize] = first;
+            }
+        }
+        run_start = run_end;
+    }
+    duplicate_of
+}
+
+/// Functions, locations and mappings as the merge numbers them.
 struct Merger<'a> {
     src: &'a Profile,
     merge_mappings: bool,
@@ -100,148 +259,37 @@ struct Merger<'a> {
     function_by_key: FxHashMap<(i64, StrId, StrId, StrId), u32>,
     locations: Vec<Location>,
     lines: Vec<Line>,
+    /// Old location -> new location.
     location_memo: Vec<u32>,
-    location_by_key: FxHashMap<LocationKey, u32>,
+    /// Hash of a location's key -> the first new location with it;
+    /// `location_next` chains the new locations that share a hash.
+    location_by_hash: FxHashMap<u64, u32>,
+    location_next: Vec<u32>,
 }
 
-#[derive(PartialEq, Eq, Hash)]
-struct LocationKey {
-    address: u64,
-    mapping: u32,
-    lines: Box<[(u32, i64)]>,
-    folded: bool,
-}
-
-fn merge_once(src: &Profile, merge_mappings: bool) -> Result<Profile, ProfileError> {
-    let mut m = Merger {
-        src,
-        merge_mappings,
-        mappings: Vec::new(),
-        mapping_memo: vec![None; src.mappings.len()],
-        mapping_by_key: FxHashMap::default(),
-        functions: Vec::new(),
-        function_memo: vec![NONE; src.functions.len()],
-        function_by_key: FxHashMap::default(),
-        locations: Vec::new(),
-        lines: Vec::new(),
-        location_memo: vec![NONE; src.locations.len()],
-        location_by_key: FxHashMap::default(),
-    };
-    if !src.mappings.is_empty() {
-        // The first mapping is the main binary: it stays first.
-        m.map_mapping(0);
-    }
-    // Everything is numbered in the order the samples reach it.
-    for s in 0..src.samples.len() {
-        if is_zero(src.samples.values(s)) {
-            continue;
-        }
-        for &l in src.samples.stack(s) {
-            if m.location_memo[l as usize] == NONE {
-                m.map_location(l);
-            }
-        }
-    }
-    let Merger {
-        mappings,
-        functions,
-        locations,
-        lines,
-        location_memo,
-        ..
-    } = m;
-    // Usually nothing moves: then the stacks need no rewriting.
-    let same_locations = locations.len() == src.locations.len()
-        && location_memo
-            .iter()
-            .enumerate()
-            .all(|(i, &n)| n == i as u32);
-    let new_stack = |stack: &[u32], out: &mut Vec<u32>| {
-        out.clear();
-        out.extend(stack.iter().map(|&l| location_memo[l as usize]));
-    };
-
-    let samples = &src.samples;
-    let width = samples.value_count();
-    // Hash of a sample key -> the first new sample with it; `next` chains
-    // the new samples that share a hash.
-    let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
-    by_hash.reserve(samples.len());
-    let mut next: Vec<u32> = Vec::with_capacity(samples.len());
-    let mut firsts: Vec<u32> = Vec::with_capacity(samples.len());
-    let mut summed: Vec<i64> = Vec::with_capacity(samples.len() * width);
-    let (mut stack, mut other_stack) = (Vec::new(), Vec::new());
-    let (mut canonical, mut other) = (Vec::new(), Vec::new());
-    let mut changed = false;
-    for s in 0..samples.len() {
-        let values = samples.values(s);
-        if is_zero(values) {
-            changed = true;
-            continue;
-        }
-        let mut hasher = FxHasher::default();
-        if same_locations {
-            samples.stack(s).hash(&mut hasher);
-        } else {
-            new_stack(samples.stack(s), &mut stack);
-            stack.hash(&mut hasher);
-        }
-        canonical_labels(samples.labels(s), &mut canonical);
-        for l in &canonical {
-            (l.key, l.str, l.num, l.num_unit).hash(&mut hasher);
-        }
-        let hash = hasher.finish();
-        let mut candidate = by_hash.get(&hash).copied().unwrap_or(NONE);
-        while candidate != NONE {
-            let first = firsts[candidate as usize] as usize;
-            new_stack(samples.stack(first), &mut other_stack);
-            new_stack(samples.stack(s), &mut stack);
-            canonical_labels(samples.labels(first), &mut other);
-            if other_stack == stack && other == canonical {
-                break;
-            }
-            candidate = next[candidate as usize];
-        }
-        if candidate != NONE {
-            changed = true;
-            let row = &mut summed[candidate as usize * width..][..width];
-            for (sum, &v) in row.iter_mut().zip(values) {
-                *sum = sum.wrapping_add(v);
-            }
-        } else {
-            let id = firsts.len() as u32;
-            next.push(by_hash.insert(hash, id).unwrap_or(NONE));
-            firsts.push(s as u32);
-            summed.extend_from_slice(values);
+impl<'a> Merger<'a> {
+    fn new(src: &'a Profile, merge_mappings: bool) -> Merger<'a> {
+        let mut location_by_hash = FxHashMap::default();
+        location_by_hash.reserve(src.locations.len());
+        let mut function_by_key = FxHashMap::default();
+        function_by_key.reserve(src.functions.len());
+        Merger {
+            src,
+            merge_mappings,
+            mappings: Vec::new(),
+            mapping_memo: vec![None; src.mappings.len()],
+            mapping_by_key: FxHashMap::default(),
+            functions: Vec::with_capacity(src.functions.len()),
+            function_memo: vec![NONE; src.functions.len()],
+            function_by_key,
+            locations: Vec::with_capacity(src.locations.len()),
+            lines: Vec::with_capacity(src.lines.len()),
+            location_memo: vec![NONE; src.locations.len()],
+            location_by_hash,
+            location_next: Vec::with_capacity(src.locations.len()),
         }
     }
 
-    let samples = if !changed && same_locations {
-        src.samples.clone()
-    } else {
-        let mut merged = Samples::new(width);
-        for &s in &firsts {
-            let s = s as usize;
-            new_stack(src.samples.stack(s), &mut stack);
-            merged.push(&stack, src.samples.values(s), src.samples.labels(s))?;
-        }
-        merged.set_values(summed);
-        merged
-    };
-    Ok(Profile {
-        strings: src.strings.clone(),
-        sample_types: src.sample_types.clone(),
-        mappings,
-        functions,
-        locations,
-        lines,
-        samples,
-        comments: src.comments.clone(),
-        ..*src
-    })
-}
-
-impl Merger<'_> {
     fn map_mapping(&mut self, old: MappingIdx) -> (MappingIdx, i64) {
         if let Some(known) = self.mapping_memo[old as usize] {
             return known;
@@ -297,11 +345,9 @@ impl Merger<'_> {
         new
     }
 
-    fn map_location(&mut self, old: u32) -> u32 {
-        let known = self.location_memo[old as usize];
-        if known != NONE {
-            return known;
-        }
+    /// Maps location `old`: its mapping and functions first, then the
+    /// location itself unless an equal one exists already.
+    fn map_location(&mut self, old: u32) {
         let src = &self.src.locations[old as usize];
         let (mapping, address) = match src.mapping {
             Some(old_mapping) => {
@@ -310,43 +356,58 @@ impl Merger<'_> {
             }
             None => (None, src.address),
         };
-        let lines: Box<[(u32, i64)]> = self
-            .src
-            .location_lines(old)
-            .iter()
-            .map(|line| (self.map_function(line.function), line.line))
-            .collect();
-        let key = LocationKey {
-            address: match mapping {
-                Some(new) => address.wrapping_sub(self.mappings[new as usize].start),
-                None => address,
-            },
-            mapping: mapping.map_or(0, |new| new + 1),
-            lines,
-            folded: src.is_folded,
+        // The candidate's lines go at the end of `lines`, taken back if an
+        // equal location exists.
+        let start = self.lines.len();
+        for line in self.src.location_lines(old) {
+            let function = self.map_function(line.function);
+            self.lines.push(Line {
+                function,
+                line: line.line,
+            });
+        }
+        let relative = match mapping {
+            Some(new) => address.wrapping_sub(self.mappings[new as usize].start),
+            None => address,
         };
-        let new = match self.location_by_key.get(&key) {
-            Some(&new) => new,
-            None => {
-                let new = self.locations.len() as u32;
-                let start = self.lines.len() as u32;
-                self.lines.extend(
-                    key.lines
-                        .iter()
-                        .map(|&(function, line)| Line { function, line }),
-                );
-                self.locations.push(Location {
-                    id: u64::from(new) + 1,
-                    mapping,
-                    address,
-                    lines: start..self.lines.len() as u32,
-                    is_folded: src.is_folded,
-                });
-                self.location_by_key.insert(key, new);
-                new
+        let mut hasher = FxHasher::default();
+        (relative, mapping, src.is_folded).hash(&mut hasher);
+        for line in &self.lines[start..] {
+            (line.function, line.line).hash(&mut hasher);
+        }
+        let hash = hasher.finish();
+        let mut candidate = self.location_by_hash.get(&hash).copied().unwrap_or(NONE);
+        while candidate != NONE {
+            let c = &self.locations[candidate as usize];
+            let c_relative = match c.mapping {
+                Some(m) => c.address.wrapping_sub(self.mappings[m as usize].start),
+                None => c.address,
+            };
+            if c.mapping == mapping
+                && c_relative == relative
+                && c.is_folded == src.is_folded
+                && self.lines[c.lines.start as usize..c.lines.end as usize] == self.lines[start..]
+            {
+                break;
             }
+            candidate = self.location_next[candidate as usize];
+        }
+        let new = if candidate != NONE {
+            self.lines.truncate(start);
+            candidate
+        } else {
+            let new = self.locations.len() as u32;
+            self.locations.push(Location {
+                id: u64::from(new) + 1,
+                mapping,
+                address,
+                lines: start as u32..self.lines.len() as u32,
+                is_folded: src.is_folded,
+            });
+            self.location_next
+                .push(self.location_by_hash.insert(hash, new).unwrap_or(NONE));
+            new
         };
         self.location_memo[old as usize] = new;
-        new
     }
 }

@@ -183,10 +183,36 @@ impl Samples {
         Ok(())
     }
 
-    /// Replaces every sample's values (`values` holds one row per sample).
-    pub(super) fn set_values(&mut self, values: Vec<i64>) {
-        debug_assert_eq!(values.len(), self.len() * self.value_count);
-        self.values = values;
+    /// Room for `samples` samples of `frames` frames in all.
+    pub(super) fn with_capacity(value_count: usize, samples: usize, frames: usize) -> Self {
+        let mut s = Samples::new(value_count);
+        s.stacks.reserve(frames);
+        s.stack_starts.reserve(samples);
+        s.values.reserve(samples * value_count);
+        s
+    }
+
+    /// Frames in all stacks together.
+    pub(super) fn frame_count(&self) -> usize {
+        self.stacks.len()
+    }
+
+    /// Adds a sample whose stack is `stack` with every location `l`
+    /// replaced by `map[l]`.
+    pub(super) fn push_mapped(
+        &mut self,
+        stack: &[LocationIdx],
+        map: &[LocationIdx],
+        values: &[i64],
+        labels: &[Label],
+    ) -> Result<(), ProfileError> {
+        self.stacks.extend(stack.iter().map(|&l| map[l as usize]));
+        self.push(&[], values, labels)
+    }
+
+    /// The values of sample `i`, to change.
+    pub(super) fn values_mut(&mut self, i: usize) -> &mut [i64] {
+        &mut self.values[i * self.value_count..(i + 1) * self.value_count]
     }
 
     /// Drops the first `cut[i]` frames (the leaf end) of every sample `i`.

@@ -49,9 +49,21 @@ pub fn write_report(
     options: &ReportOptions,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
+    // pprof's totals are sums of |value| over the samples it merged on
+    // load: with negative values, merging changes them (two identical
+    // samples of 5 and -5 count 10 apart, 0 merged).
+    let merged;
+    let graph_profile = if has_negative_values(profile) {
+        merged = profile.merged();
+        &*merged
+    } else {
+        profile
+    };
     match kind {
-        ReportKind::Top => out.write_all(&super::top(profile, options)?)?,
-        ReportKind::Peek(pattern) => out.write_all(&super::peek(profile, options, pattern)?)?,
+        ReportKind::Top => out.write_all(&super::top(graph_profile, options)?)?,
+        ReportKind::Peek(pattern) => {
+            out.write_all(&super::peek(graph_profile, options, pattern)?)?
+        }
         ReportKind::Traces => super::traces(profile, options, out)?,
         ReportKind::Tags => super::tags(profile, options, out)?,
         ReportKind::Raw => super::raw(profile, options, out)?,
@@ -59,4 +71,9 @@ pub fn write_report(
         ReportKind::Proto => super::proto(profile, options, out)?,
     }
     Ok(())
+}
+
+/// Whether some sample value is negative (a diff profile).
+pub(super) fn has_negative_values(profile: &Profile) -> bool {
+    (0..profile.samples.len()).any(|s| profile.samples.values(s).iter().any(|&v| v < 0))
 }

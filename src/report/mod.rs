@@ -8,6 +8,7 @@
 //! ([`ReportKind`]). Output is bytes: names come from the profile as they
 //! are; making them safe for a terminal is the caller's job.
 
+mod chunks;
 mod comments;
 mod header;
 mod kind;

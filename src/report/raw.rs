@@ -9,12 +9,14 @@
 //! granularity applies (pprof forces addresses and keeps inlined frames),
 //! and every sample value is printed, whatever the sample index.
 
+use super::chunks::{push_decimal, push_hex, render_in_order};
 use super::header::civil_from_days;
 use super::{ReportError, ReportOptions};
 use crate::analysis::Filtered;
 use crate::analysis::tags::{is_numeric_label, is_string_label};
 use crate::profile::{Label, LocationIdx, Profile, StrId};
 use std::io::Write;
+use std::ops::Range;
 
 /// Writes the `-raw` report of `profile` to `out`.
 pub fn raw(
@@ -67,28 +69,42 @@ pub fn raw(
     o.extend_from_slice(types.trim_ascii());
     o.push(b'\n');
 
-    for s in filtered.samples() {
-        for &v in profile.samples.values(s) {
-            write!(o, " {v:>10}")?;
+    out.write_all(&o)?;
+    o.clear();
+    let samples: Vec<usize> = filtered.samples().collect();
+    let render = |labels: &mut Vec<Label>, items: Range<usize>, buf: &mut Vec<u8>| {
+        for &s in &samples[items] {
+            for &v in profile.samples.values(s) {
+                buf.push(b' ');
+                push_decimal(buf, v, 10);
+            }
+            buf.extend_from_slice(b": ");
+            for l in filtered.stack(s) {
+                push_decimal(buf, profile.locations[l as usize].id as i64, 0);
+                buf.push(b' ');
+            }
+            buf.push(b'\n');
+            labels.clear();
+            labels.extend(filtered.labels(s).copied());
+            if !labels.is_empty() {
+                write_labels(profile, labels, buf);
+            }
         }
-        o.extend_from_slice(b": ");
-        for l in filtered.stack(s) {
-            write!(o, "{} ", profile.locations[l as usize].id)?;
-        }
-        o.push(b'\n');
-        let labels: Vec<&Label> = filtered.labels(s).collect();
-        write_labels(profile, &labels, &mut o);
-        if o.len() >= 1 << 16 {
-            out.write_all(&o)?;
-            o.clear();
-        }
-    }
+    };
+    render_in_order(samples.len(), Vec::new, render, out)?;
 
     o.extend_from_slice(b"Locations\n");
+    let mut prefix = Vec::new();
     for (l, loc) in profile.locations.iter().enumerate() {
-        let mut prefix = format!("{:6}: {:#x} ", loc.id, loc.address).into_bytes();
+        prefix.clear();
+        push_decimal(&mut prefix, loc.id as i64, 6);
+        prefix.extend_from_slice(b": ");
+        push_hex(&mut prefix, loc.address);
+        prefix.push(b' ');
         if let Some(m) = loc.mapping {
-            write!(prefix, "M={} ", profile.mappings[m as usize].id)?;
+            prefix.extend_from_slice(b"M=");
+            push_decimal(&mut prefix, profile.mappings[m as usize].id as i64, 0);
+            prefix.push(b' ');
         }
         if loc.is_folded {
             prefix.extend_from_slice(b"[F] ");
@@ -109,7 +125,10 @@ pub fn raw(
             o.extend_from_slice(text(f.name));
             o.push(b' ');
             o.extend_from_slice(text(f.filename));
-            write!(o, ":{} s={}", line.line, f.start_line)?;
+            o.push(b':');
+            push_decimal(&mut o, line.line, 0);
+            o.extend_from_slice(b" s=");
+            push_decimal(&mut o, f.start_line, 0);
             if f.name != f.system_name {
                 o.push(b'(');
                 o.extend_from_slice(text(f.system_name));
@@ -153,7 +172,7 @@ pub fn raw(
 /// A sample's label lines: string labels as `key:[v1 v2]`, then numeric
 /// ones as `key:[v1 v2]`, or `key:[v1 unit1 v2 unit2]` when some value of
 /// the key has a unit; each list sorted as text, behind 16 spaces.
-fn write_labels(profile: &Profile, labels: &[&Label], o: &mut Vec<u8>) {
+fn write_labels(profile: &Profile, labels: &[Label], o: &mut Vec<u8>) {
     let text = |id: StrId| profile.strings.get(id);
     let mut keys: Vec<StrId> = Vec::new();
     let mut group = |numeric: bool| -> Vec<Vec<u8>> {
@@ -170,11 +189,8 @@ fn write_labels(profile: &Profile, labels: &[&Label], o: &mut Vec<u8>) {
         let mut entries: Vec<Vec<u8>> = keys
             .iter()
             .map(|&key| {
-                let values: Vec<&Label> = labels
-                    .iter()
-                    .copied()
-                    .filter(|l| l.key == key && kind(l))
-                    .collect();
+                let values: Vec<&Label> =
+                    labels.iter().filter(|l| l.key == key && kind(l)).collect();
                 let with_units = numeric && values.iter().any(|l| !l.num_unit.is_empty());
                 let mut entry = text(key).to_vec();
                 entry.extend_from_slice(b":[");

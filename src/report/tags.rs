@@ -7,6 +7,7 @@
 //! without `-mean`'s divisor, in `-unit` (each scaled on its own by
 //! default).
 
+use super::kind::has_negative_values;
 use super::tabwriter::TabWriter;
 use super::{ReportError, ReportOptions, resolve_measure};
 use crate::analysis::Filtered;
@@ -113,8 +114,4 @@ pub(super) fn output_unit(unit: Option<&str>) -> OutputUnit {
         None | Some("minimum") | Some("auto") => OutputUnit::Auto,
         Some(u) => OutputUnit::Named(u.to_string()),
     }
-}
-
-fn has_negative_values(profile: &Profile) -> bool {
-    (0..profile.samples.len()).any(|s| profile.samples.values(s).iter().any(|&v| v < 0))
 }

@@ -7,6 +7,7 @@
 //! as graph nodes are at the report's granularity, with file names as the
 //! profile has them (cleaned, not trimmed).
 
+use super::chunks::render_in_order;
 use super::header::profile_labels;
 use super::{Report, ReportError, ReportOptions, resolve_measure};
 use crate::analysis::tags::{is_numeric_label, is_string_label, num_label_units};
@@ -16,6 +17,7 @@ use crate::measurement::{OutputUnit, scaled_label};
 use crate::profile::{LocationIdx, Profile, StrId};
 use rustc_hash::FxHashMap;
 use std::io::Write;
+use std::ops::Range;
 
 /// The line between samples: 11 dashes, `+`, 55 dashes.
 const SEPARATOR: &[u8] = b"-----------+-------------------------------------------------------\n";
@@ -49,38 +51,52 @@ pub fn traces(
     out.write_all(&header)?;
 
     let frames = FrameLines::new(&filtered, options.granularity);
-    let labels = LabelLines::new(profile);
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    let mut stack: Vec<LocationIdx> = Vec::new();
-    for s in filtered.samples() {
-        stack.clear();
-        stack.extend(filtered.stack(s));
-        // A sample whose frames were all removed prints nothing.
-        let Some(first) = stack.iter().position(|&l| !frames.block(l).is_empty()) else {
-            continue;
-        };
-        buf.extend_from_slice(SEPARATOR);
-        labels.write(&filtered, s, &mut buf);
-        let values = profile.samples.values(s);
-        let mut v = values[measure.index];
-        if measure.mean && values[0] != 0 {
-            v = v.wrapping_div(values[0]);
+    let units = num_label_units(profile);
+    let samples: Vec<usize> = filtered.samples().collect();
+    let render = |state: &mut Scratch, items: Range<usize>, buf: &mut Vec<u8>| {
+        for &s in &samples[items] {
+            state.stack.clear();
+            state.stack.extend(filtered.stack(s));
+            // A sample whose frames were all removed prints nothing.
+            let Some(first) = state
+                .stack
+                .iter()
+                .position(|&l| !frames.block(l).is_empty())
+            else {
+                continue;
+            };
+            buf.extend_from_slice(SEPARATOR);
+            write_labels(&filtered, s, &units, &mut state.numbers, buf);
+            let values = profile.samples.values(s);
+            let mut v = values[measure.index];
+            if measure.mean && values[0] != 0 {
+                v = v.wrapping_div(values[0]);
+            }
+            // Values repeat (sizes, periods): each is formatted once.
+            let value = state
+                .values
+                .entry(v)
+                .or_insert_with(|| format!("{:>VALUE_WIDTH$}", report.format_value(v)));
+            buf.extend_from_slice(value.as_bytes());
+            buf.extend_from_slice(&frames.block(state.stack[first])[VALUE_WIDTH..]);
+            for &l in &state.stack[first + 1..] {
+                buf.extend_from_slice(frames.block(l));
+            }
         }
-        let value = report.format_value(v);
-        let block = frames.block(stack[first]);
-        buf.extend_from_slice(format!("{value:>VALUE_WIDTH$}").as_bytes());
-        buf.extend_from_slice(&block[VALUE_WIDTH..]);
-        for &l in &stack[first + 1..] {
-            buf.extend_from_slice(frames.block(l));
-        }
-        if buf.len() >= 1 << 16 {
-            out.write_all(&buf)?;
-            buf.clear();
-        }
-    }
-    buf.extend_from_slice(SEPARATOR);
-    out.write_all(&buf)?;
+    };
+    render_in_order(samples.len(), Scratch::default, render, out)?;
+    out.write_all(SEPARATOR)?;
     Ok(())
+}
+
+/// What a thread printing samples keeps between them.
+#[derive(Default)]
+struct Scratch {
+    stack: Vec<LocationIdx>,
+    /// Sample values as printed (padded to the value column).
+    values: FxHashMap<i64, String>,
+    /// Numeric labels as printed, by key and value.
+    numbers: FxHashMap<(StrId, i64), String>,
 }
 
 /// The stack lines of every location, ready to copy: each line is the
@@ -177,60 +193,62 @@ impl FrameLines {
     }
 }
 
-/// How a sample's labels are printed: `%10s:  %s` per key, the values of
-/// the key joined by a space; string labels first, then numeric labels
-/// (each auto-scaled in the unit pprof infers for its key), each group
+/// Writes a sample's labels: `%10s:  %s` per key, the values of the key
+/// joined by a space; string labels first, then numeric labels (each
+/// auto-scaled in the unit pprof infers for its key, `units`), each group
 /// sorted as text.
-struct LabelLines {
-    units: FxHashMap<StrId, String>,
-}
-
-impl LabelLines {
-    fn new(profile: &Profile) -> LabelLines {
-        LabelLines {
-            units: num_label_units(profile),
+fn write_labels(
+    filtered: &Filtered<'_>,
+    s: usize,
+    units: &FxHashMap<StrId, String>,
+    numbers_shown: &mut FxHashMap<(StrId, i64), String>,
+    out: &mut Vec<u8>,
+) {
+    let profile = filtered.profile;
+    let mut labels = filtered.labels(s).peekable();
+    if labels.peek().is_none() {
+        return;
+    }
+    let mut strings: Vec<(StrId, Vec<u8>)> = Vec::new();
+    let mut numbers: Vec<(StrId, Vec<u8>)> = Vec::new();
+    for label in labels {
+        let (group, value): (_, &[u8]) = if is_string_label(label) {
+            (&mut strings, profile.strings.get(label.str))
+        } else if is_numeric_label(label) {
+            let text = numbers_shown
+                .entry((label.key, label.num))
+                .or_insert_with(|| {
+                    let unit = units.get(&label.key).map_or("", String::as_str);
+                    scaled_label(label.num, unit, &OutputUnit::Auto)
+                });
+            (&mut numbers, text.as_bytes())
+        } else {
+            continue;
+        };
+        match group.iter_mut().find(|(key, _)| *key == label.key) {
+            Some((_, values)) => {
+                values.push(b' ');
+                values.extend_from_slice(value);
+            }
+            None => group.push((label.key, value.to_vec())),
         }
     }
-
-    fn write(&self, filtered: &Filtered<'_>, s: usize, out: &mut Vec<u8>) {
-        let profile = filtered.profile;
-        let mut strings: Vec<(StrId, Vec<u8>)> = Vec::new();
-        let mut numbers: Vec<(StrId, Vec<u8>)> = Vec::new();
-        for label in filtered.labels(s) {
-            let (group, value) = if is_string_label(label) {
-                (&mut strings, profile.strings.get(label.str).to_vec())
-            } else if is_numeric_label(label) {
-                let unit = self.units.get(&label.key).map_or("", String::as_str);
-                let text = scaled_label(label.num, unit, &OutputUnit::Auto);
-                (&mut numbers, text.into_bytes())
-            } else {
-                continue;
-            };
-            match group.iter_mut().find(|(key, _)| *key == label.key) {
-                Some((_, values)) => {
-                    values.push(b' ');
-                    values.extend_from_slice(&value);
-                }
-                None => group.push((label.key, value)),
-            }
-        }
-        for group in [strings, numbers] {
-            let mut lines: Vec<Vec<u8>> = group
-                .into_iter()
-                .map(|(key, values)| {
-                    let key = profile.strings.get(key);
-                    let mut line = vec![b' '; VALUE_WIDTH.saturating_sub(go_width(key))];
-                    line.extend_from_slice(key);
-                    line.extend_from_slice(b":  ");
-                    line.extend_from_slice(&values);
-                    line.push(b'\n');
-                    line
-                })
-                .collect();
-            lines.sort();
-            for line in lines {
-                out.extend_from_slice(&line);
-            }
+    for group in [strings, numbers] {
+        let mut lines: Vec<Vec<u8>> = group
+            .into_iter()
+            .map(|(key, values)| {
+                let key = profile.strings.get(key);
+                let mut line = vec![b' '; VALUE_WIDTH.saturating_sub(go_width(key))];
+                line.extend_from_slice(key);
+                line.extend_from_slice(b":  ");
+                line.extend_from_slice(&values);
+                line.push(b'\n');
+                line
+            })
+            .collect();
+        lines.sort();
+        for line in lines {
+            out.extend_from_slice(&line);
         }
     }
 }
