@@ -162,3 +162,71 @@ impl<'p> Filtered<'p> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Pattern;
+
+    fn fixture(name: &str) -> Profile {
+        let path = format!("{}/tests/fixtures/extra/{name}", env!("CARGO_MANIFEST_DIR"));
+        crate::profile::load(&path, &Default::default()).expect("fixture loads")
+    }
+
+    fn pattern(rx: &str) -> Option<Pattern> {
+        Some(Pattern::new("test", rx).unwrap())
+    }
+
+    /// noloc.pb: 0 and 3 have no locations; 1 work<main, 2 idle<main, 4 work.
+    #[test]
+    fn samples_pprof_keeps() {
+        let p = fixture("noloc.pb");
+        let kept = |filters: Filters| -> Vec<usize> {
+            Filtered::new(&p, &filters, true).samples().collect()
+        };
+        // Even without filters, pprof's focus test drops samples without
+        // locations.
+        assert_eq!(kept(Filters::default()), [1, 2, 4]);
+        // A sample whose every location is hidden goes.
+        let hide_work = Filters {
+            hide: pattern("work"),
+            ..Filters::default()
+        };
+        assert_eq!(kept(hide_work.clone()), [1, 2]);
+        let f = Filtered::new(&p, &hide_work, true);
+        let names: Vec<String> = f
+            .stack(1)
+            .flat_map(|l| f.lines(l).collect::<Vec<_>>())
+            .map(|line| {
+                p.strings
+                    .text(p.functions[line.function as usize].name)
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["main.main"]);
+        // show_from drops the samples it does not match.
+        let show_from = Filters {
+            show_from: pattern("idle"),
+            ..Filters::default()
+        };
+        assert_eq!(kept(show_from), [2]);
+    }
+
+    #[test]
+    fn label_keys_shown_and_hidden() {
+        let p = fixture("labels.pb");
+        let keys = |filters: Filters| -> Vec<String> {
+            let f = Filtered::new(&p, &filters, true);
+            f.labels(0)
+                .map(|l| p.strings.text(l.key).into_owned())
+                .collect()
+        };
+        assert_eq!(keys(Filters::default()), ["region", "bytes", "request_id"]);
+        let show = Filters {
+            tag_show: pattern("e"),
+            tag_hide: pattern("^req"),
+            ..Filters::default()
+        };
+        assert_eq!(keys(show), ["region", "bytes"]);
+    }
+}

@@ -717,6 +717,16 @@ mod tests {
     }
 
     #[test]
+    fn label_keys_by_tagshow_and_taghide() {
+        let p = |rx: &str| Pattern::new("t", rx).unwrap();
+        assert!(shows_label_key(None, None, b"bytes"));
+        assert!(shows_label_key(Some(&p("byt")), None, b"bytes"));
+        assert!(!shows_label_key(Some(&p("^x")), None, b"bytes"));
+        assert!(!shows_label_key(Some(&p("b")), Some(&p("s$")), b"bytes"));
+        assert!(!shows_label_key(None, Some(&p("")), b"bytes"));
+    }
+
+    #[test]
     fn focus_and_ignore_combine() {
         let p = profile(&[
             &[S("region", "us")],

@@ -411,3 +411,99 @@ impl<'a> Merger<'a> {
         self.location_memo[old as usize] = new;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Profile {
+        let path = format!("{}/tests/fixtures/extra/{name}", env!("CARGO_MANIFEST_DIR"));
+        crate::profile::load(&path, &Default::default()).expect("fixture loads")
+    }
+
+    /// tests/fixtures/extra/merge.pb, merged as `go tool pprof -raw` shows
+    /// it (tests/fixtures/extra/expected/merge.pb.raw.txt).
+    #[test]
+    fn merges_as_pprof_does_on_load() {
+        let p = fixture("merge.pb");
+        assert!(!p.merged_on_load);
+        let m = p.merged();
+        let rows: Vec<(Vec<u64>, Vec<i64>)> = (0..m.samples.len())
+            .map(|s| {
+                let ids = m
+                    .samples
+                    .stack(s)
+                    .iter()
+                    .map(|&l| m.locations[l as usize].id);
+                (ids.collect(), m.samples.values(s).to_vec())
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (vec![1, 2], vec![7, 700]),
+                (vec![1, 2], vec![1, 10]),
+                (vec![1, 2], vec![1, 20]),
+                (vec![3, 2], vec![4, 310]),
+                (vec![4, 2], vec![1, 1]),
+                // Without locations: kept by the merge, dropped by filters.
+                (vec![], vec![4, 40]),
+            ]
+        );
+        let name = |l: &Location| {
+            let f = m.lines[l.lines.start as usize].function;
+            m.strings.text(m.functions[f as usize].name).into_owned()
+        };
+        let locations: Vec<(u64, u64, String, bool)> = m
+            .locations
+            .iter()
+            .map(|l| (l.id, l.address, name(l), l.is_folded))
+            .collect();
+        assert_eq!(
+            locations,
+            [
+                (1, 0x1020, "work".into(), false),
+                (2, 0x1010, "main".into(), false),
+                // Its twin in the second mapping of libx.so was rebased.
+                (3, 0x7f0010, "lib_fn".into(), false),
+                (4, 0x1040, "work".into(), true),
+            ]
+        );
+        assert_eq!(m.functions.len(), 3, "work once, main, lib_fn");
+        assert_eq!(m.mappings.len(), 2);
+        assert_eq!(m.mappings[1].id, 2);
+        // Merging again changes nothing.
+        assert!(matches!(m.merged(), Cow::Borrowed(_)));
+        let again = merge_on_load(&m, false).unwrap();
+        assert_eq!(again.samples.len(), m.samples.len());
+        assert_eq!(again.locations, m.locations);
+    }
+
+    #[test]
+    fn pruning_profiles_are_merged_when_loaded() {
+        let p = fixture("dropkeep.pb");
+        assert!(p.merged_on_load);
+        assert!(matches!(p.merged(), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn labels_compare_per_key_in_order() {
+        let l = |key: u32, str: u32, num: i64, unit: u32| Label {
+            key: StrId(key),
+            str: StrId(str),
+            num,
+            num_unit: StrId(unit),
+        };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        canonical_labels(&[l(1, 5, 0, 0), l(2, 0, 64, 3)], &mut a);
+        canonical_labels(&[l(2, 0, 64, 3), l(1, 5, 0, 0)], &mut b);
+        assert_eq!(a, b);
+        canonical_labels(&[l(1, 5, 0, 0), l(1, 6, 0, 0)], &mut a);
+        canonical_labels(&[l(1, 6, 0, 0), l(1, 5, 0, 0)], &mut b);
+        assert_ne!(a, b);
+        // A string label's number and an empty label are not part of it.
+        canonical_labels(&[l(1, 5, 9, 3), l(4, 0, 0, 0)], &mut a);
+        canonical_labels(&[l(1, 5, 0, 0)], &mut b);
+        assert_eq!(a, b);
+    }
+}

@@ -55,7 +55,7 @@ pub fn tags(
             }
         }
     }
-    let mut keys: FxHashMap<StrId, FxHashMap<Vec<u8>, i64>> = FxHashMap::default();
+    let mut keys: FxHashMap<StrId, Buckets> = FxHashMap::default();
     for ((key, text), sum) in by_string {
         let bucket = keys
             .entry(key)
@@ -71,7 +71,7 @@ pub fn tags(
         *bucket = bucket.wrapping_add(sum);
     }
 
-    let mut keys: Vec<(&[u8], FxHashMap<Vec<u8>, i64>)> = keys
+    let mut keys: Vec<(&[u8], Buckets)> = keys
         .into_iter()
         .map(|(key, values)| (profile.strings.get(key), values))
         .collect();
@@ -106,6 +106,9 @@ pub fn tags(
     out.write_all(&tab.finish())?;
     Ok(())
 }
+
+/// A label key's values as printed, with the sum of their samples' values.
+type Buckets = FxHashMap<Vec<u8>, i64>;
 
 /// pprof's `-unit`: `minimum` (the default) and `auto` scale each value on
 /// its own; anything else is the unit to print in.
