@@ -1,7 +1,7 @@
 //! Which report to print, and printing it: one entry point for every
 //! report, so the command line only picks one.
 
-use super::{ReportError, ReportOptions};
+use super::{ReportError, ReportOptions, resolve_measure};
 use crate::analysis::Pattern;
 use crate::profile::Profile;
 use std::io::Write;
@@ -49,6 +49,9 @@ pub fn write_report(
     options: &ReportOptions,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
+    // pprof resolves the sample index for every report, even those that
+    // print all values or none (`-raw`, `-proto`, `-comments`).
+    resolve_measure(profile, options.sample_index.as_deref(), options.mean)?;
     // pprof's totals are sums of |value| over the samples it merged on
     // load: with negative values, merging changes them (two identical
     // samples of 5 and -5 count 10 apart, 0 merged).
