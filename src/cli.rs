@@ -10,6 +10,10 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub mod output;
+mod reports;
+pub use reports::ProfileReportArgs;
+
 /// ppt: explore pprof profiles in the terminal.
 ///
 /// With no report option, opens the full-screen explorer (or prints the top
@@ -193,6 +197,10 @@ pub struct Args {
     /// In the explorer, load the profile again every DURATION (e.g. 30s, 2m; at most a week).
     #[arg(long, value_name = "DURATION", value_parser = parse_refresh, help_heading = "Fetching")]
     pub refresh: Option<Duration>,
+
+    /// -traces, -tags, -raw, -comments, -proto, -text, -output, -tagshow/-taghide.
+    #[command(flatten)]
+    pub profile_reports: ProfileReportArgs,
 }
 
 fn parse_granularity(s: &str) -> Result<Granularity, String> {
@@ -248,7 +256,10 @@ impl Args {
                 .map(|s| Pattern::new(what, s))
                 .transpose()
         };
+        let (tag_show, tag_hide) = self.profile_reports.tag_key_filters()?;
         Ok(Filters {
+            tag_show,
+            tag_hide,
             focus: compile("focus", &self.focus)?,
             ignore: compile("ignore", &self.ignore)?,
             hide: compile("hide", &self.hide)?,
@@ -327,6 +338,9 @@ pub fn pprof_style_args(
             Some("--") => {
                 literal = true;
                 out.push(arg);
+            }
+            Some(w) if reports::pprof_only_spelling(w).is_some() => {
+                out.extend(reports::pprof_only_spelling(w).map(Into::into));
             }
             Some(w)
                 if w.len() > 2 && w.starts_with('-') && w.as_bytes()[1].is_ascii_alphabetic() =>

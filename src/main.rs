@@ -3,8 +3,10 @@
 
 use clap::Parser;
 use ppt::cli::Args;
+use ppt::cli::output::{self, Destination, OutputError};
 use ppt::fetch::{self, Loaded, Source};
-use ppt::{analysis::Pattern, report, safe_text};
+use ppt::report::ReportKind;
+use ppt::{report, safe_text};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -23,12 +25,7 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let mut options = args.report_options().map_err(|e| e.to_string())?;
-    let peek = args
-        .peek
-        .as_deref()
-        .map(|rx| Pattern::new("peek", rx))
-        .transpose()
-        .map_err(|e| e.to_string())?;
+    let kind = args.report_kind()?;
     let (source, loaded) = load_profile(args)?;
     let profile = &loaded.profile;
     (options.filters.tag_focus, options.filters.tag_ignore) =
@@ -45,19 +42,54 @@ fn run(args: &Args) -> Result<(), String> {
         return files_for_other_tools(args, profile, &options);
     }
     // The explorer only on a terminal, and only when no report was asked.
-    if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
+    let Some(kind) = kind.or_else(|| (!std::io::stdout().is_terminal()).then_some(ReportKind::Top))
+    else {
         return ppt::tui::run(source, loaded, args, &options);
-    }
+    };
+    print_report(args, &kind, profile, &options)
+}
+
+/// Prints the report where the command line sends it (src/cli/output.rs):
+/// standard output, streamed to a pipe or file and escaped for a terminal,
+/// or a file (`--output`, `--proto`).
+fn print_report(
+    args: &Args,
+    kind: &ReportKind,
+    profile: &ppt::profile::Profile,
+    options: &report::ReportOptions,
+) -> Result<(), String> {
+    let terminal = std::io::stdout().is_terminal();
+    let destination = output::destination(kind, args.report_file(), terminal);
     // On a terminal, each line of the report is made safe as it is built
     // (a newline in a name cannot forge a row); to a pipe or file the bytes
     // are pprof's.
-    options.escape_strings = std::io::stdout().is_terminal();
-    let out = match &peek {
-        Some(pattern) => report::peek(profile, &options, pattern),
-        None => report::top(profile, &options),
+    let options = &report::ReportOptions {
+        escape_strings: terminal && matches!(destination, Destination::Stdout),
+        ..options.clone()
+    };
+    let render = Box::new(|out: &mut dyn Write| report::write_report(kind, profile, options, out));
+    let failed = |e: OutputError| match e {
+        OutputError::Report(e @ report::ReportError::Write(..)) => e.to_string(),
+        OutputError::Report(e) => format!("{}: {e}", args.profile),
+        e => e.to_string(),
+    };
+    match destination {
+        Destination::File(path) => {
+            eprintln!("Generating report in {}", path.display());
+            output::write_file(&path, render).map_err(failed)
+        }
+        Destination::NewFile(extension) => {
+            let path = output::write_new_file(extension, render).map_err(failed)?;
+            eprintln!("Generating report in {}", path.display());
+            Ok(())
+        }
+        Destination::Stdout if terminal => {
+            let mut out = Vec::new();
+            render(&mut out).map_err(|e| failed(OutputError::Report(e)))?;
+            write_report(&out)
+        }
+        Destination::Stdout => output::write_stdout(render).map_err(failed),
     }
-    .map_err(|e| format!("{}: {e}", args.profile))?;
-    write_report(&out)
 }
 
 /// `--folded` to standard output, or `--flamegraph FILE.svg`.

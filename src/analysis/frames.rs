@@ -140,7 +140,7 @@ impl Frames {
 /// ranges: show_from keeps the leaf side up to the outermost matching
 /// location (nothing when none matches: the sample goes), prune_from then
 /// drops what lies below the innermost matching location.
-fn sample_windows(
+pub(super) fn sample_windows(
     profile: &Profile,
     filters: &Filters,
     outcomes: &[LocationOutcome],

@@ -4,8 +4,9 @@
 //! `drop_frames`/`keep_frames` pruning).
 
 use super::error::ProfileError;
+use super::load_merge;
 use super::model::{
-    Function, Label, Line, Location, Mapping, MappingIdx, Profile, Samples, ValueType,
+    Function, Label, Line, Location, Mapping, MappingFlags, MappingIdx, Profile, Samples, ValueType,
 };
 use super::pb;
 use super::prune;
@@ -177,6 +178,12 @@ impl Builder {
                 offset: m.file_offset,
                 file: self.string(m.filename, || format!("mapping {} file name", m.id))?,
                 build_id: self.string(m.build_id, || format!("mapping {} build id", m.id))?,
+                has: MappingFlags {
+                    functions: m.has_functions,
+                    filenames: m.has_filenames,
+                    line_numbers: m.has_line_numbers,
+                    inline_frames: m.has_inline_frames,
+                },
             });
         }
 
@@ -236,6 +243,7 @@ impl Builder {
                 mapping,
                 address: l.address,
                 lines: range.0..range.1,
+                is_folded: l.is_folded,
             });
         }
 
@@ -309,9 +317,21 @@ impl Builder {
             period_type,
             period: wire.period,
             doc_url,
+            drop_frames,
+            keep_frames,
+            merged_on_load: false,
         };
-        merge_duplicate_mappings(&mut profile);
+        if drop_frames.is_empty() {
+            // pprof's full merge on load is left for the reports that show
+            // it (`Profile::merged`); the totals do not depend on it.
+            merge_duplicate_mappings(&mut profile);
+        } else {
+            // pprof prunes the merged profile: samples that pruning makes
+            // equal stay apart, so the merge cannot wait.
+            profile = load_merge::merge_on_load(&profile, true)?;
+        }
         forget_source_urls(&mut profile);
+        add_fake_mapping(&mut profile);
         prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
         Ok(profile)
     }
@@ -392,6 +412,27 @@ fn merge_duplicate_mappings(p: &mut Profile) {
     }
     let old = std::mem::take(&mut p.mappings);
     p.mappings = order.iter().map(|&o| old[o as usize].clone()).collect();
+}
+
+/// pprof gives a profile without mappings one, empty, for all its
+/// locations (to try symbolizing them against a non-PIE binary): filters
+/// then see an empty binary name, and `-raw` and `-proto` show it.
+fn add_fake_mapping(p: &mut Profile) {
+    if !p.mappings.is_empty() {
+        return;
+    }
+    p.mappings.push(Mapping {
+        id: 1,
+        start: 0,
+        limit: 0,
+        offset: 0,
+        file: StrId::EMPTY,
+        build_id: StrId::EMPTY,
+        has: MappingFlags::default(),
+    });
+    for loc in &mut p.locations {
+        loc.mapping = Some(0);
+    }
 }
 
 /// pprof forgets a mapping's file name when it is a URL and there is no build

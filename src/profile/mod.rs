@@ -1,14 +1,18 @@
-//! Reading a profile: bytes in, a validated [`Profile`] model out.
+//! Reading a profile: bytes in, a validated [`Profile`] model out; and
+//! writing one back ([`ProtoWriter`]).
 //!
 //! Nothing here knows about terminals or reports. Decoding follows what
 //! `go tool pprof` does when it loads a file, so that the reports built on the
 //! model print the same numbers: validation as in pprof's `CheckValid`, the
 //! effects of pprof's single-profile merge (duplicate comments and mappings,
-//! all-zero samples) and of `drop_frames`/`keep_frames`.
+//! all-zero samples; the whole merge on demand, [`Profile::merged`]) and of
+//! `drop_frames`/`keep_frames`.
 
 mod builder;
 mod decode;
+mod encode;
 mod error;
+mod load_merge;
 mod model;
 mod prune;
 mod strings;
@@ -21,10 +25,11 @@ pub mod pb {
 }
 
 pub use decode::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions, decode, load};
+pub use encode::{ProtoWriter, gzip};
 pub use error::{LoadError, ProfileError};
 pub use model::{
-    Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingIdx, Profile,
-    Samples, ValueType,
+    Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingFlags, MappingIdx,
+    Profile, Samples, ValueType,
 };
 pub use prune::simplify_function_name;
 pub use strings::{StrId, StringTable};

@@ -41,6 +41,23 @@ pub struct Mapping {
     pub file: StrId,
     /// Build identifier.
     pub build_id: StrId,
+    /// What symbolization the binary had: functions, file names, line
+    /// numbers, inlined frames (the proto's `has_*` flags).
+    pub has: MappingFlags,
+}
+
+/// The `has_functions`, `has_filenames`, `has_line_numbers` and
+/// `has_inline_frames` flags of a mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct MappingFlags {
+    /// Locations in this mapping have function names.
+    pub functions: bool,
+    /// ... source file names.
+    pub filenames: bool,
+    /// ... line numbers.
+    pub line_numbers: bool,
+    /// ... inlined frames.
+    pub inline_frames: bool,
 }
 
 /// A function, as referenced by the lines of locations.
@@ -79,6 +96,9 @@ pub struct Location {
     /// This location's lines in [`Profile::lines`]: innermost inlined callee
     /// first, the function they were inlined into last.
     pub lines: Range<u32>,
+    /// Several functions were folded into this address (the proto's
+    /// `is_folded`).
+    pub is_folded: bool,
 }
 
 /// A sample label: a string or a number (with an optional unit).
@@ -163,6 +183,38 @@ impl Samples {
         Ok(())
     }
 
+    /// Room for `samples` samples of `frames` frames in all.
+    pub(super) fn with_capacity(value_count: usize, samples: usize, frames: usize) -> Self {
+        let mut s = Samples::new(value_count);
+        s.stacks.reserve(frames);
+        s.stack_starts.reserve(samples);
+        s.values.reserve(samples * value_count);
+        s
+    }
+
+    /// Frames in all stacks together.
+    pub(super) fn frame_count(&self) -> usize {
+        self.stacks.len()
+    }
+
+    /// Adds a sample whose stack is `stack` with every location `l`
+    /// replaced by `map[l]`.
+    pub(super) fn push_mapped(
+        &mut self,
+        stack: &[LocationIdx],
+        map: &[LocationIdx],
+        values: &[i64],
+        labels: &[Label],
+    ) -> Result<(), ProfileError> {
+        self.stacks.extend(stack.iter().map(|&l| map[l as usize]));
+        self.push(&[], values, labels)
+    }
+
+    /// The values of sample `i`, to change.
+    pub(super) fn values_mut(&mut self, i: usize) -> &mut [i64] {
+        &mut self.values[i * self.value_count..(i + 1) * self.value_count]
+    }
+
     /// Drops the first `cut[i]` frames (the leaf end) of every sample `i`.
     pub(super) fn cut_leaf_frames(&mut self, cut: &[u32]) {
         let mut write = 0usize;
@@ -215,6 +267,13 @@ pub struct Profile {
     pub period: i64,
     /// Documentation link for the profile type.
     pub doc_url: StrId,
+    /// The profile's `drop_frames` (already applied on load).
+    pub drop_frames: StrId,
+    /// The profile's `keep_frames` (already applied on load).
+    pub keep_frames: StrId,
+    /// Whether pprof's whole merge on load was applied (see
+    /// [`Profile::merged`]); loading does it only when `drop_frames` prunes.
+    pub merged_on_load: bool,
 }
 
 impl Profile {

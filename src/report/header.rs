@@ -23,6 +23,14 @@ pub(super) struct Shown {
 
 /// The header lines, each without its newline (bytes: names are raw).
 pub(super) fn header(report: &Report, filters: &Filters, shown: &Shown) -> Vec<Vec<u8>> {
+    let mut lines = profile_labels(report);
+    report_labels(report, filters, shown, &mut lines);
+    lines
+}
+
+/// pprof's `ProfileLabels`: the lines about the profile (binary, comments,
+/// type, time, duration), the whole header of `-traces`.
+pub(super) fn profile_labels(report: &Report) -> Vec<Vec<u8>> {
     let p = report.profile;
     let mut lines: Vec<Vec<u8>> = Vec::new();
     if let Some(main) = p.mappings.first() {
@@ -68,6 +76,11 @@ pub(super) fn header(report: &Report, filters: &Filters, shown: &Shown) -> Vec<V
             .into_bytes(),
         );
     }
+    lines
+}
+
+/// The rest of pprof's `reportLabels`: active filters, what is shown.
+fn report_labels(report: &Report, filters: &Filters, shown: &Shown, lines: &mut Vec<Vec<u8>>) {
     let legend = filters.legend();
     if !legend.is_empty() {
         lines.push(b"Active filters:".to_vec());
@@ -113,7 +126,6 @@ pub(super) fn header(report: &Report, filters: &Filters, shown: &Shown) -> Vec<V
             );
         }
     }
-    lines
 }
 
 /// Go 1.19 pprof's time layout, `Jan 2, 2006 at 3:04pm (MST)`, in UTC.
@@ -140,7 +152,7 @@ pub fn format_time_utc(nanos: i64) -> String {
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
 /// (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub(super) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -1,25 +1,42 @@
-//! Text reports identical to `go tool pprof -top` and `-peek`, and
-//! collapsed stacks for other tools ([`folded()`]).
+//! Reports identical to `go tool pprof`'s: `-top`, `-peek` (on the
+//! trimmed graph), `-traces`, `-tags`, `-raw`, `-comments`, `-proto` (on the
+//! filtered profile itself), and collapsed stacks for other tools
+//! ([`folded()`]).
 //!
 //! [`Report`] resolves what to measure (sample index, mean) and holds the
-//! total and unit choice; [`trim`] reproduces pprof's node trimming; [`top()`]
-//! and [`peek()`] print. Output is bytes: names come from the profile as they
+//! total and unit choice; [`trim`] reproduces pprof's node trimming; each
+//! report has its file; [`write_report`] prints any of them
+//! ([`ReportKind`]). Output is bytes: names come from the profile as they
 //! are, as pprof prints them, unless [`ReportOptions::escape_strings`] asks
-//! for every line to be made safe for a terminal.
+//! for every line of `-top` and `-peek` to be made safe for a terminal.
 
+mod chunks;
+mod comments;
 pub mod flamegraph;
 mod folded;
 mod header;
+mod kind;
 mod peek;
 mod prepare;
+mod proto;
+mod raw;
+mod tabwriter;
+mod tags;
 mod top;
+mod traces;
 pub mod trim;
 
 use crate::measurement as units;
 pub use crate::measurement::{OutputUnit, percentage, scaled_label};
+pub use comments::comments;
 pub use folded::{FoldedError, folded, options_tree, write_folded};
+pub use kind::{ReportKind, write_report};
 pub use peek::peek;
+pub use proto::proto;
+pub use raw::raw;
+pub use tags::tags;
 pub use top::top;
+pub use traces::traces;
 
 use crate::analysis::{Filters, Granularity, Measure, total};
 use crate::profile::Profile;
@@ -87,6 +104,14 @@ pub enum ReportError {
     NoSampleTypes,
     /// `--peek` matched no node.
     NoMatches(String),
+    /// Writing the report failed.
+    Write(std::io::ErrorKind, String),
+}
+
+impl From<std::io::Error> for ReportError {
+    fn from(e: std::io::Error) -> ReportError {
+        ReportError::Write(e.kind(), e.to_string())
+    }
 }
 
 impl fmt::Display for ReportError {
@@ -97,6 +122,7 @@ impl fmt::Display for ReportError {
                 f.write_str("profile has no sample types, so there is nothing to report")
             }
             ReportError::NoMatches(rx) => write!(f, "no matches found for regexp: {rx}"),
+            ReportError::Write(_, message) => write!(f, "writing the report: {message}"),
         }
     }
 }
