@@ -5,7 +5,7 @@ use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
 use crate::fetch::{SourceOptions, parse_duration, parse_refresh};
 use crate::profile::Profile;
 use crate::profile::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions};
-use crate::report::ReportOptions;
+use crate::report::{GraphReport, ReportOptions};
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -29,6 +29,34 @@ pub struct Args {
     /// Sort by cumulative value instead of flat.
     #[arg(long, help_heading = "Reports")]
     pub cum: bool,
+    /// Print callers and callees of every node (as `-tree`).
+    #[arg(long, help_heading = "Reports")]
+    pub tree: bool,
+    /// Print the call graph in Graphviz format (as `-dot`).
+    #[arg(long, help_heading = "Reports")]
+    pub dot: bool,
+    /// Print the graph in callgrind format, for KCachegrind (as `-callgrind`).
+    #[arg(long, help_heading = "Reports")]
+    pub callgrind: bool,
+    /// Print the annotated source of functions matching REGEX (as `-list`).
+    #[arg(long, value_name = "REGEX", help_heading = "Reports")]
+    pub list: Option<String>,
+    /// Where --list looks for source files (`:`-separated) [default: the working directory].
+    #[arg(
+        long = "source-path",
+        visible_alias = "source_path",
+        value_name = "PATHS",
+        help_heading = "Reports"
+    )]
+    pub source_path: Option<String>,
+    /// Prefixes to take off the file names a profile records (`:`-separated).
+    #[arg(
+        long = "trim-path",
+        visible_alias = "trim_path",
+        value_name = "PATHS",
+        help_heading = "Reports"
+    )]
+    pub trim_path: Option<String>,
 
     /// Sample type to show, by name (inuse_space, cpu, delay...) or 0-based number.
     #[arg(
@@ -157,15 +185,14 @@ pub struct Args {
         help_heading = "Trimming"
     )]
     pub edge_fraction: f64,
-    /// Show at most N nodes (0: all).
+    /// Show at most N nodes (0: all) [default: all in --top, 80 in --tree and --dot].
     #[arg(
         long = "node-count",
         visible_alias = "nodecount",
         value_name = "N",
-        default_value_t = 0,
         help_heading = "Trimming"
     )]
-    pub node_count: usize,
+    pub node_count: Option<usize>,
 
     /// Refuse profiles that decompress to more than this many bytes.
     #[arg(long = "max-decompressed-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_DECOMPRESSED)]
@@ -283,6 +310,22 @@ impl Args {
             inline_frames: !self.noinlines,
             unit: self.unit.clone(),
             drop_negative: self.drop_negative,
+            source_path: self.source_path.clone(),
+            trim_path: self.trim_path.clone(),
+        })
+    }
+
+    /// The graph report asked for (`--tree`, `--dot`, `--callgrind`,
+    /// `--list`), if any.
+    pub fn graph_report(&self) -> Result<Option<GraphReport>, FilterError> {
+        Ok(if let Some(rx) = &self.list {
+            Some(GraphReport::List(Pattern::new("list", rx)?))
+        } else if self.tree {
+            Some(GraphReport::Tree)
+        } else if self.dot {
+            Some(GraphReport::Dot)
+        } else {
+            self.callgrind.then_some(GraphReport::Callgrind)
         })
     }
 
@@ -382,7 +425,7 @@ mod tests {
             .map(Into::into),
         ));
         assert!(args.top && args.lines && args.inuse_objects);
-        assert_eq!(args.node_count, 5);
+        assert_eq!(args.node_count, Some(5));
         assert_eq!(args.sample_index().as_deref(), Some("inuse_objects"));
     }
 }

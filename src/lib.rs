@@ -7,6 +7,8 @@
 //! - [`analysis`]: the model -> call graph numbers (flat, cum, edges) for every
 //!   sample index at once, at a granularity, under filters;
 //! - [`report`]: the numbers -> text identical to `go tool pprof`;
+//! - [`source_files`]: finding the source files a profile names, as
+//!   pprof's `-list` does (and in a Go installation's roots);
 //! - [`fetch`]: where a profile comes from (a file, stdin, or a running
 //!   service over HTTP), decoded by [`profile`];
 //! - [`tui`]: the full-screen explorer on top of all three.
@@ -19,4 +21,5 @@ pub mod measurement;
 pub mod profile;
 pub mod report;
 pub mod safe_text;
+pub mod source_files;
 pub mod tui;

@@ -27,6 +27,7 @@ fn run(args: &Args) -> Result<(), String> {
         .map(|rx| Pattern::new("peek", rx))
         .transpose()
         .map_err(|e| e.to_string())?;
+    let graph = args.graph_report().map_err(|e| e.to_string())?;
     let (source, loaded) = load_profile(args)?;
     let profile = &loaded.profile;
     (options.filters.tag_focus, options.filters.tag_ignore) =
@@ -40,12 +41,13 @@ fn run(args: &Args) -> Result<(), String> {
         }
     }
     // The explorer only on a terminal, and only when no report was asked.
-    if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
+    if !args.top && peek.is_none() && graph.is_none() && std::io::stdout().is_terminal() {
         return ppt::tui::run(source, loaded, args, &options);
     }
-    let out = match &peek {
-        Some(pattern) => report::peek(profile, &options, pattern),
-        None => report::top(profile, &options),
+    let out = match (&peek, &graph) {
+        (_, Some(kind)) => report::graph_report(profile, &options, kind),
+        (Some(pattern), None) => report::peek(profile, &options, pattern),
+        (None, None) => report::top(profile, &options),
     }
     .map_err(|e| format!("{}: {e}", args.profile))?;
     write_report(&out)

@@ -31,7 +31,7 @@ pub mod tags;
 mod total;
 
 pub use filter::{FilterError, Filters, Pattern};
-pub use frames::Frames;
+pub use frames::{FrameOptions, Frames};
 pub use granularity::Granularity;
 pub use graph::{EdgeId, Graph, Measure};
 pub use neighbors::{Call, Neighbors, sort_calls};

@@ -158,12 +158,12 @@ fn parse_range(text: &str) -> Result<Option<NumRange>, BadNumber> {
 }
 
 /// Whether pprof's decoder keeps `label` as a numeric label.
-fn is_numeric(label: &Label) -> bool {
+pub(crate) fn is_numeric(label: &Label) -> bool {
     label.str.is_empty() && (label.num != 0 || !label.num_unit.is_empty())
 }
 
 /// Whether pprof's decoder keeps `label` as a string label.
-fn is_string(label: &Label) -> bool {
+pub(crate) fn is_string(label: &Label) -> bool {
     !label.str.is_empty()
 }
 

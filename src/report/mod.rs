@@ -1,22 +1,36 @@
-//! Text reports identical to `go tool pprof -top` and `-peek`.
+//! Text reports identical to `go tool pprof`'s: `-top`, `-peek`, `-tree`,
+//! `-dot`, `-callgrind` and `-list`.
 //!
 //! [`Report`] resolves what to measure (sample index, mean) and holds the
-//! total and unit choice; [`trim`] reproduces pprof's node trimming; [`top()`]
-//! and [`peek()`] print. Output is bytes: names come from the profile as they
+//! total and unit choice; [`trim`] reproduces pprof's node trimming (and
+//! `visual`, the choices `-dot` adds); each report has its file ([`top()`],
+//! [`peek()`], [`tree()`], [`dot()`], [`callgrind()`], [`list()`]). Output is bytes: names come from the profile as they
 //! are; making them safe for a terminal is the caller's job.
 
+mod callgrind;
+mod dot;
+mod dot_names;
+mod dot_nodelets;
 mod header;
+mod list;
+pub mod node_tags;
 mod peek;
 mod prepare;
 mod top;
+mod tree;
 pub mod trim;
+mod visual;
 
 use crate::measurement as units;
 pub use crate::measurement::{OutputUnit, percentage, scaled_label};
+pub use callgrind::callgrind;
+pub use dot::dot;
+pub use list::list;
 pub use peek::peek;
 pub use top::top;
+pub use tree::tree;
 
-use crate::analysis::{Filters, Granularity, Measure, total};
+use crate::analysis::{Filters, Granularity, Measure, Pattern, total};
 use crate::profile::Profile;
 use std::fmt;
 
@@ -35,8 +49,9 @@ pub struct ReportOptions {
     pub node_fraction: f64,
     /// Drop edges lighter than this share (it decides the `(inline)` marks).
     pub edge_fraction: f64,
-    /// Show at most this many nodes; 0 for all.
-    pub node_count: usize,
+    /// Show at most this many nodes; 0 for all; `None` for the report's
+    /// default (all for `--top`, 80 for `--tree` and `--dot`, as pprof).
+    pub node_count: Option<usize>,
     /// Sort by cum instead of flat.
     pub cum: bool,
     /// Keep inlined frames as nodes of their own (pprof's default).
@@ -46,6 +61,12 @@ pub struct ReportOptions {
     pub unit: Option<String>,
     /// Leave out nodes with negative values (diff profiles).
     pub drop_negative: bool,
+    /// pprof's `-source_path`: where `--list` looks for sources
+    /// (`:`-separated; the working directory when `None`).
+    pub source_path: Option<String>,
+    /// pprof's `-trim_path`: prefixes taken off recorded file names
+    /// (`:`-separated).
+    pub trim_path: Option<String>,
 }
 
 impl Default for ReportOptions {
@@ -57,12 +78,41 @@ impl Default for ReportOptions {
             filters: Filters::default(),
             node_fraction: 0.005,
             edge_fraction: 0.001,
-            node_count: 0,
+            node_count: None,
             cum: false,
             inline_frames: true,
             unit: None,
             drop_negative: false,
+            source_path: None,
+            trim_path: None,
         }
+    }
+}
+
+/// The reports drawn from the call graph beyond `--top` and `--peek`.
+#[derive(Debug, Clone)]
+pub enum GraphReport {
+    /// `--tree`.
+    Tree,
+    /// `--dot`.
+    Dot,
+    /// `--callgrind`.
+    Callgrind,
+    /// `--list REGEX`.
+    List(Pattern),
+}
+
+/// Prints `kind` of report on `profile`.
+pub fn graph_report(
+    profile: &Profile,
+    options: &ReportOptions,
+    kind: &GraphReport,
+) -> Result<Vec<u8>, ReportError> {
+    match kind {
+        GraphReport::Tree => tree(profile, options),
+        GraphReport::Dot => dot(profile, options),
+        GraphReport::Callgrind => callgrind(profile, options),
+        GraphReport::List(pattern) => list(profile, options, pattern),
     }
 }
 
@@ -75,6 +125,8 @@ pub enum ReportError {
     NoSampleTypes,
     /// `--peek` matched no node.
     NoMatches(String),
+    /// Where to look for source files could not be worked out.
+    Source(String),
 }
 
 impl fmt::Display for ReportError {
@@ -85,6 +137,7 @@ impl fmt::Display for ReportError {
                 f.write_str("profile has no sample types, so there is nothing to report")
             }
             ReportError::NoMatches(rx) => write!(f, "no matches found for regexp: {rx}"),
+            ReportError::Source(message) => f.write_str(message),
         }
     }
 }
@@ -195,6 +248,17 @@ impl<'a> Report<'a> {
 
     /// [`Report::select_unit`] from what [`smallest_shown`] found.
     pub fn select_unit_from(&mut self, smallest: Option<i64>) {
+        self.select_unit_scaled(smallest, true);
+    }
+
+    /// The unit of the smallest value shown (or of the total when all are
+    /// zero), never that of 100 times it: pprof's choice for `-callgrind`,
+    /// which prints whole numbers.
+    pub fn select_unit_from_smallest(&mut self, smallest: Option<i64>) {
+        self.select_unit_scaled(smallest, false);
+    }
+
+    fn select_unit_scaled(&mut self, smallest: Option<i64>, hundredfold: bool) {
         let Some(mut min_value) = smallest else {
             return;
         };
@@ -205,7 +269,7 @@ impl<'a> Report<'a> {
         let (_, min_unit) = units::scale(min_value, &self.sample_unit, &OutputUnit::Auto);
         let (_, max_unit) = units::scale(max_value, &self.sample_unit, &OutputUnit::Auto);
         let mut unit = min_unit.clone();
-        if min_unit != max_unit && min_value.wrapping_mul(100) < max_value {
+        if hundredfold && min_unit != max_unit && min_value.wrapping_mul(100) < max_value {
             unit = units::scale(
                 min_value.wrapping_mul(100),
                 &self.sample_unit,
