@@ -98,7 +98,11 @@ pub fn list(
             );
             let (start, end) = line_range(table, nodes);
             if start > end {
-                // pprof reads the file only for the first line it prints.
+                // pprof opens the file only for a line it prints, but
+                // reports an error an earlier routine met in it.
+                if let Some(Err(missing)) = sources.cached(file) {
+                    out.extend_from_slice(format!(" Error: {missing}\n").as_bytes());
+                }
                 continue;
             }
             let source = match sources.get(file) {

@@ -196,6 +196,12 @@ impl SourceFiles {
         &self.search
     }
 
+    /// What an earlier [`SourceFiles::get`] of `file` found, without
+    /// looking for it now.
+    pub fn cached(&self, file: &[u8]) -> Option<&Result<Arc<SourceFile>, NotFound>> {
+        self.files.get(file)
+    }
+
     /// The file a report names `file`, found and read on first use.
     pub fn get(&mut self, file: &[u8]) -> Result<Arc<SourceFile>, NotFound> {
         let search = &self.search;
