@@ -5,10 +5,11 @@
 use super::prepare::{GraphShape, Prepared, prepare_shaped};
 use super::{OutputUnit, ReportError, ReportOptions};
 use crate::analysis::order::sort_edges;
-use crate::analysis::{NodeId, NodeInfo};
+use crate::analysis::{NodeId, NodeInfo, NodeTable};
 use crate::measurement as units;
-use crate::profile::{Profile, StrId};
+use crate::profile::{Profile, StrId, StringTable};
 use rustc_hash::FxHashMap;
+use std::io::Write;
 
 /// Prints the callgrind report of `profile` as `go tool pprof -callgrind`
 /// would: addresses granularity with inlined frames, nothing trimmed.
@@ -21,7 +22,7 @@ pub fn callgrind(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, 
     } = prepare_shaped(profile, options, &GraphShape::CALLGRIND)?;
     let g = &trimmed.graph;
     let names = &frames.nodes;
-    let call_names = disambiguated_names(&trimmed.nodes, &frames.nodes, profile);
+    let suffixes = disambiguation(&trimmed.nodes, names);
     let unit_name = match &report.output_unit {
         OutputUnit::Named(u) => u.as_str(),
         // Not chosen (no nodes) or chosen per value: the option as given.
@@ -32,57 +33,61 @@ pub fn callgrind(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, 
         super::visual::go_f64_to_i64(value)
     };
 
-    let mut out = Vec::new();
-    out.extend_from_slice(b"positions: instr line\n");
-    out.extend_from_slice(format!("events: {}({unit_name})\n", report.sample_type).as_bytes());
-    let (mut objfiles, mut files, mut functions) = (
-        Compressor::default(),
-        Compressor::default(),
-        Compressor::default(),
-    );
+    let mut out = Vec::with_capacity(64 * trimmed.nodes.len());
+    // Writing to a Vec cannot fail.
+    let _ = writeln!(out, "positions: instr line");
+    let _ = writeln!(out, "events: {}({unit_name})", report.sample_type);
+    let strings = &profile.strings;
+    let mut objfiles = Compressor::new(strings);
+    let mut files = Compressor::new(&names.paths);
+    let mut functions = Compressor::new(strings);
     let mut previous: Option<&NodeInfo> = None;
     for &n in &trimmed.nodes {
         let info = names.info(n);
-        let file = names.file(n);
-        let name = profile.strings.get(info.name);
         let changed = previous.is_none_or(|p| {
-            p.objfile != info.objfile || names.paths.get(p.file) != file || p.name != info.name
+            // Equal ids are equal texts; different ids may still be.
+            let same =
+                |a: StrId, b: StrId, table: &StringTable| a == b || table.get(a) == table.get(b);
+            !same(p.objfile, info.objfile, strings)
+                || !same(p.file, info.file, &names.paths)
+                || !same(p.name, info.name, strings)
         });
         if changed {
             out.extend_from_slice(b"\nob=");
-            objfiles.write(&mut out, profile.strings.get(info.objfile));
+            objfiles.write(&mut out, info.objfile);
             out.extend_from_slice(b"\nfl=");
-            files.write(&mut out, file);
+            files.write(&mut out, info.file);
             out.extend_from_slice(b"\nfn=");
-            functions.write(&mut out, name);
+            functions.write(&mut out, info.name);
             out.push(b'\n');
         }
-        let address = position(previous, info.address);
-        out.extend_from_slice(
-            format!("{address} {} {}\n", info.line, scaled(g.flat_value(n, 0))).as_bytes(),
-        );
+        write_position(&mut out, previous, info.address);
+        let _ = writeln!(out, " {} {}", info.line, scaled(g.flat_value(n, 0)));
         for e in sort_edges(g, names, g.outgoing(n), 0) {
             let callee = g.edge(e).1;
             let callee_info = names.info(callee);
             out.extend_from_slice(b"cfl=");
-            files.write(&mut out, names.file(callee));
+            files.write(&mut out, callee_info.file);
             out.extend_from_slice(b"\ncfn=");
-            // A callee left out of the graph (--drop-negative) has no
-            // name in pprof's table: an empty one.
-            functions.write(
-                &mut out,
-                call_names.get(&callee).map_or(&[][..], Vec::as_slice),
-            );
-            out.extend_from_slice(
-                format!(
-                    "\ncalls=0 {} {}\n* * {}\n",
-                    // pprof gives the callee's address relative to the
-                    // previous node, not this one.
-                    position(previous, callee_info.address),
-                    callee_info.line,
-                    scaled(g.edge_weight(e, 0))
-                )
-                .as_bytes(),
+            match suffixes.get(&callee) {
+                Some(suffix) => {
+                    let name = [strings.get(callee_info.name), suffix.as_bytes()].concat();
+                    functions.write_text(&mut out, &name);
+                }
+                // A callee left out of the graph (--drop-negative) has no
+                // name in pprof's table: an empty one.
+                None if !trimmed.is_shown(callee) => {}
+                None => functions.write(&mut out, callee_info.name),
+            }
+            out.extend_from_slice(b"\ncalls=0 ");
+            // pprof gives the callee's address relative to the previous
+            // node, not this one.
+            write_position(&mut out, previous, callee_info.address);
+            let _ = writeln!(
+                out,
+                " {}\n* * {}",
+                callee_info.line,
+                scaled(g.edge_weight(e, 0))
             );
         }
         previous = Some(info);
@@ -90,59 +95,79 @@ pub fn callgrind(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, 
     Ok(out)
 }
 
-/// callgrind's name compression: `(N) name` the first time, `(N)` after.
-#[derive(Default)]
-struct Compressor {
-    ids: FxHashMap<Vec<u8>, usize>,
+/// callgrind's name compression: `(N) name` the first time a text is
+/// written, `(N)` after. Texts are remembered by their id in `table` too,
+/// so most lookups skip hashing the text.
+struct Compressor<'a> {
+    table: &'a StringTable,
+    by_id: Vec<u32>,
+    by_text: FxHashMap<Vec<u8>, u32>,
 }
 
-impl Compressor {
-    fn write(&mut self, out: &mut Vec<u8>, name: &[u8]) {
-        if name.is_empty() {
-            return;
+impl<'a> Compressor<'a> {
+    fn new(table: &'a StringTable) -> Self {
+        Compressor {
+            table,
+            by_id: vec![0; table.len()],
+            by_text: FxHashMap::default(),
         }
-        if let Some(id) = self.ids.get(name) {
-            out.extend_from_slice(format!("({id})").as_bytes());
-            return;
+    }
+
+    fn write(&mut self, out: &mut Vec<u8>, id: StrId) {
+        match self.by_id.get(id.0 as usize).copied() {
+            Some(0) | None => {
+                let number = self.write_text(out, self.table.get(id));
+                if let Some(slot) = self.by_id.get_mut(id.0 as usize) {
+                    *slot = number;
+                }
+            }
+            Some(number) => {
+                let _ = write!(out, "({number})");
+            }
         }
-        let id = self.ids.len() + 1;
-        self.ids.insert(name.to_vec(), id);
-        out.extend_from_slice(format!("({id}) ").as_bytes());
-        out.extend_from_slice(name);
+    }
+
+    /// Writes `text` compressed; returns its number (0 for no text).
+    fn write_text(&mut self, out: &mut Vec<u8>, text: &[u8]) -> u32 {
+        if text.is_empty() {
+            return 0;
+        }
+        if let Some(&number) = self.by_text.get(text) {
+            let _ = write!(out, "({number})");
+            return number;
+        }
+        let number = self.by_text.len() as u32 + 1;
+        self.by_text.insert(text.to_vec(), number);
+        let _ = write!(out, "({number}) ");
+        out.extend_from_slice(text);
+        number
     }
 }
 
 /// pprof's `callgrindAddress`: absolute for the first node, `*` for the
 /// previous node's address, else a signed offset when shorter than hex.
-fn position(previous: Option<&NodeInfo>, address: u64) -> String {
+fn write_position(out: &mut Vec<u8>, previous: Option<&NodeInfo>, address: u64) {
     let absolute = format!("{address:#x}");
-    let Some(previous) = previous else {
-        return absolute;
+    let relative = match previous {
+        None => None,
+        Some(p) if p.address == address => Some("*".to_string()),
+        Some(p) => Some(format!("{:+}", address.wrapping_sub(p.address) as i64)),
     };
-    if previous.address == address {
-        return "*".to_string();
-    }
-    let relative = format!("{:+}", address.wrapping_sub(previous.address) as i64);
-    if relative.len() < absolute.len() {
-        relative
-    } else {
-        absolute
+    match relative {
+        Some(r) if r.len() < absolute.len() => out.extend_from_slice(r.as_bytes()),
+        _ => out.extend_from_slice(absolute.as_bytes()),
     }
 }
 
-/// pprof's `getDisambiguatedNames`: a node's function name, with ` [i/n]`
-/// when `n` distinct functions (by start line and binary) share its file
-/// and name, numbered in node order.
-fn disambiguated_names(
-    nodes: &[NodeId],
-    table: &crate::analysis::NodeTable,
-    profile: &Profile,
-) -> FxHashMap<NodeId, Vec<u8>> {
+/// pprof's `getDisambiguatedNames`: ` [i/n]` for the nodes whose file and
+/// name `n` distinct functions (by start line and binary) share, numbered
+/// in node order. Nodes without a suffix are left out.
+fn disambiguation(nodes: &[NodeId], table: &NodeTable) -> FxHashMap<NodeId, String> {
     type Function = (i64, StrId);
-    let mut functions: FxHashMap<(&[u8], StrId), Vec<Function>> = FxHashMap::default();
+    let mut functions: FxHashMap<(StrId, StrId), Vec<Function>> = FxHashMap::default();
     for &n in nodes {
         let info = table.info(n);
-        let list = functions.entry((table.file(n), info.name)).or_default();
+        let list = functions.entry((info.file, info.name)).or_default();
         let function = (info.start_line, info.objfile);
         if !list.contains(&function) {
             list.push(function);
@@ -150,18 +175,13 @@ fn disambiguated_names(
     }
     nodes
         .iter()
-        .map(|&n| {
+        .filter_map(|&n| {
             let info = table.info(n);
-            let mut name = profile.strings.get(info.name).to_vec();
-            let list = &functions[&(table.file(n), info.name)];
-            if list.len() > 1 {
-                let i = list
-                    .iter()
-                    .position(|&f| f == (info.start_line, info.objfile))
-                    .unwrap_or(0);
-                name.extend_from_slice(format!(" [{}/{}]", i + 1, list.len()).as_bytes());
-            }
-            (n, name)
+            let list = functions.get(&(info.file, info.name))?;
+            let i = list
+                .iter()
+                .position(|&f| f == (info.start_line, info.objfile))?;
+            (list.len() > 1).then(|| (n, format!(" [{}/{}]", i + 1, list.len())))
         })
         .collect()
 }

@@ -35,7 +35,8 @@ pub fn list(
         &options.filters,
         &frame_options(options, true),
     );
-    let graph = Graph::build(profile, &frames, &[measure], None);
+    // A listing needs flat and cum only.
+    let graph = Graph::build_without_edges(profile, &frames, &[measure], None);
     let table = &frames.nodes;
 
     // Each matching function's nodes, by file; functions by name.

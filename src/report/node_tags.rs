@@ -111,6 +111,7 @@ impl TagSpec {
         };
         let mut label_index: FxHashMap<String, u32> = FxHashMap::default();
         let mut numeric_index: FxHashMap<(Option<u32>, String), u32> = FxHashMap::default();
+        let mut by_value: FxHashMap<(Option<u32>, i64), u32> = FxHashMap::default();
         let mut any = false;
         let mut pairs: Vec<Vec<u8>> = Vec::new();
         spec.numeric_starts.push(0);
@@ -136,14 +137,23 @@ impl TagSpec {
             spec.sample_label[s] = group;
             if let (Some(key), Some(num_unit)) = (bytes_key, &bytes_unit) {
                 for l in labels.iter().filter(|l| l.key == key && is_numeric(l)) {
-                    let name = scaled_label(l.num, num_unit, unit);
-                    let next = numeric_index.len() as u32;
-                    let id = *numeric_index
-                        .entry((group, name.clone()))
-                        .or_insert_with(|| {
-                            spec.numeric.push((group, name, num_unit.clone()));
-                            next
-                        });
+                    // Sizes repeat: print each (group, value) once.
+                    let id = match by_value.get(&(group, l.num)) {
+                        Some(&id) => id,
+                        None => {
+                            let name = scaled_label(l.num, num_unit, unit);
+                            let next = numeric_index.len() as u32;
+                            let id =
+                                *numeric_index
+                                    .entry((group, name.clone()))
+                                    .or_insert_with(|| {
+                                        spec.numeric.push((group, name, num_unit.clone()));
+                                        next
+                                    });
+                            by_value.insert((group, l.num), id);
+                            id
+                        }
+                    };
                     spec.numeric_tags.push((id, l.num));
                     any = true;
                 }

@@ -112,7 +112,10 @@ impl TrimmedGraph {
                 t
             })
         };
-        let (mut graph, mut has_edges) = pass(None, !may_trim || trim.visual);
+        // Visual mode sorts by edges, but after the node fraction's cut,
+        // which usually rebuilds the graph anyway: edges then.
+        let (mut graph, mut has_edges) =
+            pass(None, !may_trim || trim.visual && trim.node_fraction == 0.0);
         let mut nodes = present(&graph, trim.drop_negative);
         // pprof sums raw flat values here, not the divided ones of a mean.
         let total: i64 = nodes
@@ -139,6 +142,9 @@ impl TrimmedGraph {
                 nodes = present(&graph, trim.drop_negative);
                 kept = Some(keep);
             }
+        }
+        if trim.visual && !has_edges {
+            (graph, has_edges) = pass(kept.as_deref(), true);
         }
         let before_count_cut = nodes.len();
         sort(&mut nodes, &graph);
