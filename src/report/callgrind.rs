@@ -147,15 +147,22 @@ impl<'a> Compressor<'a> {
 /// pprof's `callgrindAddress`: absolute for the first node, `*` for the
 /// previous node's address, else a signed offset when shorter than hex.
 fn write_position(out: &mut Vec<u8>, previous: Option<&NodeInfo>, address: u64) {
-    let absolute = format!("{address:#x}");
-    let relative = match previous {
-        None => None,
-        Some(p) if p.address == address => Some("*".to_string()),
-        Some(p) => Some(format!("{:+}", address.wrapping_sub(p.address) as i64)),
-    };
-    match relative {
-        Some(r) if r.len() < absolute.len() => out.extend_from_slice(r.as_bytes()),
-        _ => out.extend_from_slice(absolute.as_bytes()),
+    let hex_digits = (64 - address.leading_zeros()).div_ceil(4).max(1);
+    let absolute_len = 2 + hex_digits;
+    match previous {
+        Some(p) if p.address == address => out.push(b'*'),
+        Some(p) => {
+            let offset = address.wrapping_sub(p.address) as i64;
+            let relative_len = 1 + offset.unsigned_abs().checked_ilog10().unwrap_or(0) + 1;
+            if relative_len < absolute_len {
+                let _ = write!(out, "{offset:+}");
+            } else {
+                let _ = write!(out, "{address:#x}");
+            }
+        }
+        None => {
+            let _ = write!(out, "{address:#x}");
+        }
     }
 }
 
@@ -184,4 +191,39 @@ fn disambiguation(nodes: &[NodeId], table: &NodeTable) -> FxHashMap<NodeId, Stri
             (list.len() > 1).then(|| (n, format!(" [{}/{}]", i + 1, list.len())))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn position(previous: Option<u64>, address: u64) -> String {
+        let info = previous.map(|address| NodeInfo {
+            name: StrId::EMPTY,
+            file: StrId::EMPTY,
+            address,
+            start_line: 0,
+            line: 0,
+            objfile: StrId::EMPTY,
+        });
+        let mut out = Vec::new();
+        write_position(&mut out, info.as_ref(), address);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn positions_like_pprof() {
+        assert_eq!(position(None, 0), "0x0");
+        assert_eq!(position(None, 0x4655dd), "0x4655dd");
+        assert_eq!(position(Some(0x4655dd), 0x4655dd), "*");
+        assert_eq!(position(Some(0x4655dd), 0x465be3), "+1542");
+        assert_eq!(position(Some(0x465be3), 0x4655dd), "-1542");
+        // An offset as long as the hex form is written in hex.
+        assert_eq!(position(Some(0x100), 0x1), "0x1");
+        assert_eq!(position(Some(0x10), 0x1), "0x1");
+        assert_eq!(position(Some(0x1000), 0x1001), "+1");
+        assert_eq!(position(Some(0), 0xffff_ffff_ffff_ffff), "-1");
+        assert_eq!(position(Some(1), 0x9_0000), "0x90000");
+        assert_eq!(position(Some(0x7f00_0000_1000), 0x7f00_0000_0000), "-4096");
+    }
 }
