@@ -33,7 +33,9 @@ pub fn callgrind(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, 
         super::visual::go_f64_to_i64(value)
     };
 
-    let mut out = Vec::with_capacity(64 * trimmed.nodes.len());
+    // About 60 bytes a node and an edge: one allocation for the report.
+    let edges: usize = trimmed.nodes.iter().map(|&n| g.outgoing(n).len()).sum();
+    let mut out = Vec::with_capacity(64 * (trimmed.nodes.len() + edges));
     // Writing to a Vec cannot fail.
     let _ = writeln!(out, "positions: instr line");
     let _ = writeln!(out, "events: {}({unit_name})", report.sample_type);
@@ -62,7 +64,11 @@ pub fn callgrind(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, 
             out.push(b'\n');
         }
         write_position(&mut out, previous, info.address);
-        let _ = writeln!(out, " {} {}", info.line, scaled(g.flat_value(n, 0)));
+        out.push(b' ');
+        push_int(&mut out, info.line);
+        out.push(b' ');
+        push_int(&mut out, scaled(g.flat_value(n, 0)));
+        out.push(b'\n');
         for e in sort_edges(g, names, g.outgoing(n), 0) {
             let callee = g.edge(e).1;
             let callee_info = names.info(callee);
@@ -83,12 +89,11 @@ pub fn callgrind(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, 
             // pprof gives the callee's address relative to the previous
             // node, not this one.
             write_position(&mut out, previous, callee_info.address);
-            let _ = writeln!(
-                out,
-                " {}\n* * {}",
-                callee_info.line,
-                scaled(g.edge_weight(e, 0))
-            );
+            out.push(b' ');
+            push_int(&mut out, callee_info.line);
+            out.extend_from_slice(b"\n* * ");
+            push_int(&mut out, scaled(g.edge_weight(e, 0)));
+            out.push(b'\n');
         }
         previous = Some(info);
     }
@@ -122,7 +127,7 @@ impl<'a> Compressor<'a> {
                 }
             }
             Some(number) => {
-                let _ = write!(out, "({number})");
+                push_number(out, number);
             }
         }
     }
@@ -133,7 +138,7 @@ impl<'a> Compressor<'a> {
             return 0;
         }
         if let Some(&number) = self.by_text.get(text) {
-            let _ = write!(out, "({number})");
+            push_number(out, number);
             return number;
         }
         let number = self.by_text.len() as u32 + 1;
@@ -155,7 +160,8 @@ fn write_position(out: &mut Vec<u8>, previous: Option<&NodeInfo>, address: u64) 
             let offset = address.wrapping_sub(p.address) as i64;
             let relative_len = 1 + offset.unsigned_abs().checked_ilog10().unwrap_or(0) + 1;
             if relative_len < absolute_len {
-                let _ = write!(out, "{offset:+}");
+                out.push(if offset < 0 { b'-' } else { b'+' });
+                push_int(out, offset.unsigned_abs() as i64);
             } else {
                 let _ = write!(out, "{address:#x}");
             }
@@ -193,6 +199,32 @@ fn disambiguation(nodes: &[NodeId], table: &NodeTable) -> FxHashMap<NodeId, Stri
         .collect()
 }
 
+/// `(N)`, a compressed name's number.
+fn push_number(out: &mut Vec<u8>, number: u32) {
+    out.push(b'(');
+    push_int(out, i64::from(number));
+    out.push(b')');
+}
+
+/// `%d` of `value`, without going through `fmt` (millions of numbers).
+fn push_int(out: &mut Vec<u8>, value: i64) {
+    if value < 0 {
+        out.push(b'-');
+    }
+    let mut rest = value.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +241,15 @@ mod tests {
         let mut out = Vec::new();
         write_position(&mut out, info.as_ref(), address);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn integers_like_go() {
+        for v in [0, 7, -7, 10, 1234567890, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            push_int(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+        }
     }
 
     #[test]
