@@ -135,11 +135,19 @@ impl TrimmedGraph {
                 .collect();
             if keep.len() != nodes.len() {
                 dropped = nodes.len() - keep.len();
-                // Without the dropped nodes, flat and cum change (samples
-                // whose leaf was dropped lose their flat): pprof rebuilds.
-                // Edges now unless a node count cut will rebuild again.
-                (graph, has_edges) = pass(Some(&keep), trim.node_count == 0 || trim.visual);
-                nodes = present(&graph, trim.drop_negative);
+                // pprof rebuilds the graph from the samples with the kept
+                // nodes only. Their flat and cum stay as they were (a
+                // node's cum counts the samples through it, its flat those
+                // ending in it, whatever else is dropped); the edges
+                // change: callers connect to callees across dropped nodes.
+                // So the rebuild is for edges, and waits when a node count
+                // cut will rebuild again (unless the order needs them).
+                if trim.node_count == 0 || trim.visual {
+                    (graph, has_edges) = pass(Some(&keep), true);
+                    nodes = present(&graph, trim.drop_negative);
+                } else {
+                    nodes = keep.clone();
+                }
                 kept = Some(keep);
             }
         }
