@@ -428,4 +428,42 @@ mod tests {
         assert_eq!(args.node_count, Some(5));
         assert_eq!(args.sample_index().as_deref(), Some("inuse_objects"));
     }
+
+    #[test]
+    fn graph_reports_parse_in_pprof_spelling() {
+        let parse = |words: &[&str]| {
+            let args = Args::parse_from(pprof_style_args(words.iter().map(Into::into)));
+            let kind = args.graph_report().unwrap();
+            (args, kind)
+        };
+        let (args, kind) = parse(&[
+            "ppt",
+            "-list",
+            "main\\.fib$",
+            "-source_path=src:other",
+            "-trim_path=/srv/shop",
+            "cpu.pprof",
+        ]);
+        assert!(matches!(kind, Some(GraphReport::List(p)) if p.as_str() == "main\\.fib$"));
+        let options = args.report_options().unwrap();
+        assert_eq!(options.source_path.as_deref(), Some("src:other"));
+        assert_eq!(options.trim_path.as_deref(), Some("/srv/shop"));
+        assert_eq!(options.node_count, None);
+        assert!(matches!(
+            parse(&["ppt", "-tree", "x"]).1,
+            Some(GraphReport::Tree)
+        ));
+        assert!(matches!(
+            parse(&["ppt", "--dot", "x"]).1,
+            Some(GraphReport::Dot)
+        ));
+        assert!(matches!(
+            parse(&["ppt", "-callgrind", "x"]).1,
+            Some(GraphReport::Callgrind)
+        ));
+        assert!(parse(&["ppt", "-top", "x"]).1.is_none());
+        let (args, _) = parse(&["ppt", "--source-path", "a", "--trim-path", "b", "x"]);
+        assert_eq!(args.source_path.as_deref(), Some("a"));
+        assert_eq!(args.trim_path.as_deref(), Some("b"));
+    }
 }

@@ -164,3 +164,66 @@ fn normalize_leaves_out_times() {
         [b"label=\"File: x\\lShowing\"".to_vec(), Vec::new()]
     );
 }
+
+/// The explorer's source lookup: with pprof's places empty, the Go roots
+/// find `sort/zsortinterface.go` (here `expected2` stands in for `$GOROOT`,
+/// its `src/` holding the file) where a Go build recorded
+/// `/usr/local/go/src/...`, and the listing holds the lines pprof printed
+/// with `-source_path` and `-trim_path` pointing there.
+#[test]
+fn listing_finds_sources_under_go_roots() {
+    use ppt::analysis::Pattern;
+    use ppt::profile::{DecodeOptions, decode};
+    use ppt::report::{ReportOptions, RoutineSource, listing};
+    use ppt::source_files::{GoRoots, SourceFiles, SourceSearch};
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go");
+    let bytes = std::fs::read(dir.join("cpu.pprof")).expect("profile");
+    let profile = decode(&bytes, &DecodeOptions::default()).expect("decode");
+    let roots = GoRoots {
+        goroot: Some(dir.join("expected2")),
+        module_cache: None,
+    };
+    let search = SourceSearch::pprof(Some("nosuchdir"), None)
+        .expect("search")
+        .with_go_roots(roots);
+    let pattern = Pattern::new("list", r"sort\.insertionSort$").expect("regex");
+    let found = listing(
+        &profile,
+        &ReportOptions::default(),
+        &pattern,
+        &mut SourceFiles::new(search),
+    )
+    .expect("listing");
+    assert_eq!(found.routines.len(), 1);
+    let RoutineSource::Lines(lines) = &found.routines[0].source else {
+        panic!("not found: {:?}", found.routines[0].source);
+    };
+
+    // pprof's lines for the same routine: `flat cum number:text`.
+    let recorded =
+        std::fs::read_to_string(dir.join("expected2/cpu.pprof.list.txt")).expect("oracle");
+    let want: Vec<(i64, String)> = recorded
+        .lines()
+        .skip_while(|l| !l.contains("sort.insertionSort in"))
+        .skip(2)
+        .take_while(|l| !l.starts_with("ROUTINE"))
+        .map(|l| {
+            let (number, text) = l[21..].split_once(':').expect("numbered line");
+            (
+                number.trim().parse().expect("line number"),
+                text.to_string(),
+            )
+        })
+        .collect();
+    let got: Vec<(i64, String)> = lines
+        .iter()
+        .map(|l| (l.number, String::from_utf8_lossy(&l.text).into_owned()))
+        .collect();
+    assert_eq!(got, want);
+    // 130ms flat, 150ms cum, as pprof's header says.
+    assert_eq!(
+        (found.routines[0].flat, found.routines[0].cum),
+        (130_000_000, 150_000_000)
+    );
+}

@@ -68,8 +68,15 @@ pub fn dot(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, Report
         .fold(f64::MIN, f64::max);
     let mut has_nodelets: FxHashMap<NodeId, bool> = FxHashMap::default();
     let mut edges: Vec<EdgeId> = Vec::new();
+    let boxes = NodeBoxes {
+        report: &report,
+        names,
+        profile,
+        graph: g,
+        max_flat,
+    };
     for (i, &n) in trimmed.nodes.iter().enumerate() {
-        write_node(&mut out, &report, names, profile, n, i + 1, max_flat, g);
+        boxes.write(&mut out, n, i + 1);
         let out_edges: Vec<EdgeId> = g
             .outgoing(n)
             .iter()
@@ -145,55 +152,59 @@ pub fn dot(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, Report
     Ok(out)
 }
 
-/// pprof's `addNode`: the box of node `n`, numbered `id`.
-#[allow(clippy::too_many_arguments)]
-fn write_node(
-    out: &mut Vec<u8>,
-    report: &super::Report,
-    names: &crate::analysis::NodeTable,
-    profile: &Profile,
-    n: NodeId,
-    id: usize,
+/// What every node's box is drawn from.
+struct NodeBoxes<'a> {
+    report: &'a super::Report<'a>,
+    names: &'a crate::analysis::NodeTable,
+    profile: &'a Profile,
+    graph: &'a crate::analysis::Graph,
+    /// The largest |flat| shown: boxes are sized relative to it.
     max_flat: f64,
-    g: &crate::analysis::Graph,
-) {
-    let (flat, cum) = (g.flat_value(n, 0), g.cum_value(n, 0));
-    let total = report.total;
-    let mut label = multiline_name(names, n, profile);
-    let flat_text = report.format_value(flat);
-    if flat != 0 {
-        let share = units::percentage(flat, total);
-        label.extend_from_slice(format!("{flat_text} ({})", share.trim()).as_bytes());
-    } else {
-        label.push(b'0');
+}
+
+impl NodeBoxes<'_> {
+    /// pprof's `addNode`: the box of node `n`, numbered `id`.
+    fn write(&self, out: &mut Vec<u8>, n: NodeId, id: usize) {
+        let (report, g) = (self.report, self.graph);
+        let (flat, cum) = (g.flat_value(n, 0), g.cum_value(n, 0));
+        let total = report.total;
+        let mut label = multiline_name(self.names, n, self.profile);
+        let flat_text = report.format_value(flat);
+        if flat != 0 {
+            let share = units::percentage(flat, total);
+            label.extend_from_slice(format!("{flat_text} ({})", share.trim()).as_bytes());
+        } else {
+            label.push(b'0');
+        }
+        let mut cum_text = flat_text;
+        if cum != flat {
+            label.extend_from_slice(if flat != 0 { b"\\n" } else { b" " });
+            cum_text = report.format_value(cum);
+            let share = units::percentage(cum, total);
+            label.extend_from_slice(format!("of {cum_text} ({})", share.trim()).as_bytes());
+        }
+        // Font sizes grow from 8 to 24 with the square root of flat.
+        let abs_flat = flat.wrapping_abs() as f64;
+        let mut font_size = 8;
+        if self.max_flat != 0.0 && flat != 0 && abs_flat <= self.max_flat {
+            font_size += (16.0 * (abs_flat / self.max_flat).sqrt()).ceil() as i64;
+        }
+        let share = cum as f64 / total.wrapping_abs() as f64;
+        out.extend_from_slice(format!("N{id} [label=\"").as_bytes());
+        out.extend_from_slice(&label);
+        out.extend_from_slice(
+            format!("\" id=\"node{id}\" fontsize={font_size} shape=box tooltip=\"").as_bytes(),
+        );
+        out.extend_from_slice(&escape_for_dot(self.names.name(n)));
+        out.extend_from_slice(
+            format!(
+                " ({cum_text})\" color=\"{}\" fillcolor=\"{}\"]\n",
+                dot_color(share, false),
+                dot_color(share, true)
+            )
+            .as_bytes(),
+        );
     }
-    let mut cum_text = flat_text;
-    if cum != flat {
-        label.extend_from_slice(if flat != 0 { b"\\n" } else { b" " });
-        cum_text = report.format_value(cum);
-        let share = units::percentage(cum, total);
-        label.extend_from_slice(format!("of {cum_text} ({})", share.trim()).as_bytes());
-    }
-    let abs_flat = flat.wrapping_abs() as f64;
-    let mut font_size = 8;
-    if max_flat != 0.0 && flat != 0 && abs_flat <= max_flat {
-        font_size += (16.0 * (abs_flat / max_flat).sqrt()).ceil() as i64;
-    }
-    let share = cum as f64 / total.wrapping_abs() as f64;
-    out.extend_from_slice(format!("N{id} [label=\"").as_bytes());
-    out.extend_from_slice(&label);
-    out.extend_from_slice(
-        format!("\" id=\"node{id}\" fontsize={font_size} shape=box tooltip=\"").as_bytes(),
-    );
-    out.extend_from_slice(&escape_for_dot(names.name(n)));
-    out.extend_from_slice(
-        format!(
-            " ({cum_text})\" color=\"{}\" fillcolor=\"{}\"]\n",
-            dot_color(share, false),
-            dot_color(share, true)
-        )
-        .as_bytes(),
-    );
 }
 
 fn divided(value: i64, div: i64) -> i64 {

@@ -25,7 +25,7 @@ use crate::measurement as units;
 pub use crate::measurement::{OutputUnit, percentage, scaled_label};
 pub use callgrind::callgrind;
 pub use dot::dot;
-pub use list::list;
+pub use list::{Listing, Routine, RoutineSource, SourceLine, list, listing};
 pub use peek::peek;
 pub use top::top;
 pub use tree::tree;
