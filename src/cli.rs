@@ -42,6 +42,34 @@ pub struct Args {
     /// Sort by cumulative value instead of flat.
     #[arg(long, help_heading = "Reports")]
     pub cum: bool,
+    /// Print callers and callees of every node (as `-tree`).
+    #[arg(long, help_heading = "Reports")]
+    pub tree: bool,
+    /// Print the call graph in Graphviz format (as `-dot`).
+    #[arg(long, help_heading = "Reports")]
+    pub dot: bool,
+    /// Print the graph in callgrind format, for KCachegrind (as `-callgrind`).
+    #[arg(long, help_heading = "Reports")]
+    pub callgrind: bool,
+    /// Print the annotated source of functions matching REGEX (as `-list`).
+    #[arg(long, value_name = "REGEX", help_heading = "Reports")]
+    pub list: Option<String>,
+    /// Where --list looks for source files (`:`-separated) [default: the working directory].
+    #[arg(
+        long = "source-path",
+        visible_alias = "source_path",
+        value_name = "PATHS",
+        help_heading = "Reports"
+    )]
+    pub source_path: Option<String>,
+    /// Prefixes to take off the file names a profile records (`:`-separated).
+    #[arg(
+        long = "trim-path",
+        visible_alias = "trim_path",
+        value_name = "PATHS",
+        help_heading = "Reports"
+    )]
+    pub trim_path: Option<String>,
 
     /// Sample type to show, by name (inuse_space, cpu, delay...) or 0-based number.
     #[arg(
@@ -170,15 +198,14 @@ pub struct Args {
         help_heading = "Trimming"
     )]
     pub edge_fraction: f64,
-    /// Show at most N nodes (0: all).
+    /// Show at most N nodes (0: all) [default: all in --top, 80 in --tree and --dot].
     #[arg(
         long = "node-count",
         visible_alias = "nodecount",
         value_name = "N",
-        default_value_t = 0,
         help_heading = "Trimming"
     )]
-    pub node_count: usize,
+    pub node_count: Option<usize>,
 
     /// Refuse profiles that decompress to more than this many bytes.
     #[arg(long = "max-decompressed-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_DECOMPRESSED)]
@@ -304,6 +331,8 @@ impl Args {
             unit: self.unit.clone(),
             drop_negative: self.drop_negative,
             escape_strings: false,
+            source_path: self.source_path.clone(),
+            trim_path: self.trim_path.clone(),
         })
     }
 
@@ -406,7 +435,46 @@ mod tests {
             .map(Into::into),
         ));
         assert!(args.top && args.lines && args.inuse_objects);
-        assert_eq!(args.node_count, 5);
+        assert_eq!(args.node_count, Some(5));
         assert_eq!(args.sample_index().as_deref(), Some("inuse_objects"));
+    }
+
+    #[test]
+    fn graph_reports_parse_in_pprof_spelling() {
+        use crate::report::ReportKind;
+        let parse = |words: &[&str]| {
+            let args = Args::parse_from(pprof_style_args(words.iter().map(Into::into)));
+            let kind = args.report_kind().unwrap();
+            (args, kind)
+        };
+        let (args, kind) = parse(&[
+            "ppt",
+            "-list",
+            "main\\.fib$",
+            "-source_path=src:other",
+            "-trim_path=/srv/shop",
+            "cpu.pprof",
+        ]);
+        assert!(matches!(kind, Some(ReportKind::List(p)) if p.as_str() == "main\\.fib$"));
+        let options = args.report_options().unwrap();
+        assert_eq!(options.source_path.as_deref(), Some("src:other"));
+        assert_eq!(options.trim_path.as_deref(), Some("/srv/shop"));
+        assert_eq!(options.node_count, None);
+        assert!(matches!(
+            parse(&["ppt", "-tree", "x"]).1,
+            Some(ReportKind::Tree)
+        ));
+        assert!(matches!(
+            parse(&["ppt", "--dot", "x"]).1,
+            Some(ReportKind::Dot)
+        ));
+        assert!(matches!(
+            parse(&["ppt", "-callgrind", "x"]).1,
+            Some(ReportKind::Callgrind)
+        ));
+        assert!(parse(&["ppt", "x"]).1.is_none());
+        let (args, _) = parse(&["ppt", "--source-path", "a", "--trim-path", "b", "x"]);
+        assert_eq!(args.source_path.as_deref(), Some("a"));
+        assert_eq!(args.trim_path.as_deref(), Some("b"));
     }
 }

@@ -39,7 +39,7 @@ mod total;
 pub use call_tree::{CallTree, Children, Matches, PathId, TreeKind};
 pub use filter::{FilterError, Filters, Pattern};
 pub use filtered::Filtered;
-pub use frames::Frames;
+pub use frames::{FrameOptions, Frames};
 pub use granularity::Granularity;
 pub use graph::{EdgeId, Graph, Measure};
 pub use neighbors::{Call, Neighbors, sort_calls};

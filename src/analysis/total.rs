@@ -14,11 +14,8 @@ pub fn total(profile: &Profile, measure: Measure) -> i64 {
     for s in 0..profile.samples.len() {
         let values = profile.samples.values(s);
         let v = values[measure.index].wrapping_abs();
-        let d = if measure.mean {
-            values[0].wrapping_abs()
-        } else {
-            0
-        };
+        // pprof takes |value| but sums the divisors with their signs.
+        let d = if measure.mean { values[0] } else { 0 };
         total = total.wrapping_add(v);
         div = div.wrapping_add(d);
         let is_base = base_key.is_some_and(|key| {

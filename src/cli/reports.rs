@@ -97,7 +97,14 @@ impl Args {
             let pattern = Pattern::new("peek", rx).map_err(|e| e.to_string())?;
             kinds.push(ReportKind::Peek(pattern));
         }
+        if let Some(rx) = &self.list {
+            let pattern = Pattern::new("list", rx).map_err(|e| e.to_string())?;
+            kinds.push(ReportKind::List(pattern));
+        }
         for (set, kind) in [
+            (self.tree, ReportKind::Tree),
+            (self.dot, ReportKind::Dot),
+            (self.callgrind, ReportKind::Callgrind),
             (r.traces, ReportKind::Traces),
             (r.tags, ReportKind::Tags),
             (r.raw, ReportKind::Raw),

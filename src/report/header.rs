@@ -19,6 +19,10 @@ pub(super) struct Shown {
     pub dropped: usize,
     /// The node fraction used.
     pub node_fraction: f64,
+    /// Edges dropped by the edge fraction (only `-dot` says so).
+    pub dropped_edges: usize,
+    /// The edge fraction used.
+    pub edge_fraction: f64,
 }
 
 /// The header lines, each without its newline (bytes: names are raw).
@@ -111,6 +115,18 @@ fn report_labels(report: &Report, filters: &Filters, shown: &Shown, lines: &mut 
                     "Dropped {} node{} (cum <= {})",
                     shown.dropped,
                     if shown.dropped > 1 { "s" } else { "" },
+                    report.format_value(cutoff.wrapping_abs())
+                )
+                .into_bytes(),
+            );
+        }
+        if shown.dropped_edges > 0 {
+            let cutoff = ((report.total as f64) * shown.edge_fraction) as i64;
+            lines.push(
+                format!(
+                    "Dropped {} edge{} (freq <= {})",
+                    shown.dropped_edges,
+                    if shown.dropped_edges > 1 { "s" } else { "" },
                     report.format_value(cutoff.wrapping_abs())
                 )
                 .into_bytes(),

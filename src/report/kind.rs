@@ -13,6 +13,14 @@ pub enum ReportKind {
     Top,
     /// `-peek REGEX`.
     Peek(Pattern),
+    /// `-tree`: every node with its callers and callees.
+    Tree,
+    /// `-dot`: the call graph in Graphviz format.
+    Dot,
+    /// `-callgrind`: the graph for KCachegrind.
+    Callgrind,
+    /// `-list REGEX`: the annotated source of matching functions.
+    List(Pattern),
     /// `-traces`: every sample's stack.
     Traces,
     /// `-tags`: the label breakdown.
@@ -66,6 +74,12 @@ pub fn write_report(
         ReportKind::Top => out.write_all(&super::top(graph_profile, options)?)?,
         ReportKind::Peek(pattern) => {
             out.write_all(&super::peek(graph_profile, options, pattern)?)?
+        }
+        ReportKind::Tree => out.write_all(&super::tree(graph_profile, options)?)?,
+        ReportKind::Dot => out.write_all(&super::dot(graph_profile, options)?)?,
+        ReportKind::Callgrind => out.write_all(&super::callgrind(graph_profile, options)?)?,
+        ReportKind::List(pattern) => {
+            out.write_all(&super::list(graph_profile, options, pattern)?)?
         }
         ReportKind::Traces => super::traces(profile, options, out)?,
         ReportKind::Tags => super::tags(profile, options, out)?,
