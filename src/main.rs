@@ -27,8 +27,29 @@ fn run(args: &Args) -> Result<(), String> {
         .map(|rx| Pattern::new("peek", rx))
         .transpose()
         .map_err(|e| e.to_string())?;
+    let sources = args.sources().map_err(|e| e.to_string())?;
+    // The explorer only on a terminal, and only when no report was asked.
+    let explore = !args.top && peek.is_none() && std::io::stdout().is_terminal();
+    if !sources.is_single() {
+        let combined = load_sources(args, &sources, explore)?;
+        tag_filters(args, &combined.profile, &mut options)?;
+        return report(args, &combined.profile, &options, peek.as_ref());
+    }
     let (source, loaded) = load_profile(args)?;
-    let profile = &loaded.profile;
+    tag_filters(args, &loaded.profile, &mut options)?;
+    if explore {
+        return ppt::tui::run(source, loaded, args, &options);
+    }
+    report(args, &loaded.profile, &options, peek.as_ref())
+}
+
+/// Compiles the label filters against the profile (their units come from
+/// it), saying on stderr how pprof would read them.
+fn tag_filters(
+    args: &Args,
+    profile: &ppt::profile::Profile,
+    options: &mut report::ReportOptions,
+) -> Result<(), String> {
     (options.filters.tag_focus, options.filters.tag_ignore) =
         args.tag_filters(profile).map_err(|e| e.to_string())?;
     for tag in [&options.filters.tag_focus, &options.filters.tag_ignore]
@@ -39,13 +60,51 @@ fn run(args: &Args) -> Result<(), String> {
             eprintln!("{notice}");
         }
     }
-    // The explorer only on a terminal, and only when no report was asked.
-    if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
-        return ppt::tui::run(source, loaded, args, &options);
+    Ok(())
+}
+
+/// Loads several profiles into one (src/fetch/sources.rs), saying on
+/// stderr what pprof says: the sources left out and how many were merged.
+fn load_sources(
+    args: &Args,
+    sources: &fetch::Sources,
+    explore: bool,
+) -> Result<fetch::Combined, String> {
+    if args.save.is_some() || args.refresh.is_some() {
+        return Err("--save and --refresh take a single profile, not several or a base".into());
     }
-    let out = match &peek {
-        Some(pattern) => report::peek(profile, &options, pattern),
-        None => report::top(profile, &options),
+    let combined = sources.load().map_err(|failure| {
+        for skipped in &failure.skipped {
+            eprintln!("{skipped}");
+        }
+        failure.to_string()
+    })?;
+    for notice in combined.notices(sources) {
+        eprintln!("{notice}");
+    }
+    if explore {
+        eprintln!(
+            "ppt: the explorer opens a single profile for now; here is the --top report of the {} merged",
+            if sources.bases().is_empty() {
+                "profiles"
+            } else {
+                "comparison"
+            }
+        );
+    }
+    Ok(combined)
+}
+
+/// Prints `--peek` or `--top`.
+fn report(
+    args: &Args,
+    profile: &ppt::profile::Profile,
+    options: &report::ReportOptions,
+    peek: Option<&Pattern>,
+) -> Result<(), String> {
+    let out = match peek {
+        Some(pattern) => report::peek(profile, options, pattern),
+        None => report::top(profile, options),
     }
     .map_err(|e| format!("{}: {e}", args.profile))?;
     write_report(&out)

@@ -8,6 +8,8 @@
 //! - [`progress`]: what is printed on stderr while waiting;
 //! - [`source`]: [`Source`], loadable again and again (for refreshing), and
 //!   [`save`];
+//! - [`sources`]: [`Sources`], several profiles merged into one, or
+//!   compared with a base, as pprof loads its command line;
 //! - [`duration`]: humane durations for `--timeout` and `--refresh`.
 //!
 //! Fetched bytes go through exactly the same [`crate::profile::decode`] as a
@@ -17,10 +19,12 @@ pub mod duration;
 pub mod http;
 pub mod progress;
 pub mod source;
+pub mod sources;
 pub mod target;
 
 pub use duration::{format_duration, parse_duration, parse_refresh};
 pub use source::{Loaded, Source, SourceOptions, save};
+pub use sources::{CombineError, Combined, LoadFailure, Role, Sources};
 pub use target::{DEFAULT_PATH, GRACE, Remote, adjust_url};
 
 use crate::profile::ProfileError;

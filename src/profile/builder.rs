@@ -17,15 +17,45 @@ impl Profile {
     /// Builds the model from the decoded protobuf, validating every reference.
     pub fn from_wire(mut wire: pb::Profile) -> Result<Profile, ProfileError> {
         let samples = std::mem::take(&mut wire.sample);
-        Builder::new(&wire)?.build(wire, SampleInput::Decoded(&samples))
+        Builder::new(&wire)?
+            .build(wire, SampleInput::Decoded(&samples))
+            .map(Unfinished::finish)
     }
 
-    /// Like [`Profile::from_wire`], with the samples still encoded.
+    /// Like [`Profile::from_wire`], with the samples still encoded, and not
+    /// finished yet.
     pub(super) fn from_split(
         wire: pb::Profile,
         samples: RawSamples<'_>,
-    ) -> Result<Profile, ProfileError> {
+    ) -> Result<Unfinished, ProfileError> {
         Builder::new(&wire)?.build(wire, SampleInput::Encoded(samples))
+    }
+}
+
+/// A profile as decoded, before what pprof applies once, after merging all
+/// the sources of a command line: mapping file names that are URLs are
+/// forgotten, and the `drop_frames`/`keep_frames` of the (first) profile
+/// prune every stack. [`Unfinished::finish`] does both; a single profile is
+/// finished at once.
+#[derive(Debug, Clone)]
+pub struct Unfinished {
+    /// The profile.
+    pub profile: Profile,
+    /// Its `drop_frames` pattern, as text (empty: none).
+    pub drop_frames: Vec<u8>,
+    /// Its `keep_frames` pattern, as text.
+    pub keep_frames: Vec<u8>,
+}
+
+impl Unfinished {
+    /// Forgets source URLs and prunes frames, as pprof does after merging.
+    pub fn finish(self) -> Profile {
+        let mut profile = self.profile;
+        forget_source_urls(&mut profile);
+        let drop_frames = profile.strings.intern(&self.drop_frames);
+        let keep_frames = profile.strings.intern(&self.keep_frames);
+        prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
+        profile
     }
 }
 
@@ -157,7 +187,11 @@ impl Builder {
         })
     }
 
-    fn build(mut self, wire: pb::Profile, input: SampleInput<'_>) -> Result<Profile, ProfileError> {
+    fn build(
+        mut self,
+        wire: pb::Profile,
+        input: SampleInput<'_>,
+    ) -> Result<Unfinished, ProfileError> {
         let sample_types = wire
             .sample_type
             .iter()
@@ -311,9 +345,11 @@ impl Builder {
             doc_url,
         };
         merge_duplicate_mappings(&mut profile);
-        forget_source_urls(&mut profile);
-        prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
-        Ok(profile)
+        Ok(Unfinished {
+            drop_frames: profile.strings.get(drop_frames).to_vec(),
+            keep_frames: profile.strings.get(keep_frames).to_vec(),
+            profile,
+        })
     }
 }
 

@@ -146,6 +146,11 @@ impl Samples {
         &self.labels[self.label_starts[i] as usize..self.label_starts[i + 1] as usize]
     }
 
+    /// The values of sample `i`, to add to or scale (merging, `scale.rs`).
+    pub(super) fn values_mut(&mut self, i: usize) -> &mut [i64] {
+        &mut self.values[i * self.value_count..(i + 1) * self.value_count]
+    }
+
     pub(super) fn push(
         &mut self,
         stack: &[LocationIdx],
