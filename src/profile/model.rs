@@ -116,6 +116,39 @@ impl Samples {
         }
     }
 
+    /// Room for `samples` more samples with `frames` stack entries and
+    /// `labels` labels in all (building a merged profile).
+    pub(super) fn reserve(&mut self, samples: usize, frames: usize, labels: usize) {
+        self.stack_starts.reserve(samples);
+        self.label_starts.reserve(samples);
+        self.values.reserve(samples * self.value_count);
+        self.stacks.reserve(frames);
+        self.labels.reserve(labels);
+    }
+
+    /// Adds the samples of `other` after these.
+    pub(super) fn append(&mut self, other: &Samples) -> Result<(), ProfileError> {
+        debug_assert_eq!(self.value_count, other.value_count);
+        let too_big = || ProfileError::Invalid("more than 4 billion stack frames".into());
+        let (frames, labels) = (self.stacks.len(), self.labels.len());
+        u32::try_from(frames + other.stacks.len()).map_err(|_| too_big())?;
+        u32::try_from(labels + other.labels.len()).map_err(|_| too_big())?;
+        self.stacks.extend_from_slice(&other.stacks);
+        self.values.extend_from_slice(&other.values);
+        self.labels.extend_from_slice(&other.labels);
+        let (frames, labels) = (frames as u32, labels as u32);
+        self.stack_starts
+            .extend(other.stack_starts[1..].iter().map(|s| s + frames));
+        self.label_starts
+            .extend(other.label_starts[1..].iter().map(|s| s + labels));
+        Ok(())
+    }
+
+    /// How many stack entries and labels all samples hold.
+    pub(super) fn sizes(&self) -> (usize, usize) {
+        (self.stacks.len(), self.labels.len())
+    }
+
     /// Number of samples.
     pub fn len(&self) -> usize {
         self.stack_starts.len() - 1
