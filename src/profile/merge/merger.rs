@@ -6,7 +6,7 @@
 //! became is a [`Plan`], from which its samples are copied (`samples.rs`).
 
 use super::dedup::Dedup;
-use super::samples::Plan;
+use super::samples::{Plan, Survey};
 use super::{BASE_LABEL, NONE, Treatment};
 use crate::profile::model::{Function, Line, Location, Mapping, Profile, Samples, ValueType};
 use crate::profile::strings::{StrId, StringTable};
@@ -17,12 +17,14 @@ use std::hash::Hasher;
 pub(super) const NO_STRING: StrId = StrId(u32::MAX);
 
 /// What the entities of the profile being added became in the merged one.
-struct SourceMaps {
+struct SourceMaps<'a> {
     strings: Vec<StrId>,
     /// Merged mapping and the address offset onto it.
     mappings: Vec<(u32, i64)>,
     functions: Vec<u32>,
     locations: Vec<u32>,
+    /// See [`Survey::function_hashes`].
+    function_hashes: &'a [u64],
 }
 
 pub(super) struct Merger {
@@ -105,21 +107,21 @@ impl Merger {
         }
     }
 
-    /// Maps the locations of `src` (in `first_use` order: see
-    /// [`super::samples::first_use`]) and the strings of its labels to the
-    /// merged profile's.
-    pub(super) fn plan(&mut self, src: &Profile, treatment: Treatment, first_use: &[u32]) -> Plan {
+    /// Maps the locations of `src` (in the order of first use: see
+    /// [`Survey`]) and the strings of its labels to the merged profile's.
+    pub(super) fn plan(&mut self, src: &Profile, treatment: Treatment, survey: &Survey) -> Plan {
         let mut maps = SourceMaps {
             strings: vec![NO_STRING; src.strings.len()],
             mappings: vec![(NONE, 0); src.mappings.len()],
             functions: vec![NONE; src.functions.len()],
             locations: vec![NONE; src.locations.len()],
+            function_hashes: &survey.function_hashes,
         };
         // The first mapping stands for the main binary: keep it first.
         if self.out.mappings.is_empty() && !src.mappings.is_empty() {
             self.mapping(src, &mut maps, 0);
         }
-        for &loc in first_use {
+        for &loc in &survey.first_use {
             self.location(src, &mut maps, loc);
         }
         for i in 0..src.samples.len() {
@@ -216,6 +218,12 @@ impl Merger {
         k
     }
 
+    /// The merged location equal to location `loc` of `src`, added if
+    /// there is none. Locations are found by a hash of their content (the
+    /// address relative to the mapping, and each line's number and function
+    /// name), so that an equal one is recognized, and its functions with it,
+    /// by comparing text, without interning the names (most locations of
+    /// profiles of one program are found).
     fn location(&mut self, src: &Profile, maps: &mut SourceMaps, loc: u32) -> u32 {
         if maps.locations[loc as usize] != NONE {
             return maps.locations[loc as usize];
@@ -229,38 +237,39 @@ impl Merger {
             None => (None, 0),
         };
         let address = (sl.address as i64).wrapping_add(offset) as u64;
-        let first_line = self.out.lines.len();
-        for line in src.location_lines(loc) {
-            let function = self.function(src, maps, line.function);
-            self.out.lines.push(Line { function, ..*line });
-        }
-        let lines = &self.out.lines[first_line..];
         let key_address = |mapping: Option<u32>, address: u64, out: &Profile| match mapping {
             Some(m) => address.wrapping_sub(out.mappings[m as usize].start),
             None => address,
         };
         let relative = key_address(mapping, address, &self.out);
+        let src_lines = src.location_lines(loc);
         let mut h = FxHasher::default();
         h.write_u64(relative);
         h.write_u32(mapping.map_or(0, |m| m + 1));
-        for l in lines {
-            h.write_u32(l.function);
+        for l in src_lines {
             h.write_i64(l.line);
+            h.write_u64(maps.function_hashes[l.function as usize]);
         }
         let hash = h.finish();
         let out = &self.out;
         let found = self.locations.find(hash, |c| {
             let candidate = &out.locations[c as usize];
+            let lines = out.location_lines(c);
             candidate.mapping == mapping
                 && key_address(candidate.mapping, candidate.address, out) == relative
-                && out.location_lines(c) == lines
+                && lines.len() == src_lines.len()
+                && lines.iter().zip(src_lines).all(|(m, l)| {
+                    m.line == l.line && same_function(out, m.function, src, l.function, maps)
+                })
         });
         let k = match found {
-            Some(c) => {
-                self.out.lines.truncate(first_line);
-                c
-            }
+            Some(c) => c,
             None => {
+                let first_line = self.out.lines.len();
+                for line in src_lines {
+                    let function = self.function(src, maps, line.function);
+                    self.out.lines.push(Line { function, ..*line });
+                }
                 let k = self.out.locations.len() as u32;
                 let range = first_line as u32..self.out.lines.len() as u32;
                 self.out.locations.push(Location {
@@ -276,4 +285,23 @@ impl Merger {
         maps.locations[loc as usize] = k;
         k
     }
+}
+
+/// Whether merged function `merged` is function `f` of `src`: pprof's
+/// function key (name, system name, file, start line) compared as text. A
+/// match is remembered, as functions with one key are one merged function.
+fn same_function(out: &Profile, merged: u32, src: &Profile, f: u32, maps: &mut SourceMaps) -> bool {
+    match maps.functions[f as usize] {
+        NONE => {}
+        known => return known == merged,
+    }
+    let (m, s) = (&out.functions[merged as usize], &src.functions[f as usize]);
+    let same = m.start_line == s.start_line
+        && out.strings.get(m.name) == src.strings.get(s.name)
+        && out.strings.get(m.system_name) == src.strings.get(s.system_name)
+        && out.strings.get(m.filename) == src.strings.get(s.filename);
+    if same {
+        maps.functions[f as usize] = merged;
+    }
+    same
 }

@@ -110,13 +110,13 @@ fn merge_treated(profiles: &[(&Profile, Treatment)]) -> Result<Profile, MergeErr
     let plain: Vec<&Profile> = profiles.iter().map(|(p, _)| *p).collect();
     let too_big = |e: ProfileError| MergeError::new(format!("merging: {e}"), 0, 0);
     let mut merger = Merger::new(&plain);
-    let orders = samples::each_in_parallel(&plain, |p| samples::first_use(p));
+    let surveys = samples::each_in_parallel(&plain, |p| samples::survey(p));
     let plans: Vec<(&Profile, Plan)> = profiles
         .iter()
-        .zip(&orders)
-        .map(|(&(p, treatment), order)| (p, merger.plan(p, treatment, order)))
+        .zip(&surveys)
+        .map(|(&(p, treatment), survey)| (p, merger.plan(p, treatment, survey)))
         .collect();
-    drop(orders);
+    drop(surveys);
     let rooms: Vec<_> = plans
         .iter()
         .map(|(p, plan)| samples::room(p, plan))
@@ -249,4 +249,132 @@ pub fn subtract_base(
         (&both[0], Treatment::AsIs),
         (&both[1], Treatment::Base { marked }),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::pb;
+
+    /// A one-function profile: `types` are (name, unit); one sample per
+    /// entry of `samples` (values), all on the same stack.
+    fn profile(types: &[(&str, &str)], samples: &[&[i64]], header: impl Fn(&mut pb::Profile)) -> Profile {
+        let mut strings = vec![String::new(), "main".into()];
+        let mut s = |t: &str| {
+            strings.push(t.to_string());
+            strings.len() as i64 - 1
+        };
+        let sample_type = types
+            .iter()
+            .map(|(t, u)| pb::ValueType { r#type: s(t), unit: s(u) })
+            .collect();
+        let mut p = pb::Profile {
+            sample_type,
+            sample: samples
+                .iter()
+                .map(|v| pb::Sample {
+                    location_id: vec![1],
+                    value: v.to_vec(),
+                    label: vec![],
+                })
+                .collect(),
+            location: vec![pb::Location {
+                id: 1,
+                line: vec![pb::Line { function_id: 1, line: 3, column: 0 }],
+                ..Default::default()
+            }],
+            function: vec![pb::Function { id: 1, name: 1, ..Default::default() }],
+            ..Default::default()
+        };
+        header(&mut p);
+        p.string_table = strings.into_iter().map(String::into_bytes).collect();
+        Profile::from_wire(p).expect("a valid profile")
+    }
+
+    #[test]
+    fn headers_combine_as_pprofs() {
+        let with = |time, duration, period| {
+            move |p: &mut pb::Profile| {
+                (p.time_nanos, p.duration_nanos, p.period) = (time, duration, period);
+            }
+        };
+        let a = profile(&[("samples", "count")], &[&[1]], with(300, 10, 5));
+        let b = profile(&[("samples", "count")], &[&[2]], with(100, 20, 7));
+        let zero = profile(&[("samples", "count")], &[&[4]], with(0, 30, 0));
+        let m = merge(&[&a, &b]).expect("merge");
+        assert_eq!((m.time_nanos, m.duration_nanos, m.period), (100, 30, 7));
+        assert_eq!(m.samples.len(), 1);
+        assert_eq!(m.samples.values(0), &[3]);
+        // A zero time after others resets it, and the next one counts again.
+        let m = merge(&[&a, &zero]).expect("merge");
+        assert_eq!(m.time_nanos, 0);
+        let m = merge(&[&a, &zero, &b]).expect("merge");
+        assert_eq!((m.time_nanos, m.duration_nanos), (100, 60));
+    }
+
+    #[test]
+    fn samples_that_cancel_are_dropped() {
+        let a = profile(&[("samples", "count")], &[&[5]], |_| {});
+        let b = profile(&[("samples", "count")], &[&[-5]], |_| {});
+        let m = merge(&[&a, &b]).expect("merge");
+        assert_eq!(m.samples.len(), 0);
+        assert!(m.locations.is_empty() && m.functions.is_empty());
+    }
+
+    #[test]
+    fn units_become_the_finest() {
+        let ms = profile(&[("cpu", "milliseconds")], &[&[3]], |_| {});
+        let ns = profile(&[("cpu", "nanoseconds")], &[&[1]], |_| {});
+        let m = combine(vec![ms, ns]).expect("combine");
+        assert_eq!(m.sample_type_unit(0), "nanoseconds");
+        assert_eq!(m.samples.values(0), &[3_000_001]);
+    }
+
+    #[test]
+    fn a_diff_base_is_marked_and_negated() {
+        let p = profile(&[("samples", "count")], &[&[5]], |_| {});
+        let base = profile(&[("samples", "count")], &[&[2]], |_| {});
+        let m = subtract_base(p, base, BaseKind::Diff, false).expect("diff");
+        assert_eq!(m.samples.len(), 2);
+        assert_eq!(m.samples.values(1), &[-2]);
+        let label = m.samples.labels(1)[0];
+        assert_eq!(m.strings.get(label.key), BASE_LABEL.as_bytes());
+        assert_eq!(m.strings.get(label.str), b"true");
+        assert!(m.samples.labels(0).is_empty());
+    }
+
+    #[test]
+    fn a_base_cancels() {
+        let p = profile(&[("samples", "count")], &[&[5]], |_| {});
+        let base = profile(&[("samples", "count")], &[&[2]], |_| {});
+        let m = subtract_base(p, base, BaseKind::Subtract, false).expect("base");
+        assert_eq!(m.samples.len(), 1);
+        assert_eq!(m.samples.values(0), &[3]);
+    }
+
+    #[test]
+    fn normalize_scales_to_the_base() {
+        let p = profile(&[("samples", "count")], &[&[10], &[30]], |_| {});
+        let base = profile(&[("samples", "count")], &[&[8]], |_| {});
+        let mut q = p.clone();
+        q.normalize(&base).expect("normalize");
+        let values: Vec<i64> = (0..q.samples.len()).map(|i| q.samples.values(i)[0]).collect();
+        assert_eq!(values, [2, 6]);
+    }
+
+    #[test]
+    fn incompatible_profiles_say_which() {
+        let count = profile(&[("samples", "count")], &[&[1]], |_| {});
+        let bytes = profile(&[("space", "bytes")], &[&[1]], |_| {});
+        let two = profile(&[("samples", "count"), ("cpu", "nanoseconds")], &[&[1, 1]], |_| {});
+        let e = combine(vec![count.clone(), count.clone(), bytes]).expect_err("types differ");
+        assert_eq!(
+            e.message,
+            "sample types: incompatible types: {samples count 0 0} {space bytes 0 0}"
+        );
+        assert_eq!((e.first, e.second), (0, 2));
+        let e = combine(vec![count, two]).expect_err("counts differ");
+        assert_eq!(e.message, "inconsistent samples type count: 1 != 2");
+        assert_eq!((e.first, e.second), (0, 1));
+    }
 }

@@ -4,9 +4,9 @@
 //! Walking every frame of every sample is most of a merge's work (a large
 //! profile has ten million frames). Two walks per profile need no shared
 //! state, so profiles are walked at once, one per core:
-//! - [`first_use`]: which locations the samples use, in the order they
+//! - [`survey`]: which locations the samples use, in the order they
 //!   first do, so that the entities can then be mapped in pprof's order
-//!   without a walk (`merger.rs`);
+//!   without a walk (`merger.rs`), and a hash of every function's name;
 //! - [`copy`]: each sample with its stack in merged location ids, its
 //!   labels in merged strings and as pprof compares them, its values
 //!   (negated for a base), and a hash of stack and labels for
@@ -36,9 +36,33 @@ pub(super) struct Plan {
     pub(super) mark: Option<(StrId, StrId)>,
 }
 
-/// The locations the samples of `p` use (those with a non-zero value, as
-/// pprof merges only those), in the order of first use.
-pub(super) fn first_use(p: &Profile) -> Vec<u32> {
+/// What is known of a profile before its entities are mapped.
+pub(super) struct Survey {
+    /// The locations its samples use (those with a non-zero value, as
+    /// pprof merges only those), in the order of first use.
+    pub(super) first_use: Vec<u32>,
+    /// A hash of each function's name, for finding equal locations.
+    pub(super) function_hashes: Vec<u64>,
+}
+
+/// Surveys `p`: see [`Survey`].
+pub(super) fn survey(p: &Profile) -> Survey {
+    Survey {
+        first_use: first_use(p),
+        function_hashes: p
+            .functions
+            .iter()
+            .map(|f| {
+                let mut h = FxHasher::default();
+                h.write(p.strings.get(f.name));
+                h.finish()
+            })
+            .collect(),
+    }
+}
+
+/// See [`Survey::first_use`].
+fn first_use(p: &Profile) -> Vec<u32> {
     // A bit per location: small enough to stay in the cache however the
     // stacks jump around.
     let mut seen = vec![0u64; p.locations.len().div_ceil(64)];
