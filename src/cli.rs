@@ -2,7 +2,9 @@
 //! so a `go tool pprof` command line carries over.
 
 use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
-use crate::fetch::{SourceOptions, parse_duration, parse_refresh, parse_seconds};
+use crate::fetch::{
+    CombineError, SourceOptions, Sources, parse_duration, parse_refresh, parse_seconds,
+};
 use crate::profile::Profile;
 use crate::profile::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions};
 use crate::report::ReportOptions;
@@ -23,6 +25,9 @@ pub use reports::ProfileReportArgs;
 pub struct Args {
     /// Profile file (gzipped or raw profile.proto), - for standard input, or a URL to fetch it from (http://, https://, or host:port for http://host:port/debug/pprof/profile).
     pub profile: String,
+    /// More profiles, merged with the first into one (as `go tool pprof A B` merges them).
+    #[arg(value_name = "PROFILE")]
+    pub more_profiles: Vec<String>,
 
     /// Print the top report (as `go tool pprof -top`) and exit.
     #[arg(long, help_heading = "Reports")]
@@ -181,6 +186,21 @@ pub struct Args {
     )]
     pub drop_negative: bool,
 
+    /// Compare with PROFILE: its values are subtracted, and percentages are of its total (pprof's -diff_base). Repeatable: the bases are merged first.
+    #[arg(
+        long = "diff-base",
+        visible_alias = "diff_base",
+        value_name = "PROFILE",
+        help_heading = "Comparing"
+    )]
+    pub diff_base: Vec<String>,
+    /// Subtract PROFILE: stacks found in both cancel out (pprof's -base). Repeatable.
+    #[arg(long, value_name = "PROFILE", help_heading = "Comparing")]
+    pub base: Vec<String>,
+    /// Scale the profile to the base's total before subtracting (pprof's -normalize).
+    #[arg(long, help_heading = "Comparing")]
+    pub normalize: bool,
+
     /// Drop nodes whose cum is below this fraction of the total [default: 0.005 in reports, 0 in the explorer].
     #[arg(
         long = "node-fraction",
@@ -334,6 +354,22 @@ impl Args {
             source_path: self.source_path.clone(),
             trim_path: self.trim_path.clone(),
         })
+    }
+
+    /// The profiles to merge and the bases to compare with, each read or
+    /// fetched as the profile argument is (see [`Args::source_options`]).
+    pub fn sources(&self) -> Result<Sources, CombineError> {
+        let profiles: Vec<String> = std::iter::once(&self.profile)
+            .chain(&self.more_profiles)
+            .cloned()
+            .collect();
+        Sources::from_args(
+            &profiles,
+            &self.base,
+            &self.diff_base,
+            self.normalize,
+            self.source_options(),
+        )
     }
 
     /// How the profile argument is read or fetched: `--seconds`,

@@ -26,8 +26,46 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), String> {
     let mut options = args.report_options().map_err(|e| e.to_string())?;
     let kind = args.report_kind()?;
+    let sources = args.sources().map_err(|e| e.to_string())?;
+    // The explorer only on a terminal, and only when no report was asked.
+    let explore = kind.is_none()
+        && !args.folded
+        && args.flamegraph.is_none()
+        && std::io::stdout().is_terminal();
+    if !sources.is_single() {
+        let combined = load_sources(args, &sources, explore)?;
+        tag_filters(args, &combined.profile, &mut options)?;
+        return print_output(args, kind, &combined.profile, &options);
+    }
     let (source, loaded) = load_profile(args)?;
-    let profile = &loaded.profile;
+    tag_filters(args, &loaded.profile, &mut options)?;
+    if explore {
+        return ppt::tui::run(source, loaded, args, &options);
+    }
+    print_output(args, kind, &loaded.profile, &options)
+}
+
+/// Prints what the command line asks for: a report (`--top` when none is
+/// named), or a file for other tools.
+fn print_output(
+    args: &Args,
+    kind: Option<ReportKind>,
+    profile: &ppt::profile::Profile,
+    options: &report::ReportOptions,
+) -> Result<(), String> {
+    if args.folded || args.flamegraph.is_some() {
+        return files_for_other_tools(args, profile, options);
+    }
+    print_report(args, &kind.unwrap_or(ReportKind::Top), profile, options)
+}
+
+/// Compiles the label filters against the profile (their units come from
+/// it), saying on stderr how pprof would read them.
+fn tag_filters(
+    args: &Args,
+    profile: &ppt::profile::Profile,
+    options: &mut report::ReportOptions,
+) -> Result<(), String> {
     (options.filters.tag_focus, options.filters.tag_ignore) =
         args.tag_filters(profile).map_err(|e| e.to_string())?;
     for tag in [&options.filters.tag_focus, &options.filters.tag_ignore]
@@ -38,15 +76,39 @@ fn run(args: &Args) -> Result<(), String> {
             eprintln!("{}", safe_text::escape(notice.as_bytes()));
         }
     }
-    if args.folded || args.flamegraph.is_some() {
-        return files_for_other_tools(args, profile, &options);
+    Ok(())
+}
+
+/// Loads several profiles into one (src/fetch/sources.rs), saying on
+/// stderr what pprof says: the sources left out and how many were merged.
+fn load_sources(
+    args: &Args,
+    sources: &fetch::Sources,
+    explore: bool,
+) -> Result<fetch::Combined, String> {
+    if args.save.is_some() || args.refresh.is_some() {
+        return Err("--save and --refresh take a single profile, not several or a base".into());
     }
-    // The explorer only on a terminal, and only when no report was asked.
-    let Some(kind) = kind.or_else(|| (!std::io::stdout().is_terminal()).then_some(ReportKind::Top))
-    else {
-        return ppt::tui::run(source, loaded, args, &options);
-    };
-    print_report(args, &kind, profile, &options)
+    let combined = sources.load().map_err(|failure| {
+        for skipped in &failure.skipped {
+            eprintln!("{skipped}");
+        }
+        failure.to_string()
+    })?;
+    for notice in combined.notices(sources) {
+        eprintln!("{notice}");
+    }
+    if explore {
+        eprintln!(
+            "ppt: the explorer opens a single profile for now; here is the report of the {} merged",
+            if sources.bases().is_empty() {
+                "profiles"
+            } else {
+                "comparison"
+            }
+        );
+    }
+    Ok(combined)
 }
 
 /// Prints the report where the command line sends it (src/cli/output.rs):

@@ -136,6 +136,39 @@ impl Samples {
         }
     }
 
+    /// Room for `samples` more samples with `frames` stack entries and
+    /// `labels` labels in all (building a merged profile).
+    pub(super) fn reserve(&mut self, samples: usize, frames: usize, labels: usize) {
+        self.stack_starts.reserve(samples);
+        self.label_starts.reserve(samples);
+        self.values.reserve(samples * self.value_count);
+        self.stacks.reserve(frames);
+        self.labels.reserve(labels);
+    }
+
+    /// Adds the samples of `other` after these.
+    pub(super) fn append(&mut self, other: &Samples) -> Result<(), ProfileError> {
+        debug_assert_eq!(self.value_count, other.value_count);
+        let too_big = || ProfileError::Invalid("more than 4 billion stack frames".into());
+        let (frames, labels) = (self.stacks.len(), self.labels.len());
+        u32::try_from(frames + other.stacks.len()).map_err(|_| too_big())?;
+        u32::try_from(labels + other.labels.len()).map_err(|_| too_big())?;
+        self.stacks.extend_from_slice(&other.stacks);
+        self.values.extend_from_slice(&other.values);
+        self.labels.extend_from_slice(&other.labels);
+        let (frames, labels) = (frames as u32, labels as u32);
+        self.stack_starts
+            .extend(other.stack_starts[1..].iter().map(|s| s + frames));
+        self.label_starts
+            .extend(other.label_starts[1..].iter().map(|s| s + labels));
+        Ok(())
+    }
+
+    /// How many stack entries and labels all samples hold.
+    pub(super) fn sizes(&self) -> (usize, usize) {
+        (self.stacks.len(), self.labels.len())
+    }
+
     /// Number of samples.
     pub fn len(&self) -> usize {
         self.stack_starts.len() - 1
@@ -164,6 +197,11 @@ impl Samples {
     /// The labels of sample `i`.
     pub fn labels(&self, i: usize) -> &[Label] {
         &self.labels[self.label_starts[i] as usize..self.label_starts[i + 1] as usize]
+    }
+
+    /// The values of sample `i`, to add to or scale (merging, `scale.rs`).
+    pub(super) fn values_mut(&mut self, i: usize) -> &mut [i64] {
+        &mut self.values[i * self.value_count..(i + 1) * self.value_count]
     }
 
     pub(super) fn push(
@@ -208,11 +246,6 @@ impl Samples {
     ) -> Result<(), ProfileError> {
         self.stacks.extend(stack.iter().map(|&l| map[l as usize]));
         self.push(&[], values, labels)
-    }
-
-    /// The values of sample `i`, to change.
-    pub(super) fn values_mut(&mut self, i: usize) -> &mut [i64] {
-        &mut self.values[i * self.value_count..(i + 1) * self.value_count]
     }
 
     /// Drops the first `cut[i]` frames (the leaf end) of every sample `i`.

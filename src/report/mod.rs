@@ -51,7 +51,7 @@ pub use top::top;
 pub use traces::traces;
 pub use tree::tree;
 
-use crate::analysis::{Filters, Granularity, Measure, Pattern, total};
+use crate::analysis::{Filters, Granularity, Measure, total};
 use crate::profile::Profile;
 use std::fmt;
 

@@ -136,7 +136,10 @@ impl TagSpec {
             any |= group.is_some();
             spec.sample_label[s] = group;
             if let (Some(key), Some(num_unit)) = (bytes_key, &bytes_unit) {
-                for l in labels.iter().filter(|l| l.key == key && is_numeric_label(l)) {
+                for l in labels
+                    .iter()
+                    .filter(|l| l.key == key && is_numeric_label(l))
+                {
                     // Sizes repeat: print each (group, value) once.
                     let id = match by_value.get(&(group, l.num)) {
                         Some(&id) => id,
