@@ -10,6 +10,12 @@
 //! - [`fetch`]: where a profile comes from (a file, stdin, or a running
 //!   service over HTTP), decoded by [`profile`];
 //! - [`tui`]: the full-screen explorer on top of all three.
+//!
+//! Imports only run downward, and `tests/layers.rs` fails when one does
+//! not: nothing but [`tui`] and [`cli`] names `ratatui`, `crossterm`,
+//! `crate::tui` or `crate::cli`; nothing in [`analysis`] or [`profile`]
+//! names `crate::report`, `crate::fetch` or an exploration session;
+//! [`profile`] names no other layer, and [`measurement`] none above it.
 
 pub mod analysis;
 pub mod cli;
