@@ -200,12 +200,12 @@ impl Stacks {
 fn weigh(values: &[i64], measures: &[Measure], w: &mut [i64]) -> bool {
     let m = measures.len();
     let mut any = false;
-    for (k, measure) in measures.iter().enumerate() {
-        w[k] = values[measure.index];
-        any |= w[k] != 0;
+    for (column, measure) in measures.iter().enumerate() {
+        w[column] = values[measure.index];
+        any |= w[column] != 0;
         if w.len() > m {
-            w[m + k] = if measure.mean { values[0] } else { 0 };
-            any |= w[m + k] != 0;
+            w[m + column] = if measure.mean { values[0] } else { 0 };
+            any |= w[m + column] != 0;
         }
     }
     any

@@ -38,7 +38,7 @@ impl Selection {
     /// Whether sample `s` survives focus, ignore and the tag filters.
     #[inline]
     pub fn keeps_sample(&self, s: usize) -> bool {
-        self.sample_kept.as_ref().is_none_or(|k| k[s])
+        self.sample_kept.as_ref().is_none_or(|kept| kept[s])
     }
 
     /// Whether the filters changed nothing: every sample and node stays.

@@ -65,17 +65,20 @@ impl Totals {
         &self.measures
     }
 
-    /// The totals of measure `k` alone (its value, and its divisor for a
-    /// mean): what [`Stacks::aggregate_from`] needs for that measure alone.
-    pub fn column(&self, k: usize) -> Totals {
+    /// The totals of the measure in `column` alone (its value, and its
+    /// divisor for a mean): what [`Stacks::aggregate_from`] needs for that
+    /// measure alone.
+    pub fn column(&self, column: usize) -> Totals {
         let m = self.measures.len();
-        let measure = self.measures[k];
+        let measure = self.measures[column];
         let width = row_width(&[measure]);
         let pick = |rows: &[i64]| -> Vec<i64> {
             let rows = rows.chunks_exact(self.width);
             match width {
-                1 => rows.map(|row| row[k]).collect(),
-                _ => rows.flat_map(|row| [row[k], row[m + k]]).collect(),
+                1 => rows.map(|row| row[column]).collect(),
+                _ => rows
+                    .flat_map(|row| [row[column], row[m + column]])
+                    .collect(),
             }
         };
         Totals {
@@ -143,7 +146,7 @@ impl Stacks {
             && measures
                 .iter()
                 .enumerate()
-                .all(|(k, m)| m.index == k && !m.mean)
+                .all(|(column, m)| m.index == column && !m.mean)
     }
 
     /// Flat and cum of every node for every measure over the samples that
@@ -232,8 +235,8 @@ impl Stacks {
                     self.for_hidden_leaves(sel, blocks, |s, to| {
                         if let Some(w) = self.row::<W>(s, measures, as_is) {
                             let row = &mut rows[hidden.rank_outside(to)];
-                            for k in 0..W {
-                                row[k] = row[k].wrapping_add(w[k]);
+                            for column in 0..W {
+                                row[column] = row[column].wrapping_add(w[column]);
                             }
                         }
                     });
@@ -436,8 +439,8 @@ impl Stacks {
             }
             let stack = self.stack(s);
             let add = |row: &mut [i64; W]| {
-                for k in 0..W {
-                    row[k] = row[k].wrapping_add(w[k]);
+                for column in 0..W {
+                    row[column] = row[column].wrapping_add(w[column]);
                 }
             };
             if !sel.any_hidden {
