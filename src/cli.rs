@@ -1,7 +1,7 @@
 //! Command-line options. pprof's spellings are accepted next to ppt's own,
 //! so a `go tool pprof` command line carries over.
 
-use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
+use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter, UnknownGranularity};
 use crate::fetch::{SourceOptions, parse_duration, parse_refresh};
 use crate::profile::Profile;
 use crate::profile::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions};
@@ -186,11 +186,8 @@ pub struct Args {
     pub refresh: Option<Duration>,
 }
 
-fn parse_granularity(s: &str) -> Result<Granularity, String> {
-    Granularity::from_name(s).ok_or_else(|| {
-        let names: Vec<_> = Granularity::ALL.iter().map(|g| g.name()).collect();
-        format!("must be one of: {}", names.join(", "))
-    })
+fn parse_granularity(s: &str) -> Result<Granularity, UnknownGranularity> {
+    s.parse()
 }
 
 impl Args {

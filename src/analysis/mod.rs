@@ -32,7 +32,7 @@ mod total;
 
 pub use filter::{FilterError, Filters, Pattern};
 pub use frames::Frames;
-pub use granularity::Granularity;
+pub use granularity::{Granularity, UnknownGranularity};
 pub use graph::{EdgeId, Graph, Measure};
 pub use neighbors::{Call, Neighbors, sort_calls};
 pub use node::{NodeId, NodeInfo, NodeTable};

@@ -3,14 +3,28 @@
 
 use std::time::Duration;
 
+/// A duration ppt cannot read; the message shows how to write one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// Nothing but spaces.
+    #[error("empty duration; write e.g. 30s, 2m or 1h30m")]
+    Empty,
+    /// Not a number with units, nor a number of seconds.
+    #[error("bad duration {0:?}; write e.g. 30s, 2m, 1h30m or 500ms")]
+    Bad(String),
+    /// A refresh period of zero.
+    #[error("the refresh period must be longer than zero")]
+    ZeroRefresh,
+}
+
 /// Parses a duration: one or more `NUMBER UNIT` parts (units `ms`, `s`, `m`,
 /// `h`; the number may have a fraction), or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let s = text.trim();
     if s.is_empty() {
-        return Err("empty duration; write e.g. 30s, 2m or 1h30m".into());
+        return Err(DurationError::Empty);
     }
-    let bad = || format!("bad duration {text:?}; write e.g. 30s, 2m, 1h30m or 500ms");
+    let bad = || DurationError::Bad(text.to_string());
     if let Ok(secs) = s.parse::<f64>() {
         return seconds(secs).ok_or_else(bad);
     }
@@ -48,10 +62,10 @@ fn seconds(secs: f64) -> Option<Duration> {
 }
 
 /// [`parse_duration`] for `--refresh`: a period of zero makes no sense.
-pub fn parse_refresh(text: &str) -> Result<Duration, String> {
+pub fn parse_refresh(text: &str) -> Result<Duration, DurationError> {
     let d = parse_duration(text)?;
     if d.is_zero() {
-        return Err("the refresh period must be longer than zero".into());
+        return Err(DurationError::ZeroRefresh);
     }
     Ok(d)
 }
@@ -110,7 +124,7 @@ mod tests {
     #[test]
     fn nonsense_is_refused_with_an_example() {
         for bad in ["", "s", "abc", "10x", "-5s", "1.2.3s", "m5", "-1", "5 s"] {
-            let err = parse_duration(bad).unwrap_err();
+            let err = parse_duration(bad).unwrap_err().to_string();
             assert!(err.contains("30s"), "{bad:?}: {err}");
         }
     }

@@ -21,7 +21,7 @@ pub mod pb {
 }
 
 pub use decode::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions, decode, load};
-pub use error::{LoadError, ProfileError};
+pub use error::{LoadError, ProfileError, SampleIndexError};
 pub use model::{
     Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingIdx, Profile,
     Samples, ValueType,

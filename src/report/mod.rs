@@ -17,8 +17,7 @@ pub use peek::peek;
 pub use top::top;
 
 use crate::analysis::{Filters, Granularity, Measure, total};
-use crate::profile::Profile;
-use std::fmt;
+use crate::profile::{Profile, SampleIndexError};
 
 /// What a report shows and how; the defaults are pprof's.
 #[derive(Debug, Clone)]
@@ -67,29 +66,18 @@ impl Default for ReportOptions {
 }
 
 /// Why a report could not be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
     /// The requested sample index does not exist.
-    SampleIndex(String),
+    #[error(transparent)]
+    SampleIndex(#[from] SampleIndexError),
     /// The profile has no sample types at all.
+    #[error("profile has no sample types, so there is nothing to report")]
     NoSampleTypes,
     /// `--peek` matched no node.
+    #[error("no matches found for regexp: {0}")]
     NoMatches(String),
 }
-
-impl fmt::Display for ReportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReportError::SampleIndex(message) => f.write_str(message),
-            ReportError::NoSampleTypes => {
-                f.write_str("profile has no sample types, so there is nothing to report")
-            }
-            ReportError::NoMatches(rx) => write!(f, "no matches found for regexp: {rx}"),
-        }
-    }
-}
-
-impl std::error::Error for ReportError {}
 
 /// Resolves the measure named by `sample_index` (or the profile's default).
 pub fn resolve_measure(
@@ -102,9 +90,7 @@ pub fn resolve_measure(
     }
     let index = match sample_index {
         None => profile.default_sample_index(),
-        Some(name) => profile
-            .sample_index_by_name(name)
-            .map_err(ReportError::SampleIndex)?,
+        Some(name) => profile.sample_index_by_name(name)?,
     };
     Ok(Measure { index, mean })
 }
