@@ -111,6 +111,8 @@ pub struct Args {
     )]
     pub prune_from: Option<String>,
     /// Keep only samples with a label matching: KEY=REGEX[,REGEX], REGEX (matches key:value), or a range like bytes=1kb:64kb.
+    // `[,REGEX]` is --help text as the user reads it, not a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(
         long = "tag-focus",
         visible_alias = "tagfocus",

@@ -17,6 +17,8 @@
 //! names `crate::report`, `crate::fetch` or an exploration session;
 //! [`profile`] names no other layer, and [`measurement`] none above it.
 
+#![deny(clippy::unwrap_used)]
+
 pub mod analysis;
 pub mod cli;
 pub mod fetch;

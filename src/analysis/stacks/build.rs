@@ -256,7 +256,7 @@ fn leaf_order(samples: &Samples, frames: &Frames) -> (Vec<u32>, Vec<u32>, Vec<u3
         next[leaf as usize] += 1;
     }
     let mut at = 0;
-    for slot in next.iter_mut() {
+    for slot in &mut next {
         (*slot, at) = (at, at + *slot);
     }
     let mut leaf_starts = next.clone();
