@@ -56,7 +56,9 @@ pub mod refresh;
 pub mod score;
 mod search;
 pub mod session;
+pub mod source;
 pub mod table;
+pub mod tags;
 pub mod view;
 mod worker;
 
@@ -67,5 +69,7 @@ pub use jobs::SLICE;
 pub use refresh::{Carry, FetchState, Fetched, Fetcher, Plan};
 pub use search::LastSearch;
 pub use session::{Hint, Notice, Row, Session, Settings};
+pub use source::{LineRow, SourceListing, SourcePaths, SourceRow};
 pub use table::{Table, TableOptions};
+pub use tags::TagsView;
 pub use view::{Identity, Scale, View};

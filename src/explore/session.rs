@@ -42,6 +42,8 @@ pub struct Settings {
     pub table: TableOptions,
     /// The profile's file name, for the header.
     pub file_name: String,
+    /// Where the source view looks for files.
+    pub source_paths: super::source::SourcePaths,
 }
 
 impl Settings {
@@ -56,6 +58,7 @@ impl Settings {
             inline_frames: true,
             table: TableOptions::default(),
             file_name: file_name.to_string(),
+            source_paths: Default::default(),
         }
     }
 }
@@ -152,6 +155,13 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
+    /// Where source files are looked for, and the files read.
+    pub(super) source_paths: super::source::SourcePaths,
+    pub(super) source_files: Option<crate::source_files::SourceFiles>,
+    /// The source view's listing, while it is open.
+    pub(super) source: Option<Result<super::source::SourceListing, String>>,
+    /// The tags view's breakdown, while it is open.
+    pub(super) tags: Option<Result<super::tags::TagsView, String>>,
 }
 
 impl Session {
@@ -233,6 +243,10 @@ impl Session {
             fetch,
             jumps: 0,
             calls_renewed: 0,
+            source_paths: settings.source_paths,
+            source_files: None,
+            source: None,
+            tags: None,
         };
         session.views = session.empty_views();
         session.refresh_calls();

@@ -78,6 +78,10 @@ pub fn settings(
             unit: options.unit.clone(),
         },
         file_name,
+        source_paths: crate::explore::SourcePaths {
+            source_path: options.source_path.clone(),
+            trim_path: options.trim_path.clone(),
+        },
     })
 }
 

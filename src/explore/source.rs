@@ -1,0 +1,373 @@
+//! The source view's query: the annotated source of the selected function,
+//! as `--list` computes it (same numbers: the report's own
+//! [`listing`](crate::report::listing)), with the session's sample index,
+//! filters and inlining, laid out as rows for a screen.
+//!
+//! Source files are found as pprof finds them (`--source-path`,
+//! `--trim-path`), then under the Go installation's roots ([`GoRoots`]);
+//! a file not found says every path tried. What is read from a file is
+//! escaped (tabs expanded first), as names are.
+//!
+//! The listing is computed when asked ([`Command::OpenSource`]), on this
+//! thread: one pass over the samples at line granularity, like `--list`.
+//!
+//! [`Command::OpenSource`]: super::Command::OpenSource
+
+use super::session::Session;
+use super::view::Scale;
+use crate::analysis::{Granularity, NodeId, Pattern};
+use crate::report::{Listing, Report, ReportOptions, RoutineSource, listing};
+use crate::source_files::{GoRoots, SourceFiles, SourceSearch};
+use rustc_hash::FxHashMap;
+use std::path::PathBuf;
+
+/// Where the explorer looks for source files: pprof's `--source-path` and
+/// `--trim-path` (the Go roots are always added).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourcePaths {
+    /// `:`-separated directories; the working directory when `None`.
+    pub source_path: Option<String>,
+    /// `:`-separated prefixes taken off recorded file names.
+    pub trim_path: Option<String>,
+}
+
+/// Tab stops of source text, in columns.
+const TAB: usize = 4;
+
+/// A line's share of its routine's largest cum from which it is "hot".
+const HOT: [f64; 3] = [0.05, 0.2, 0.5];
+
+/// The annotated source of one function.
+#[derive(Debug, Clone)]
+pub struct SourceListing {
+    /// The function's name (escaped).
+    pub function: String,
+    /// The sample index the numbers are of.
+    pub sample_index: usize,
+    /// How values print: each scaled on its own, or in `--unit`, as
+    /// `--list` prints them.
+    pub scale: Scale,
+    /// What percentages are of (the report's total).
+    pub total: i64,
+    /// What is shown, in order.
+    pub rows: Vec<SourceRow>,
+    /// The row the view opens at: the hottest line (most flat, then most
+    /// cum), or at `lines` granularity the selected line.
+    pub start: usize,
+}
+
+/// One row of the source view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceRow {
+    /// A routine's header: the function in one file, with its sums.
+    Routine {
+        /// The file, as the report names it (escaped).
+        file: String,
+        /// Raw sums of the routine's lines.
+        flat: i64,
+        /// See `flat`.
+        cum: i64,
+    },
+    /// One line of source.
+    Line(LineRow),
+    /// The file was not found: pprof's message.
+    Missing(String),
+    /// A path tried for a file not found (escaped).
+    Tried(String),
+    /// The profile has no file for the function.
+    NoSource,
+}
+
+/// One line of source with its numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRow {
+    /// The line number.
+    pub number: i64,
+    /// Raw flat sum of the samples on this line.
+    pub flat: i64,
+    /// Raw cum sum.
+    pub cum: i64,
+    /// The text, tabs expanded, escaped.
+    pub text: String,
+    /// 0 (cold) to 3 (the hottest), from the line's share of the largest
+    /// cum of its routine.
+    pub heat: u8,
+    /// Functions inlined at this line, by the profile's locations (escaped,
+    /// sorted): the line is a call site the compiler inlined.
+    pub inlined: Vec<String>,
+    /// The file the line was read from, for an editor.
+    pub path: PathBuf,
+}
+
+impl SourceListing {
+    /// The line rows' positions, in order.
+    pub fn line_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r, SourceRow::Line(_)))
+            .map(|(i, _)| i)
+    }
+}
+
+impl Session {
+    /// The source view's listing, once [`Command::OpenSource`] computed
+    /// it (`Err`: why there is none).
+    ///
+    /// [`Command::OpenSource`]: super::Command::OpenSource
+    pub fn source_listing(&self) -> Option<&Result<SourceListing, String>> {
+        self.source.as_ref()
+    }
+
+    /// Report options that give the session's numbers: the sample index
+    /// asked for, the filters, inlining, unit and source paths.
+    pub fn report_options(&self) -> ReportOptions {
+        ReportOptions {
+            sample_index: Some(self.target().0.to_string()),
+            mean: self.mean(),
+            granularity: self.granularity,
+            filters: self.filters.clone(),
+            inline_frames: self.inline_frames,
+            unit: self.table_options.unit.clone(),
+            drop_negative: self.table_options.drop_negative,
+            source_path: self.source_paths.source_path.clone(),
+            trim_path: self.source_paths.trim_path.clone(),
+            ..ReportOptions::default()
+        }
+    }
+
+    /// Computes the listing of the selected function.
+    pub(super) fn open_source(&mut self) {
+        let listing = match self.selected() {
+            None => Err("no function selected".to_string()),
+            Some(node) => self.listing_of(node),
+        };
+        self.source = Some(listing);
+    }
+
+    /// Forgets the listing.
+    pub(super) fn close_source(&mut self) {
+        self.source = None;
+    }
+
+    fn listing_of(&mut self, node: NodeId) -> Result<SourceListing, String> {
+        let nodes = &self.agg.frames.nodes;
+        let info = *nodes.info(node);
+        if self.agg.frames.granularity == Granularity::Files || info.name.is_empty() {
+            return Err(format!(
+                "{} is not a function: the source view lists functions (v changes the granularity)",
+                self.name(node)
+            ));
+        }
+        let name = self.profile.strings.get(info.name).to_vec();
+        let name_text = String::from_utf8_lossy(&name);
+        let pattern = Pattern::new("list", &format!("^{}$", regex::escape(&name_text)))
+            .map_err(|e| e.to_string())?;
+        let granularity = self.agg.frames.granularity;
+        let selected_line =
+            matches!(granularity, Granularity::Lines | Granularity::Addresses).then_some(info.line);
+        let options = self.report_options();
+        let profile = Arc::clone(&self.profile);
+        let files = self.source_files()?;
+        let found = listing(&profile, &options, &pattern, files).map_err(|e| e.to_string())?;
+        let measure =
+            crate::report::resolve_measure(&profile, options.sample_index.as_deref(), options.mean)
+                .map_err(|e| e.to_string())?;
+        let mut report = Report::new(&profile, measure);
+        report.set_unit(options.unit.as_deref());
+        let scale = Scale::from(report);
+        let inlined = inlined_at(&profile, &name);
+        Ok(lay_out(
+            crate::safe_text::escape(&name),
+            measure.index,
+            scale,
+            found,
+            files,
+            &inlined,
+            selected_line,
+        ))
+    }
+
+    /// The cache of source files, made on first use.
+    fn source_files(&mut self) -> Result<&mut SourceFiles, String> {
+        if self.source_files.is_none() {
+            let search = SourceSearch::pprof(
+                self.source_paths.source_path.as_deref(),
+                self.source_paths.trim_path.as_deref(),
+            )
+            .map_err(|e| format!("could not stat current dir: {e}"))?
+            .with_go_roots(GoRoots::discover());
+            self.source_files = Some(SourceFiles::new(search));
+        }
+        Ok(self.source_files.as_mut().expect("just made"))
+    }
+}
+
+use std::sync::Arc;
+
+/// For each line of `function`, the functions inlined there: the
+/// profile's locations whose inlined frames sit on a line of `function`.
+/// By line alone: the report cleans file names, the locations keep them
+/// as recorded, and a function is in one file.
+fn inlined_at(profile: &crate::profile::Profile, function: &[u8]) -> FxHashMap<i64, Vec<String>> {
+    let mut out: FxHashMap<i64, Vec<String>> = FxHashMap::default();
+    for loc in 0..profile.locations.len() {
+        let lines = profile.location_lines(loc as u32);
+        // Innermost first: every frame after the first called the one
+        // before it, inlined.
+        for pair in lines.windows(2) {
+            let (callee, caller) = (&pair[0], &pair[1]);
+            let Some(caller_fn) = profile.functions.get(caller.function as usize) else {
+                continue;
+            };
+            if profile.strings.get(caller_fn.name) != function {
+                continue;
+            }
+            let Some(callee_fn) = profile.functions.get(callee.function as usize) else {
+                continue;
+            };
+            let names = out.entry(caller.line).or_default();
+            let callee_name = crate::safe_text::escape(profile.strings.get(callee_fn.name));
+            if !names.contains(&callee_name) {
+                names.push(callee_name);
+            }
+        }
+    }
+    for names in out.values_mut() {
+        names.sort();
+    }
+    out
+}
+
+/// The rows of `listing`, lines marked hot and inlined, and where to open.
+fn lay_out(
+    function: String,
+    sample_index: usize,
+    scale: Scale,
+    listing: Listing,
+    files: &mut SourceFiles,
+    inlined: &FxHashMap<i64, Vec<String>>,
+    selected_line: Option<i64>,
+) -> SourceListing {
+    let mut rows = Vec::new();
+    let mut hottest: Option<(usize, (i64, i64))> = None;
+    let mut selected = None;
+    for routine in listing.routines {
+        let Some(file) = routine.file else {
+            rows.push(SourceRow::NoSource);
+            continue;
+        };
+        rows.push(SourceRow::Routine {
+            file: crate::safe_text::escape(&file),
+            flat: routine.flat,
+            cum: routine.cum,
+        });
+        match routine.source {
+            RoutineSource::Lines(lines) => {
+                let path = match files.get(&file) {
+                    Ok(found) => found.path.clone(),
+                    Err(_) => PathBuf::new(),
+                };
+                let max_cum = lines
+                    .iter()
+                    .map(|l| l.cum.wrapping_abs())
+                    .max()
+                    .unwrap_or(0);
+                for line in lines {
+                    let heat = heat(line.cum, max_cum);
+                    let key = (line.flat, line.cum);
+                    if (line.flat, line.cum) != (0, 0) && hottest.is_none_or(|(_, best)| key > best)
+                    {
+                        hottest = Some((rows.len(), key));
+                    }
+                    if selected.is_none() && selected_line == Some(line.number) {
+                        selected = Some(rows.len());
+                    }
+                    rows.push(SourceRow::Line(LineRow {
+                        number: line.number,
+                        flat: line.flat,
+                        cum: line.cum,
+                        text: source_text(&line.text),
+                        heat,
+                        inlined: inlined.get(&line.number).cloned().unwrap_or_default(),
+                        path: path.clone(),
+                    }));
+                }
+            }
+            RoutineSource::Missing(missing) => {
+                rows.push(SourceRow::Missing(crate::safe_text::escape(
+                    missing.message.as_bytes(),
+                )));
+                for path in &missing.tried {
+                    rows.push(SourceRow::Tried(crate::safe_text::escape(
+                        path.as_os_str().as_encoded_bytes(),
+                    )));
+                }
+            }
+            RoutineSource::Empty => {}
+        }
+    }
+    let start = selected.or(hottest.map(|(row, _)| row)).unwrap_or(0);
+    SourceListing {
+        function,
+        sample_index,
+        scale,
+        total: listing.total,
+        rows,
+        start,
+    }
+}
+
+/// 0 to 3: how much of the routine's largest |cum| `cum` is.
+fn heat(cum: i64, max_cum: i64) -> u8 {
+    if max_cum == 0 || cum == 0 {
+        return 0;
+    }
+    let share = cum.wrapping_abs() as f64 / max_cum as f64;
+    HOT.iter().filter(|&&t| share >= t).count() as u8
+}
+
+/// A line of a source file for a screen: tabs expanded to [`TAB`]
+/// columns, then escaped like names.
+fn source_text(bytes: &[u8]) -> String {
+    let mut expanded = Vec::with_capacity(bytes.len());
+    let mut column = 0;
+    for &b in bytes {
+        if b == b'\t' {
+            let n = TAB - column % TAB;
+            expanded.extend(std::iter::repeat_n(b' ', n));
+            column += n;
+        } else {
+            expanded.push(b);
+            // UTF-8 continuation bytes take no column of their own.
+            if b & 0xC0 != 0x80 {
+                column += 1;
+            }
+        }
+    }
+    crate::safe_text::escape(&expanded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_expand_to_stops_and_controls_are_escaped() {
+        assert_eq!(source_text(b"\tx := 1"), "    x := 1");
+        assert_eq!(source_text(b"ab\tc"), "ab  c");
+        assert_eq!(source_text(b"\x1b[2J\t//"), "\\x1b[2J    //");
+        assert_eq!(source_text("é\tx".as_bytes()), "é   x");
+    }
+
+    #[test]
+    fn heat_levels() {
+        assert_eq!(heat(0, 100), 0);
+        assert_eq!(heat(4, 100), 0);
+        assert_eq!(heat(5, 100), 1);
+        assert_eq!(heat(20, 100), 2);
+        assert_eq!(heat(100, 100), 3);
+        assert_eq!(heat(-100, 100), 3);
+        assert_eq!(heat(3, 0), 0);
+    }
+}
