@@ -39,6 +39,11 @@ pub enum Mode {
     Help(u16),
     /// The save prompt.
     Save(SavePrompt),
+    /// The source view of the selected function (the session holds the
+    /// listing).
+    Source(super::views::Scroll),
+    /// The tags view (the session holds the breakdown).
+    Tags(super::views::Scroll),
 }
 
 /// Screen areas of the frame prepared last, for the mouse and for page
@@ -53,6 +58,8 @@ pub struct Areas {
     pub calls_lines: Vec<Option<usize>>,
     /// The callers/callees pane's lines, for the frame's drawing.
     pub(super) calls_prepared: super::ui::PreparedCalls,
+    /// The lines of the source or tags view.
+    pub view: Rect,
 }
 
 /// The explorer: a session and the screen's own state.
@@ -84,6 +91,10 @@ pub struct App {
     pub quit: bool,
     /// Time and place of the last click, to see double clicks.
     pub(super) last_click: Option<(Instant, u16, u16)>,
+    /// A file and line to open in the user's editor: the event loop takes
+    /// it ([`App::take_edit`]) and runs the editor, the screen given back
+    /// meanwhile.
+    pub(super) edit: Option<(std::path::PathBuf, i64)>,
 }
 
 impl App {
@@ -103,6 +114,7 @@ impl App {
             areas: Areas::default(),
             quit: false,
             last_click: None,
+            edit: None,
         }
     }
 
@@ -156,6 +168,8 @@ impl App {
             Mode::Filter(_) => Context::Filter,
             Mode::Help(_) => Context::Help,
             Mode::Save(_) => Context::Save,
+            Mode::Source(_) => Context::Source,
+            Mode::Tags(_) => Context::Tags,
         }
     }
 
@@ -178,6 +192,8 @@ impl App {
             Mode::Filter(form) => self.filter_pane(form, action),
             Mode::Help(scroll) => self.help(scroll, action),
             Mode::Save(prompt) => self.save_prompt(prompt, action),
+            Mode::Source(scroll) => self.source_view(scroll, action),
+            Mode::Tags(scroll) => self.tags_view(scroll, action),
         }
     }
 
@@ -243,7 +259,19 @@ impl App {
                 self.open_save();
                 return;
             }
-            Action::Confirm | Action::Insert(_) | Action::Erase | Action::ClearField => return,
+            Action::OpenSource => {
+                self.mode = Mode::Source(super::views::Scroll::default());
+                Command::OpenSource
+            }
+            Action::OpenTags => {
+                self.mode = Mode::Tags(super::views::Scroll::default());
+                Command::OpenTags
+            }
+            Action::Confirm
+            | Action::Insert(_)
+            | Action::Erase
+            | Action::ClearField
+            | Action::Edit => return,
         };
         self.session.apply(command);
     }

@@ -26,6 +26,7 @@ mod prompts;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
+pub mod views;
 
 pub use action::Action;
 pub use app::App;
@@ -287,6 +288,14 @@ pub fn run_loop<B: Backend, E: EventSource>(
         }
         if app.quit {
             return Ok(Exit::Quit);
+        }
+        if let Some((path, line)) = app.take_edit() {
+            // The editor has the terminal until it exits; the screen is
+            // then drawn whole, as it was.
+            if let Err(e) = terminal::edit(&path, line) {
+                app.session.say_error(e);
+            }
+            changed = true;
         }
         changed |= app.session.tick(Instant::now() + SLICE);
     }

@@ -86,16 +86,29 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(session.sort().name()),
         Span::styled(" · filters ", t.dim()),
     ];
-    let mut active = session.filters().active().peekable();
-    if active.peek().is_none() {
+    let filters = session.filters();
+    let tag_filters = [
+        ("tagfocus", filters.tag_focus.as_ref()),
+        ("tagignore", filters.tag_ignore.as_ref()),
+    ];
+    let active: Vec<(&str, &str)> = filters
+        .active()
+        .map(|(name, pattern)| (name, pattern.as_str()))
+        .chain(
+            tag_filters
+                .iter()
+                .filter_map(|&(name, f)| f.map(|f| (name, f.as_str()))),
+        )
+        .collect();
+    if active.is_empty() {
         second.push(Span::styled("none", t.dim()));
     }
-    for (i, (name, pattern)) in active.enumerate() {
+    for (i, (name, pattern)) in active.into_iter().enumerate() {
         if i > 0 {
             second.push(Span::raw(" "));
         }
         second.push(Span::styled(
-            format!("{name}={}", escape(pattern.as_str().as_bytes())),
+            format!("{name}={}", escape(pattern.as_bytes())),
             t.filter(),
         ));
     }
