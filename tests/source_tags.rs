@@ -38,6 +38,7 @@ fn paths(source_path: &str, trim_path: Option<&str>) -> SourcePaths {
     SourcePaths {
         source_path: Some(source_path.to_string()),
         trim_path: trim_path.map(str::to_string),
+        go_roots: None,
     }
 }
 

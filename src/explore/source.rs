@@ -29,6 +29,9 @@ pub struct SourcePaths {
     pub source_path: Option<String>,
     /// `:`-separated prefixes taken off recorded file names.
     pub trim_path: Option<String>,
+    /// The Go roots looked under after pprof's places; `None`: this
+    /// machine's ([`GoRoots::discover`], when the view first opens).
+    pub go_roots: Option<GoRoots>,
 }
 
 /// Tab stops of source text, in columns.
@@ -196,7 +199,12 @@ impl Session {
                 self.source_paths.trim_path.as_deref(),
             )
             .map_err(|e| format!("could not stat current dir: {e}"))?
-            .with_go_roots(GoRoots::discover());
+            .with_go_roots(
+                self.source_paths
+                    .go_roots
+                    .clone()
+                    .unwrap_or_else(GoRoots::discover),
+            );
             self.source_files = Some(SourceFiles::new(search));
         }
         Ok(self.source_files.as_mut().expect("just made"))

@@ -82,6 +82,7 @@ pub fn settings(
         source_paths: crate::explore::SourcePaths {
             source_path: options.source_path.clone(),
             trim_path: options.trim_path.clone(),
+            go_roots: None,
         },
     })
 }
