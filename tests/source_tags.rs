@@ -315,6 +315,9 @@ fn a_file_granularity_row_has_no_source() {
     assert!(why.contains("not a function"), "{why}");
 }
 
+/// A change to a session's settings.
+type Edit<'a> = Box<dyn Fn(&mut Settings) + 'a>;
+
 fn tag_filter(p: &ppt::profile::Profile, what: &str, value: &str) -> TagFilter {
     TagFilter::new(what, value, p).expect("a tag filter")
 }
@@ -403,7 +406,7 @@ fn tags_view_numbers_are_pprofs_tags() {
         }
     }
     let p = profile(&format!("{EXTRA}/labels.pb"));
-    let cases: Vec<(&str, Box<dyn Fn(&mut Settings)>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         ("labels.pb.tags.txt", Box::new(|_| {})),
         (
             "labels.pb.tags.tagshow_region.txt",
