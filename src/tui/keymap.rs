@@ -217,7 +217,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Source, Key::ch('g'), A::Home, "first line", None),
         (C::Source, Key::plain(K::End), A::End, "last line", None),
         (C::Source, Key::ch('G'), A::End, "last line", None),
-        (C::Source, Key::ch('e'), A::Edit, "open the file at the line in $VISUAL/$EDITOR", Some("edit")),
+        (C::Source, Key::ch('e'), A::Edit, "edit the file at this line ($EDITOR)", Some("edit")),
         (C::Source, Key::ch('i'), A::NextSample, "next sample type", Some("sample")),
         (C::Source, Key::ch('I'), A::PrevSample, "previous sample type", None),
         (C::Source, Key::plain(K::Esc), A::Close, "back to the table", Some("close")),
