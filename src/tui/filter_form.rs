@@ -21,17 +21,20 @@ pub enum Field {
     Hide,
     /// pprof's show.
     Show,
+    /// pprof's show_from.
+    ShowFrom,
 }
 
 impl Field {
     /// All fields, in the pane's order.
-    pub const ALL: [Field; 6] = [
+    pub const ALL: [Field; 7] = [
         Field::Source,
         Field::Exclude,
         Field::Focus,
         Field::Ignore,
         Field::Hide,
         Field::Show,
+        Field::ShowFrom,
     ];
 
     /// The field's name, as in the header's list of active filters.
@@ -43,6 +46,7 @@ impl Field {
             Field::Ignore => "ignore",
             Field::Hide => "hide",
             Field::Show => "show",
+            Field::ShowFrom => "show_from",
         }
     }
 
@@ -55,6 +59,7 @@ impl Field {
             Field::Ignore => "drop samples that pass through a matching function",
             Field::Hide => "remove matching functions from the stacks",
             Field::Show => "keep only matching functions in the stacks",
+            Field::ShowFrom => "cut stacks above their outermost matching function",
         }
     }
 
@@ -66,6 +71,7 @@ impl Field {
             Field::Ignore => &mut filters.ignore,
             Field::Hide => &mut filters.hide,
             Field::Show => &mut filters.show,
+            Field::ShowFrom => &mut filters.show_from,
         }
     }
 }
@@ -74,7 +80,7 @@ impl Field {
 #[derive(Debug, Clone)]
 pub struct FilterForm {
     /// The text of each field, in [`Field::ALL`] order.
-    pub values: [String; 6],
+    pub values: [String; 7],
     /// The field being edited.
     pub field: usize,
     /// Why the last apply failed.
@@ -127,8 +133,8 @@ impl FilterForm {
         self.error = None;
     }
 
-    /// `base` with the form's six filters in place of its own (other
-    /// filters, such as pprof's show_from, are kept).
+    /// `base` with the form's filters in place of its own (the others,
+    /// such as the tag filters, are kept).
     pub fn compile(&self, base: &Filters) -> Result<Filters, FilterError> {
         let mut filters = base.clone();
         for (field, text) in Field::ALL.iter().zip(&self.values) {
@@ -173,7 +179,17 @@ mod tests {
             err.to_string(),
             "invalid focus regexp \"json(\": unclosed group"
         );
-        form.move_field(-3);
+        form.move_field(-4);
         assert_eq!(form.current(), Field::Show);
+        form.move_field(1);
+        assert_eq!(form.current(), Field::ShowFrom);
+        for c in "main".chars() {
+            form.insert(c);
+        }
+        form.move_field(-4);
+        form.erase();
+        let f = form.compile(&Filters::default()).unwrap();
+        assert_eq!(f.show_from.as_ref().unwrap().as_str(), "main");
+        assert_eq!(FilterForm::new(&f).values[6], "main");
     }
 }

@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
 
-    let label_width = 9;
+    let label_width = 10;
     let value_width = (inner.width as usize / 3).clamp(12, 40);
     let mut lines = Vec::with_capacity(8);
     for (i, field) in Field::ALL.iter().enumerate() {

@@ -35,7 +35,7 @@ const SIDE_BY_SIDE: u16 = 110;
 /// Body height from which the side pane goes below the table.
 const STACKED: u16 = 20;
 /// Height of the open filter pane.
-const FILTER_HEIGHT: u16 = 10;
+const FILTER_HEIGHT: u16 = 11;
 
 /// Characters of a value's unit shown, the last one `…` when cut.
 const UNIT_MAX: usize = 9;
