@@ -191,3 +191,36 @@ fn show_from_in_the_filter_pane_gives_pprofs_table() {
     let want: Vec<String> = want.iter().map(|l| unmarked(l)).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn the_wheel_scrolls_the_source_view() {
+    use crossterm::event::{MouseEvent, MouseEventKind};
+    let (mut app, _) = app_after(
+        "cpu.pprof",
+        SRC,
+        100,
+        24,
+        &["/main.sortWork", "<Enter>", "l"],
+    );
+    let cursor = |app: &App| match app.mode {
+        ppt::tui::app::Mode::Source(scroll) => scroll.cursor,
+        _ => None,
+    };
+    let opened = cursor(&app).expect("the cursor placed");
+    let wheel = |kind| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    app.handle_event(
+        &wheel(MouseEventKind::ScrollDown),
+        std::time::Instant::now(),
+    );
+    let down = cursor(&app).expect("still open");
+    assert!(down > opened, "{opened} -> {down}");
+    app.handle_event(&wheel(MouseEventKind::ScrollUp), std::time::Instant::now());
+    assert_eq!(cursor(&app), Some(opened));
+}
