@@ -60,11 +60,27 @@ fn source_scrolled_edited_and_a_tag_focused() {
     let scratch = tempfile::tempdir().expect("a scratch directory");
     let args_file = scratch.path().join("editor-args");
     let editor = scratch.path().join("editor.sh");
+    // An editor that notes its arguments and appends a comment to the
+    // line it was given.
     std::fs::write(
         &editor,
-        format!("#!/bin/sh\necho \"$@\" > '{}'\n", args_file.display()),
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{}'\nsed -i \"${{1#+}}s|\\$| // edited here|\" \"$2\"\n",
+            args_file.display()
+        ),
     )
     .expect("the editor script");
+    // The sources in a scratch copy, which the editor changes.
+    let src = scratch.path().join("src");
+    std::fs::create_dir(&src).expect("src");
+    std::fs::copy(
+        format!(
+            "{}/tests/fixtures/go/expected2/src/main.go",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        src.join("main.go"),
+    )
+    .expect("main.go copied");
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .expect("executable");
     let t: Terminal = common::tmux::Launch::new("source-tags")
@@ -72,7 +88,7 @@ fn source_scrolled_edited_and_a_tag_focused() {
         .env("EDITOR", editor.to_str().expect("a UTF-8 path"))
         .ppt(&[
             "--source-path",
-            "tests/fixtures/go/expected2/src",
+            src.to_str().expect("a UTF-8 path"),
             "--trim-path",
             "/srv/shop:/usr/local/go/src",
             "tests/fixtures/go/heap.pprof",
@@ -145,7 +161,7 @@ fn source_scrolled_edited_and_a_tag_focused() {
     }
     assert!(
         args.trim_end()
-            .ends_with("tests/fixtures/go/expected2/src/main.go"),
+            .ends_with(&format!("{}", src.join("main.go").display())),
         "{args}"
     );
     let line: i64 = args
@@ -154,14 +170,17 @@ fn source_scrolled_edited_and_a_tag_focused() {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("+LINE in {args:?}"));
+    // Back as it was (same line under the cursor), the file read again.
     let back = t.wait_for("the explorer again", |s| {
-        s.contains("Source · main.sortWork") && counter(s) == counter(&screen)
+        s.contains("Source · main.sortWork")
+            && counter(s) == counter(&screen)
+            && s.contains("// edited here")
     });
     assert!(t.alternate_screen(), "full screen again");
     assert!(
         back.lines()
-            .any(|l| l.contains(&format!(" {line} ")) && l.contains("│")),
-        "line {line} on screen:\n{back}"
+            .any(|l| l.contains(&format!(" {line} ")) && l.contains("// edited here")),
+        "line {line} edited on screen:\n{back}"
     );
 
     // The tags view: pprof's numbers; Enter on the first value (160kB)

@@ -30,7 +30,8 @@ pub struct SourcePaths {
     /// `:`-separated prefixes taken off recorded file names.
     pub trim_path: Option<String>,
     /// The Go roots looked under after pprof's places; `None`: this
-    /// machine's ([`GoRoots::discover`], when the view first opens).
+    /// machine's ([`GoRoots::discover`], kept here when the view first
+    /// opens).
     pub go_roots: Option<GoRoots>,
 }
 
@@ -148,9 +149,10 @@ impl Session {
         self.source = Some(listing);
     }
 
-    /// Forgets the listing.
+    /// Forgets the listing and the files read.
     pub(super) fn close_source(&mut self) {
         self.source = None;
+        self.source_files = None;
     }
 
     fn listing_of(&mut self, node: NodeId) -> Result<SourceListing, String> {
@@ -191,23 +193,22 @@ impl Session {
         ))
     }
 
-    /// The cache of source files, made on first use.
+    /// The source files, read afresh for each listing (a file may have
+    /// been edited since: `e` opens an editor); the Go roots are
+    /// discovered once.
     fn source_files(&mut self) -> Result<&mut SourceFiles, String> {
-        if self.source_files.is_none() {
-            let search = SourceSearch::pprof(
-                self.source_paths.source_path.as_deref(),
-                self.source_paths.trim_path.as_deref(),
-            )
-            .map_err(|e| format!("could not stat current dir: {e}"))?
-            .with_go_roots(
-                self.source_paths
-                    .go_roots
-                    .clone()
-                    .unwrap_or_else(GoRoots::discover),
-            );
-            self.source_files = Some(SourceFiles::new(search));
-        }
-        Ok(self.source_files.as_mut().expect("just made"))
+        let roots = self
+            .source_paths
+            .go_roots
+            .get_or_insert_with(GoRoots::discover)
+            .clone();
+        let search = SourceSearch::pprof(
+            self.source_paths.source_path.as_deref(),
+            self.source_paths.trim_path.as_deref(),
+        )
+        .map_err(|e| format!("could not stat current dir: {e}"))?
+        .with_go_roots(roots);
+        Ok(self.source_files.insert(SourceFiles::new(search)))
     }
 }
 

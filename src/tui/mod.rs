@@ -293,9 +293,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
         if let Some((path, line)) = app.take_edit() {
             // The editor has the terminal until it exits; the screen is
             // then drawn whole, as it was.
-            if let Err(e) = terminal::edit(&path, line) {
-                app.session.say_error(e);
-            }
+            app.edited(terminal::edit(&path, line));
             changed = true;
         }
         changed |= app.session.tick(Instant::now() + SLICE);

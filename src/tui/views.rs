@@ -58,6 +58,18 @@ impl App {
         self.edit.take()
     }
 
+    /// After the editor ran (`e`): its failure said, or the source read
+    /// again (the file may have changed), the cursor kept.
+    pub fn edited(&mut self, result: Result<(), String>) {
+        match result {
+            Err(e) => self.session.say_error(e),
+            Ok(()) if matches!(self.mode, Mode::Source(_)) => {
+                self.session.apply(Command::OpenSource);
+            }
+            Ok(()) => {}
+        }
+    }
+
     /// The rows of the open view's list, 0 while it has none.
     fn view_rows(&self, tags: bool) -> usize {
         match tags {
