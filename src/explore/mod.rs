@@ -24,7 +24,9 @@
 //! - [`finder`] (ranked by [`score`]) and [`history`]: search and
 //!   back/forward;
 //! - [`refresh`]: loading the source again and reopening on the new
-//!   profile with the user's choices kept.
+//!   profile with the user's choices kept;
+//! - [`source`] and [`tags`]: the source view's annotated listing and the
+//!   tags view's label breakdown, with `--list`'s and `--tags`' numbers.
 //!
 //! # Adding a view
 //!

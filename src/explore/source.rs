@@ -1,6 +1,6 @@
 //! The source view's query: the annotated source of the selected function,
 //! as `--list` computes it (same numbers: the report's own
-//! [`listing`](crate::report::listing)), with the session's sample index,
+//! [`listing`]), with the session's sample index,
 //! filters and inlining, laid out as rows for a screen.
 //!
 //! Source files are found as pprof finds them (`--source-path`,
