@@ -549,3 +549,31 @@ fn tag_focus_expressions_escape_what_a_tag_focus_reads() {
     assert_eq!(view.focus_expression(k, v).as_deref(), Ok("region=^us$"));
     assert!(view.focus_expression(99, 0).is_err());
 }
+
+#[test]
+fn at_lines_granularity_the_view_opens_on_the_selected_line() {
+    let src = fixture(GO, "expected2/src");
+    let mut s = session(GO, "heap.pprof", |settings| {
+        settings.source_paths = paths(&src, Some("/srv/shop:/usr/local/go/src"));
+        settings.granularity = ppt::analysis::Granularity::Lines;
+    });
+    // Line 42 of main.sortWork, not its hottest (37).
+    let row = (0..s.row_count())
+        .find(|&r| {
+            s.rows(r..r + 1).any(|row| {
+                let name = s.name(row.node);
+                name.starts_with("main.sortWork ") && name.ends_with("main.go:42")
+            })
+        })
+        .expect("main.sortWork's line 42 is a row");
+    s.apply(Command::SelectRow(row));
+    s.apply(Command::OpenSource);
+    let Some(Ok(listing)) = s.source_listing() else {
+        panic!("a listing");
+    };
+    let SourceRow::Line(line) = &listing.rows[listing.start] else {
+        panic!("opens on a line");
+    };
+    assert_eq!(line.number, 42);
+    assert_eq!(listing.function, "main.sortWork");
+}
