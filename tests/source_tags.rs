@@ -577,3 +577,32 @@ fn at_lines_granularity_the_view_opens_on_the_selected_line() {
     assert_eq!(line.number, 42);
     assert_eq!(listing.function, "main.sortWork");
 }
+
+#[test]
+fn with_a_worker_the_listing_arrives_by_tick_and_is_the_same() {
+    let src = fixture(GO, "expected2/src");
+    let edit = |settings: &mut Settings| {
+        settings.source_paths = paths(&src, Some("/srv/shop:/usr/local/go/src"));
+    };
+    let mut plain = session(GO, "cpu.pprof", edit);
+    select(&mut plain, "main.sortWork");
+    plain.apply(Command::OpenSource);
+    let Some(Ok(want)) = plain.source_listing().cloned() else {
+        panic!("a listing");
+    };
+    let mut s = session(GO, "cpu.pprof", edit);
+    select(&mut s, "main.sortWork");
+    let got = s.with_worker(|s| {
+        s.apply(Command::OpenSource);
+        assert!(s.busy(), "the listing is awaited");
+        s.wait_idle();
+        assert!(!s.source_pending());
+        s.source_listing().cloned()
+    });
+    let Some(Ok(got)) = got else {
+        panic!("a listing: {got:?}");
+    };
+    assert_eq!(got.rows, want.rows);
+    assert_eq!(got.start, want.start);
+    assert_eq!(got.total, want.total);
+}

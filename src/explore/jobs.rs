@@ -137,7 +137,7 @@ impl Session {
     /// ([`Session::busy`] says whether work remains).
     pub fn tick(&mut self, deadline: Instant) -> bool {
         self.request_ahead(Instant::now());
-        let arrived = self.receive();
+        let arrived = self.receive() | self.receive_source();
         self.request_calls();
         self.request_marks();
         self.request_table();
@@ -197,6 +197,7 @@ impl Session {
             || j.pending.is_some()
             || j.calls_asked
             || self.calls_wanted()
+            || self.source_pending()
     }
 
     /// Whether the worker is in the middle of a job (which cannot be

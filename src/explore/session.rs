@@ -155,11 +155,13 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
-    /// Where source files are looked for, and the files read.
+    /// Where source files are looked for.
     pub(super) source_paths: super::source::SourcePaths,
-    pub(super) source_files: Option<crate::source_files::SourceFiles>,
-    /// The source view's listing, while it is open.
+    /// The source view's listing, while it is open, and the one being
+    /// computed.
     pub(super) source: Option<Result<super::source::SourceListing, String>>,
+    pub(super) source_pending:
+        Option<std::sync::mpsc::Receiver<Result<super::source::SourceListing, String>>>,
     /// The tags view's breakdown, while it is open.
     pub(super) tags: Option<Result<super::tags::TagsView, String>>,
 }
@@ -244,8 +246,8 @@ impl Session {
             jumps: 0,
             calls_renewed: 0,
             source_paths: settings.source_paths,
-            source_files: None,
             source: None,
+            source_pending: None,
             tags: None,
         };
         session.views = session.empty_views();

@@ -140,22 +140,72 @@ impl Session {
         }
     }
 
-    /// Computes the listing of the selected function.
+    /// Computes the listing of the selected function: at once without a
+    /// worker; with one, on a thread of its own (a pass over every sample,
+    /// a tenth of a second on the biggest profiles), the result taken in
+    /// by [`Session::tick`] and the view saying so meanwhile.
     pub(super) fn open_source(&mut self) {
-        let listing = match self.selected() {
+        self.source = None;
+        self.source_pending = None;
+        let job = match self.selected() {
             None => Err("no function selected".to_string()),
-            Some(node) => self.listing_of(node),
+            Some(node) => self.listing_job(node),
+        };
+        let job = match job {
+            Ok(job) => job,
+            Err(why) => {
+                self.source = Some(Err(why));
+                return;
+            }
+        };
+        if self.jobs.worker.is_none() {
+            self.source = Some(job.run());
+            return;
+        }
+        let (send, receive) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("ppt-listing".into())
+            .spawn(move || {
+                // A listing no longer wanted has no receiver: nothing to do.
+                let _ = send.send(job.run());
+            });
+        match spawned {
+            Ok(_) => self.source_pending = Some(receive),
+            Err(e) => self.source = Some(Err(format!("could not start a thread: {e}"))),
+        }
+    }
+
+    /// Whether a listing is being computed.
+    pub fn source_pending(&self) -> bool {
+        self.source_pending.is_some()
+    }
+
+    /// Takes in the listing computed on its thread, if it is ready;
+    /// returns whether it was.
+    pub(super) fn receive_source(&mut self) -> bool {
+        let Some(receive) = &self.source_pending else {
+            return false;
+        };
+        let listing = match receive.try_recv() {
+            Ok(listing) => listing,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Err("the listing could not be computed".to_string())
+            }
         };
         self.source = Some(listing);
+        self.source_pending = None;
+        true
     }
 
-    /// Forgets the listing and the files read.
+    /// Forgets the listing.
     pub(super) fn close_source(&mut self) {
         self.source = None;
-        self.source_files = None;
+        self.source_pending = None;
     }
 
-    fn listing_of(&mut self, node: NodeId) -> Result<SourceListing, String> {
+    /// What computing the listing of `node` needs, taken from the session.
+    fn listing_job(&mut self, node: NodeId) -> Result<ListingJob, String> {
         let nodes = &self.agg.frames.nodes;
         let info = *nodes.info(node);
         if self.agg.frames.granularity == Granularity::Files || info.name.is_empty() {
@@ -171,32 +221,20 @@ impl Session {
         let granularity = self.agg.frames.granularity;
         let selected_line =
             matches!(granularity, Granularity::Lines | Granularity::Addresses).then_some(info.line);
-        let options = self.report_options();
-        let profile = Arc::clone(&self.profile);
-        let files = self.source_files()?;
-        let found = listing(&profile, &options, &pattern, files).map_err(|e| e.to_string())?;
-        let measure =
-            crate::report::resolve_measure(&profile, options.sample_index.as_deref(), options.mean)
-                .map_err(|e| e.to_string())?;
-        let mut report = Report::new(&profile, measure);
-        report.set_unit(options.unit.as_deref());
-        let scale = Scale::from(report);
-        let inlined = inlined_at(&profile, &name);
-        Ok(lay_out(
-            crate::safe_text::escape(&name),
-            measure.index,
-            scale,
-            found,
-            files,
-            &inlined,
+        Ok(ListingJob {
+            profile: Arc::clone(&self.profile),
+            options: self.report_options(),
+            pattern,
+            name,
             selected_line,
-        ))
+            files: self.source_files()?,
+        })
     }
 
     /// The source files, read afresh for each listing (a file may have
     /// been edited since: `e` opens an editor); the Go roots are
     /// discovered once.
-    fn source_files(&mut self) -> Result<&mut SourceFiles, String> {
+    fn source_files(&mut self) -> Result<SourceFiles, String> {
         let roots = self
             .source_paths
             .go_roots
@@ -208,7 +246,44 @@ impl Session {
         )
         .map_err(|e| format!("could not stat current dir: {e}"))?
         .with_go_roots(roots);
-        Ok(self.source_files.insert(SourceFiles::new(search)))
+        Ok(SourceFiles::new(search))
+    }
+}
+
+/// A listing to compute, with all it needs (on any thread).
+struct ListingJob {
+    profile: Arc<crate::profile::Profile>,
+    options: ReportOptions,
+    pattern: Pattern,
+    /// The function's name.
+    name: Vec<u8>,
+    /// At `lines` granularity, the line selected.
+    selected_line: Option<i64>,
+    files: SourceFiles,
+}
+
+impl ListingJob {
+    fn run(mut self) -> Result<SourceListing, String> {
+        let profile = &*self.profile;
+        let options = &self.options;
+        let found =
+            listing(profile, options, &self.pattern, &mut self.files).map_err(|e| e.to_string())?;
+        let measure =
+            crate::report::resolve_measure(profile, options.sample_index.as_deref(), options.mean)
+                .map_err(|e| e.to_string())?;
+        let mut report = Report::new(profile, measure);
+        report.set_unit(options.unit.as_deref());
+        let scale = Scale::from(report);
+        let inlined = inlined_at(profile, &self.name);
+        Ok(lay_out(
+            crate::safe_text::escape(&self.name),
+            measure.index,
+            scale,
+            found,
+            &mut self.files,
+            &inlined,
+            self.selected_line,
+        ))
     }
 }
 

@@ -97,6 +97,18 @@ impl App {
                 self.quit = true;
                 None
             }
+            // Nothing to move over yet (the listing is being computed):
+            // the view still opens where it should.
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End
+                if rows == 0 =>
+            {
+                Some(scroll)
+            }
             Action::Close => {
                 self.session.apply(close);
                 None

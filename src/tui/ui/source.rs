@@ -59,7 +59,11 @@ pub fn prepare(app: &mut App, area: Rect) {
         Some(Ok(listing)) => (listing.rows.len(), listing.start),
         _ => (0, 0),
     };
-    if let Mode::Source(scroll) = &mut app.mode {
+    // While the listing is computed the cursor stays unplaced: it goes
+    // to the hottest line once the listing is there.
+    if let Mode::Source(scroll) = &mut app.mode
+        && rows > 0
+    {
         scroll.keep_in_view(rows, inner.height as usize, start);
     }
 }
@@ -81,7 +85,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             return;
         }
         None => {
-            frame.render_widget(block(app, None, 0), area);
+            let block = block(app, None, 0);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            if app.session.source_pending() {
+                let text = Span::styled("computing the listing…", t.info());
+                frame.render_widget(Paragraph::new(text), inner);
+            }
             return;
         }
     };
