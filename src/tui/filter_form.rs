@@ -127,6 +127,14 @@ impl FilterForm {
         self.error = None;
     }
 
+    /// Empties every field.
+    pub fn clear_all(&mut self) {
+        for value in &mut self.values {
+            value.clear();
+        }
+        self.error = None;
+    }
+
     /// `base` with the form's six filters in place of its own (other
     /// filters, such as pprof's show_from, are kept).
     pub fn compile(&self, base: &Filters) -> Result<Filters, FilterError> {

@@ -214,7 +214,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Filter, Key::plain(K::Enter), A::Confirm, "apply the filters", Some("apply")),
         (C::Filter, Key::plain(K::Backspace), A::Erase, "erase a character", None),
         (C::Filter, Key::ctrl('u'), A::ClearField, "empty the field", Some("empty")),
-        (C::Filter, Key::ctrl('x'), A::ClearFilters, "clear all filters", Some("clear all")),
+        (C::Filter, Key::ctrl('x'), A::ClearFilters, "empty every field (Enter applies)", Some("empty all")),
         (C::Filter, Key::plain(K::Esc), A::Close, "close without applying", Some("close")),
         (C::Save, Key::plain(K::Enter), A::Confirm, "write the file", Some("write")),
         (C::Save, Key::plain(K::Backspace), A::Erase, "erase a character", None),

@@ -123,8 +123,11 @@ impl App {
                 self.session.apply(Command::FiltersTyped(typed));
             }
             Action::ClearFilters => {
-                self.session.apply(Command::ClearFilters);
-                return;
+                // Every field emptied, the pane kept open: Enter applies
+                // (no filters), Esc leaves the filters as they were.
+                form.clear_all();
+                let typed = form.compile(self.session.filters()).ok().map(Box::new);
+                self.session.apply(Command::FiltersTyped(typed));
             }
             Action::Confirm => match form.compile(self.session.filters()) {
                 Ok(filters) => {
