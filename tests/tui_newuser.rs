@@ -9,11 +9,14 @@
 mod explorer;
 
 use explorer::{profile, type_text};
+use ppt::analysis::TagFilter;
 use ppt::explore::{Session, Settings};
 use ppt::profile::Profile;
 use ppt::tui::app::Mode;
 use ppt::tui::theme::Theme;
 use ppt::tui::{Action, App};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use std::sync::Arc;
 
 fn heap() -> Arc<Profile> {
@@ -22,6 +25,22 @@ fn heap() -> Arc<Profile> {
 
 fn explorer(p: &Arc<Profile>, settings: Settings) -> App {
     App::new(Session::new(p.clone(), settings), Theme { color: false })
+}
+
+/// The screen of `app` on a `width` x `height` terminal, one string a line.
+fn screen(app: &mut App, width: u16, height: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
+    terminal
+        .draw(|frame| app.render(frame))
+        .expect("a frame is drawn");
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
 }
 
 /// The filter pane's form, when open.
@@ -47,4 +66,48 @@ fn ctrl_x_empties_the_filter_fields_and_keeps_the_pane_open() {
     assert_eq!(form(&app).values[1], "^runtime/");
     assert_eq!(app.session.sample_index(), sample, "no sample switch");
     assert!(app.session.finder().is_none(), "no search opened");
+}
+
+#[test]
+fn label_filters_from_the_command_line_show_and_can_be_edited() {
+    let p = profile("tests/fixtures/extra/labels.pb");
+    let mut settings = Settings::new(&p, "labels.pb");
+    settings.filters.tag_focus = Some(TagFilter::new("tagfocus", "region=eu", &p).unwrap());
+    let mut app = explorer(&p, settings);
+    let all = {
+        let p2 = p.clone();
+        explorer(&p2, Settings::new(&p2, "labels.pb")).session.shown()
+    };
+    assert!(app.session.shown() < all, "the label filter applies");
+    let header = screen(&mut app, 120, 24)[1].clone();
+    assert!(header.contains("filters tagfocus=region=eu"), "{header}");
+
+    // The pane shows it, and edits it.
+    app.update(Action::OpenFilter);
+    let tag_field = form(&app).values.iter().position(|v| v == "region=eu");
+    let tag_field = tag_field.expect("the label filter is a field of the pane");
+    let pane = screen(&mut app, 120, 40).join("\n");
+    assert!(pane.contains("tagfocus"), "{pane}");
+    while form(&app).field != tag_field {
+        app.update(Action::Down);
+    }
+    app.update(Action::ClearField);
+    type_text(&mut app, "region=us");
+    app.update(Action::Confirm);
+    let focus = app.session.filters().tag_focus.as_ref().map(TagFilter::as_str);
+    assert_eq!(focus, Some("region=us"));
+
+    // Cleared, it can be set again.
+    app.update(Action::ClearFilters);
+    assert!(app.session.filters().is_empty());
+    assert_eq!(app.session.shown(), all);
+    app.update(Action::OpenFilter);
+    while form(&app).field != tag_field {
+        app.update(Action::Down);
+    }
+    type_text(&mut app, "region=eu");
+    app.update(Action::Confirm);
+    assert!(app.session.shown() < all);
+    let header = screen(&mut app, 120, 24)[1].clone();
+    assert!(header.contains("filters tagfocus=region=eu"), "{header}");
 }

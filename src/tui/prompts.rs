@@ -119,17 +119,17 @@ impl App {
                     Action::Erase => form.erase(),
                     _ => form.clear_field(),
                 }
-                let typed = form.compile(self.session.filters()).ok().map(Box::new);
+                let typed = form.compile(self.session.profile()).ok().map(Box::new);
                 self.session.apply(Command::FiltersTyped(typed));
             }
             Action::ClearFilters => {
                 // Every field emptied, the pane kept open: Enter applies
                 // (no filters), Esc leaves the filters as they were.
                 form.clear_all();
-                let typed = form.compile(self.session.filters()).ok().map(Box::new);
+                let typed = form.compile(self.session.profile()).ok().map(Box::new);
                 self.session.apply(Command::FiltersTyped(typed));
             }
-            Action::Confirm => match form.compile(self.session.filters()) {
+            Action::Confirm => match form.compile(self.session.profile()) {
                 Ok(filters) => {
                     self.session.apply(Command::ApplyFilters(Box::new(filters)));
                     return;
