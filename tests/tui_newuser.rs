@@ -111,3 +111,56 @@ fn label_filters_from_the_command_line_show_and_can_be_edited() {
     let header = screen(&mut app, 120, 24)[1].clone();
     assert!(header.contains("filters tagfocus=region=eu"), "{header}");
 }
+
+/// Call rows (callers and callees, not the function itself) the calls pane
+/// showed in the frame prepared last.
+fn call_rows_shown(app: &App) -> usize {
+    let self_index = app.session.calls().self_index();
+    app.areas
+        .calls_lines
+        .iter()
+        .filter(|line| matches!(line, Some(pos) if *pos != self_index))
+        .count()
+}
+
+#[test]
+fn after_a_resize_the_calls_pane_shows_all_that_fits() {
+    let p = heap();
+    let mut app = explorer(&p, Settings::new(&p, "heap.pprof"));
+    screen(&mut app, 60, 15);
+    app.update(Action::Enter);
+    screen(&mut app, 60, 15);
+    screen(&mut app, 40, 8);
+    let big = screen(&mut app, 120, 30);
+    let calls = app.session.calls();
+    let lines_needed = calls.len() + 6;
+    assert!(lines_needed < 26, "the whole list fits at 120x30");
+    assert_eq!(app.calls_offset, 0, "nothing scrolled away:\n{}", big.join("\n"));
+    assert!(big.iter().any(|l| l.contains("▲ callers")), "{}", big.join("\n"));
+    assert!(big.iter().any(|l| l.contains("│ ▶ ")), "{}", big.join("\n"));
+}
+
+#[test]
+fn every_size_ends_its_hints_with_help_and_quit_and_shows_call_rows() {
+    let p = heap();
+    for (width, height) in [(80, 24), (100, 30), (100, 20), (60, 15), (200, 50)] {
+        let mut app = explorer(&p, Settings::new(&p, "heap.pprof"));
+        let table = screen(&mut app, width, height);
+        let hints = table.last().expect("a status line").trim_end();
+        assert!(hints.ends_with("? help  q quit"), "{width}x{height}: {hints}");
+        if height >= 20 {
+            assert!(call_rows_shown(&app) > 0, "{width}x{height}:\n{}", table.join("\n"));
+        }
+        // Store.Put, the fourth row, has callers and callees.
+        for _ in 0..3 {
+            app.update(Action::Down);
+        }
+        app.update(Action::Enter);
+        let calls = screen(&mut app, width, height);
+        let hints = calls.last().expect("a status line").trim_end();
+        assert!(hints.ends_with("? help  q quit"), "{width}x{height}: {hints}");
+        assert!(call_rows_shown(&app) > 0, "{width}x{height}:\n{}", calls.join("\n"));
+        insta::assert_snapshot!(format!("table_{width}x{height}"), table.join("\n"));
+        insta::assert_snapshot!(format!("calls_{width}x{height}"), calls.join("\n"));
+    }
+}

@@ -35,6 +35,8 @@ enum Item {
     SelfName(String, Option<usize>),
     /// The function's flat (`false`) or cum (`true`).
     SelfStats(bool),
+    /// Both on one line, in a pane too short for the whole list.
+    SelfBoth,
     Blank,
 }
 
@@ -43,7 +45,7 @@ impl Item {
     fn position(&self, self_index: usize) -> Option<usize> {
         match self {
             Item::Call(pos) => Some(*pos),
-            Item::SelfName(..) | Item::SelfStats(_) => Some(self_index),
+            Item::SelfName(..) | Item::SelfStats(_) | Item::SelfBoth => Some(self_index),
             Item::Heading(_) | Item::Blank => None,
         }
     }
@@ -67,10 +69,11 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
     if inner.height == 0 || inner.width == 0 {
         return None;
     }
-    // A rule and two lines of trail, when there is room for them.
+    // A rule and one or two lines of trail, when the calls keep room for
+    // their rows: the trail never takes the place of the callees.
     let trail_height = match inner.height {
-        0..8 => 0,
-        8..14 => 2,
+        0..14 => 0,
+        14..20 => 2,
         _ => 3,
     };
     let [list, trail] =
@@ -110,6 +113,16 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
         format!("▼ callees ({}) · % of its cum", calls.callees.len())
     }));
     items.extend((0..calls.callees.len()).map(|i| Item::Call(calls.self_index() + 1 + i)));
+    if items.len() > list.height as usize {
+        // Short of room: no blank lines, flat and cum on one line, so that
+        // more calls show.
+        items.retain(|item| !matches!(item, Item::Blank | Item::SelfStats(true)));
+        for item in &mut items {
+            if matches!(item, Item::SelfStats(false)) {
+                *item = Item::SelfBoth;
+            }
+        }
+    }
     Some((list, trail, items))
 }
 
@@ -135,6 +148,9 @@ pub fn prepare(app: &mut App, area: Rect) {
     } else if cursor_line >= offset + height {
         offset = cursor_line + 1 - height;
     }
+    // As many lines as fit (a bigger pane after a resize shows the lines
+    // above, not blank ones below), the cursor's line still among them.
+    offset = offset.min(items.len().saturating_sub(height));
     let self_index = calls.self_index();
     app.areas.calls_lines = items
         .iter()
@@ -254,6 +270,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 } else {
                     line
                 }
+            }
+            Item::SelfBoth => {
+                let total = scale.total;
+                Line::from(vec![
+                    Span::styled("  flat ", t.dim()),
+                    Span::raw(format!("{} ", value(flat))),
+                    Span::styled(percentage(flat, total).trim().to_string(), t.heat(flat, total)),
+                    Span::styled(" · cum ", t.dim()),
+                    Span::raw(format!("{} ", value(cum))),
+                    Span::styled(percentage(cum, total).trim().to_string(), t.heat(cum, total)),
+                ])
             }
             Item::SelfStats(is_cum) => {
                 let total = scale.total;
