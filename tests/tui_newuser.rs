@@ -164,3 +164,22 @@ fn every_size_ends_its_hints_with_help_and_quit_and_shows_call_rows() {
         insta::assert_snapshot!(format!("calls_{width}x{height}"), calls.join("\n"));
     }
 }
+
+#[test]
+fn the_selected_rows_whole_name_shows_under_the_table() {
+    let p = heap();
+    let mut app = explorer(&p, Settings::new(&p, "heap.pprof"));
+    for _ in 0..3 {
+        app.update(Action::Down);
+    }
+    let lines = screen(&mut app, 80, 15);
+    let row = lines.iter().find(|l| l.contains("(*Store).Put")).expect("the row");
+    assert!(!row.contains("internal/store"), "the row is shortened: {row}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("└ example.com/shop/internal/store.(*Store).Put ")),
+        "{}",
+        lines.join("\n")
+    );
+}

@@ -369,7 +369,8 @@ fn step(app: &App, name: &str) -> String {
 }
 
 /// `text` cut into lines of at most `width` cells (for the full name),
-/// preferably after a `/`, `.` or space so that name elements stay whole.
+/// after a `/`, `.`, `::` or space so that name elements stay whole; only
+/// an element longer than a line is cut inside.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut rest = text;
@@ -377,24 +378,47 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         let mut used = 0;
         let mut hard = rest.len();
         let mut soft = None;
+        let bytes = rest.as_bytes();
         for (i, c) in rest.char_indices() {
             used += names::char_width(c);
             if used > width {
                 hard = i;
                 break;
             }
-            if matches!(c, '/' | '.' | ' ') {
-                soft = Some(i + c.len_utf8());
+            let after = i + c.len_utf8();
+            let separator = match c {
+                '/' | '.' | ' ' => true,
+                ':' => bytes.get(after) != Some(&b':'),
+                _ => false,
+            };
+            if separator && after < rest.len() {
+                soft = Some(after);
             }
         }
-        // A break point in the first third of the line wastes too much.
         let cut = match soft {
-            Some(s) if s * 3 >= hard => s,
-            _ => hard.max(rest.chars().next().map_or(1, char::len_utf8)),
+            Some(s) => s,
+            None => hard.max(rest.chars().next().map_or(1, char::len_utf8)),
         };
         pieces.push(rest[..cut].to_string());
         rest = &rest[cut..];
     }
     pieces.push(rest.to_string());
     pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_after_separators_only() {
+        let name = "example.com/shop/internal/store.(*Store).Decode";
+        assert_eq!(
+            wrap(name, 20),
+            ["example.com/shop/", "internal/store.", "(*Store).Decode"]
+        );
+        let rust = "hashbrown::raw::RawTable<T,A>::find_key_index";
+        assert_eq!(wrap(rust, 24), ["hashbrown::raw::", "RawTable<T,A>::", "find_key_index"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+    }
 }
