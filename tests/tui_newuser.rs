@@ -183,3 +183,56 @@ fn the_selected_rows_whole_name_shows_under_the_table() {
         lines.join("\n")
     );
 }
+
+/// The explorer's settings for the command line `args` on `path`.
+fn command_line(path: &str, args: &[&str]) -> (Arc<Profile>, Settings) {
+    use clap::Parser;
+    let p = profile(path);
+    let argv = ["ppt"].iter().chain(args).chain([&path]);
+    let args = ppt::cli::Args::try_parse_from(argv).expect("arguments parse");
+    let options = args.report_options().expect("options");
+    let settings = ppt::tui::settings(&p, &args, &options).expect("settings");
+    (p, settings)
+}
+
+#[test]
+fn values_show_in_human_units_and_a_key_cycles_them() {
+    let path = "tests/fixtures/extra/block.pprof";
+    let (p, settings) = command_line(path, &[]);
+    let mut app = explorer(&p, settings);
+    let scale = app.session.scale().clone();
+    assert_eq!(app.session.unit(), "auto");
+    assert_eq!(scale.format_value(scale.total), "6.61s");
+    let (p2, minimum) = command_line(path, &["--unit=minimum"]);
+    let minimum = explorer(&p2, minimum);
+    let pprof_style = minimum.session.scale().format_value(scale.total);
+    assert!(pprof_style.ends_with("us") || pprof_style.ends_with("ms"), "{pprof_style}");
+
+    // auto, minimum, then every time unit, then auto again.
+    let mut seen = vec![app.session.unit().to_string()];
+    for _ in 0..12 {
+        app.update(Action::CycleUnit);
+        seen.push(app.session.unit().to_string());
+        if app.session.unit() == "auto" {
+            break;
+        }
+    }
+    assert_eq!(seen[1], "minimum");
+    assert_eq!(
+        app.session.scale().format_value(scale.total),
+        "6.61s",
+        "back to auto: {seen:?}"
+    );
+    assert!(seen.iter().any(|u| u == "ms"), "{seen:?}");
+    // A fixed unit prints every value in it.
+    while app.session.unit() != "ms" {
+        app.update(Action::CycleUnit);
+    }
+    assert_eq!(app.session.scale().format_value(scale.total), "6609.59ms");
+
+    // --unit sets where it starts.
+    let (p3, fixed) = command_line(path, &["--unit=ms"]);
+    let fixed = explorer(&p3, fixed);
+    assert_eq!(fixed.session.unit(), "ms");
+    assert_eq!(fixed.session.scale().format_value(scale.total), "6609.59ms");
+}

@@ -13,6 +13,7 @@ use ppt::analysis::{Filters, Pattern};
 use ppt::explore::{Session, Settings};
 use ppt::profile::Profile;
 use ppt::tui::app::{Mode, Pane};
+use ppt::tui::filter_form::Field;
 use ppt::tui::theme::Theme;
 use ppt::tui::{Action, App};
 use std::sync::Arc;
@@ -185,7 +186,10 @@ fn filter_then_clear() {
 
     // A bad regex: message in the pane, filters unchanged.
     app.update(Action::OpenFilter);
-    app.update(Action::Up);
+    // Up to the show field.
+    while !matches!(&app.mode, Mode::Filter(form) if form.current() == Field::Show) {
+        app.update(Action::Up);
+    }
     type_text(&mut app, "(");
     app.update(Action::Confirm);
     match &app.mode {

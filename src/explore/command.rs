@@ -67,6 +67,10 @@ pub enum Command {
     NextMatch,
     /// Jumps to the previous match of the last search.
     PrevMatch,
+    /// The next unit values are printed in: `auto` (each value in its own
+    /// best unit), `minimum` (pprof's one unit for the table), then each
+    /// unit of the sample type's family (`B`, `kB`...), then `auto` again.
+    CycleUnit,
     /// Loads the profile again (the driver starts the load: see
     /// [`Session::take_refresh_request`]).
     Refresh,
@@ -110,6 +114,7 @@ impl Session {
             Command::CloseSearch => self.close_search(),
             Command::NextMatch => self.next_match(1),
             Command::PrevMatch => self.next_match(-1),
+            Command::CycleUnit => self.cycle_unit(),
             Command::Refresh => self.ask_refresh(),
         }
     }

@@ -23,6 +23,7 @@
 //!   `worker`: the background work and its bookkeeping;
 //! - [`finder`] (ranked by [`score`]) and [`history`]: search and
 //!   back/forward;
+//! - `units`: the unit values are printed in, cycled;
 //! - [`refresh`]: loading the source again and reopening on the new
 //!   profile with the user's choices kept.
 //!
@@ -57,6 +58,7 @@ pub mod score;
 mod search;
 pub mod session;
 pub mod table;
+mod units;
 pub mod view;
 mod worker;
 

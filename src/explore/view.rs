@@ -45,7 +45,12 @@ impl Scale {
     /// This scale with the unit `options` ask for, else the one pprof
     /// chooses for rows whose smallest value is `smallest` (see
     /// [`Report::select_unit`]).
-    fn for_rows(&self, profile: &Profile, options: &TableOptions, smallest: Option<i64>) -> Scale {
+    pub(super) fn for_rows(
+        &self,
+        profile: &Profile,
+        options: &TableOptions,
+        smallest: Option<i64>,
+    ) -> Scale {
         let mut report = Report {
             profile,
             measure: self.measure,
@@ -153,6 +158,11 @@ impl View {
             table,
             marks: FxHashMap::default(),
         }
+    }
+
+    /// The view printed in the unit `options` say (the rows stay).
+    pub(super) fn rescale(&mut self, profile: &Profile, base: &Scale, options: &TableOptions) {
+        self.scale = base.for_rows(profile, options, self.table.smallest);
     }
 
     /// The graph the rows come from and its column.

@@ -42,6 +42,8 @@ pub enum Action {
     CycleSort,
     /// Aggregate by the next granularity (functions, files, lines...).
     CycleGranularity,
+    /// Print values in the next unit (auto, minimum, B, kB...).
+    CycleUnit,
     /// Open the fuzzy search prompt.
     Search,
     /// Jump to the next match of the last search.

@@ -219,6 +219,7 @@ impl App {
             Action::PickSample(i) => Command::PickSample(i),
             Action::CycleSort => Command::CycleSort,
             Action::CycleGranularity => Command::CycleGranularity,
+            Action::CycleUnit => Command::CycleUnit,
             Action::Search => {
                 self.mode = Mode::Search(String::new());
                 Command::OpenSearch

@@ -189,6 +189,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('9'), A::PickSample(8), "pick sample type 1-9", None),
         (C::Browse, Key::ch('s'), A::CycleSort, "sort by flat, cum, name", Some("sort")),
         (C::Browse, Key::ch('v'), A::CycleGranularity, "granularity: functions, files, lines...", Some("granularity")),
+        (C::Browse, Key::ch('u'), A::CycleUnit, "unit: auto, minimum, B, kB...", None),
         (C::Browse, Key::ch('/'), A::Search, "fuzzy search", Some("search")),
         (C::Browse, Key::ch('n'), A::NextMatch, "next match", None),
         (C::Browse, Key::ch('N'), A::PrevMatch, "previous match", None),

@@ -31,7 +31,14 @@ fn block(app: &App, width: u16) -> Block<'static> {
         .border_style(t.pane_border(focused))
         .title(Line::from(vec![
             Span::styled(" Top ", t.title()),
-            Span::styled(format!("· sort {} ", app.session.sort().name()), t.dim()),
+            Span::styled(
+                format!(
+                    "· sort {} · unit {} ",
+                    app.session.sort().name(),
+                    app.session.unit()
+                ),
+                t.dim(),
+            ),
         ]))
         .title(
             Line::from(Span::styled(
