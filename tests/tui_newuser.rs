@@ -236,3 +236,31 @@ fn values_show_in_human_units_and_a_key_cycles_them() {
     assert_eq!(fixed.session.unit(), "ms");
     assert_eq!(fixed.session.scale().format_value(scale.total), "6609.59ms");
 }
+
+#[test]
+fn with_mean_the_calls_pane_shows_no_share_of_a_mean() {
+    let p = profile("tests/fixtures/extra/block.pprof");
+    let mut settings = Settings::new(&p, "block.pprof");
+    settings.mean = true;
+    let mut app = explorer(&p, settings);
+    // A function with callers.
+    while app.session.calls().callers.is_empty() {
+        app.update(Action::Down);
+    }
+    app.update(Action::Enter);
+    let lines = screen(&mut app, 160, 30);
+    // The pane is the right part of the screen.
+    let pane: Vec<String> = lines
+        .iter()
+        .filter_map(|l| l.split_once("││").map(|(_, pane)| pane.to_string()))
+        .collect();
+    let all = lines.join("\n");
+    assert!(all.contains("Callers · callees · means, no shares"), "{all}");
+    let heading = pane
+        .iter()
+        .position(|l| l.contains("▲ callers"))
+        .expect("the callers' heading");
+    assert!(pane[heading].contains("mean values"), "{}", pane[heading]);
+    let caller = &pane[heading + 1];
+    assert!(!caller.contains('%'), "a caller's row: {caller}");
+}

@@ -57,7 +57,15 @@ fn block(app: &App) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(t.pane_border(app.focus == Pane::Calls))
-        .title(Span::styled(" Callers · callees ", t.title()))
+        .title(Span::styled(
+            if app.session.mean() {
+                // A mean's share of a mean is no share of anything.
+                " Callers · callees · means, no shares "
+            } else {
+                " Callers · callees "
+            },
+            t.title(),
+        ))
         .padding(ratatui::widgets::Padding::horizontal(1))
 }
 
@@ -83,13 +91,18 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
     // The lines, as cheap descriptions; only the visible ones are rendered.
     let calls = app.session.calls();
     let known = calls.known;
+    let share = if app.session.mean() {
+        "mean values"
+    } else {
+        "% of its cum"
+    };
     let mut items = Vec::with_capacity(calls.len() + 8);
     items.push(Item::Heading(if !known {
         "▲ callers: computing…".into()
     } else if calls.callers.is_empty() {
         "▲ no callers".into()
     } else {
-        format!("▲ callers ({}) · % of its cum", calls.callers.len())
+        format!("▲ callers ({}) · {share}", calls.callers.len())
     }));
     items.extend((0..calls.callers.len()).map(Item::Call));
     items.push(Item::Blank);
@@ -110,7 +123,7 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
     } else if calls.callees.is_empty() {
         "▼ no callees".into()
     } else {
-        format!("▼ callees ({}) · % of its cum", calls.callees.len())
+        format!("▼ callees ({}) · {share}", calls.callees.len())
     }));
     items.extend((0..calls.callees.len()).map(|i| Item::Call(calls.self_index() + 1 + i)));
     if items.len() > list.height as usize {
@@ -226,8 +239,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .map(|c| names::width(&value(c.weight(k))))
         .max()
         .unwrap_or(0);
+    let shares = !session.mean();
+    let share_of = |w: i64| match shares {
+        true => percentage(w, cum),
+        false => String::new(),
+    };
     let share_width = visible_calls()
-        .map(|c| percentage(c.weight(k), cum).len())
+        .map(|c| share_of(c.weight(k)).len())
         .max()
         .unwrap_or(0);
     let mut lines = Vec::with_capacity(height);
@@ -243,7 +261,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 let mut spans = vec![
                     Span::raw(format!("{:>value_width$} ", value(w))),
                     Span::styled(
-                        format!("{:>share_width$}", percentage(w, cum)),
+                        format!("{:>share_width$}", share_of(w)),
                         t.heat(w, cum),
                     ),
                     Span::raw("  "),
