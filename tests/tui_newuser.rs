@@ -76,7 +76,9 @@ fn label_filters_from_the_command_line_show_and_can_be_edited() {
     let mut app = explorer(&p, settings);
     let all = {
         let p2 = p.clone();
-        explorer(&p2, Settings::new(&p2, "labels.pb")).session.shown()
+        explorer(&p2, Settings::new(&p2, "labels.pb"))
+            .session
+            .shown()
     };
     assert!(app.session.shown() < all, "the label filter applies");
     let header = screen(&mut app, 120, 24)[1].clone();
@@ -94,7 +96,12 @@ fn label_filters_from_the_command_line_show_and_can_be_edited() {
     app.update(Action::ClearField);
     type_text(&mut app, "region=us");
     app.update(Action::Confirm);
-    let focus = app.session.filters().tag_focus.as_ref().map(TagFilter::as_str);
+    let focus = app
+        .session
+        .filters()
+        .tag_focus
+        .as_ref()
+        .map(TagFilter::as_str);
     assert_eq!(focus, Some("region=us"));
 
     // Cleared, it can be set again.
@@ -135,8 +142,17 @@ fn after_a_resize_the_calls_pane_shows_all_that_fits() {
     let calls = app.session.calls();
     let lines_needed = calls.len() + 6;
     assert!(lines_needed < 26, "the whole list fits at 120x30");
-    assert_eq!(app.calls_offset, 0, "nothing scrolled away:\n{}", big.join("\n"));
-    assert!(big.iter().any(|l| l.contains("▲ callers")), "{}", big.join("\n"));
+    assert_eq!(
+        app.calls_offset,
+        0,
+        "nothing scrolled away:\n{}",
+        big.join("\n")
+    );
+    assert!(
+        big.iter().any(|l| l.contains("▲ callers")),
+        "{}",
+        big.join("\n")
+    );
     assert!(big.iter().any(|l| l.contains("│ ▶ ")), "{}", big.join("\n"));
 }
 
@@ -147,9 +163,16 @@ fn every_size_ends_its_hints_with_help_and_quit_and_shows_call_rows() {
         let mut app = explorer(&p, Settings::new(&p, "heap.pprof"));
         let table = screen(&mut app, width, height);
         let hints = table.last().expect("a status line").trim_end();
-        assert!(hints.ends_with("? help  q quit"), "{width}x{height}: {hints}");
+        assert!(
+            hints.ends_with("? help  q quit"),
+            "{width}x{height}: {hints}"
+        );
         if height >= 20 {
-            assert!(call_rows_shown(&app) > 0, "{width}x{height}:\n{}", table.join("\n"));
+            assert!(
+                call_rows_shown(&app) > 0,
+                "{width}x{height}:\n{}",
+                table.join("\n")
+            );
         }
         // Store.Put, the fourth row, has callers and callees.
         for _ in 0..3 {
@@ -158,8 +181,15 @@ fn every_size_ends_its_hints_with_help_and_quit_and_shows_call_rows() {
         app.update(Action::Enter);
         let calls = screen(&mut app, width, height);
         let hints = calls.last().expect("a status line").trim_end();
-        assert!(hints.ends_with("? help  q quit"), "{width}x{height}: {hints}");
-        assert!(call_rows_shown(&app) > 0, "{width}x{height}:\n{}", calls.join("\n"));
+        assert!(
+            hints.ends_with("? help  q quit"),
+            "{width}x{height}: {hints}"
+        );
+        assert!(
+            call_rows_shown(&app) > 0,
+            "{width}x{height}:\n{}",
+            calls.join("\n")
+        );
         insta::assert_snapshot!(format!("table_{width}x{height}"), table.join("\n"));
         insta::assert_snapshot!(format!("calls_{width}x{height}"), calls.join("\n"));
     }
@@ -173,8 +203,14 @@ fn the_selected_rows_whole_name_shows_under_the_table() {
         app.update(Action::Down);
     }
     let lines = screen(&mut app, 80, 15);
-    let row = lines.iter().find(|l| l.contains("(*Store).Put")).expect("the row");
-    assert!(!row.contains("internal/store"), "the row is shortened: {row}");
+    let row = lines
+        .iter()
+        .find(|l| l.contains("(*Store).Put"))
+        .expect("the row");
+    assert!(
+        !row.contains("internal/store"),
+        "the row is shortened: {row}"
+    );
     assert!(
         lines
             .iter()
@@ -206,7 +242,10 @@ fn values_show_in_human_units_and_a_key_cycles_them() {
     let (p2, minimum) = command_line(path, &["--unit=minimum"]);
     let minimum = explorer(&p2, minimum);
     let pprof_style = minimum.session.scale().format_value(scale.total);
-    assert!(pprof_style.ends_with("us") || pprof_style.ends_with("ms"), "{pprof_style}");
+    assert!(
+        pprof_style.ends_with("us") || pprof_style.ends_with("ms"),
+        "{pprof_style}"
+    );
 
     // auto, minimum, then every time unit, then auto again.
     let mut seen = vec![app.session.unit().to_string()];
@@ -255,7 +294,10 @@ fn with_mean_the_calls_pane_shows_no_share_of_a_mean() {
         .filter_map(|l| l.split_once("││").map(|(_, pane)| pane.to_string()))
         .collect();
     let all = lines.join("\n");
-    assert!(all.contains("Callers · callees · means, no shares"), "{all}");
+    assert!(
+        all.contains("Callers · callees · means, no shares"),
+        "{all}"
+    );
     let heading = pane
         .iter()
         .position(|l| l.contains("▲ callers"))
@@ -263,4 +305,33 @@ fn with_mean_the_calls_pane_shows_no_share_of_a_mean() {
     assert!(pane[heading].contains("mean values"), "{}", pane[heading]);
     let caller = &pane[heading + 1];
     assert!(!caller.contains('%'), "a caller's row: {caller}");
+}
+
+#[test]
+fn search_ranks_the_heavier_of_similar_matches_first() {
+    use ppt::explore::Command;
+    let p = profile("tests/fixtures/go/cpu.pprof");
+    let mut session = Session::new(p.clone(), Settings::new(&p, "cpu.pprof"));
+    session.apply(Command::OpenSearch);
+    session.apply(Command::Search("add".into()));
+    let finder = session.finder().expect("a search");
+    let ranked: Vec<(String, i64)> = finder
+        .matches
+        .iter()
+        .map(|&n| (session.name(n).to_string(), session.values(n).1))
+        .collect();
+    let names: Vec<&str> = ranked.iter().map(|(n, _)| n.as_str()).collect();
+    // Whole-word matches first, the heaviest of them (200ms) above
+    // runtime.addspecial (40ms), whose score is a case penalty higher.
+    assert_eq!(names[0], "runtime.(*moduledata).textAddr", "{ranked:?}");
+    let contiguous = |n: &str| n.to_lowercase().contains("add");
+    let strong = names.iter().take_while(|n| contiguous(n)).count();
+    assert!(strong >= 4, "{ranked:?}");
+    assert!(names[strong..].iter().all(|n| !contiguous(n)), "{ranked:?}");
+    // Among them, heaviest first.
+    let costs: Vec<i64> = ranked[..strong].iter().map(|r| r.1).collect();
+    assert!(costs.windows(2).all(|w| w[0] >= w[1]), "{ranked:?}");
+    // A scattered match stays below however heavy it is.
+    let decode = names.iter().position(|n| n.ends_with("(*Store).Decode"));
+    assert!(decode.is_some_and(|d| d >= strong), "{ranked:?}");
 }

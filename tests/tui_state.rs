@@ -620,7 +620,13 @@ fn a_search_open_while_the_table_changes_searches_the_new_rows() {
         let (Mode::Search(_), Some(finder)) = (&app.mode, app.session.finder()) else {
             panic!("the prompt is open");
         };
-        let mut fresh = ppt::explore::finder::Finder::new(&app.session.view().table.rows);
+        let session = &app.session;
+        let cums = session
+            .rows(0..session.row_count())
+            .map(|r| r.cum)
+            .collect();
+        let rows = &session.view().table.rows;
+        let mut fresh = ppt::explore::finder::Finder::with_costs(rows, cums);
         fresh.set_query("go".into());
         fresh.finish(app.session.aggregate().display());
         assert!(!fresh.matches.is_empty());

@@ -10,7 +10,6 @@
 
 use super::aggregate::Aggregate;
 use super::calls::Calls;
-use super::finder::Finder;
 use super::jobs::{Pending, Waiting};
 use super::session::Session;
 use super::table::Table;
@@ -305,9 +304,11 @@ impl Session {
             _ => Calls::default(),
         };
         self.reselect(keep);
-        if let Some(search) = &mut self.search {
+        let searched = self.search.is_some().then(|| self.new_finder());
+        if let Some(search) = &mut self.search
+            && let Some(mut finder) = searched
+        {
             // Node ids changed: run the last search again.
-            let mut finder = Finder::new(&self.view.table.rows);
             finder.set_query(search.query.clone());
             if self.jobs.worker.is_none() {
                 finder.finish(self.agg.display());
@@ -319,10 +320,12 @@ impl Session {
             }
             search.index = 0;
         }
-        if let Some(finder) = &mut self.finding {
+        let typed = self.finding.is_some().then(|| self.new_finder());
+        if let Some(finder) = &mut self.finding
+            && let Some(mut fresh) = typed
+        {
             // A search being typed searches the new rows (node ids may
             // have changed) for what is typed.
-            let mut fresh = Finder::new(&self.view.table.rows);
             fresh.set_query(finder.query.clone());
             if self.jobs.worker.is_none() {
                 fresh.finish(self.agg.display());

@@ -296,7 +296,10 @@ mod tests {
     fn never_cuts_inside_a_separator_nor_keeps_a_generic_end_alone() {
         let rust = "indexmap::map::core::IndexMapCore<K,V>::find_key_index";
         assert_eq!(shorten(rust, 20), "…find_key_index");
-        assert_eq!(shorten(rust, 40), "…core::IndexMapCore<K,V>::find_key_index");
+        assert_eq!(
+            shorten(rust, 40),
+            "…core::IndexMapCore<K,V>::find_key_index"
+        );
         assert_eq!(shorten(rust, 38), "…IndexMapCore<K,V>::find_key_index");
         for w in 0..60 {
             let short = shorten(rust, w);
@@ -312,7 +315,8 @@ mod tests {
 
     #[test]
     fn the_address_stays() {
-        let name = "00000000004655dd example.com/shop/internal/store.(*Store).Put /src/store/store.go:140";
+        let name =
+            "00000000004655dd example.com/shop/internal/store.(*Store).Put /src/store/store.go:140";
         for w in 26..90 {
             let short = shorten_located(name, w);
             assert!(short.starts_with("00000000004655dd "), "{w}: {short}");

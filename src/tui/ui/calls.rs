@@ -260,10 +260,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 let fixed = value_width + 1 + share_width + 2 + if inline { 9 } else { 0 };
                 let mut spans = vec![
                     Span::raw(format!("{:>value_width$} ", value(w))),
-                    Span::styled(
-                        format!("{:>share_width$}", share_of(w)),
-                        t.heat(w, cum),
-                    ),
+                    Span::styled(format!("{:>share_width$}", share_of(w)), t.heat(w, cum)),
                     Span::raw("  "),
                     Span::raw(app.short_name(other, width.saturating_sub(fixed))),
                 ];
@@ -294,10 +291,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 Line::from(vec![
                     Span::styled("  flat ", t.dim()),
                     Span::raw(format!("{} ", value(flat))),
-                    Span::styled(percentage(flat, total).trim().to_string(), t.heat(flat, total)),
+                    Span::styled(
+                        percentage(flat, total).trim().to_string(),
+                        t.heat(flat, total),
+                    ),
                     Span::styled(" · cum ", t.dim()),
                     Span::raw(format!("{} ", value(cum))),
-                    Span::styled(percentage(cum, total).trim().to_string(), t.heat(cum, total)),
+                    Span::styled(
+                        percentage(cum, total).trim().to_string(),
+                        t.heat(cum, total),
+                    ),
                 ])
             }
             Item::SelfStats(is_cum) => {
@@ -436,7 +439,10 @@ mod tests {
             ["example.com/shop/", "internal/store.", "(*Store).Decode"]
         );
         let rust = "hashbrown::raw::RawTable<T,A>::find_key_index";
-        assert_eq!(wrap(rust, 24), ["hashbrown::raw::", "RawTable<T,A>::", "find_key_index"]);
+        assert_eq!(
+            wrap(rust, 24),
+            ["hashbrown::raw::", "RawTable<T,A>::", "find_key_index"]
+        );
         assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
     }
 }
