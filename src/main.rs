@@ -33,6 +33,15 @@ fn run(args: &Args) -> Result<(), String> {
     let profile = &loaded.profile;
     (options.filters.tag_focus, options.filters.tag_ignore) =
         args.tag_filters(profile).map_err(|e| e.to_string())?;
+    let other_tools = args.folded || args.flamegraph.is_some();
+    // The explorer only on a terminal, and only when no report was asked.
+    let explorer = !other_tools && !args.top && peek.is_none() && std::io::stdout().is_terminal();
+    if !explorer {
+        // pprof's warnings about numeric labels, before anything else.
+        for conflict in ppt::analysis::tags::unit_conflicts(profile) {
+            eprintln!("{}", safe_text::escape(conflict.as_bytes()));
+        }
+    }
     for tag in [&options.filters.tag_focus, &options.filters.tag_ignore]
         .into_iter()
         .flatten()
@@ -41,11 +50,21 @@ fn run(args: &Args) -> Result<(), String> {
             eprintln!("{}", safe_text::escape(notice.as_bytes()));
         }
     }
-    if args.folded || args.flamegraph.is_some() {
+    // A profile without sample types, or a sample index it does not have,
+    // is an error before pprof filters (said by the report below).
+    let measured = !profile.sample_types.is_empty()
+        && report::resolve_measure(profile, options.sample_index.as_deref(), options.mean).is_ok();
+    if !explorer && measured {
+        // pprof's word for a filter that matched nothing (the explorer
+        // says it in its status line).
+        for warning in ppt::analysis::no_match_warnings(profile, &options.filters) {
+            eprintln!("{warning}");
+        }
+    }
+    if other_tools {
         return files_for_other_tools(args, profile, &options);
     }
-    // The explorer only on a terminal, and only when no report was asked.
-    if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
+    if explorer {
         return ppt::tui::run(source, loaded, args, &options);
     }
     // On a terminal, each line of the report is made safe as it is built

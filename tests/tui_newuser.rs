@@ -335,3 +335,37 @@ fn search_ranks_the_heavier_of_similar_matches_first() {
     let decode = names.iter().position(|n| n.ends_with("(*Store).Decode"));
     assert!(decode.is_some_and(|d| d >= strong), "{ranked:?}");
 }
+
+#[test]
+fn the_explorer_says_which_filters_match_nothing() {
+    // From the command line: said when the explorer opens.
+    let path = "tests/fixtures/go/cpu.pprof";
+    let (p, settings) = command_line(path, &["--focus=nomatch"]);
+    let app = explorer(&p, settings);
+    let notice = app.session.notice().expect("a notice");
+    assert!(notice.error);
+    assert_eq!(notice.text, "Focus expression matched no samples");
+
+    // From the filter pane: said with what the filters left.
+    let (p, settings) = command_line(path, &[]);
+    let mut app = explorer(&p, settings);
+    app.update(Action::OpenFilter);
+    while form(&app).current() != ppt::tui::filter_form::Field::Show {
+        app.update(Action::Down);
+    }
+    type_text(&mut app, "zzz");
+    app.update(Action::Confirm);
+    let notice = app.session.notice().expect("a notice");
+    assert_eq!(
+        notice.text,
+        "filters applied: 0 rows · Show expression matched no samples"
+    );
+    let status = screen(&mut app, 120, 30)
+        .last()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        status.contains("Show expression matched no samples"),
+        "{status}"
+    );
+}

@@ -218,7 +218,18 @@ impl Session {
             Waiting::Cleared => "filters cleared".to_string(),
             Waiting::Granularity => format!("granularity: {}", self.granularity.name()),
         };
-        self.say(text);
+        match (why, self.no_match_warnings()) {
+            (Waiting::Filters, Some(warnings)) => self.say_error(format!("{text} · {warnings}")),
+            _ => self.say(text),
+        }
+    }
+
+    /// pprof's warnings for the filters that match nothing (`Focus
+    /// expression matched no samples`), joined; `None` when every filter
+    /// matches something.
+    pub(super) fn no_match_warnings(&self) -> Option<String> {
+        let warnings = crate::analysis::no_match_warnings(&self.profile, &self.filters);
+        (!warnings.is_empty()).then(|| warnings.join(" · "))
     }
 
     /// One empty cache slot per sample type and sort.

@@ -236,6 +236,13 @@ impl Session {
         };
         session.views = session.empty_views();
         session.refresh_calls();
+        // Filters from the command line that match nothing are said as
+        // pprof says them.
+        if !session.filters.is_empty()
+            && let Some(warnings) = session.no_match_warnings()
+        {
+            session.say_error(warnings);
+        }
         session
     }
 
