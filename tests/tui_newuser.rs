@@ -369,3 +369,196 @@ fn the_explorer_says_which_filters_match_nothing() {
         "{status}"
     );
 }
+
+/// The rows of `ppt --top` on `p` with `options` (every row unless they
+/// trim).
+fn top_report(p: &Profile, options: ppt::report::ReportOptions) -> Vec<String> {
+    let report = ppt::report::top(p, &options).expect("the report");
+    String::from_utf8(report)
+        .expect("text")
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("flat"))
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+fn all_rows() -> ppt::report::ReportOptions {
+    ppt::report::ReportOptions {
+        node_fraction: 0.0,
+        ..ppt::report::ReportOptions::default()
+    }
+}
+
+/// The key bound to `c` in the browsing keymap, pressed.
+fn press(app: &mut App, c: char) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let action = app
+        .keymap
+        .action(ppt::tui::keymap::Context::Browse, &event)
+        .unwrap_or_else(|| panic!("{c} is bound"));
+    app.update(action);
+}
+
+#[test]
+fn refine_from_the_selection_and_undo() {
+    let p = heap();
+    let mut app = explorer(&p, Settings::new(&p, "heap.pprof"));
+    for _ in 0..3 {
+        app.update(Action::Down);
+    }
+    let put = "example.com/shop/internal/store.(*Store).Put";
+    assert_eq!(explorer::selected_name(&app.session), put);
+    press(&mut app, '+');
+    let focus = r"^example\.com/shop/internal/store\.\(\*Store\)\.Put$";
+    let filters = app.session.filters().clone();
+    assert_eq!(filters.focus.as_ref().map(|f| f.as_str()), Some(focus));
+    // The same table as pprof's with that focus.
+    let options = ppt::report::ReportOptions {
+        filters: filters.clone(),
+        sample_index: Some(app.session.sample_index().to_string()),
+        ..all_rows()
+    };
+    assert_eq!(
+        explorer::table_lines(&mut app.session),
+        top_report(&p, options)
+    );
+    // Shown in the pane like any other filter.
+    app.update(Action::OpenFilter);
+    assert!(form(&app).values.iter().any(|v| v == focus));
+    app.update(Action::Close);
+
+    // Ignore a callee from the calls pane, then hide another.
+    app.update(Action::Enter);
+    let callee = app
+        .session
+        .calls()
+        .at(app.session.calls().cursor)
+        .map(|c| c.node);
+    let callee = app.session.name(callee.expect("a callee")).to_string();
+    press(&mut app, '-');
+    let ignore = app.session.filters().ignore.clone().expect("an ignore");
+    assert_eq!(ignore.as_str(), format!("^{}$", regex::escape(&callee)));
+    app.update(Action::Close);
+    press(&mut app, 'H');
+    assert!(app.session.filters().hide.is_some());
+    press(&mut app, '>');
+    assert!(app.session.filters().show_from.is_some());
+
+    // One key undoes each change, back to no filters.
+    press(&mut app, 'z');
+    assert!(app.session.filters().show_from.is_none());
+    assert!(app.session.filters().hide.is_some());
+    press(&mut app, 'z');
+    press(&mut app, 'z');
+    assert_eq!(app.session.filters(), &filters);
+    press(&mut app, 'z');
+    assert!(app.session.filters().is_empty());
+    press(&mut app, 'z');
+    let notice = app.session.notice().expect("a notice");
+    assert_eq!(notice.text, "no filter change to undo");
+}
+
+#[test]
+fn inlines_and_the_node_fraction_toggle_as_pprof_prints_them() {
+    let p = profile("assets/cpu.pprof");
+    let mut app = explorer(&p, Settings::new(&p, "cpu.pprof"));
+    let k = app.session.sample_index().to_string();
+    press(&mut app, 'L');
+    assert!(!app.session.inline_frames());
+    let options = ppt::report::ReportOptions {
+        inline_frames: false,
+        sample_index: Some(k.clone()),
+        ..all_rows()
+    };
+    assert_eq!(
+        explorer::table_lines(&mut app.session),
+        top_report(&p, options)
+    );
+    press(&mut app, 'L');
+    assert!(app.session.inline_frames());
+
+    // 0.5% is pprof's default for --top.
+    press(&mut app, '%');
+    assert_eq!(app.session.node_fraction(), 0.005);
+    let options = ppt::report::ReportOptions {
+        sample_index: Some(k.clone()),
+        ..ppt::report::ReportOptions::default()
+    };
+    let trimmed = top_report(&p, options);
+    assert_eq!(explorer::table_lines(&mut app.session), trimmed);
+    let title = screen(&mut app, 120, 30)[2].clone();
+    assert!(title.contains("rows ≥ 0.5%"), "{title}");
+    press(&mut app, '%');
+    press(&mut app, '%');
+    assert_eq!(app.session.node_fraction(), 0.05);
+    assert!(app.session.row_count() < trimmed.len());
+    press(&mut app, '%');
+    assert_eq!(app.session.node_fraction(), 0.0);
+    let options = ppt::report::ReportOptions {
+        sample_index: Some(k),
+        ..all_rows()
+    };
+    assert_eq!(
+        explorer::table_lines(&mut app.session),
+        top_report(&p, options)
+    );
+}
+
+#[test]
+fn with_a_worker_a_trimmed_table_has_its_inline_marks() {
+    let p = profile("assets/cpu.pprof");
+    let mut session = Session::new_interactive(p.clone(), Settings::new(&p, "cpu.pprof"));
+    let k = session.sample_index().to_string();
+    let marks = session.with_worker(|session| {
+        session.wait_idle();
+        session.apply(ppt::explore::Command::CycleNodeFraction);
+        session.wait_idle();
+        let n = session.row_count();
+        session.want_marks(0..n);
+        session.wait_idle();
+        session
+            .rows(0..n)
+            .filter(|r| r.mark.is_some())
+            .map(|r| session.name(r.node).to_string())
+            .collect::<Vec<_>>()
+    });
+    let options = ppt::report::ReportOptions {
+        sample_index: Some(k),
+        ..ppt::report::ReportOptions::default()
+    };
+    let expected: Vec<String> = top_report(&p, options)
+        .iter()
+        .filter(|l| l.ends_with("inline)"))
+        .map(|l| {
+            l.split("  ")
+                .last()
+                .unwrap_or("")
+                .rsplit_once(" (")
+                .unwrap()
+                .0
+                .to_string()
+        })
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(marks, expected);
+}
+
+#[test]
+fn no_key_means_two_things_in_one_context() {
+    let keymap = ppt::tui::keymap::Keymap::default();
+    let bindings = keymap.bindings();
+    for (i, a) in bindings.iter().enumerate() {
+        for b in &bindings[i + 1..] {
+            assert!(
+                a.context != b.context || a.key != b.key || a.action == b.action,
+                "{} is bound to {:?} and {:?} in {:?}",
+                a.key.label(),
+                a.action,
+                b.action,
+                a.context
+            );
+        }
+    }
+}

@@ -111,7 +111,14 @@ impl Session {
 
     pub(super) fn set_filters(&mut self, filters: Filters, why: Waiting) {
         self.filters_typed(None);
-        self.filters = filters;
+        let before = std::mem::replace(&mut self.filters, filters);
+        if before != self.filters {
+            // For Command::UndoFilters (a long session keeps the last 100).
+            self.filter_undo.push(before);
+            if self.filter_undo.len() > 100 {
+                self.filter_undo.remove(0);
+            }
+        }
         self.rebuild_aggregate(why);
     }
 
@@ -124,7 +131,7 @@ impl Session {
     /// table shown and the selected function's calls: at once without a
     /// worker, else by the worker (the result is taken in by
     /// [`Session::tick`]).
-    fn rebuild_aggregate(&mut self, why: Waiting) {
+    pub(super) fn rebuild_aggregate(&mut self, why: Waiting) {
         self.jobs.generation += 1;
         let shown = Shown {
             table: self.table_spec(self.sample_index, self.sort),
@@ -217,9 +224,14 @@ impl Session {
             Waiting::Filters => format!("filters applied: {} rows", self.view.table.rows.len()),
             Waiting::Cleared => "filters cleared".to_string(),
             Waiting::Granularity => format!("granularity: {}", self.granularity.name()),
+            Waiting::Undone => format!("filters undone: {} rows", self.view.table.rows.len()),
+            Waiting::Inlines if self.inline_frames => "inlined functions shown".to_string(),
+            Waiting::Inlines => "inlined functions merged into their callers".to_string(),
         };
         match (why, self.no_match_warnings()) {
-            (Waiting::Filters, Some(warnings)) => self.say_error(format!("{text} · {warnings}")),
+            (Waiting::Filters | Waiting::Undone, Some(warnings)) => {
+                self.say_error(format!("{text} · {warnings}"))
+            }
             _ => self.say(text),
         }
     }
@@ -269,6 +281,21 @@ impl Session {
             let old = std::mem::replace(&mut self.view, view);
             self.views[slot] = Some(old);
         }
+        self.reselect(keep);
+    }
+
+    /// Every table built again (the table options changed): the one shown
+    /// now, the others when shown; a table the worker is building for
+    /// the old options is not taken.
+    pub(super) fn rebuild_tables(&mut self) {
+        let keep = self.selected_identity();
+        self.jobs.table_asked = None;
+        self.jobs.pending = None;
+        self.jobs.marks_wanted.clear();
+        self.views = self.empty_views();
+        self.fill_column(self.sample_index);
+        self.view = self.build_view(self.sample_index, self.sort);
+        self.calls = super::Calls::default();
         self.reselect(keep);
     }
 

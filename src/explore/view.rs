@@ -210,14 +210,18 @@ impl View {
         if missing.is_empty() {
             return;
         }
-        let found: Vec<Neighbors> = match &self.table.trimmed {
-            Some(g) => missing
-                .iter()
-                .map(|&n| Neighbors::from_graph(g, n))
-                .collect(),
-            None => agg.callers_of(&missing),
-        };
-        self.learn_marks(&found);
+        match &self.table.trimmed {
+            Some(g) => {
+                // The trimmed graph's own edges (what the worker learns
+                // from the aggregate's is not for this table).
+                for &node in &missing {
+                    let neighbors = Neighbors::from_graph(g, node);
+                    let mark = neighbors.inline_mark(self.table.k, self.table.edge_cutoff);
+                    self.marks.insert(node, mark);
+                }
+            }
+            None => self.learn_marks(&agg.callers_of(&missing)),
+        }
     }
 
     /// The rows of `rows` whose inline marks need their callers (a scan of

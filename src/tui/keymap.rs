@@ -155,6 +155,7 @@ pub struct Keymap {
 const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
     use Action as A;
     use Context as C;
+    use crate::explore::Refinement as R;
     use KeyCode as K;
     &[
         (C::Any, Key::ctrl('c'), A::Quit, "quit", None),
@@ -190,6 +191,13 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('s'), A::CycleSort, "sort by flat, cum, name", Some("sort")),
         (C::Browse, Key::ch('v'), A::CycleGranularity, "granularity: functions, files, lines...", Some("granularity")),
         (C::Browse, Key::ch('u'), A::CycleUnit, "unit: auto, minimum, B, kB...", None),
+        (C::Browse, Key::ch('+'), A::Refine(R::Focus), "focus on the selected function", None),
+        (C::Browse, Key::ch('-'), A::Refine(R::Ignore), "ignore the selected function", None),
+        (C::Browse, Key::ch('H'), A::Refine(R::Hide), "hide the selected function", None),
+        (C::Browse, Key::ch('>'), A::Refine(R::ShowFrom), "show from the selected function", None),
+        (C::Browse, Key::ch('z'), A::UndoFilters, "undo the last filter change", None),
+        (C::Browse, Key::ch('L'), A::ToggleInlines, "inlined functions: shown or merged", None),
+        (C::Browse, Key::ch('%'), A::CycleNodeFraction, "hide rows under 0.5%, 1%, 5%, none", None),
         (C::Browse, Key::ch('/'), A::Search, "fuzzy search", Some("search")),
         (C::Browse, Key::ch('n'), A::NextMatch, "next match", None),
         (C::Browse, Key::ch('N'), A::PrevMatch, "previous match", None),

@@ -101,7 +101,7 @@ impl App {
         }
     }
 
-    pub(super) fn filter_pane(&mut self, mut form: FilterForm, action: Action) {
+    pub(super) fn filter_pane(&mut self, mut form: Box<FilterForm>, action: Action) {
         match action {
             Action::Quit => self.quit = true,
             Action::Close => {

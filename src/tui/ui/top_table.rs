@@ -39,6 +39,7 @@ fn block(app: &App, width: u16) -> Block<'static> {
                 ),
                 t.dim(),
             ),
+            Span::styled(trimming(app), t.filter()),
         ]))
         .title(
             Line::from(Span::styled(
@@ -52,6 +53,20 @@ fn block(app: &App, width: u16) -> Block<'static> {
             .right_aligned(),
         )
         .title_bottom(selected_title(app, width))
+}
+
+/// What leaves rows out or merges them, for the title: the node fraction
+/// and merged inlined functions (`--noinlines`).
+fn trimming(app: &App) -> String {
+    let mut text = String::new();
+    let fraction = app.session.node_fraction();
+    if fraction > 0.0 {
+        text.push_str(&format!("· rows ≥ {}% ", fraction * 100.0));
+    }
+    if !app.session.inline_frames() {
+        text.push_str("· inlines merged ");
+    }
+    text
 }
 
 /// The selected function's whole name, for the bottom border: the rows
