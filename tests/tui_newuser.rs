@@ -83,6 +83,9 @@ fn label_filters_from_the_command_line_show_and_can_be_edited() {
     assert!(app.session.shown() < all, "the label filter applies");
     let header = screen(&mut app, 120, 24)[1].clone();
     assert!(header.contains("filters tagfocus=region=eu"), "{header}");
+    // On a narrow terminal too.
+    let header = screen(&mut app, 80, 24)[1].clone();
+    assert!(header.contains("filters tagfocus=region=eu"), "{header}");
 
     // The pane shows it, and edits it.
     app.update(Action::OpenFilter);

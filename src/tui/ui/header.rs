@@ -105,6 +105,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             t.filter(),
         ));
     }
+    // Too wide: the filters keep their place, what the table's title and
+    // the row count also say goes first (the sort, then "showing").
+    let fits = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>() <= area.width.into();
+    if !fits(&second) {
+        second.drain(7..9);
+    }
+    if !fits(&second) {
+        second.splice(2..5, [Span::styled(" · ", t.dim())]);
+    }
     frame.render_widget(
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         area,
