@@ -80,6 +80,10 @@ pub(super) enum Waiting {
     Cleared,
     /// Another granularity.
     Granularity,
+    /// Filters undone.
+    Undone,
+    /// Inlined frames shown or merged.
+    Inlines,
 }
 
 impl Session {

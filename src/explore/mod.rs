@@ -23,6 +23,9 @@
 //!   `worker`: the background work and its bookkeeping;
 //! - [`finder`] (ranked by [`score`]) and [`history`]: search and
 //!   back/forward;
+//! - `units`: the unit values are printed in, cycled; [`refine`]: filters
+//!   from the selection, undone, and the toggles of inlined frames and of
+//!   the node fraction;
 //! - [`refresh`]: loading the source again and reopening on the new
 //!   profile with the user's choices kept.
 //!
@@ -52,11 +55,13 @@ pub mod history;
 mod jobs;
 mod navigate;
 mod recompute;
+pub mod refine;
 pub mod refresh;
 pub mod score;
 mod search;
 pub mod session;
 pub mod table;
+mod units;
 pub mod view;
 mod worker;
 
@@ -64,6 +69,7 @@ pub use aggregate::{Aggregate, Base};
 pub use calls::Calls;
 pub use command::Command;
 pub use jobs::SLICE;
+pub use refine::Refinement;
 pub use refresh::{Carry, FetchState, Fetched, Fetcher, Plan};
 pub use search::LastSearch;
 pub use session::{Hint, Notice, Row, Session, Settings};

@@ -6,7 +6,6 @@
 //! says why.
 
 use super::aggregate::Aggregate;
-use super::finder::Finder;
 use super::history::History;
 use super::search::LastSearch;
 use super::session::{Notice, Session, Settings};
@@ -169,7 +168,7 @@ impl Session {
         session.reselect(carry.selected);
         if let Some(query) = carry.search {
             // Matched again in slices ([`Session::tick`]).
-            let mut finder = Finder::new(&session.view.table.rows);
+            let mut finder = session.new_finder();
             finder.set_query(query.clone());
             let mut search = LastSearch::new(query, Vec::new(), 0);
             search.rescan = Some(Box::new(finder));

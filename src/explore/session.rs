@@ -152,6 +152,9 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
+    /// The filters before each change, last last (see
+    /// [`Command::UndoFilters`](super::Command::UndoFilters)).
+    pub(super) filter_undo: Vec<Filters>,
 }
 
 impl Session {
@@ -233,9 +236,17 @@ impl Session {
             fetch,
             jumps: 0,
             calls_renewed: 0,
+            filter_undo: Vec::new(),
         };
         session.views = session.empty_views();
         session.refresh_calls();
+        // Filters from the command line that match nothing are said as
+        // pprof says them.
+        if !session.filters.is_empty()
+            && let Some(warnings) = session.no_match_warnings()
+        {
+            session.say_error(warnings);
+        }
         session
     }
 
@@ -430,7 +441,8 @@ impl Session {
     /// waits for a scan.
     pub fn want_marks(&mut self, range: Range<usize>) {
         let rows = self.row_slice(range);
-        if self.jobs.worker.is_some() && self.agg.marks_scan_stacks() {
+        // A trimmed table's marks come from its own small graph, at once.
+        if self.jobs.worker.is_some() && self.agg.marks_scan_stacks() && !self.view.trimmed() {
             self.jobs.marks_wanted = self.view.unknown_marks(&self.agg, &rows);
         } else {
             self.view.prepare_marks(&self.agg, &rows);

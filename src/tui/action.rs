@@ -42,6 +42,16 @@ pub enum Action {
     CycleSort,
     /// Aggregate by the next granularity (functions, files, lines...).
     CycleGranularity,
+    /// Print values in the next unit (auto, minimum, B, kB...).
+    CycleUnit,
+    /// Filter on the selected function (pprof web's Refine menu).
+    Refine(crate::explore::Refinement),
+    /// Undo the last change of the filters.
+    UndoFilters,
+    /// Show inlined functions, or merge them into their callers.
+    ToggleInlines,
+    /// Leave out the rows under the next node fraction (none, 0.5%, 1%, 5%).
+    CycleNodeFraction,
     /// Open the fuzzy search prompt.
     Search,
     /// Jump to the next match of the last search.

@@ -33,8 +33,8 @@ pub enum Mode {
     Browse,
     /// The search prompt, with the query typed (the session searches).
     Search(String),
-    /// The filter pane.
-    Filter(FilterForm),
+    /// The filter pane (boxed: its fields make it the largest mode).
+    Filter(Box<FilterForm>),
     /// The help overlay, scrolled by this many lines.
     Help(u16),
     /// The save prompt.
@@ -219,6 +219,14 @@ impl App {
             Action::PickSample(i) => Command::PickSample(i),
             Action::CycleSort => Command::CycleSort,
             Action::CycleGranularity => Command::CycleGranularity,
+            Action::CycleUnit => Command::CycleUnit,
+            Action::Refine(how) => match self.refined_node() {
+                Some(node) => Command::Refine(how, node),
+                None => return,
+            },
+            Action::UndoFilters => Command::UndoFilters,
+            Action::ToggleInlines => Command::ToggleInlines,
+            Action::CycleNodeFraction => Command::CycleNodeFraction,
             Action::Search => {
                 self.mode = Mode::Search(String::new());
                 Command::OpenSearch
@@ -226,7 +234,7 @@ impl App {
             Action::NextMatch => Command::NextMatch,
             Action::PrevMatch => Command::PrevMatch,
             Action::OpenFilter => {
-                self.mode = Mode::Filter(FilterForm::new(self.session.filters()));
+                self.mode = Mode::Filter(Box::new(FilterForm::new(self.session.filters())));
                 return;
             }
             Action::ClearFilters if self.session.filters().is_empty() => {
@@ -246,6 +254,16 @@ impl App {
             Action::Confirm | Action::Insert(_) | Action::Erase | Action::ClearField => return,
         };
         self.session.apply(command);
+    }
+
+    /// The function a refinement applies to: the call under the pane's
+    /// cursor when the pane has the focus, else the table's selection.
+    fn refined_node(&self) -> Option<NodeId> {
+        let calls = self.session.calls();
+        match self.focus {
+            Pane::Calls => calls.at(calls.cursor).map(|c| c.node).or(calls.node),
+            Pane::Table => self.session.selected(),
+        }
     }
 
     /// The command that moves the cursor of the focused pane.

@@ -155,6 +155,7 @@ pub struct Keymap {
 const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
     use Action as A;
     use Context as C;
+    use crate::explore::Refinement as R;
     use KeyCode as K;
     &[
         (C::Any, Key::ctrl('c'), A::Quit, "quit", None),
@@ -189,6 +190,14 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('9'), A::PickSample(8), "pick sample type 1-9", None),
         (C::Browse, Key::ch('s'), A::CycleSort, "sort by flat, cum, name", Some("sort")),
         (C::Browse, Key::ch('v'), A::CycleGranularity, "granularity: functions, files, lines...", Some("granularity")),
+        (C::Browse, Key::ch('u'), A::CycleUnit, "unit: auto, minimum, B, kB...", None),
+        (C::Browse, Key::ch('+'), A::Refine(R::Focus), "focus on the selected function", None),
+        (C::Browse, Key::ch('-'), A::Refine(R::Ignore), "ignore the selected function", None),
+        (C::Browse, Key::ch('H'), A::Refine(R::Hide), "hide the selected function", None),
+        (C::Browse, Key::ch('>'), A::Refine(R::ShowFrom), "show from the selected function", None),
+        (C::Browse, Key::ch('z'), A::UndoFilters, "undo the last filter change", None),
+        (C::Browse, Key::ch('L'), A::ToggleInlines, "inlined functions: shown or merged", None),
+        (C::Browse, Key::ch('%'), A::CycleNodeFraction, "hide rows under 0.5%, 1%, 5%, none", None),
         (C::Browse, Key::ch('/'), A::Search, "fuzzy search", Some("search")),
         (C::Browse, Key::ch('n'), A::NextMatch, "next match", None),
         (C::Browse, Key::ch('N'), A::PrevMatch, "previous match", None),
@@ -214,7 +223,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Filter, Key::plain(K::Enter), A::Confirm, "apply the filters", Some("apply")),
         (C::Filter, Key::plain(K::Backspace), A::Erase, "erase a character", None),
         (C::Filter, Key::ctrl('u'), A::ClearField, "empty the field", Some("empty")),
-        (C::Filter, Key::ctrl('x'), A::ClearFilters, "clear all filters", Some("clear all")),
+        (C::Filter, Key::ctrl('x'), A::ClearFilters, "empty every field (Enter applies)", Some("empty all")),
         (C::Filter, Key::plain(K::Esc), A::Close, "close without applying", Some("close")),
         (C::Save, Key::plain(K::Enter), A::Confirm, "write the file", Some("write")),
         (C::Save, Key::plain(K::Backspace), A::Erase, "erase a character", None),

@@ -101,7 +101,7 @@ impl App {
         }
     }
 
-    pub(super) fn filter_pane(&mut self, mut form: FilterForm, action: Action) {
+    pub(super) fn filter_pane(&mut self, mut form: Box<FilterForm>, action: Action) {
         match action {
             Action::Quit => self.quit = true,
             Action::Close => {
@@ -119,14 +119,17 @@ impl App {
                     Action::Erase => form.erase(),
                     _ => form.clear_field(),
                 }
-                let typed = form.compile(self.session.filters()).ok().map(Box::new);
+                let typed = form.compile(self.session.profile()).ok().map(Box::new);
                 self.session.apply(Command::FiltersTyped(typed));
             }
             Action::ClearFilters => {
-                self.session.apply(Command::ClearFilters);
-                return;
+                // Every field emptied, the pane kept open: Enter applies
+                // (no filters), Esc leaves the filters as they were.
+                form.clear_all();
+                let typed = form.compile(self.session.profile()).ok().map(Box::new);
+                self.session.apply(Command::FiltersTyped(typed));
             }
-            Action::Confirm => match form.compile(self.session.filters()) {
+            Action::Confirm => match form.compile(self.session.profile()) {
                 Ok(filters) => {
                     self.session.apply(Command::ApplyFilters(Box::new(filters)));
                     return;

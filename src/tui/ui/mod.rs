@@ -30,10 +30,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 /// Width from which the side pane goes beside the table.
 const SIDE_BY_SIDE: u16 = 110;
-/// Body height from which the side pane goes below the table.
-const STACKED: u16 = 20;
-/// Height of the open filter pane.
-const FILTER_HEIGHT: u16 = 10;
+/// Body height from which the side pane goes below the table (a 20-line
+/// terminal keeps it).
+const STACKED: u16 = 16;
+/// Height of the open filter pane: its fields, a blank line and the status
+/// line, in a border.
+const FILTER_HEIGHT: u16 = crate::tui::filter_form::Field::ALL.len() as u16 + 4;
 
 /// Characters of a value's unit shown, the last one `…` when cut.
 const UNIT_MAX: usize = 9;
