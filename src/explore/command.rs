@@ -67,6 +67,19 @@ pub enum Command {
     NextMatch,
     /// Jumps to the previous match of the last search.
     PrevMatch,
+    /// Shows a whole-profile view (`None`: the table again).
+    ShowTree(Option<super::TreeView>),
+    /// Moves over the tree shown.
+    TreeMove(super::TreeStep),
+    /// Zooms into the selected call path.
+    TreeZoomIn,
+    /// Zooms back out one step.
+    TreeZoomOut,
+    /// Highlights the frames matching this regular expression (empty:
+    /// none), and says their share of the total.
+    TreeSearch(String),
+    /// Selects the next (1) or previous (-1) matching frame.
+    TreeNextMatch(isize),
     /// Loads the profile again (the driver starts the load: see
     /// [`Session::take_refresh_request`]).
     Refresh,
@@ -111,6 +124,14 @@ impl Session {
             Command::NextMatch => self.next_match(1),
             Command::PrevMatch => self.next_match(-1),
             Command::Refresh => self.ask_refresh(),
+            Command::ShowTree(view) => self.show_tree(view),
+            Command::TreeMove(step) => self.tree_move(step),
+            Command::TreeZoomIn => self.tree_zoom_in(),
+            Command::TreeZoomOut => self.tree_zoom_out(),
+            Command::TreeSearch(query) => self.tree_search(query),
+            Command::TreeNextMatch(delta) => self.tree_next_match(delta),
         }
+        // Whatever changed, the tree shown follows it.
+        self.sync_tree();
     }
 }

@@ -10,6 +10,7 @@
 use super::session::Session;
 use super::view::View;
 use super::worker::{self, Done, Job, Worker};
+use crate::analysis::TreeKind;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Filters, NodeId};
 use std::sync::Arc;
@@ -141,6 +142,7 @@ impl Session {
         self.request_calls();
         self.request_marks();
         self.request_table();
+        self.sync_tree();
         if arrived {
             // What arrived is shown first: a slice of search comes after.
             return true;
@@ -197,6 +199,8 @@ impl Session {
             || j.pending.is_some()
             || j.calls_asked
             || self.calls_wanted()
+            || self.trees.asked.is_some()
+            || self.tree_building()
     }
 
     /// Whether the worker is in the middle of a job (which cannot be
@@ -239,6 +243,7 @@ impl Session {
                 || self.agg.only_column.is_some()
                 || j.marks_asked
                 || j.calls_asked
+                || self.trees.asked.is_some()
                 || j.table_asked.is_some();
             if let Some(worker) = &self.jobs.worker
                 && asked
@@ -500,6 +505,19 @@ impl Session {
                     && let Some(neighbors) = neighbors
                 {
                     self.calls_arrived(neighbors);
+                }
+            }
+            Done::Tree {
+                generation,
+                kind,
+                tree,
+            } => {
+                let slot = self.trees.asked.take();
+                if generation == generation_now
+                    && let Some(slot) = slot
+                {
+                    debug_assert_eq!(slot, usize::from(kind != TreeKind::TopDown));
+                    self.tree_arrived(slot, tree);
                 }
             }
             Done::Table { generation, table } => {

@@ -152,6 +152,8 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
+    /// The flame graph and call trees.
+    pub(super) trees: super::trees::Trees,
 }
 
 impl Session {
@@ -233,6 +235,7 @@ impl Session {
             fetch,
             jumps: 0,
             calls_renewed: 0,
+            trees: Default::default(),
         };
         session.views = session.empty_views();
         session.refresh_calls();

@@ -31,6 +31,7 @@ use super::calls::Calls;
 use super::table::{Table, TableOptions};
 use super::view::calls_of;
 use crate::analysis::order::SortKey;
+use crate::analysis::{CallTree, TreeKind};
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection};
 use crate::profile::Profile;
 use std::sync::Arc;
@@ -94,6 +95,14 @@ pub(super) enum Job {
         inline_frames: bool,
         base: Option<Base>,
         shown: Shown,
+    },
+    /// The call-path tree of the aggregate shown, for the flame graph or
+    /// a call tree.
+    Tree {
+        generation: u64,
+        frames: Arc<Frames>,
+        sample_index: usize,
+        kind: TreeKind,
     },
     /// A table of the aggregate shown that the session may switch to next.
     Table {
@@ -160,6 +169,7 @@ impl Job {
             | Job::Columns { generation, .. }
             | Job::Aggregate { generation, .. }
             | Job::Table { generation, .. }
+            | Job::Tree { generation, .. }
             | Job::Calls { generation, .. }
             | Job::Prepare { generation, .. }
             | Job::Ahead { generation, .. }
@@ -187,6 +197,13 @@ pub(super) enum Done {
     Table {
         generation: u64,
         table: Option<Table>,
+    },
+    /// The tree asked for by [`Job::Tree`] (`None` when made obsolete, or
+    /// too large).
+    Tree {
+        generation: u64,
+        kind: TreeKind,
+        tree: Option<CallTree>,
     },
     /// The edges of the aggregate of `generation`.
     Edges { generation: u64, graph: Graph },
@@ -264,7 +281,7 @@ fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
     for job in waiting {
         match job {
             Job::Aggregate { .. } | Job::Edges { .. } | Job::Columns { .. } => main = Some(job),
-            Job::Marks { .. } | Job::Calls { .. } => answer.push(job),
+            Job::Marks { .. } | Job::Calls { .. } | Job::Tree { .. } => answer.push(job),
             Job::Table { .. } => tables.push(job),
             Job::Ahead { .. } => ahead = Some(job),
             Job::Prepare { .. } => prepare = Some(job),
@@ -330,6 +347,22 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
         } => {
             let table = current(generation).then(|| spec.build(profile, &frames, &graph));
             done.send(Done::Table { generation, table }).is_ok()
+        }
+        Job::Tree {
+            generation,
+            frames,
+            sample_index,
+            kind,
+        } => {
+            let tree = current(generation)
+                .then(|| super::trees::build_tree(profile, frames, sample_index, kind))
+                .flatten();
+            done.send(Done::Tree {
+                generation,
+                kind,
+                tree,
+            })
+            .is_ok()
         }
         Job::Ahead {
             generation,

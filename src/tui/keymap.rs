@@ -22,6 +22,9 @@ pub enum Context {
     Help,
     /// The save prompt.
     Save,
+    /// The flame graph and the call tree (keys not bound here are the
+    /// browsing ones).
+    Tree,
 }
 
 impl Context {
@@ -34,6 +37,7 @@ impl Context {
             Context::Filter => "Filter pane (f)",
             Context::Help => "Help",
             Context::Save => "Save prompt (w)",
+            Context::Tree => "Flame graph (F) and call tree (T)",
         }
     }
 
@@ -199,6 +203,26 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('r'), A::Refresh, "load the profile again now", Some("refresh")),
         (C::Browse, Key::ch('w'), A::Save, "save the profile's bytes to a file", Some("save")),
         (C::Browse, Key::plain(K::Esc), A::Close, "close the side pane focus", None),
+        (C::Browse, Key::ch('F'), A::Flame, "flame graph", Some("flame")),
+        (C::Browse, Key::ch('T'), A::CallTree, "call tree", Some("tree")),
+        (C::Tree, Key::plain(K::Up), A::Up, "flame: caller (callee when flipped); tree: row up", Some("move")),
+        (C::Tree, Key::plain(K::Down), A::Down, "flame: heaviest callee (caller when flipped); tree: row down", Some("move")),
+        (C::Tree, Key::plain(K::Left), A::Left, "flame: sibling before; tree: collapse", Some("move")),
+        (C::Tree, Key::plain(K::Right), A::Right, "flame: sibling after; tree: expand", Some("move")),
+        (C::Tree, Key::ch('k'), A::Up, "flame: caller (callee when flipped); tree: row up", None),
+        (C::Tree, Key::ch('j'), A::Down, "flame: heaviest callee (caller when flipped); tree: row down", None),
+        (C::Tree, Key::ch('h'), A::Left, "flame: sibling before; tree: collapse", None),
+        (C::Tree, Key::ch('l'), A::Right, "flame: sibling after; tree: expand", None),
+        (C::Tree, Key::plain(K::Enter), A::Enter, "zoom into the selected frame", Some("zoom")),
+        (C::Tree, Key::plain(K::Backspace), A::Back, "zoom back out one step", Some("out")),
+        (C::Tree, Key::ch('e'), A::ExpandHeaviest, "tree: expand the heaviest path", None),
+        (C::Tree, Key::ch('o'), A::Flip, "flip: icicle/flame, top-down/bottom-up", Some("flip")),
+        (C::Tree, Key::ch('F'), A::Flame, "flame graph / back to the table", Some("flame")),
+        (C::Tree, Key::ch('T'), A::CallTree, "call tree / back to the table", Some("tree")),
+        (C::Tree, Key::ch('/'), A::Search, "highlight frames matching a regex", Some("search")),
+        (C::Tree, Key::ch('n'), A::NextMatch, "next match", None),
+        (C::Tree, Key::ch('N'), A::PrevMatch, "previous match", None),
+        (C::Tree, Key::plain(K::Esc), A::Close, "clear the search, else back to the table", None),
         (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),
         (C::Search, Key::plain(K::Down), A::Down, "choose the match below", Some("choose")),
         (C::Search, Key::ctrl('p'), A::Up, "choose the match above", None),
@@ -262,13 +286,19 @@ impl Keymap {
                 .find(|b| b.context == ctx && b.key.matches(event))
                 .map(|b| b.action)
         };
-        find(context).or_else(|| find(Context::Any)).or_else(|| {
-            let typing = event.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE;
-            match event.code {
-                KeyCode::Char(c) if context.takes_text() && typing => Some(Action::Insert(c)),
-                _ => None,
-            }
-        })
+        let browsing = (context == Context::Tree)
+            .then(|| find(Context::Browse))
+            .flatten();
+        find(context)
+            .or(browsing)
+            .or_else(|| find(Context::Any))
+            .or_else(|| {
+                let typing = event.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE;
+                match event.code {
+                    KeyCode::Char(c) if context.takes_text() && typing => Some(Action::Insert(c)),
+                    _ => None,
+                }
+            })
     }
 
     /// The keys of `action` in `context`, joined as in help.

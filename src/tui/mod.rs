@@ -25,6 +25,7 @@ pub mod names;
 mod prompts;
 pub mod terminal;
 pub mod theme;
+pub mod tree_keys;
 pub mod ui;
 
 pub use action::Action;

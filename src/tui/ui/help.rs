@@ -26,6 +26,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     );
     let mut right = Vec::new();
     for context in [
+        Context::Tree,
         Context::Search,
         Context::Filter,
         Context::Save,

@@ -14,8 +14,10 @@
 //! the table when there is room, below it on a narrow terminal, and on a
 //! very small one it replaces the table while it has the focus (Tab).
 
+mod call_tree;
 mod calls;
 mod filter;
+mod flame;
 mod header;
 mod help;
 mod search;
@@ -66,6 +68,8 @@ struct Panes {
     table: Option<Rect>,
     calls: Option<Rect>,
     filter: Option<Rect>,
+    /// The flame graph or call tree, which takes the body when shown.
+    tree: Option<Rect>,
 }
 
 impl Panes {
@@ -102,7 +106,14 @@ impl Panes {
         } else {
             (Some(body), None)
         };
+        let tree_shown = app.session.tree_view().is_some();
+        let (table, calls, tree) = if tree_shown {
+            (None, None, Some(body))
+        } else {
+            (table, calls, None)
+        };
         Panes {
+            tree,
             screen: area,
             head,
             status,
@@ -132,6 +143,12 @@ pub fn prepare(app: &mut App, area: Rect) {
     if let Some(calls) = panes.calls {
         calls::prepare(app, calls);
     }
+    if let Some(tree) = panes.tree {
+        match app.session.tree_view() {
+            Some(crate::explore::TreeView::Flame) => flame::prepare(app, tree),
+            _ => call_tree::prepare(app, tree),
+        }
+    }
 }
 
 /// Draws the whole screen, as [`prepare`] left it for this size.
@@ -144,6 +161,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Some(calls) = panes.calls {
         calls::draw(frame, app, calls);
+    }
+    if let Some(tree) = panes.tree {
+        match app.session.tree_view() {
+            Some(crate::explore::TreeView::Flame) => flame::draw(frame, app, tree),
+            _ => call_tree::draw(frame, app, tree),
+        }
     }
     if let Some(f) = panes.filter {
         filter::draw(frame, app, f);

@@ -1,0 +1,133 @@
+//! What keys do in the flame graph and the call tree: the moves, zooms,
+//! flips and searches of [`Action`]s, as the session's tree commands
+//! ([`Command::TreeMove`] and the others), and the screen state of the two
+//! views ([`TreeScreen`]: orientation, scroll positions, what the last
+//! frame laid out).
+
+use super::action::Action;
+use super::app::{App, Mode};
+use super::prompts::QUERY_MAX;
+use crate::explore::flame::FlameLayout;
+use crate::explore::{Command, TreeRow, TreeStep, TreeView};
+use ratatui::layout::Rect;
+
+/// The screen state of the flame graph and the call tree.
+#[derive(Default)]
+pub struct TreeScreen {
+    /// Flame orientation (roots at the bottom) instead of the icicle.
+    pub flipped: bool,
+    /// The first level of the flame graph on screen.
+    pub flame_top: usize,
+    /// The first row of the call tree on screen.
+    pub offset: usize,
+    /// Where the last frame drew the flame graph's levels or the call
+    /// tree's rows (for the mouse and page sizes).
+    pub area: Rect,
+    /// The flame graph laid out for the last frame (levels from 0).
+    pub layout: FlameLayout,
+    /// The call tree's rows for the last frame.
+    pub rows: Vec<TreeRow>,
+}
+
+impl App {
+    /// `F` or `T` from the table: opens the view.
+    pub(super) fn open_tree(&mut self, action: Action) {
+        let view = match action {
+            Action::Flame => TreeView::Flame,
+            _ => TreeView::TopDown,
+        };
+        self.session.apply(Command::ShowTree(Some(view)));
+    }
+
+    /// A key in the flame graph or call tree; `false` when it is the
+    /// table's (the sample index, filters, help...).
+    pub(super) fn tree_browse(&mut self, action: Action) -> bool {
+        let Some(view) = self.session.tree_view() else {
+            return false;
+        };
+        let flame = view == TreeView::Flame;
+        let page = self.tree_screen.area.height.max(2) as isize - 1;
+        let flip = self.tree_screen.flipped;
+        let command = match action {
+            Action::Flame if flame => Command::ShowTree(None),
+            Action::Flame => Command::ShowTree(Some(TreeView::Flame)),
+            Action::CallTree if flame => Command::ShowTree(Some(TreeView::TopDown)),
+            Action::CallTree => Command::ShowTree(None),
+            Action::Flip if flame => {
+                self.tree_screen.flipped = !flip;
+                return true;
+            }
+            Action::Flip => Command::ShowTree(Some(match view {
+                TreeView::BottomUp => TreeView::TopDown,
+                _ => TreeView::BottomUp,
+            })),
+            Action::Up if flame && flip => Command::TreeMove(TreeStep::Child),
+            Action::Up if flame => Command::TreeMove(TreeStep::Parent),
+            Action::Down if flame && flip => Command::TreeMove(TreeStep::Parent),
+            Action::Down if flame => Command::TreeMove(TreeStep::Child),
+            Action::Left if flame => Command::TreeMove(TreeStep::PrevSibling),
+            Action::Right if flame => Command::TreeMove(TreeStep::NextSibling),
+            Action::Up => Command::TreeMove(TreeStep::Rows(-1)),
+            Action::Down => Command::TreeMove(TreeStep::Rows(1)),
+            Action::PageUp => Command::TreeMove(TreeStep::Rows(-page)),
+            Action::PageDown => Command::TreeMove(TreeStep::Rows(page)),
+            Action::Home => Command::TreeMove(TreeStep::Rows(isize::MIN / 2)),
+            Action::End => Command::TreeMove(TreeStep::Rows(isize::MAX / 2)),
+            Action::Left => Command::TreeMove(TreeStep::Collapse),
+            Action::Right => Command::TreeMove(TreeStep::Expand),
+            Action::ExpandHeaviest => Command::TreeMove(TreeStep::ExpandHeaviest),
+            Action::Enter => Command::TreeZoomIn,
+            Action::Back => Command::TreeZoomOut,
+            Action::Search => {
+                let query = self.session.tree_query().to_string();
+                self.mode = Mode::TreeSearch(query);
+                return true;
+            }
+            Action::NextMatch => Command::TreeNextMatch(1),
+            Action::PrevMatch => Command::TreeNextMatch(-1),
+            Action::Close if !self.session.tree_query().is_empty() => {
+                Command::TreeSearch(String::new())
+            }
+            Action::Close => Command::ShowTree(None),
+            _ => return false,
+        };
+        self.session.apply(command);
+        true
+    }
+
+    /// A key in the tree search prompt: the frames are highlighted as the
+    /// regex is typed; Enter keeps them, Esc clears the search.
+    pub(super) fn tree_search_prompt(&mut self, mut query: String, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Close => self.session.apply(Command::TreeSearch(String::new())),
+            Action::Confirm => {
+                if self.session.tree_matches().is_some() {
+                    self.session.apply(Command::TreeNextMatch(1));
+                }
+            }
+            Action::Insert(c) => self.tree_type(query, &c.to_string()),
+            Action::Erase | Action::ClearField => {
+                if action == Action::Erase {
+                    query.pop();
+                } else {
+                    query.clear();
+                }
+                self.session.apply(Command::TreeSearch(query.clone()));
+                self.mode = Mode::TreeSearch(query);
+            }
+            _ => self.mode = Mode::TreeSearch(query),
+        }
+    }
+
+    /// Types `text` into the tree search (one search for all of it).
+    pub(super) fn tree_type(&mut self, mut query: String, text: &str) {
+        let room = QUERY_MAX.saturating_sub(query.chars().count());
+        let before = query.len();
+        query.extend(text.chars().filter(|c| !c.is_control()).take(room));
+        if query.len() != before {
+            self.session.apply(Command::TreeSearch(query.clone()));
+        }
+        self.mode = Mode::TreeSearch(query);
+    }
+}
