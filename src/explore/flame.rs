@@ -159,19 +159,25 @@ fn children_of(tree: &CallTree, parent: &FlameBox, out: &mut Vec<FlameBox>) {
         let right = parent.x + parent.width;
         let end = cell_of(sum).max(s.x + 1).min(right);
         s.x = s.x.min(end.saturating_sub(1));
-        let mut room = true;
         if let Some(prev) = out.last_mut()
             && prev.x + prev.width > s.x
         {
-            // No cell of its own in a parent one cell wide: the stub's
-            // value is in the parent's width all the same.
-            room = prev.x < s.x;
-            if room {
+            if prev.x < s.x {
                 prev.width = s.x - prev.x;
+            } else if let Some(prev) = out.pop() {
+                // The sibling before has no cell to give: it joins the
+                // stub (the sibling just before the first merged one).
+                s = FlameBox {
+                    x: prev.x,
+                    id: prev.id,
+                    merged: s.merged + 1,
+                    value: s.value.wrapping_add(prev.value),
+                    ..s
+                };
             }
         }
         s.width = end - s.x;
-        if room && s.width > 0 {
+        if s.width > 0 {
             out.push(s);
         }
     }

@@ -10,7 +10,6 @@
 use super::session::Session;
 use super::view::View;
 use super::worker::{self, Done, Job, Worker};
-use crate::analysis::TreeKind;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Filters, NodeId};
 use std::sync::Arc;
@@ -509,15 +508,13 @@ impl Session {
             }
             Done::Tree {
                 generation,
-                kind,
+                slot,
+                sample_index,
                 tree,
             } => {
-                let slot = self.trees.asked.take();
-                if generation == generation_now
-                    && let Some(slot) = slot
-                {
-                    debug_assert_eq!(slot, usize::from(kind != TreeKind::TopDown));
-                    self.tree_arrived(slot, tree);
+                self.trees.asked = None;
+                if tree.is_some() || generation == generation_now {
+                    self.tree_arrived(slot, (generation, sample_index), tree);
                 }
             }
             Done::Table { generation, table } => {

@@ -17,7 +17,8 @@
 use super::session::Session;
 use super::worker::Job;
 use crate::analysis::{CallTree, Matches, PathId, TreeKind};
-use crate::analysis::{Frames, Pattern};
+use crate::analysis::{Filters, Frames, Granularity, Pattern};
+use crate::profile::Profile;
 use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
@@ -91,13 +92,27 @@ pub(super) struct TreeState {
     /// The tree, once built (maybe of what was shown before: see
     /// [`Session::tree_is_current`]).
     pub(super) tree: Option<Arc<CallTree>>,
+    /// What the tree is of: the aggregate's generation and the sample
+    /// index.
+    pub(super) key: Option<TreeKey>,
     pub(super) selected: PathId,
     pub(super) zoom: PathId,
     /// The zooms before the current one, innermost last.
     pub(super) zooms: Vec<PathId>,
     /// Call tree: the paths whose children are shown.
     pub(super) expanded: FxHashSet<PathId>,
+    /// The names of the zoom's and the selection's paths as the user left
+    /// them, while a rebuilt tree lacks them (a filter cut them short):
+    /// found again whole once they exist again.
+    pub(super) wanted: Option<(Names, Names)>,
 }
+
+/// A call path by its frames' names, from the root.
+pub(super) type Names = Vec<Box<[u8]>>;
+
+/// What a tree is of: the generation of the aggregate (filters,
+/// granularity) and the sample index.
+pub(super) type TreeKey = (u64, usize);
 
 /// The search over the tree's frames.
 pub(super) struct TreeSearch {
@@ -117,6 +132,8 @@ pub(super) struct Trees {
     /// Whether the worker is building a tree, and which slot.
     pub(super) asked: Option<usize>,
     pub(super) search: Option<TreeSearch>,
+    /// A tree that could not be built (too large), not asked for again.
+    pub(super) failed: Option<(usize, TreeKey)>,
 }
 
 /// One row of the call tree shown.
@@ -163,11 +180,13 @@ impl Session {
     /// Whether the tree shown is of what the table shows (not one being
     /// replaced).
     pub fn tree_is_current(&self) -> bool {
-        self.tree().is_some_and(|t| self.is_current(t))
+        self.state()
+            .is_some_and(|s| s.tree.is_some() && s.key == Some(self.tree_key()))
     }
 
-    fn is_current(&self, tree: &CallTree) -> bool {
-        Arc::ptr_eq(tree.frames(), &self.agg.frames) && tree.sample_index() == self.sample_index
+    /// What a tree of what is shown is of.
+    fn tree_key(&self) -> TreeKey {
+        (self.jobs.generation, self.sample_index)
     }
 
     fn state(&self) -> Option<&TreeState> {
@@ -298,67 +317,76 @@ impl Session {
             return;
         };
         let slot = view.slot();
-        if self.trees.states[slot]
-            .tree
-            .as_ref()
-            .is_some_and(|t| self.is_current(t))
-        {
+        if self.tree_is_current() {
             return;
         }
         // While a new aggregate is computed, a tree of the old one would
         // be thrown away.
-        if self.jobs.waiting.is_some() || self.trees.asked.is_some() {
+        if self.jobs.waiting.is_some()
+            || self.trees.asked.is_some()
+            || self.trees.failed == Some((slot, self.tree_key()))
+        {
             return;
         }
-        let frames = Arc::clone(&self.agg.frames);
+        let spec = TreeSpec {
+            granularity: self.granularity,
+            filters: self.filters.clone(),
+            inline_frames: self.inline_frames,
+            sample_index: self.sample_index,
+            kind: view.kind(),
+        };
         match &self.jobs.worker {
             Some(worker) => {
                 worker.send(Job::Tree {
                     generation: self.jobs.generation,
-                    frames,
-                    sample_index: self.sample_index,
-                    kind: view.kind(),
+                    spec: Box::new(spec),
                 });
                 self.trees.asked = Some(slot);
             }
             None => {
-                let tree = build_tree(&self.profile, frames, self.sample_index, view.kind());
-                self.tree_arrived(slot, tree);
+                let tree = spec.build(&self.profile);
+                self.tree_arrived(slot, self.tree_key(), tree);
             }
         }
     }
 
     /// A tree built for `slot` (`None`: too large, or obsolete).
-    pub(super) fn tree_arrived(&mut self, slot: usize, tree: Option<CallTree>) {
-        let Some(tree) = tree else {
-            if self.trees.states[slot].tree.is_none() {
-                self.say_error("the call paths are too many for a tree".into());
-            }
-            return;
-        };
-        if !self.is_current(&tree) {
+    pub(super) fn tree_arrived(&mut self, slot: usize, key: TreeKey, tree: Option<CallTree>) {
+        if key != self.tree_key() {
             return;
         }
+        let Some(tree) = tree else {
+            self.trees.failed = Some((slot, key));
+            self.say_error("the call paths are too many for a tree".into());
+            return;
+        };
         let tree = Arc::new(tree);
         let state = &mut self.trees.states[slot];
         *state = match state.tree.take() {
             Some(old) => carry_state(&old, state, &tree),
             None => TreeState {
+                key: None,
+                wanted: None,
                 selected: tree.first_child(CallTree::ROOT).unwrap_or(CallTree::ROOT),
                 ..TreeState::default()
             },
         };
         state.tree = Some(tree);
+        state.key = Some(key);
         self.research_tree();
     }
 
     /// Whether the worker is building the tree shown.
     pub fn tree_building(&self) -> bool {
-        self.trees.shown.is_some() && !self.tree_is_current()
+        let failed = |view: TreeView| self.trees.failed == Some((view.slot(), self.tree_key()));
+        self.trees.shown.is_some_and(|v| !failed(v)) && !self.tree_is_current()
     }
 
     /// Applies one move.
     pub(super) fn tree_move(&mut self, step: TreeStep) {
+        if let Some(state) = self.state_mut() {
+            state.wanted = None;
+        }
         let rows = match step {
             TreeStep::Rows(_) | TreeStep::Row(_) => self.tree_rows(),
             _ => Vec::new(),
@@ -433,6 +461,9 @@ impl Session {
     /// Zooms into the selected path (it becomes the full width, or the
     /// call tree's top).
     pub(super) fn tree_zoom_in(&mut self) {
+        if let Some(state) = self.state_mut() {
+            state.wanted = None;
+        }
         let Some(state) = self.state_mut() else {
             return;
         };
@@ -446,6 +477,9 @@ impl Session {
 
     /// Zooms back out one step; says so when there is nothing to undo.
     pub(super) fn tree_zoom_out(&mut self) {
+        if let Some(state) = self.state_mut() {
+            state.wanted = None;
+        }
         let tree = self.tree().cloned();
         let Some(state) = self.state_mut() else {
             return;
@@ -499,6 +533,9 @@ impl Session {
     /// Selects the next (`delta` > 0) or previous match, in preorder,
     /// zooming out when it is outside the zoom.
     pub(super) fn tree_next_match(&mut self, delta: isize) {
+        if let Some(state) = self.state_mut() {
+            state.wanted = None;
+        }
         let Some(tree) = self.tree().cloned() else {
             return;
         };
@@ -538,30 +575,57 @@ fn in_subtree(tree: &CallTree, id: PathId, top: PathId) -> bool {
     tree.subtree(top).contains(&id)
 }
 
-/// The tree of `kind` (the worker's job, or done at once).
-pub(super) fn build_tree(
-    profile: &crate::profile::Profile,
-    frames: Arc<Frames>,
+/// What a tree is built of: the frames of the granularity and filters
+/// (built anew: the aggregate's may leave the filters to a selection of
+/// samples), and the sample index.
+pub(super) struct TreeSpec {
+    granularity: Granularity,
+    filters: Filters,
+    inline_frames: bool,
     sample_index: usize,
     kind: TreeKind,
-) -> Option<CallTree> {
-    CallTree::build(profile, frames, sample_index, kind)
+}
+
+impl TreeSpec {
+    /// The tree (the worker's job, or done at once); `None` when too
+    /// large.
+    pub(super) fn build(&self, profile: &Profile) -> Option<CallTree> {
+        let frames =
+            Frames::with_inlining(profile, self.granularity, &self.filters, self.inline_frames);
+        CallTree::build(profile, Arc::new(frames), self.sample_index, self.kind)
+    }
+
+    /// The slot of the tree's kind, and its sample index.
+    pub(super) fn slot(&self) -> usize {
+        usize::from(self.kind == TreeKind::BottomUp)
+    }
+
+    pub(super) fn sample_index(&self) -> usize {
+        self.sample_index
+    }
 }
 
 /// The state of `old` carried over to `new`: each path found again by its
 /// names, as far as it exists.
 fn carry_state(old: &CallTree, state: &TreeState, new: &CallTree) -> TreeState {
     let find = |id: PathId| new.find_path(&old.path_names(id)).0;
-    let zoom = find(state.zoom);
-    let mut selected = find(state.selected);
+    let (zoom_names, selected_names) = state
+        .wanted
+        .clone()
+        .unwrap_or_else(|| (old.path_names(state.zoom), old.path_names(state.selected)));
+    let (zoom, zoom_found) = new.find_path(&zoom_names);
+    let (mut selected, selected_found) = new.find_path(&selected_names);
+    let whole = zoom_found == zoom_names.len() && selected_found == selected_names.len();
     if !new.subtree(zoom).contains(&selected) {
         selected = zoom;
     }
     TreeState {
         tree: None,
+        key: None,
         selected,
         zoom,
         zooms: state.zooms.iter().map(|&z| find(z)).collect(),
         expanded: state.expanded.iter().map(|&e| find(e)).collect(),
+        wanted: (!whole).then_some((zoom_names, selected_names)),
     }
 }

@@ -29,9 +29,10 @@
 use super::aggregate::{Aggregate, Base};
 use super::calls::Calls;
 use super::table::{Table, TableOptions};
+use super::trees::TreeSpec;
 use super::view::calls_of;
+use crate::analysis::CallTree;
 use crate::analysis::order::SortKey;
-use crate::analysis::{CallTree, TreeKind};
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection};
 use crate::profile::Profile;
 use std::sync::Arc;
@@ -100,9 +101,7 @@ pub(super) enum Job {
     /// a call tree.
     Tree {
         generation: u64,
-        frames: Arc<Frames>,
-        sample_index: usize,
-        kind: TreeKind,
+        spec: Box<TreeSpec>,
     },
     /// A table of the aggregate shown that the session may switch to next.
     Table {
@@ -202,7 +201,8 @@ pub(super) enum Done {
     /// too large).
     Tree {
         generation: u64,
-        kind: TreeKind,
+        slot: usize,
+        sample_index: usize,
         tree: Option<CallTree>,
     },
     /// The edges of the aggregate of `generation`.
@@ -348,18 +348,12 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             let table = current(generation).then(|| spec.build(profile, &frames, &graph));
             done.send(Done::Table { generation, table }).is_ok()
         }
-        Job::Tree {
-            generation,
-            frames,
-            sample_index,
-            kind,
-        } => {
-            let tree = current(generation)
-                .then(|| super::trees::build_tree(profile, frames, sample_index, kind))
-                .flatten();
+        Job::Tree { generation, spec } => {
+            let tree = current(generation).then(|| spec.build(profile)).flatten();
             done.send(Done::Tree {
                 generation,
-                kind,
+                slot: spec.slot(),
+                sample_index: spec.sample_index(),
                 tree,
             })
             .is_ok()
