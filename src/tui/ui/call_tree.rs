@@ -85,7 +85,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .borders(Borders::ALL)
         .border_style(t.pane_border(true))
         .title(Line::from(title))
-        .title(Line::from(Span::styled(count, t.dim())).right_aligned());
+        .title(
+            super::flame::search_title(app)
+                .unwrap_or_else(|| Line::from(Span::styled(count, t.dim())).right_aligned()),
+        );
     frame.render_widget(block, area);
     let Some((head, rows, info)) = parts(area) else {
         return;
@@ -98,10 +101,24 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let width = head.width as usize;
-    let heading = format!(
-        "{:>VALUE$} {:>PERCENT$} {:>VALUE$} {:>PERCENT$}  name",
-        "total", "total%", "self", "self%"
-    );
+    // On a narrow screen, the names keep room: self% goes, then self.
+    let columns = if width >= 90 {
+        4
+    } else if width >= 64 {
+        3
+    } else {
+        2
+    };
+    let numbers = |cells: [&str; 4]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().take(columns).enumerate() {
+            let w = if i % 2 == 0 { VALUE } else { PERCENT };
+            text.push_str(&format!("{cell:>w$} "));
+        }
+        text.push(' ');
+        text
+    };
+    let heading = format!("{}name", numbers(["total", "total%", "self", "self%"]));
     frame.render_widget(
         Paragraph::new(Span::styled(names::keep_end(&heading, width), t.dim())),
         head,
@@ -114,13 +131,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     for row in s.rows.iter().skip(s.offset).take(rows.height as usize) {
         let total = tree.total(row.id);
         let own = session.tree_self(row.id);
-        let numbers = format!(
-            "{:>VALUE$} {:>PERCENT$} {:>VALUE$} {:>PERCENT$}  ",
-            value_text(scale, total),
+        let numbers = numbers([
+            &value_text(scale, total),
             percentage(total, grand).trim(),
-            value_text(scale, own),
+            &value_text(scale, own),
             percentage(own, grand).trim(),
-        );
+        ]);
         let indent = (row.depth * INDENT).min(INDENT_MAX);
         let marker = match (row.has_children, row.expanded) {
             (false, _) => "  ",

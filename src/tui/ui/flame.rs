@@ -82,10 +82,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     if building {
         title.push(Span::styled("· computing… ", t.info()));
     }
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.pane_border(true))
         .title(Line::from(title));
+    if let Some(search) = search_title(app) {
+        block = block.title(search);
+    }
     frame.render_widget(block, area);
     let Some((levels, info)) = parts(area) else {
         return;
@@ -176,10 +179,11 @@ fn draw_box(
             "+".into()
         }
     } else if room < LABEL_MIN {
-        // A cell or two of `…` says nothing: the colour alone.
-        String::new()
+        // A cell or two of `…` says nothing: the colour alone, and
+        // under NO_COLOR a thin line.
+        if color { String::new() } else { "▏".into() }
     } else {
-        names::shorten(names::last_element(name), room)
+        label(name, room)
     };
     let mut text = label;
     let pad = room.saturating_sub(names::width(&text));
@@ -199,6 +203,22 @@ fn draw_box(
     }
 }
 
+/// `name` in `room` cells: the package path goes first, then the
+/// package, then the receiver, before the function's own name is cut.
+fn label(name: &str, room: usize) -> String {
+    let short = names::last_element(name);
+    let package = package_of(name);
+    let function = name
+        .strip_prefix(package)
+        .map(|f| f.trim_start_matches(['.', ':']))
+        .unwrap_or(short);
+    let method = function.rsplit_once(").").map_or(function, |(_, m)| m);
+    [short, function, method]
+        .into_iter()
+        .find(|c| !c.is_empty() && names::width(c) <= room)
+        .map_or_else(|| names::shorten(method, room), str::to_string)
+}
+
 /// The selected frame's name and numbers, or the search prompt.
 fn draw_info(frame: &mut Frame, app: &App, area: Rect) {
     let line = info_line(app, area.width as usize);
@@ -213,43 +233,74 @@ pub(super) fn info_line(app: &App, width: usize) -> Line<'static> {
     let session = &app.session;
     let scale = session.tree_scale();
     let mut spans = Vec::new();
-    let search = match &app.mode {
-        Mode::TreeSearch(query) => Some(query.as_str()),
-        _ => Some(session.tree_query()).filter(|q| !q.is_empty()),
-    };
-    if let Some(query) = search {
-        let prompt = matches!(app.mode, Mode::TreeSearch(_));
-        let cursor = if prompt { "▏" } else { "" };
+    if let Mode::TreeSearch(query) = &app.mode {
         let query = crate::safe_text::escape(query.as_bytes());
-        spans.push(Span::styled("/", t.key()));
-        spans.push(Span::styled(format!("{query}{cursor} "), t.matched()));
+        spans.push(Span::styled("search (regex): ", t.key()));
+        spans.push(Span::styled(format!("{query}▏ "), t.matched()));
         if let Some(error) = session.tree_query_error() {
-            spans.push(Span::styled(format!("{error} "), t.error()));
-        } else if let Some(m) = session.tree_matches() {
-            spans.push(Span::styled(
-                format!(
-                    "{} frames, {} of the total ",
-                    m.frames().len(),
-                    percentage(m.share(), scale.total).trim()
-                ),
-                t.info(),
-            ));
+            spans.push(Span::styled(error.to_string(), t.error()));
+            return Line::from(spans);
         }
         spans.push(Span::styled("│ ", t.dim()));
     }
-    if let Some(info) = session.tree_frame_info() {
+    if let Some(mut info) = session.tree_frame_info() {
+        // The name gives way (from the middle of its path) to the numbers.
+        let used: usize = spans.iter().map(Span::width).sum();
+        let numbers: usize = frame_spans(
+            app,
+            &FrameInfo {
+                name: String::new(),
+                ..info.clone()
+            },
+            scale,
+        )
+        .iter()
+        .map(Span::width)
+        .sum();
+        let room = width.saturating_sub(used + numbers);
+        info.name = names::shorten(&info.name, room.max(12));
         spans.extend(frame_spans(app, &info, scale));
     }
     let used: usize = spans.iter().map(Span::width).sum();
     if used > width {
-        // The name gives way, from its middle.
         let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
-        return Line::from(names::keep_end(&text, width));
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        return Line::from(format!("{cut}…"));
     }
     Line::from(spans)
 }
 
-/// `name · value (x% of total, y% of caller) · self v`.
+/// The search's summary for a view's title: the query, how many frames
+/// match and their share of the total (each sample once).
+pub(super) fn search_title(app: &App) -> Option<Line<'static>> {
+    let t = app.theme;
+    let session = &app.session;
+    let query = session.tree_query();
+    if query.is_empty() {
+        return None;
+    }
+    let query = crate::safe_text::escape(query.as_bytes());
+    let mut spans = vec![
+        Span::styled(" /", t.key()),
+        Span::styled(query, t.matched()),
+    ];
+    if session.tree_query_error().is_some() {
+        spans.push(Span::styled(" does not compile ", t.error()));
+    } else if let Some(m) = session.tree_matches() {
+        let share = percentage(m.share(), session.tree_scale().total);
+        spans.push(Span::styled(
+            format!(
+                " · {} frames · {} of total ",
+                m.frames().len(),
+                share.trim()
+            ),
+            t.info(),
+        ));
+    }
+    Some(Line::from(spans).right_aligned())
+}
+
+/// `name · value · x% of total · y% of parent · self v`.
 fn frame_spans(app: &App, info: &FrameInfo, scale: &Scale) -> Vec<Span<'static>> {
     let t = app.theme;
     vec![
@@ -260,7 +311,7 @@ fn frame_spans(app: &App, info: &FrameInfo, scale: &Scale) -> Vec<Span<'static>>
         Span::raw(percentage(info.total, info.grand_total).trim().to_string()),
         Span::styled(" of total · ", t.dim()),
         Span::raw(percentage(info.total, info.parent).trim().to_string()),
-        Span::styled(" of caller · self ", t.dim()),
+        Span::styled(" of parent · self ", t.dim()),
         Span::raw(value_text(scale, info.self_value)),
     ]
 }

@@ -1,0 +1,202 @@
+//! The flame graph and the call tree on ratatui's TestBackend, driven by
+//! scripted keys, compared with accepted snapshots (`tests/snapshots/`;
+//! review changes with `cargo insta review`), and their colours checked
+//! cell by cell.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ppt::explore::{Session, Settings};
+use ppt::profile::{DecodeOptions, Profile, load};
+use ppt::tui::theme::Theme;
+use ppt::tui::{App, ScriptedEvents, run_app};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use std::sync::Arc;
+
+fn cpu() -> Arc<Profile> {
+    Arc::new(load("assets/cpu.pprof", &DecodeOptions::default()).expect("fixture loads"))
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Key events for `keys`: characters as typed, `<Enter>`-style names for
+/// the others.
+fn keys(script: &[&str]) -> Vec<Event> {
+    let mut events = Vec::new();
+    for &k in script {
+        let code = match k {
+            "<Enter>" => KeyCode::Enter,
+            "<Esc>" => KeyCode::Esc,
+            "<Bksp>" => KeyCode::Backspace,
+            "<Down>" => KeyCode::Down,
+            "<Up>" => KeyCode::Up,
+            "<Left>" => KeyCode::Left,
+            "<Right>" => KeyCode::Right,
+            text => {
+                events.extend(text.chars().map(|c| key(KeyCode::Char(c))));
+                continue;
+            }
+        };
+        events.push(key(code));
+    }
+    events
+}
+
+/// The app after playing `script` on a `width` x `height` terminal.
+fn play(color: bool, width: u16, height: u16, script: &[&str]) -> (App, Terminal<TestBackend>) {
+    let p = cpu();
+    let settings = Settings::new(&p, "cpu.pprof");
+    let mut app = App::new(Session::new(p.clone(), settings), Theme { color });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
+    run_app(
+        &mut terminal,
+        &mut app,
+        &mut ScriptedEvents::new(keys(script)),
+    )
+    .expect("runs");
+    (app, terminal)
+}
+
+fn screen(width: u16, height: u16, script: &[&str]) -> Terminal<TestBackend> {
+    play(true, width, height, script).1
+}
+
+fn line(buffer: &Buffer, y: u16) -> String {
+    (0..buffer.area.width)
+        .map(|x| buffer[(x, y)].symbol().to_string())
+        .collect()
+}
+
+#[test]
+fn icicle() {
+    let t = screen(100, 30, &["F"]);
+    let buffer = t.backend().buffer();
+    assert!(line(buffer, 2).contains("flame graph · icicle"));
+    // The root on top, full width.
+    assert!(line(buffer, 3).starts_with("│root "));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn flipped() {
+    let t = screen(100, 30, &["F", "o"]);
+    let buffer = t.backend().buffer();
+    assert!(line(buffer, 2).contains("flame graph · flame"));
+    // The root at the bottom, above the info line.
+    assert!(line(buffer, 26).starts_with("│root "));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn zoomed_then_back() {
+    // Down to Store.Put (main.storeWork.func1's heaviest callee), zoom.
+    let t = screen(100, 30, &["F", "j", "<Enter>"]);
+    let buffer = t.backend().buffer();
+    assert!(line(buffer, 3).starts_with("│root "));
+    assert!(line(buffer, 4).starts_with("│main.storeWork.func1 "));
+    assert!(line(buffer, 5).starts_with("│store.(*Store).Put "));
+    insta::assert_snapshot!("zoomed", t.backend());
+    let back = screen(100, 30, &["F", "j", "<Enter>", "<Bksp>"]);
+    insta::assert_snapshot!("zoomed_back", back.backend());
+}
+
+#[test]
+fn searched() {
+    let (app, t) = play(true, 100, 30, &["F", "/", "json", "<Enter>"]);
+    let buffer = t.backend().buffer();
+    // The title says the query and the share of the matched frames (the
+    // share is checked against pprof's stacks in tests/trees.rs).
+    let title = line(buffer, 2);
+    assert!(title.contains("/json · 35 frames · 39.38% of total"), "{title}");
+    let info = line(buffer, 27);
+    assert!(info.contains("encoding/json.Marshal · 970ms"), "{info}");
+    // Matching frames are highlighted; the selection went to the first.
+    let highlighted = buffer
+        .content()
+        .iter()
+        .filter(|c| c.bg == Color::Rgb(230, 90, 230))
+        .count();
+    assert!(highlighted > 0);
+    assert!(
+        app.session
+            .tree_name(app.session.tree_selected())
+            .contains("json")
+    );
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn narrow_60x15() {
+    insta::assert_snapshot!("flame_60x15", screen(60, 15, &["F", "jj"]).backend());
+    insta::assert_snapshot!("tree_60x15", screen(60, 15, &["T", "e"]).backend());
+}
+
+#[test]
+fn no_color() {
+    let (_, t) = play(false, 100, 30, &["F", "j", "/", "json"]);
+    for cell in t.backend().buffer().content() {
+        assert_eq!(cell.fg, Color::Reset, "{cell:?}");
+        assert_eq!(cell.bg, Color::Reset, "{cell:?}");
+    }
+    // The selection in reverse video: Store.Put on the third level.
+    let buffer = t.backend().buffer();
+    let y = 5;
+    assert!(line(buffer, y).starts_with("│store.(*Store).Put"));
+    assert!(buffer[(1, y)].modifier.contains(Modifier::REVERSED));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn one_hue_per_package() {
+    let t = screen(200, 50, &["F"]);
+    let buffer = t.backend().buffer();
+    // The first cell of every box named `sort.…` has the same colour.
+    let mut sort_colours = std::collections::HashSet::new();
+    let mut colours = std::collections::HashSet::new();
+    for y in 4..46 {
+        let text = line(buffer, y);
+        for (i, _) in text.match_indices("sort.") {
+            let x = text[..i].chars().count() as u16;
+            let before = if x > 0 {
+                buffer[(x - 1, y)].symbol()
+            } else {
+                ""
+            };
+            if before == " " || before == "│" {
+                sort_colours.insert(buffer[(x, y)].bg);
+            }
+        }
+        for x in 1..199 {
+            colours.insert(buffer[(x, y)].bg);
+        }
+    }
+    assert_eq!(sort_colours.len(), 1, "{sort_colours:?}");
+    assert!(colours.len() > 5, "packages differ: {}", colours.len());
+}
+
+#[test]
+fn call_trees() {
+    insta::assert_snapshot!("top_down", screen(100, 30, &["T", "e"]).backend());
+    insta::assert_snapshot!(
+        "bottom_up",
+        screen(100, 30, &["T", "o", "j", "<Right>"]).backend()
+    );
+    // T again: back to the table.
+    let t = screen(100, 30, &["T", "T"]);
+    assert!(line(t.backend().buffer(), 2).contains("Top"));
+}
+
+#[test]
+fn every_size_draws_without_panic() {
+    let script = [
+        "F", "j", "<Enter>", "/", "js", "<Esc>", "o", "T", "e", "o", "?",
+    ];
+    for (w, h) in [(1, 1), (2, 2), (5, 3), (10, 4), (20, 6), (33, 9), (45, 12)] {
+        for prefix in 0..=script.len() {
+            screen(w, h, &script[..prefix]);
+        }
+    }
+}
