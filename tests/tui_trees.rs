@@ -110,7 +110,10 @@ fn searched() {
     // The title says the query and the share of the matched frames (the
     // share is checked against pprof's stacks in tests/trees.rs).
     let title = line(buffer, 2);
-    assert!(title.contains("/json · 35 frames · 39.38% of total"), "{title}");
+    assert!(
+        title.contains("/json · 35 frames · 39.38% of total"),
+        "{title}"
+    );
     let info = line(buffer, 27);
     assert!(info.contains("encoding/json.Marshal · 970ms"), "{info}");
     // Matching frames are highlighted; the selection went to the first.
