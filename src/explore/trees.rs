@@ -328,7 +328,14 @@ impl Session {
         {
             return;
         }
+        // Without filters the aggregate's frames are the tree's: the
+        // stacks are not resolved again.
+        let frames = self
+            .filters
+            .is_empty()
+            .then(|| Arc::clone(&self.agg.frames));
         let spec = TreeSpec {
+            frames,
             granularity: self.granularity,
             filters: self.filters.clone(),
             inline_frames: self.inline_frames,
@@ -579,6 +586,8 @@ fn in_subtree(tree: &CallTree, id: PathId, top: PathId) -> bool {
 /// (built anew: the aggregate's may leave the filters to a selection of
 /// samples), and the sample index.
 pub(super) struct TreeSpec {
+    /// The frames when they are known already (no filters).
+    frames: Option<Arc<Frames>>,
     granularity: Granularity,
     filters: Filters,
     inline_frames: bool,
@@ -590,9 +599,15 @@ impl TreeSpec {
     /// The tree (the worker's job, or done at once); `None` when too
     /// large.
     pub(super) fn build(&self, profile: &Profile) -> Option<CallTree> {
-        let frames =
-            Frames::with_inlining(profile, self.granularity, &self.filters, self.inline_frames);
-        CallTree::build(profile, Arc::new(frames), self.sample_index, self.kind)
+        let frames = self.frames.clone().unwrap_or_else(|| {
+            Arc::new(Frames::with_inlining(
+                profile,
+                self.granularity,
+                &self.filters,
+                self.inline_frames,
+            ))
+        });
+        CallTree::build(profile, frames, self.sample_index, self.kind)
     }
 
     /// The slot of the tree's kind, and its sample index.
