@@ -115,7 +115,7 @@ fn searched() {
         "{title}"
     );
     let info = line(buffer, 27);
-    assert!(info.contains("encoding/json.Marshal · 970ms"), "{info}");
+    assert!(info.contains("encoding/json.Marshal · 0.97s"), "{info}");
     // Matching frames are highlighted; the selection went to the first.
     let highlighted = buffer
         .content()

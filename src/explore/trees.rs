@@ -272,10 +272,15 @@ impl Session {
         }
     }
 
-    /// How the tree's values are printed (its sample index's scale).
+    /// How the tree's values are printed: as the table prints them (the
+    /// same unit), else at its sample index's scale.
     pub fn tree_scale(&self) -> &super::Scale {
         let k = self.tree().map_or(self.sample_index, |t| t.sample_index());
-        &self.scales[k]
+        if k == self.sample_index {
+            &self.view.scale
+        } else {
+            &self.scales[k]
+        }
     }
 
     /// The rows of the call tree shown: the zoom's path, then the

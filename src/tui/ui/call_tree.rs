@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// Width of a value column and of a percentage column.
 const VALUE: usize = 10;
-const PERCENT: usize = 7;
+const PERCENT: usize = 8;
 /// Cells of indentation per level, and the most indentation shown.
 const INDENT: usize = 2;
 const INDENT_MAX: usize = 40;
