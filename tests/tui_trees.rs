@@ -203,3 +203,64 @@ fn every_size_draws_without_panic() {
         }
     }
 }
+
+fn click(column: u16, row: u16) -> Event {
+    Event::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[test]
+fn a_click_selects_a_frame_and_a_double_click_zooms() {
+    let (mut app, mut terminal) = play(true, 100, 30, &["F"]);
+    // Level 2 (screen line 5): store.(*Store).Decode from column 23.
+    let buffer = terminal.backend().buffer().clone();
+    let text = line(&buffer, 5);
+    let at = text.find("(*Store).Decode").expect("Decode is drawn");
+    let x = text[..at].chars().count() as u16 + 2;
+    run_app(
+        &mut terminal,
+        &mut app,
+        &mut ScriptedEvents::new(vec![click(x, 5)]),
+    )
+    .expect("runs");
+    let selected = app.session.tree_name(app.session.tree_selected());
+    assert_eq!(selected, "example.com/shop/internal/store.(*Store).Decode");
+    assert_eq!(app.session.tree_zoom(), 0, "one click: no zoom");
+    run_app(
+        &mut terminal,
+        &mut app,
+        &mut ScriptedEvents::new(vec![click(x + 1, 5), click(x + 1, 5)]),
+    )
+    .expect("runs");
+    assert_eq!(app.session.tree_zoom(), app.session.tree_selected());
+    let buffer = terminal.backend().buffer();
+    assert!(line(buffer, 5).starts_with("│store.(*Store).Decode      "));
+}
+
+#[test]
+fn t_shows_the_frame_in_the_table_and_comes_back() {
+    let (mut app, terminal) = play(true, 120, 32, &["F", "j", "t"]);
+    assert_eq!(app.session.tree_view(), None);
+    assert_eq!(app.focus, ppt::tui::app::Pane::Calls);
+    let node = app.session.selected().expect("a row");
+    assert_eq!(
+        app.session.name(node),
+        "example.com/shop/internal/store.(*Store).Put"
+    );
+    assert_eq!(
+        app.session.calls().node,
+        Some(node),
+        "its callers and callees"
+    );
+    assert!(line(terminal.backend().buffer(), 2).contains("Top"));
+    app.update(ppt::tui::Action::ToTable);
+    assert_eq!(app.session.tree_view(), Some(ppt::explore::TreeView::Flame));
+    assert_eq!(
+        app.session.tree_name(app.session.tree_selected()),
+        "example.com/shop/internal/store.(*Store).Put"
+    );
+}

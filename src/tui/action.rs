@@ -72,6 +72,10 @@ pub enum Action {
     Right,
     /// Expand the heaviest path under the selection.
     ExpandHeaviest,
+    /// From the flame graph or call tree: the selected function in the
+    /// table, with its callers and callees; from the table: back to the
+    /// view left so.
+    ToTable,
     /// Close the open prompt, pane or overlay.
     Close,
     /// Apply what was typed (search: jump; filter pane: apply the filters).

@@ -267,6 +267,10 @@ impl App {
             | Action::Left
             | Action::Right
             | Action::ExpandHeaviest => return,
+            Action::ToTable => {
+                self.back_to_tree();
+                return;
+            }
         };
         self.session.apply(command);
     }

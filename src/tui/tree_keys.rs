@@ -9,7 +9,9 @@ use super::app::{App, Mode};
 use super::prompts::QUERY_MAX;
 use crate::explore::flame::FlameLayout;
 use crate::explore::{Command, TreeRow, TreeStep, TreeView};
-use ratatui::layout::Rect;
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use std::time::Instant;
 
 /// The screen state of the flame graph and the call tree.
 #[derive(Default)]
@@ -27,6 +29,8 @@ pub struct TreeScreen {
     pub layout: FlameLayout,
     /// The call tree's rows for the last frame.
     pub rows: Vec<TreeRow>,
+    /// The view left for the table with `t`, to go back to.
+    pub left: Option<TreeView>,
 }
 
 impl App {
@@ -83,6 +87,10 @@ impl App {
                 self.mode = Mode::TreeSearch(query);
                 return true;
             }
+            Action::ToTable => {
+                self.tree_to_table(view);
+                return true;
+            }
             Action::NextMatch => Command::TreeNextMatch(1),
             Action::PrevMatch => Command::TreeNextMatch(-1),
             Action::Close if !self.session.tree_query().is_empty() => {
@@ -93,6 +101,40 @@ impl App {
         };
         self.session.apply(command);
         true
+    }
+
+    /// `t`: the selected frame's function in the table, with its callers
+    /// and callees (the focus on them); `t` again comes back.
+    fn tree_to_table(&mut self, view: TreeView) {
+        let session = &self.session;
+        let found = session.tree().and_then(|tree| {
+            let name = tree.name(session.tree_selected());
+            let node = session.aggregate().find(name)?;
+            session.view().row_of(node)
+        });
+        let Some(row) = found else {
+            let name = session.tree_name(session.tree_selected());
+            self.session
+                .say(format!("{name} is not a row of the table"));
+            return;
+        };
+        self.session.apply(Command::SelectRow(row));
+        self.session.apply(Command::ShowTree(None));
+        self.focus = super::app::Pane::Calls;
+        self.tree_screen.left = Some(view);
+    }
+
+    /// `t` in the table: back to the view left with `t`.
+    pub(super) fn back_to_tree(&mut self) {
+        match self.tree_screen.left.take() {
+            Some(view) => {
+                self.focus = super::app::Pane::Table;
+                self.session.apply(Command::ShowTree(Some(view)));
+            }
+            None => self
+                .session
+                .say("no flame graph or call tree to go back to".into()),
+        }
     }
 
     /// A key in the tree search prompt: the frames are highlighted as the
@@ -117,6 +159,59 @@ impl App {
                 self.mode = Mode::TreeSearch(query);
             }
             _ => self.mode = Mode::TreeSearch(query),
+        }
+    }
+
+    /// The mouse over the flame graph or call tree: a click selects the
+    /// frame or row under it, a double click zooms into it; the wheel
+    /// scrolls the call tree.
+    pub(super) fn tree_mouse(&mut self, m: &MouseEvent, now: Instant) {
+        let area = self.tree_screen.area;
+        if !area.contains(Position::new(m.column, m.row)) {
+            return;
+        }
+        let flame = self.session.tree_view() == Some(TreeView::Flame);
+        match m.kind {
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown if !flame => {
+                let rows = if m.kind == MouseEventKind::ScrollUp {
+                    -3
+                } else {
+                    3
+                };
+                self.session.apply(Command::TreeMove(TreeStep::Rows(rows)));
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                let double = self.last_click.is_some_and(|(t, x, y)| {
+                    now.duration_since(t) < super::input::DOUBLE_CLICK
+                        && (x, y) == (m.column, m.row)
+                });
+                self.last_click = (!double).then_some((now, m.column, m.row));
+                let Some(id) = self.tree_hit(m.column, m.row) else {
+                    return;
+                };
+                self.session.apply(Command::TreeMove(TreeStep::Select(id)));
+                if double {
+                    self.session.apply(Command::TreeZoomIn);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The call path drawn at a cell of the last frame (a stub: its first
+    /// merged path).
+    fn tree_hit(&self, column: u16, row: u16) -> Option<crate::analysis::PathId> {
+        let s = &self.tree_screen;
+        let line = usize::from(row - s.area.y);
+        if self.session.tree_view() == Some(TreeView::Flame) {
+            let level = if s.flipped {
+                s.flame_top + usize::from(s.area.height) - 1 - line
+            } else {
+                s.flame_top + line
+            };
+            s.layout.at(level, column - s.area.x).map(|b| b.id)
+        } else {
+            s.rows.get(s.offset + line).map(|r| r.id)
         }
     }
 
