@@ -408,3 +408,59 @@ fn with_a_worker_the_tree_is_built_in_the_background() {
         assert_eq!(tree.sample_index(), session.sample_index());
     });
 }
+
+#[test]
+fn a_sandwich_holds_the_functions_cum_once_however_recursive() {
+    let mut session = session_with("tests/fixtures/go/cpu.pprof", 1, "");
+    session.apply(Command::ShowTree(Some(TreeView::Flame)));
+    let tree = Arc::clone(session.tree().expect("a tree"));
+    // sort.pdqsort calls itself: its deepest frames are many levels down.
+    let deep = (1..tree.len() as PathId)
+        .filter(|&id| tree.name(id) == b"sort.pdqsort")
+        .max_by_key(|&id| tree.depth(id))
+        .expect("sort.pdqsort is in the profile");
+    assert!(
+        tree.ancestors(deep)
+            .skip(1)
+            .any(|a| tree.name(a) == b"sort.pdqsort"),
+        "recursive"
+    );
+    session.apply(Command::TreeMove(TreeStep::Select(deep)));
+    session.apply(Command::Sandwich);
+    assert_eq!(session.tree_view(), Some(TreeView::Sandwich));
+    assert_eq!(session.sandwich_function().as_deref(), Some("sort.pdqsort"));
+    let (callers, callees) = session.sandwich_trees().expect("both halves");
+    let node = session.aggregate().find(b"sort.pdqsort").expect("a row");
+    let (_, cum) = session.values(node);
+    for half in [callers, callees] {
+        let f = half.first_child(CallTree::ROOT).expect("the function");
+        assert_eq!(half.name(f), b"sort.pdqsort");
+        assert_eq!(half.children(CallTree::ROOT).count(), 1);
+        // --top's cum: every sample through it, once.
+        assert_eq!(half.total(f), cum);
+    }
+    // Below the function in the callees, the recursive calls are in it:
+    // nothing is counted twice, so the callees' value is the cum, not
+    // more, and pdqsort appears again under it.
+    let f = callees.first_child(CallTree::ROOT).expect("the function");
+    assert!(
+        callees
+            .subtree(f)
+            .skip(1)
+            .any(|id| callees.name(id) == b"sort.pdqsort")
+    );
+    // The callers' first level: who called its outermost call.
+    let f = callers.first_child(CallTree::ROOT).expect("the function");
+    let names: Vec<&[u8]> = callers.children(f).map(|c| callers.name(c)).collect();
+    assert_eq!(names, vec![&b"sort.Sort"[..]]);
+    let layouts = session.sandwich_layouts(100, 10, 10);
+    assert_eq!(
+        layouts.0.levels[0][0].width, 100,
+        "the function, full width"
+    );
+    assert_eq!(layouts.1.levels[0][0].width, 100);
+    // S again: back to the flame graph, on the frame selected before.
+    session.apply(Command::Sandwich);
+    assert_eq!(session.tree_view(), Some(TreeView::Flame));
+    assert_eq!(session.tree_selected(), deep);
+}

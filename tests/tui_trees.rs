@@ -193,9 +193,26 @@ fn call_trees() {
 }
 
 #[test]
+fn sandwich() {
+    // sort.Ints: runtime.main's heaviest path, three calls down.
+    let t = screen(100, 30, &["F", "l", "jjj", "S"]);
+    let buffer = t.backend().buffer();
+    assert!(line(buffer, 2).contains("sandwich · sort.Ints"));
+    // The function ends the callers' half and starts the callees'.
+    assert!(line(buffer, 14).starts_with("│sort.Ints "));
+    assert!(line(buffer, 15).starts_with("│sort.Ints "));
+    assert!(line(buffer, 13).starts_with("│main.sortWork "));
+    assert!(line(buffer, 16).starts_with("│sort.Sort "));
+    insta::assert_snapshot!(t.backend());
+    // S again: the flame graph.
+    let t = screen(100, 30, &["F", "l", "jjj", "S", "S"]);
+    assert!(line(t.backend().buffer(), 2).contains("flame graph"));
+}
+
+#[test]
 fn every_size_draws_without_panic() {
     let script = [
-        "F", "j", "<Enter>", "/", "js", "<Esc>", "o", "T", "e", "o", "?",
+        "F", "j", "<Enter>", "/", "js", "<Esc>", "o", "S", "S", "T", "e", "o", "S", "?",
     ];
     for (w, h) in [(1, 1), (2, 2), (5, 3), (10, 4), (20, 6), (33, 9), (45, 12)] {
         for prefix in 0..=script.len() {

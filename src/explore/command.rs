@@ -80,6 +80,9 @@ pub enum Command {
     TreeSearch(String),
     /// Selects the next (1) or previous (-1) matching frame.
     TreeNextMatch(isize),
+    /// Opens the sandwich of the selected frame's function; from the
+    /// sandwich, back to the view it was opened from.
+    Sandwich,
     /// Loads the profile again (the driver starts the load: see
     /// [`Session::take_refresh_request`]).
     Refresh,
@@ -130,6 +133,7 @@ impl Session {
             Command::TreeZoomOut => self.tree_zoom_out(),
             Command::TreeSearch(query) => self.tree_search(query),
             Command::TreeNextMatch(delta) => self.tree_next_match(delta),
+            Command::Sandwich => self.toggle_sandwich(),
         }
         // Whatever changed, the tree shown follows it.
         self.sync_tree();

@@ -506,15 +506,11 @@ impl Session {
                     self.calls_arrived(neighbors);
                 }
             }
-            Done::Tree {
-                generation,
-                slot,
-                sample_index,
-                tree,
-            } => {
+            Done::Tree { slot, key, tree } => {
                 self.trees.asked = None;
-                if tree.is_some() || generation == generation_now {
-                    self.tree_arrived(slot, (generation, sample_index), tree);
+                // An obsolete job comes back without a tree.
+                if key.0 == generation_now {
+                    self.tree_arrived(slot, key, tree);
                 }
             }
             Done::Table { generation, table } => {

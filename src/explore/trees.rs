@@ -15,10 +15,9 @@
 //! state and the commands that move over it.
 
 use super::session::Session;
-use super::worker::Job;
+use super::tree_build::{TOP_DOWN, TreeKey};
+use crate::analysis::Pattern;
 use crate::analysis::{CallTree, Matches, PathId, TreeKind};
-use crate::analysis::{Filters, Frames, Granularity, Pattern};
-use crate::profile::Profile;
 use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
@@ -32,31 +31,26 @@ pub enum TreeView {
     /// The inverted call tree: where the value is spent, under it its
     /// callers.
     BottomUp,
+    /// The sandwich of a function: the tree of its callers above it, of
+    /// its callees below, each merged over every place it is called from.
+    Sandwich,
 }
 
 impl TreeView {
-    /// The tree the view draws.
-    pub fn kind(self) -> TreeKind {
-        match self {
-            TreeView::Flame | TreeView::TopDown => TreeKind::TopDown,
-            TreeView::BottomUp => TreeKind::BottomUp,
-        }
-    }
-
     /// The view's name, for titles.
     pub fn name(self) -> &'static str {
         match self {
             TreeView::Flame => "flame",
             TreeView::TopDown => "call tree",
             TreeView::BottomUp => "call tree, bottom-up",
+            TreeView::Sandwich => "sandwich",
         }
     }
 
+    /// The slot of the tree the view moves over (a sandwich: its
+    /// callees).
     fn slot(self) -> usize {
-        match self.kind() {
-            TreeKind::BottomUp => 1,
-            _ => 0,
-        }
+        *Session::slots_of(self).last().unwrap_or(&TOP_DOWN)
     }
 }
 
@@ -110,10 +104,6 @@ pub(super) struct TreeState {
 /// A call path by its frames' names, from the root.
 pub(super) type Names = Vec<Box<[u8]>>;
 
-/// What a tree is of: the generation of the aggregate (filters,
-/// granularity) and the sample index.
-pub(super) type TreeKey = (u64, usize);
-
 /// The search over the tree's frames.
 pub(super) struct TreeSearch {
     pub(super) query: String,
@@ -127,8 +117,15 @@ pub(super) struct TreeSearch {
 pub(super) struct Trees {
     /// The view shown, if any.
     pub(super) shown: Option<TreeView>,
-    /// Top-down (flame graph and call tree), bottom-up.
-    pub(super) states: [TreeState; 2],
+    /// Top-down (flame graph and call tree), bottom-up, a sandwich's
+    /// callers and callees (see [`tree_build`](super::tree_build)).
+    pub(super) states: [TreeState; 4],
+    /// The function of the sandwich, and how many were opened (so that a
+    /// tree of the one before is not taken for it).
+    pub(super) sandwich: Option<Box<[u8]>>,
+    pub(super) sandwich_count: u64,
+    /// The view a sandwich was opened from, to go back to.
+    pub(super) sandwich_from: Option<TreeView>,
     /// Whether the worker is building a tree, and which slot.
     pub(super) asked: Option<usize>,
     pub(super) search: Option<TreeSearch>,
@@ -180,13 +177,11 @@ impl Session {
     /// Whether the tree shown is of what the table shows (not one being
     /// replaced).
     pub fn tree_is_current(&self) -> bool {
-        self.state()
-            .is_some_and(|s| s.tree.is_some() && s.key == Some(self.tree_key()))
-    }
-
-    /// What a tree of what is shown is of.
-    fn tree_key(&self) -> TreeKey {
-        (self.jobs.generation, self.sample_index)
+        self.trees.shown.is_some_and(|view| {
+            Session::slots_of(view)
+                .iter()
+                .all(|&slot| self.slot_current(slot))
+        })
     }
 
     fn state(&self) -> Option<&TreeState> {
@@ -312,86 +307,6 @@ impl Session {
     pub(super) fn show_tree(&mut self, view: Option<TreeView>) {
         self.trees.shown = view;
         self.sync_tree();
-    }
-
-    /// Makes the tree shown current: builds it now without a worker, else
-    /// asks the worker for it (once at a time). Called after every command
-    /// and tick.
-    pub(super) fn sync_tree(&mut self) {
-        let Some(view) = self.trees.shown else {
-            return;
-        };
-        let slot = view.slot();
-        if self.tree_is_current() {
-            return;
-        }
-        // While a new aggregate is computed, a tree of the old one would
-        // be thrown away.
-        if self.jobs.waiting.is_some()
-            || self.trees.asked.is_some()
-            || self.trees.failed == Some((slot, self.tree_key()))
-        {
-            return;
-        }
-        // Without filters the aggregate's frames are the tree's: the
-        // stacks are not resolved again.
-        let frames = self
-            .filters
-            .is_empty()
-            .then(|| Arc::clone(&self.agg.frames));
-        let spec = TreeSpec {
-            frames,
-            granularity: self.granularity,
-            filters: self.filters.clone(),
-            inline_frames: self.inline_frames,
-            sample_index: self.sample_index,
-            kind: view.kind(),
-        };
-        match &self.jobs.worker {
-            Some(worker) => {
-                worker.send(Job::Tree {
-                    generation: self.jobs.generation,
-                    spec: Box::new(spec),
-                });
-                self.trees.asked = Some(slot);
-            }
-            None => {
-                let tree = spec.build(&self.profile);
-                self.tree_arrived(slot, self.tree_key(), tree);
-            }
-        }
-    }
-
-    /// A tree built for `slot` (`None`: too large, or obsolete).
-    pub(super) fn tree_arrived(&mut self, slot: usize, key: TreeKey, tree: Option<CallTree>) {
-        if key != self.tree_key() {
-            return;
-        }
-        let Some(tree) = tree else {
-            self.trees.failed = Some((slot, key));
-            self.say_error("the call paths are too many for a tree".into());
-            return;
-        };
-        let tree = Arc::new(tree);
-        let state = &mut self.trees.states[slot];
-        *state = match state.tree.take() {
-            Some(old) => carry_state(&old, state, &tree),
-            None => TreeState {
-                key: None,
-                wanted: None,
-                selected: tree.first_child(CallTree::ROOT).unwrap_or(CallTree::ROOT),
-                ..TreeState::default()
-            },
-        };
-        state.tree = Some(tree);
-        state.key = Some(key);
-        self.research_tree();
-    }
-
-    /// Whether the worker is building the tree shown.
-    pub fn tree_building(&self) -> bool {
-        let failed = |view: TreeView| self.trees.failed == Some((view.slot(), self.tree_key()));
-        self.trees.shown.is_some_and(|v| !failed(v)) && !self.tree_is_current()
     }
 
     /// Applies one move.
@@ -522,7 +437,7 @@ impl Session {
     }
 
     /// Matches the search again in the tree shown.
-    fn research_tree(&mut self) {
+    pub(super) fn research_tree(&mut self) {
         let of = self.tree_built_id();
         let Some(tree) = self.tree().cloned() else {
             return;
@@ -585,67 +500,4 @@ impl Session {
 /// Whether `id` is `top` or below it.
 fn in_subtree(tree: &CallTree, id: PathId, top: PathId) -> bool {
     tree.subtree(top).contains(&id)
-}
-
-/// What a tree is built of: the frames of the granularity and filters
-/// (built anew: the aggregate's may leave the filters to a selection of
-/// samples), and the sample index.
-pub(super) struct TreeSpec {
-    /// The frames when they are known already (no filters).
-    frames: Option<Arc<Frames>>,
-    granularity: Granularity,
-    filters: Filters,
-    inline_frames: bool,
-    sample_index: usize,
-    kind: TreeKind,
-}
-
-impl TreeSpec {
-    /// The tree (the worker's job, or done at once); `None` when too
-    /// large.
-    pub(super) fn build(&self, profile: &Profile) -> Option<CallTree> {
-        let frames = self.frames.clone().unwrap_or_else(|| {
-            Arc::new(Frames::with_inlining(
-                profile,
-                self.granularity,
-                &self.filters,
-                self.inline_frames,
-            ))
-        });
-        CallTree::build(profile, frames, self.sample_index, self.kind)
-    }
-
-    /// The slot of the tree's kind, and its sample index.
-    pub(super) fn slot(&self) -> usize {
-        usize::from(self.kind == TreeKind::BottomUp)
-    }
-
-    pub(super) fn sample_index(&self) -> usize {
-        self.sample_index
-    }
-}
-
-/// The state of `old` carried over to `new`: each path found again by its
-/// names, as far as it exists.
-fn carry_state(old: &CallTree, state: &TreeState, new: &CallTree) -> TreeState {
-    let find = |id: PathId| new.find_path(&old.path_names(id)).0;
-    let (zoom_names, selected_names) = state
-        .wanted
-        .clone()
-        .unwrap_or_else(|| (old.path_names(state.zoom), old.path_names(state.selected)));
-    let (zoom, zoom_found) = new.find_path(&zoom_names);
-    let (mut selected, selected_found) = new.find_path(&selected_names);
-    let whole = zoom_found == zoom_names.len() && selected_found == selected_names.len();
-    if !new.subtree(zoom).contains(&selected) {
-        selected = zoom;
-    }
-    TreeState {
-        tree: None,
-        key: None,
-        selected,
-        zoom,
-        zooms: state.zooms.iter().map(|&z| find(z)).collect(),
-        expanded: state.expanded.iter().map(|&e| find(e)).collect(),
-        wanted: (!whole).then_some((zoom_names, selected_names)),
-    }
 }

@@ -29,7 +29,7 @@
 use super::aggregate::{Aggregate, Base};
 use super::calls::Calls;
 use super::table::{Table, TableOptions};
-use super::trees::TreeSpec;
+use super::tree_build::{TreeKey, TreeSpec};
 use super::view::calls_of;
 use crate::analysis::CallTree;
 use crate::analysis::order::SortKey;
@@ -200,9 +200,8 @@ pub(super) enum Done {
     /// The tree asked for by [`Job::Tree`] (`None` when made obsolete, or
     /// too large).
     Tree {
-        generation: u64,
         slot: usize,
-        sample_index: usize,
+        key: TreeKey,
         tree: Option<CallTree>,
     },
     /// The edges of the aggregate of `generation`.
@@ -351,9 +350,8 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
         Job::Tree { generation, spec } => {
             let tree = current(generation).then(|| spec.build(profile)).flatten();
             done.send(Done::Tree {
-                generation,
-                slot: spec.slot(),
-                sample_index: spec.sample_index(),
+                slot: spec.slot,
+                key: spec.key,
                 tree,
             })
             .is_ok()

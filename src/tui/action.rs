@@ -72,6 +72,9 @@ pub enum Action {
     Right,
     /// Expand the heaviest path under the selection.
     ExpandHeaviest,
+    /// Open the sandwich of the selected function (its callers above,
+    /// its callees below), or close it.
+    Sandwich,
     /// From the flame graph or call tree: the selected function in the
     /// table, with its callers and callees; from the table: back to the
     /// view left so.

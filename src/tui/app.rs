@@ -266,7 +266,8 @@ impl App {
             | Action::Flip
             | Action::Left
             | Action::Right
-            | Action::ExpandHeaviest => return,
+            | Action::ExpandHeaviest
+            | Action::Sandwich => return,
             Action::ToTable => {
                 self.back_to_tree();
                 return;

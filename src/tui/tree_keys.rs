@@ -31,6 +31,9 @@ pub struct TreeScreen {
     pub rows: Vec<TreeRow>,
     /// The view left for the table with `t`, to go back to.
     pub left: Option<TreeView>,
+    /// The sandwich's halves laid out for the last frame (callers,
+    /// callees; level 0 is the function in both).
+    pub sandwich: (FlameLayout, FlameLayout),
 }
 
 impl App {
@@ -49,6 +52,9 @@ impl App {
         let Some(view) = self.session.tree_view() else {
             return false;
         };
+        if view == TreeView::Sandwich {
+            return self.sandwich_keys(action);
+        }
         let flame = view == TreeView::Flame;
         let page = self.tree_screen.area.height.max(2) as isize - 1;
         let flip = self.tree_screen.flipped;
@@ -91,12 +97,39 @@ impl App {
                 self.tree_to_table(view);
                 return true;
             }
+            Action::Sandwich => Command::Sandwich,
             Action::NextMatch => Command::TreeNextMatch(1),
             Action::PrevMatch => Command::TreeNextMatch(-1),
             Action::Close if !self.session.tree_query().is_empty() => {
                 Command::TreeSearch(String::new())
             }
             Action::Close => Command::ShowTree(None),
+            _ => return false,
+        };
+        self.session.apply(command);
+        true
+    }
+
+    /// Keys in the sandwich: `S` or Esc go back to the view it was opened
+    /// from, `F` and `T` to theirs; moves, zooms and searches are the
+    /// other views' (nothing here).
+    fn sandwich_keys(&mut self, action: Action) -> bool {
+        let command = match action {
+            Action::Sandwich | Action::Close => Command::Sandwich,
+            Action::Flame => Command::ShowTree(Some(TreeView::Flame)),
+            Action::CallTree => Command::ShowTree(Some(TreeView::TopDown)),
+            Action::Up
+            | Action::Down
+            | Action::Left
+            | Action::Right
+            | Action::Enter
+            | Action::Back
+            | Action::Flip
+            | Action::ExpandHeaviest
+            | Action::Search
+            | Action::NextMatch
+            | Action::PrevMatch
+            | Action::ToTable => return true,
             _ => return false,
         };
         self.session.apply(command);

@@ -26,7 +26,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 const LABEL_MIN: usize = 4;
 
 /// The inside of the pane, split into the levels and the info line.
-fn parts(area: Rect) -> Option<(Rect, Rect)> {
+pub(super) fn parts(area: Rect) -> Option<(Rect, Rect)> {
     let inner = Block::default().borders(Borders::ALL).inner(area);
     if inner.height < 2 || inner.width == 0 {
         return None;
@@ -128,7 +128,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// The style of a box.
-fn box_style(app: &App, b: &FlameBox, name: &str, selected: bool, matched: bool) -> Style {
+pub(super) fn box_style(
+    app: &App,
+    b: &FlameBox,
+    name: &str,
+    selected: bool,
+    matched: bool,
+) -> Style {
     let color = app.theme.color;
     let mut style = if !color {
         Style::new()
@@ -160,7 +166,7 @@ fn box_style(app: &App, b: &FlameBox, name: &str, selected: bool, matched: bool)
 
 /// Draws one box: its name (or a stub's mark) cut to fit, the last cell
 /// left as a gap between boxes when there is room for one.
-fn draw_box(
+pub(super) fn draw_box(
     buf: &mut Buffer,
     x0: u16,
     y: u16,

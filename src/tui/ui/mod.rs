@@ -20,6 +20,7 @@ mod filter;
 mod flame;
 mod header;
 mod help;
+mod sandwich;
 mod search;
 mod status;
 mod top_table;
@@ -146,6 +147,7 @@ pub fn prepare(app: &mut App, area: Rect) {
     if let Some(tree) = panes.tree {
         match app.session.tree_view() {
             Some(crate::explore::TreeView::Flame) => flame::prepare(app, tree),
+            Some(crate::explore::TreeView::Sandwich) => sandwich::prepare(app, tree),
             _ => call_tree::prepare(app, tree),
         }
     }
@@ -165,6 +167,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(tree) = panes.tree {
         match app.session.tree_view() {
             Some(crate::explore::TreeView::Flame) => flame::draw(frame, app, tree),
+            Some(crate::explore::TreeView::Sandwich) => sandwich::draw(frame, app, tree),
             _ => call_tree::draw(frame, app, tree),
         }
     }
