@@ -464,3 +464,32 @@ fn a_sandwich_holds_the_functions_cum_once_however_recursive() {
     assert_eq!(session.tree_view(), Some(TreeView::Flame));
     assert_eq!(session.tree_selected(), deep);
 }
+
+#[test]
+fn a_refresh_reopens_the_view_on_the_same_call_path() {
+    let mut session = session_with("tests/fixtures/go/cpu.pprof", 1, "");
+    session.apply(Command::ShowTree(Some(TreeView::Flame)));
+    session.apply(Command::TreeMove(TreeStep::Child));
+    session.apply(Command::TreeZoomIn);
+    session.apply(Command::TreeMove(TreeStep::Child));
+    session.apply(Command::TreeSearch("json".into()));
+    let before = {
+        let tree = session.tree().expect("a tree");
+        (
+            path_of(tree, session.tree_zoom()),
+            path_of(tree, session.tree_selected()),
+        )
+    };
+    let again = session.reopen(profile("tests/fixtures/go/cpu.pprof"));
+    assert_eq!(again.tree_view(), Some(TreeView::Flame));
+    let tree = again.tree().expect("built on the new profile");
+    assert_eq!(
+        (
+            path_of(tree, again.tree_zoom()),
+            path_of(tree, again.tree_selected())
+        ),
+        before
+    );
+    assert_eq!(again.tree_query(), "json");
+    assert!(again.tree_matches().is_some());
+}

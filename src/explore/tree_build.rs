@@ -193,7 +193,8 @@ impl Session {
         let tree = Arc::new(tree);
         let state = &mut self.trees.states[slot];
         *state = match state.tree.take() {
-            Some(old) => carry_state(&old, state, &tree),
+            Some(old) => carry_state(Some(&old), state, &tree),
+            None if state.wanted.is_some() => carry_state(None, state, &tree),
             None => TreeState {
                 selected: tree.first_child(CallTree::ROOT).unwrap_or(CallTree::ROOT),
                 ..TreeState::default()
@@ -206,13 +207,14 @@ impl Session {
 }
 
 /// The state of `old` carried over to `new`: each path found again by its
-/// names, as far as it exists.
-fn carry_state(old: &CallTree, state: &TreeState, new: &CallTree) -> TreeState {
-    let find = |id: PathId| new.find_path(&old.path_names(id)).0;
+/// names, as far as it exists (without `old`, the paths the state wants).
+fn carry_state(old: Option<&CallTree>, state: &TreeState, new: &CallTree) -> TreeState {
+    let names = |id: PathId| old.map(|old| old.path_names(id)).unwrap_or_default();
+    let find = |id: PathId| new.find_path(&names(id)).0;
     let (zoom_names, selected_names): (Names, Names) = state
         .wanted
         .clone()
-        .unwrap_or_else(|| (old.path_names(state.zoom), old.path_names(state.selected)));
+        .unwrap_or_else(|| (names(state.zoom), names(state.selected)));
     let (zoom, zoom_found) = new.find_path(&zoom_names);
     let (mut selected, selected_found) = new.find_path(&selected_names);
     let whole = zoom_found == zoom_names.len() && selected_found == selected_names.len();
@@ -224,8 +226,15 @@ fn carry_state(old: &CallTree, state: &TreeState, new: &CallTree) -> TreeState {
         key: None,
         selected,
         zoom,
-        zooms: state.zooms.iter().map(|&z| find(z)).collect(),
-        expanded: state.expanded.iter().map(|&e| find(e)).collect(),
+        zooms: match old {
+            Some(_) => state.zooms.iter().map(|&z| find(z)).collect(),
+            None => Vec::new(),
+        },
+        expanded: match old {
+            Some(_) => state.expanded.iter().map(|&e| find(e)).collect(),
+            // A call tree shows the path to its selection.
+            None => new.ancestors(selected).skip(1).collect(),
+        },
         wanted: (!whole).then_some((zoom_names, selected_names)),
     }
 }

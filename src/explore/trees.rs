@@ -133,6 +133,16 @@ pub(super) struct Trees {
     pub(super) failed: Option<(usize, TreeKey)>,
 }
 
+/// The view shown and its place, carried to a refreshed profile (see
+/// [`Carry`](super::Carry)).
+#[derive(Debug, Clone)]
+pub struct TreeCarry {
+    view: TreeView,
+    zoom: Names,
+    selected: Names,
+    query: String,
+}
+
 /// One row of the call tree shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TreeRow {
@@ -303,9 +313,46 @@ impl Session {
         rows
     }
 
+    /// The view shown and its place, for a refresh.
+    pub(super) fn tree_carry(&self) -> Option<TreeCarry> {
+        let mut view = self.trees.shown?;
+        if view == TreeView::Sandwich {
+            view = self.trees.sandwich_from.unwrap_or(TreeView::Flame);
+        }
+        let state = &self.trees.states[view.slot()];
+        let (zoom, selected) = match (&state.wanted, &state.tree) {
+            (Some(wanted), _) => wanted.clone(),
+            (None, Some(tree)) => (tree.path_names(state.zoom), tree.path_names(state.selected)),
+            (None, None) => (Vec::new(), Vec::new()),
+        };
+        Some(TreeCarry {
+            view,
+            zoom,
+            selected,
+            query: self.tree_query().to_string(),
+        })
+    }
+
+    /// Shows the view `carry` had, at the same place once its tree is
+    /// built.
+    pub(super) fn resume_tree(&mut self, carry: TreeCarry) {
+        self.trees.states[carry.view.slot()].wanted = Some((carry.zoom, carry.selected));
+        if !carry.query.is_empty() {
+            self.tree_search(carry.query);
+        }
+        self.show_tree(Some(carry.view));
+    }
+
     /// Shows `view` (`None`: back to the table).
     pub(super) fn show_tree(&mut self, view: Option<TreeView>) {
-        self.trees.shown = view;
+        let left = std::mem::replace(&mut self.trees.shown, view);
+        if left == Some(TreeView::Sandwich) && view != left {
+            // A sandwich is of one function: its trees (as big as the
+            // whole tree for a function in every sample) go with it.
+            for slot in [super::tree_build::CALLERS, super::tree_build::CALLEES] {
+                self.trees.states[slot] = TreeState::default();
+            }
+        }
         self.sync_tree();
     }
 
