@@ -2,13 +2,19 @@
 //! so a `go tool pprof` command line carries over.
 
 use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
-use crate::fetch::{SourceOptions, parse_duration, parse_refresh, parse_seconds};
+use crate::fetch::{
+    CombineError, SourceOptions, Sources, parse_duration, parse_refresh, parse_seconds,
+};
 use crate::profile::Profile;
 use crate::profile::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions};
 use crate::report::ReportOptions;
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::Duration;
+
+pub mod output;
+mod reports;
+pub use reports::ProfileReportArgs;
 
 /// ppt: explore pprof profiles in the terminal.
 ///
@@ -19,6 +25,9 @@ use std::time::Duration;
 pub struct Args {
     /// Profile file (gzipped or raw profile.proto), - for standard input, or a URL to fetch it from (http://, https://, or host:port for http://host:port/debug/pprof/profile).
     pub profile: String,
+    /// More profiles, merged with the first into one (as `go tool pprof A B` merges them).
+    #[arg(value_name = "PROFILE")]
+    pub more_profiles: Vec<String>,
 
     /// Print the top report (as `go tool pprof -top`) and exit.
     #[arg(long, help_heading = "Reports")]
@@ -38,6 +47,34 @@ pub struct Args {
     /// Sort by cumulative value instead of flat.
     #[arg(long, help_heading = "Reports")]
     pub cum: bool,
+    /// Print callers and callees of every node (as `-tree`).
+    #[arg(long, help_heading = "Reports")]
+    pub tree: bool,
+    /// Print the call graph in Graphviz format (as `-dot`).
+    #[arg(long, help_heading = "Reports")]
+    pub dot: bool,
+    /// Print the graph in callgrind format, for KCachegrind (as `-callgrind`).
+    #[arg(long, help_heading = "Reports")]
+    pub callgrind: bool,
+    /// Print the annotated source of functions matching REGEX (as `-list`).
+    #[arg(long, value_name = "REGEX", help_heading = "Reports")]
+    pub list: Option<String>,
+    /// Where --list looks for source files (`:`-separated) [default: the working directory].
+    #[arg(
+        long = "source-path",
+        visible_alias = "source_path",
+        value_name = "PATHS",
+        help_heading = "Reports"
+    )]
+    pub source_path: Option<String>,
+    /// Prefixes to take off the file names a profile records (`:`-separated).
+    #[arg(
+        long = "trim-path",
+        visible_alias = "trim_path",
+        value_name = "PATHS",
+        help_heading = "Reports"
+    )]
+    pub trim_path: Option<String>,
 
     /// Sample type to show, by name (inuse_space, cpu, delay...) or 0-based number.
     #[arg(
@@ -149,6 +186,21 @@ pub struct Args {
     )]
     pub drop_negative: bool,
 
+    /// Compare with PROFILE: its values are subtracted, and percentages are of its total (pprof's -diff_base). Repeatable: the bases are merged first.
+    #[arg(
+        long = "diff-base",
+        visible_alias = "diff_base",
+        value_name = "PROFILE",
+        help_heading = "Comparing"
+    )]
+    pub diff_base: Vec<String>,
+    /// Subtract PROFILE: stacks found in both cancel out (pprof's -base). Repeatable.
+    #[arg(long, value_name = "PROFILE", help_heading = "Comparing")]
+    pub base: Vec<String>,
+    /// Scale the profile to the base's total before subtracting (pprof's -normalize).
+    #[arg(long, help_heading = "Comparing")]
+    pub normalize: bool,
+
     /// Drop nodes whose cum is below this fraction of the total [default: 0.005 in reports, 0 in the explorer].
     #[arg(
         long = "node-fraction",
@@ -166,15 +218,14 @@ pub struct Args {
         help_heading = "Trimming"
     )]
     pub edge_fraction: f64,
-    /// Show at most N nodes (0: all).
+    /// Show at most N nodes (0: all) [default: all in --top, 80 in --tree and --dot].
     #[arg(
         long = "node-count",
         visible_alias = "nodecount",
         value_name = "N",
-        default_value_t = 0,
         help_heading = "Trimming"
     )]
-    pub node_count: usize,
+    pub node_count: Option<usize>,
 
     /// Refuse profiles that decompress to more than this many bytes.
     #[arg(long = "max-decompressed-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_DECOMPRESSED)]
@@ -193,6 +244,10 @@ pub struct Args {
     /// In the explorer, load the profile again every DURATION (e.g. 30s, 2m; at most a week).
     #[arg(long, value_name = "DURATION", value_parser = parse_refresh, help_heading = "Fetching")]
     pub refresh: Option<Duration>,
+
+    /// -traces, -tags, -raw, -comments, -proto, -text, -output, -tagshow/-taghide.
+    #[command(flatten)]
+    pub profile_reports: ProfileReportArgs,
 }
 
 fn parse_granularity(s: &str) -> Result<Granularity, String> {
@@ -248,7 +303,10 @@ impl Args {
                 .map(|s| Pattern::new(what, s))
                 .transpose()
         };
+        let (tag_show, tag_hide) = self.profile_reports.tag_key_filters()?;
         Ok(Filters {
+            tag_show,
+            tag_hide,
             focus: compile("focus", &self.focus)?,
             ignore: compile("ignore", &self.ignore)?,
             hide: compile("hide", &self.hide)?,
@@ -293,7 +351,25 @@ impl Args {
             unit: self.unit.clone(),
             drop_negative: self.drop_negative,
             escape_strings: false,
+            source_path: self.source_path.clone(),
+            trim_path: self.trim_path.clone(),
         })
+    }
+
+    /// The profiles to merge and the bases to compare with, each read or
+    /// fetched as the profile argument is (see [`Args::source_options`]).
+    pub fn sources(&self) -> Result<Sources, CombineError> {
+        let profiles: Vec<String> = std::iter::once(&self.profile)
+            .chain(&self.more_profiles)
+            .cloned()
+            .collect();
+        Sources::from_args(
+            &profiles,
+            &self.base,
+            &self.diff_base,
+            self.normalize,
+            self.source_options(),
+        )
     }
 
     /// How the profile argument is read or fetched: `--seconds`,
@@ -327,6 +403,9 @@ pub fn pprof_style_args(
             Some("--") => {
                 literal = true;
                 out.push(arg);
+            }
+            Some(w) if reports::pprof_only_spelling(w).is_some() => {
+                out.extend(reports::pprof_only_spelling(w).map(Into::into));
             }
             Some(w)
                 if w.len() > 2 && w.starts_with('-') && w.as_bytes()[1].is_ascii_alphabetic() =>
@@ -392,7 +471,46 @@ mod tests {
             .map(Into::into),
         ));
         assert!(args.top && args.lines && args.inuse_objects);
-        assert_eq!(args.node_count, 5);
+        assert_eq!(args.node_count, Some(5));
         assert_eq!(args.sample_index().as_deref(), Some("inuse_objects"));
+    }
+
+    #[test]
+    fn graph_reports_parse_in_pprof_spelling() {
+        use crate::report::ReportKind;
+        let parse = |words: &[&str]| {
+            let args = Args::parse_from(pprof_style_args(words.iter().map(Into::into)));
+            let kind = args.report_kind().unwrap();
+            (args, kind)
+        };
+        let (args, kind) = parse(&[
+            "ppt",
+            "-list",
+            "main\\.fib$",
+            "-source_path=src:other",
+            "-trim_path=/srv/shop",
+            "cpu.pprof",
+        ]);
+        assert!(matches!(kind, Some(ReportKind::List(p)) if p.as_str() == "main\\.fib$"));
+        let options = args.report_options().unwrap();
+        assert_eq!(options.source_path.as_deref(), Some("src:other"));
+        assert_eq!(options.trim_path.as_deref(), Some("/srv/shop"));
+        assert_eq!(options.node_count, None);
+        assert!(matches!(
+            parse(&["ppt", "-tree", "x"]).1,
+            Some(ReportKind::Tree)
+        ));
+        assert!(matches!(
+            parse(&["ppt", "--dot", "x"]).1,
+            Some(ReportKind::Dot)
+        ));
+        assert!(matches!(
+            parse(&["ppt", "-callgrind", "x"]).1,
+            Some(ReportKind::Callgrind)
+        ));
+        assert!(parse(&["ppt", "x"]).1.is_none());
+        let (args, _) = parse(&["ppt", "--source-path", "a", "--trim-path", "b", "x"]);
+        assert_eq!(args.source_path.as_deref(), Some("a"));
+        assert_eq!(args.trim_path.as_deref(), Some("b"));
     }
 }

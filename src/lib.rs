@@ -7,6 +7,8 @@
 //! - [`analysis`]: the model -> call graph numbers (flat, cum, edges) for every
 //!   sample index at once, at a granularity, under filters;
 //! - [`report`]: the numbers -> text identical to `go tool pprof`;
+//! - [`source_files`]: finding the source files a profile names, as
+//!   pprof's `-list` does (and in a Go installation's roots);
 //! - [`fetch`]: where a profile comes from (a file, stdin, or a running
 //!   service over HTTP), decoded by [`profile`];
 //! - [`explore`]: the exploration session (the profile explored, sample
@@ -29,4 +31,5 @@ pub mod profile;
 pub mod report;
 pub mod safe_text;
 pub mod safe_write;
+pub mod source_files;
 pub mod tui;

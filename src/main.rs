@@ -3,8 +3,10 @@
 
 use clap::Parser;
 use ppt::cli::Args;
+use ppt::cli::output::{self, Destination, OutputError};
 use ppt::fetch::{self, Loaded, Source};
-use ppt::{analysis::Pattern, report, safe_text};
+use ppt::report::ReportKind;
+use ppt::{report, safe_text};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -23,14 +25,47 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let mut options = args.report_options().map_err(|e| e.to_string())?;
-    let peek = args
-        .peek
-        .as_deref()
-        .map(|rx| Pattern::new("peek", rx))
-        .transpose()
-        .map_err(|e| e.to_string())?;
+    let kind = args.report_kind()?;
+    let sources = args.sources().map_err(|e| e.to_string())?;
+    // The explorer only on a terminal, and only when no report was asked.
+    let explore = kind.is_none()
+        && !args.folded
+        && args.flamegraph.is_none()
+        && std::io::stdout().is_terminal();
+    if !sources.is_single() {
+        let combined = load_sources(args, &sources, explore)?;
+        tag_filters(args, &combined.profile, &mut options)?;
+        return print_output(args, kind, &combined.profile, &options);
+    }
     let (source, loaded) = load_profile(args)?;
-    let profile = &loaded.profile;
+    tag_filters(args, &loaded.profile, &mut options)?;
+    if explore {
+        return ppt::tui::run(source, loaded, args, &options);
+    }
+    print_output(args, kind, &loaded.profile, &options)
+}
+
+/// Prints what the command line asks for: a report (`--top` when none is
+/// named), or a file for other tools.
+fn print_output(
+    args: &Args,
+    kind: Option<ReportKind>,
+    profile: &ppt::profile::Profile,
+    options: &report::ReportOptions,
+) -> Result<(), String> {
+    if args.folded || args.flamegraph.is_some() {
+        return files_for_other_tools(args, profile, options);
+    }
+    print_report(args, &kind.unwrap_or(ReportKind::Top), profile, options)
+}
+
+/// Compiles the label filters against the profile (their units come from
+/// it), saying on stderr how pprof would read them.
+fn tag_filters(
+    args: &Args,
+    profile: &ppt::profile::Profile,
+    options: &mut report::ReportOptions,
+) -> Result<(), String> {
     (options.filters.tag_focus, options.filters.tag_ignore) =
         args.tag_filters(profile).map_err(|e| e.to_string())?;
     for tag in [&options.filters.tag_focus, &options.filters.tag_ignore]
@@ -41,23 +76,82 @@ fn run(args: &Args) -> Result<(), String> {
             eprintln!("{}", safe_text::escape(notice.as_bytes()));
         }
     }
-    if args.folded || args.flamegraph.is_some() {
-        return files_for_other_tools(args, profile, &options);
+    Ok(())
+}
+
+/// Loads several profiles into one (src/fetch/sources.rs), saying on
+/// stderr what pprof says: the sources left out and how many were merged.
+fn load_sources(
+    args: &Args,
+    sources: &fetch::Sources,
+    explore: bool,
+) -> Result<fetch::Combined, String> {
+    if args.save.is_some() || args.refresh.is_some() {
+        return Err("--save and --refresh take a single profile, not several or a base".into());
     }
-    // The explorer only on a terminal, and only when no report was asked.
-    if !args.top && peek.is_none() && std::io::stdout().is_terminal() {
-        return ppt::tui::run(source, loaded, args, &options);
+    let combined = sources.load().map_err(|failure| {
+        for skipped in &failure.skipped {
+            eprintln!("{skipped}");
+        }
+        failure.to_string()
+    })?;
+    for notice in combined.notices(sources) {
+        eprintln!("{notice}");
     }
+    if explore {
+        eprintln!(
+            "ppt: the explorer opens a single profile for now; here is the report of the {} merged",
+            if sources.bases().is_empty() {
+                "profiles"
+            } else {
+                "comparison"
+            }
+        );
+    }
+    Ok(combined)
+}
+
+/// Prints the report where the command line sends it (src/cli/output.rs):
+/// standard output, streamed to a pipe or file and escaped for a terminal,
+/// or a file (`--output`, `--proto`).
+fn print_report(
+    args: &Args,
+    kind: &ReportKind,
+    profile: &ppt::profile::Profile,
+    options: &report::ReportOptions,
+) -> Result<(), String> {
+    let terminal = std::io::stdout().is_terminal();
+    let destination = output::destination(kind, args.report_file(), terminal);
     // On a terminal, each line of the report is made safe as it is built
     // (a newline in a name cannot forge a row); to a pipe or file the bytes
     // are pprof's.
-    options.escape_strings = std::io::stdout().is_terminal();
-    let out = match &peek {
-        Some(pattern) => report::peek(profile, &options, pattern),
-        None => report::top(profile, &options),
+    let options = &report::ReportOptions {
+        escape_strings: terminal && matches!(destination, Destination::Stdout),
+        ..options.clone()
+    };
+    let render = Box::new(|out: &mut dyn Write| report::write_report(kind, profile, options, out));
+    let failed = |e: OutputError| match e {
+        OutputError::Report(e @ report::ReportError::Write(..)) => e.to_string(),
+        OutputError::Report(e) => format!("{}: {e}", args.profile),
+        e => e.to_string(),
+    };
+    match destination {
+        Destination::File(path) => {
+            eprintln!("Generating report in {}", path.display());
+            output::write_file(&path, render).map_err(failed)
+        }
+        Destination::NewFile(extension) => {
+            let path = output::write_new_file(extension, render).map_err(failed)?;
+            eprintln!("Generating report in {}", path.display());
+            Ok(())
+        }
+        Destination::Stdout if terminal => {
+            let mut out = Vec::new();
+            render(&mut out).map_err(|e| failed(OutputError::Report(e)))?;
+            write_report(&out)
+        }
+        Destination::Stdout => output::write_stdout(render).map_err(failed),
     }
-    .map_err(|e| format!("{}: {e}", args.profile))?;
-    write_report(&out)
 }
 
 /// `--folded` to standard output, or `--flamegraph FILE.svg`.

@@ -148,6 +148,15 @@ pub fn scale(value: i64, from: &str, to: &OutputUnit) -> (f64, String) {
     }
 }
 
+/// Whether two unit names belong to one family (both memory, both time, or
+/// both GCU) as pprof's `compatibleValueTypes` sniffs them: such sample types
+/// can be merged after scaling to the finer unit.
+pub fn same_unit_family(a: &str, b: &str) -> bool {
+    UNIT_TYPES
+        .iter()
+        .any(|t| t.sniff(a).is_some() && t.sniff(b).is_some())
+}
+
 /// pprof's `ScaledLabel`: `%.2f` without a trailing `.00`, then the unit;
 /// anything that rounds to zero prints `0`.
 pub fn scaled_label(value: i64, from: &str, to: &OutputUnit) -> String {

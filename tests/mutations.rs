@@ -102,7 +102,7 @@ fn exercise(bytes: &[u8]) -> bool {
         &profile,
         &ReportOptions {
             cum: true,
-            node_count: 3,
+            node_count: Some(3),
             ..ReportOptions::default()
         },
     );

@@ -15,7 +15,7 @@ fn translate(pprof_args: &str) -> Vec<String> {
     let mut args = pprof_args.split(' ');
     while let Some(arg) = args.next() {
         let option = format!("-{arg}");
-        if arg == "-peek" {
+        if arg == "-peek" || arg == "-list" {
             out.push(option);
             out.push(args.next().expect("-peek takes a regex").to_string());
         } else {
@@ -59,7 +59,11 @@ fn cases(dir: &Path) -> Vec<Case> {
 
 /// Runs one case; `None` when ppt's output is identical.
 fn check(case: &Case) -> Option<String> {
+    // In the fixture's directory, as pprof ran (`-list` looks for sources
+    // relative to it).
     let output = Command::new(env!("CARGO_BIN_EXE_ppt"))
+        .current_dir(&case.dir)
+        .env("TZ", "UTC")
         .args(translate(&case.args))
         .arg(case.dir.join(&case.profile))
         .output()
@@ -145,6 +149,7 @@ fn crafted_profiles_match_pprof() {
 #[test]
 fn translate_keeps_peek_regex_apart() {
     assert_eq!(translate("-peek a|b -lines"), ["--peek", "a|b", "--lines"]);
+    assert_eq!(translate("-list ^main -cum"), ["--list", "^main", "--cum"]);
     assert_eq!(
         translate("-top -sample_index=1"),
         ["--top", "--sample_index=1"]

@@ -96,6 +96,10 @@ pub struct Filters {
     pub tag_focus: Option<TagFilter>,
     /// Drop samples whose labels match (pprof's `-tagignore`).
     pub tag_ignore: Option<TagFilter>,
+    /// Keep only the labels whose key matches (pprof's `-tagshow`).
+    pub tag_show: Option<Pattern>,
+    /// Remove the labels whose key matches (pprof's `-taghide`).
+    pub tag_hide: Option<Pattern>,
     /// Explorer: keep only frames whose source file matches.
     pub source_include: Option<Pattern>,
     /// Explorer: remove frames whose source file matches.
@@ -138,6 +142,11 @@ impl Filters {
         ] {
             if let Some(t) = t {
                 legend.push((name, t.as_str()));
+            }
+        }
+        for (name, p) in [("tagshow", &self.tag_show), ("taghide", &self.tag_hide)] {
+            if let Some(p) = p {
+                legend.push((name, p.as_str()));
             }
         }
         for (name, p) in [

@@ -12,6 +12,34 @@ use super::location_filter::{FocusMark, LocationFilter, LocationOutcome};
 use super::node::{NodeId, NodeInfo, NodeTable};
 use crate::gopath;
 use crate::profile::{Line, LocationIdx, Profile, StrId};
+use crate::source_files;
+
+/// How frames become nodes, beyond granularity and filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameOptions {
+    /// Keep inlined frames as nodes of their own (pprof's default; off is
+    /// `-noinlines`).
+    pub inline_frames: bool,
+    /// Keep every frame's binary and function start line in its identity
+    /// (pprof's `ObjNames`, for `-callgrind` and `-list`).
+    pub obj_names: bool,
+    /// pprof's `-trim_path` (`:`-separated prefixes), applied to file names.
+    pub trim_path: String,
+    /// pprof's `-source_path` as given: its directories' names also trim
+    /// file names (see [`source_files::trim_path`]).
+    pub source_path: String,
+}
+
+impl Default for FrameOptions {
+    fn default() -> Self {
+        FrameOptions {
+            inline_frames: true,
+            obj_names: false,
+            trim_path: String::new(),
+            source_path: String::new(),
+        }
+    }
+}
 
 /// Every location's nodes and the surviving samples.
 #[derive(Debug, Clone)]
@@ -46,6 +74,21 @@ impl Frames {
         filters: &Filters,
         inline_frames: bool,
     ) -> Frames {
+        let options = FrameOptions {
+            inline_frames,
+            ..FrameOptions::default()
+        };
+        Frames::with_options(profile, granularity, filters, &options)
+    }
+
+    /// Like [`Frames::new`], with every choice a report can make.
+    pub fn with_options(
+        profile: &Profile,
+        granularity: Granularity,
+        filters: &Filters,
+        options: &FrameOptions,
+    ) -> Frames {
+        let inline_frames = options.inline_frames;
         let mut filter = LocationFilter::new(profile, filters, inline_frames);
         let mut nodes = NodeTable::default();
         let mut location_nodes = Vec::with_capacity(profile.lines.len() + 16);
@@ -88,6 +131,7 @@ impl Frames {
                         &mut nodes,
                         &mut clean_paths,
                         granularity,
+                        options,
                         loc.address,
                         binary,
                         line,
@@ -140,7 +184,7 @@ impl Frames {
 /// ranges: show_from keeps the leaf side up to the outermost matching
 /// location (nothing when none matches: the sample goes), prune_from then
 /// drops what lies below the innermost matching location.
-fn sample_windows(
+pub(super) fn sample_windows(
     profile: &Profile,
     filters: &Filters,
     outcomes: &[LocationOutcome],
@@ -218,11 +262,13 @@ pub(super) fn tags_keep(profile: &Profile, filters: &Filters, s: usize) -> bool 
 
 /// The node identity of one line of a location, as pprof's `nodeInfo` after
 /// `Aggregate` cleared what the granularity does not keep.
+#[allow(clippy::too_many_arguments)]
 fn line_info(
     profile: &Profile,
     nodes: &mut NodeTable,
     clean_paths: &mut [Option<StrId>],
     granularity: Granularity,
+    options: &FrameOptions,
     address: u64,
     binary: StrId,
     line: &Line,
@@ -235,13 +281,25 @@ fn line_info(
     };
     let file = if granularity.keeps_file() && !f.filename.is_empty() {
         *clean_paths[line.function as usize].get_or_insert_with(|| {
-            let path = trim_path(profile.strings.get(f.filename));
-            nodes.paths.intern(&gopath::clean(path))
+            let path = source_files::trim_path(
+                profile.strings.get(f.filename),
+                &options.trim_path,
+                &options.source_path,
+            );
+            // A name trimmed to nothing is no file (pprof cleans only
+            // non-empty names).
+            match path.is_empty() {
+                true => StrId::EMPTY,
+                false => nodes.paths.intern(&gopath::clean(path)),
+            }
         })
     } else {
         StrId::EMPTY
     };
-    let nameless = name.is_empty();
+    // pprof keeps the binary and start line of every frame for reports
+    // about code in binaries (callgrind, list), else only where no name
+    // tells frames apart.
+    let nameless = name.is_empty() || options.obj_names;
     NodeInfo {
         name,
         file,
@@ -258,14 +316,4 @@ fn line_info(
         },
         objfile: if nameless { binary } else { StrId::EMPTY },
     }
-}
-
-/// pprof strips the prefixes that Bazel-style builds leave in paths.
-fn trim_path(path: &[u8]) -> &[u8] {
-    for prefix in [&b"/proc/self/cwd/./"[..], b"/proc/self/cwd/"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
-            return rest;
-        }
-    }
-    path
 }

@@ -42,6 +42,9 @@ impl Measure {
 
 const EDGE_SEEN: u8 = 1;
 const EDGE_NOT_INLINE: u8 = 2;
+/// Some contribution skipped nodes left out of the graph (pprof's
+/// `Residual`): the edge stands for a path, not a call.
+const EDGE_RESIDUAL: u8 = 4;
 const UNSET: u32 = u32::MAX;
 
 /// Flat, cum and edges of every node for every measure.
@@ -181,11 +184,14 @@ impl Graph {
                             edge_stamp[e] = stamp;
                             // An edge is inline when the callee is not the
                             // outermost line of its location.
-                            let flag = if ni != outermost {
+                            let mut flag = if ni != outermost {
                                 EDGE_SEEN
                             } else {
                                 EDGE_SEEN | EDGE_NOT_INLINE
                             };
+                            if residual {
+                                flag |= EDGE_RESIDUAL;
+                            }
                             for k in 0..m {
                                 if contributes[k] {
                                     g.edge_weight[e * m + k] =
@@ -372,6 +378,12 @@ impl Graph {
     /// Whether every contribution to edge `e` was an inlined call.
     pub fn edge_inline(&self, e: EdgeId, k: usize) -> bool {
         self.edge_flags[e as usize * self.measures.len() + k] & EDGE_NOT_INLINE == 0
+    }
+
+    /// Whether some contribution to edge `e` went over nodes left out of
+    /// the graph (pprof's residual edges, dotted in `-dot`).
+    pub fn edge_residual(&self, e: EdgeId, k: usize) -> bool {
+        self.edge_flags[e as usize * self.measures.len() + k] & EDGE_RESIDUAL != 0
     }
 
     /// Edges into `node` (all columns; filter with [`Graph::has_edge`]).

@@ -3,6 +3,8 @@
 //! - [`Granularity`] and [`NodeInfo`]: what one row of a report stands for;
 //! - [`Filters`]: focus/ignore/hide/show, label filters ([`TagFilter`]) and
 //!   the explorer's source filter;
+//! - [`Filtered`]: the samples, stacks, lines and labels the filters
+//!   leave, for the reports that print the profile rather than a graph;
 //! - [`Frames`]: every location turned into graph nodes, under a granularity
 //!   and filters;
 //! - [`Graph`]: flat, cum and caller->callee edges for many sample indices
@@ -19,6 +21,7 @@
 
 mod call_tree;
 mod filter;
+mod filtered;
 mod frames;
 mod granularity;
 mod graph;
@@ -35,7 +38,8 @@ mod total;
 
 pub use call_tree::{CallTree, Children, Matches, PathId, TreeKind};
 pub use filter::{FilterError, Filters, Pattern};
-pub use frames::Frames;
+pub use filtered::Filtered;
+pub use frames::{FrameOptions, Frames};
 pub use granularity::Granularity;
 pub use graph::{EdgeId, Graph, Measure};
 pub use neighbors::{Call, Neighbors, sort_calls};

@@ -1,4 +1,6 @@
-//! pprof's sample filters on labels: `-tagfocus` and `-tagignore`.
+//! pprof's filters on labels: `-tagfocus` and `-tagignore` keep or drop
+//! samples; `-tagshow` and `-taghide` keep or drop label keys
+//! ([`shows_label_key`]).
 //!
 //! A filter value is `KEY=VALUE` or a bare `VALUE` (an empty `KEY`, as in
 //! `=VALUE`, counts as bare). `VALUE` is read as a numeric range when it has
@@ -158,14 +160,17 @@ fn parse_range(text: &str) -> Result<Option<NumRange>, BadNumber> {
 }
 
 /// Whether pprof's decoder keeps `label` as a numeric label.
-fn is_numeric(label: &Label) -> bool {
+pub fn is_numeric_label(label: &Label) -> bool {
     label.str.is_empty() && (label.num != 0 || !label.num_unit.is_empty())
 }
 
 /// Whether pprof's decoder keeps `label` as a string label.
-fn is_string(label: &Label) -> bool {
+pub fn is_string_label(label: &Label) -> bool {
     !label.str.is_empty()
 }
+
+use is_numeric_label as is_numeric;
+use is_string_label as is_string;
 
 /// The unit of every numeric label key, as pprof's `NumLabelUnits` infers it:
 /// the first non-empty unit written on a value of the key (samples in order,
@@ -397,6 +402,14 @@ pub fn filter_samples_by_tag(
         *kept = focused && !ignored;
     }
     (keep, focus_matched, ignore_matched)
+}
+
+/// pprof's `FilterTagsByName` for one key: `-tagshow` and `-taghide` are
+/// unanchored patterns on label keys (string and numeric alike); a key
+/// stays when it matches tagshow (or there is none) and does not match
+/// taghide.
+pub fn shows_label_key(show: Option<&Pattern>, hide: Option<&Pattern>, key: &[u8]) -> bool {
+    show.is_none_or(|p| p.is_match(key)) && !hide.is_some_and(|p| p.is_match(key))
 }
 
 #[cfg(test)]
@@ -701,6 +714,16 @@ mod tests {
         // Empty: no filter (keeps everything as focus, drops nothing as ignore).
         assert!(TagFilter::new("tagfocus", "", &p).unwrap().matches(&p, 0));
         assert!(!TagFilter::new("tagignore", "", &p).unwrap().matches(&p, 0));
+    }
+
+    #[test]
+    fn label_keys_by_tagshow_and_taghide() {
+        let p = |rx: &str| Pattern::new("t", rx).unwrap();
+        assert!(shows_label_key(None, None, b"bytes"));
+        assert!(shows_label_key(Some(&p("byt")), None, b"bytes"));
+        assert!(!shows_label_key(Some(&p("^x")), None, b"bytes"));
+        assert!(!shows_label_key(Some(&p("b")), Some(&p("s$")), b"bytes"));
+        assert!(!shows_label_key(None, Some(&p("")), b"bytes"));
     }
 
     #[test]

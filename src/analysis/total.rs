@@ -5,8 +5,8 @@ use crate::profile::Profile;
 
 /// pprof's `computeTotal`: the sum of |value| over all samples, before any
 /// filter. When some samples are labelled `pprof::base=true` (the base of a
-/// diff), only those count. For a mean measure, the sum of values divided by
-/// the sum of divisors.
+/// diff), only those count. For a mean measure, the sum of |values| divided
+/// by the sum of divisors (signed).
 pub fn total(profile: &Profile, measure: Measure) -> i64 {
     let base_key = profile.strings.find(b"pprof::base");
     let base_true = profile.strings.find(b"true");
@@ -14,11 +14,9 @@ pub fn total(profile: &Profile, measure: Measure) -> i64 {
     for s in 0..profile.samples.len() {
         let values = profile.samples.values(s);
         let v = values[measure.index].wrapping_abs();
-        let d = if measure.mean {
-            values[0].wrapping_abs()
-        } else {
-            0
-        };
+        // The divisor keeps its sign (only the value is made absolute), so
+        // the mean total of a diff against a base is negative, as pprof's.
+        let d = if measure.mean { values[0] } else { 0 };
         total = total.wrapping_add(v);
         div = div.wrapping_add(d);
         let is_base = base_key.is_some_and(|key| {

@@ -9,6 +9,8 @@
 //! - [`source`]: [`Source`], loadable again and again (for refreshing);
 //! - [`save`](mod@save): writing the bytes as received, never clobbering
 //!   what was not asked for;
+//! - [`sources`]: [`Sources`], several profiles merged into one, or
+//!   compared with a base, as pprof loads its command line;
 //! - [`duration`]: humane durations for `--timeout` and `--refresh`.
 //!
 //! Fetched bytes go through exactly the same [`crate::profile::decode`] as a
@@ -19,11 +21,13 @@ pub mod http;
 pub mod progress;
 pub mod save;
 pub mod source;
+pub mod sources;
 pub mod target;
 
 pub use duration::{MAX_DURATION, format_duration, parse_duration, parse_refresh, parse_seconds};
 pub use save::save;
 pub use source::{Loaded, Source, SourceOptions};
+pub use sources::{CombineError, Combined, LoadFailure, Role, Sources};
 pub use target::{DEFAULT_PATH, GRACE, Remote, adjust_url, redact};
 
 use crate::profile::ProfileError;

@@ -18,22 +18,7 @@ impl Progress {
     /// Prints `Fetching profile over HTTP from URL` (and `Please wait...
     /// (30s)` for a profile that takes time) and starts the counter.
     pub fn start(remote: &Remote) -> Progress {
-        let mut err = std::io::stderr().lock();
-        // The URL as typed may hold a password (shown as xxxxx) and
-        // anything else (escaped like names).
-        let _ = writeln!(
-            err,
-            "Fetching profile over HTTP from {}",
-            crate::safe_text::escape(remote.shown.as_bytes())
-        );
-        if let Some(s) = remote.seconds {
-            let _ = writeln!(
-                err,
-                "Please wait... ({})",
-                format_duration(Duration::from_secs(s))
-            );
-        }
-        drop(err);
+        announce(remote);
         if !std::io::stderr().is_terminal() {
             return Progress { ticker: None };
         }
@@ -52,6 +37,27 @@ impl Drop for Progress {
             let _ = stop.send(());
             let _ = handle.join();
         }
+    }
+}
+
+/// Prints pprof's `Fetching profile over HTTP from URL` (and `Please
+/// wait... (30s)` for a profile that takes time), without a counter: what
+/// each of several profiles fetched at once says.
+pub fn announce(remote: &Remote) {
+    let mut err = std::io::stderr().lock();
+    // The URL as typed may hold a password (shown as xxxxx) and anything
+    // else (escaped like names).
+    let _ = writeln!(
+        err,
+        "Fetching profile over HTTP from {}",
+        crate::safe_text::escape(remote.shown.as_bytes())
+    );
+    if let Some(s) = remote.seconds {
+        let _ = writeln!(
+            err,
+            "Please wait... ({})",
+            format_duration(Duration::from_secs(s))
+        );
     }
 }
 

@@ -4,8 +4,9 @@
 //! `drop_frames`/`keep_frames` pruning).
 
 use super::error::ProfileError;
+use super::load_merge;
 use super::model::{
-    Function, Label, Line, Location, Mapping, MappingIdx, Profile, Samples, ValueType,
+    Function, Label, Line, Location, Mapping, MappingFlags, MappingIdx, Profile, Samples, ValueType,
 };
 use super::pb;
 use super::prune;
@@ -17,15 +18,56 @@ impl Profile {
     /// Builds the model from the decoded protobuf, validating every reference.
     pub fn from_wire(mut wire: pb::Profile) -> Result<Profile, ProfileError> {
         let samples = std::mem::take(&mut wire.sample);
-        Builder::new(&wire)?.build(wire, SampleInput::Decoded(&samples))
+        Builder::new(&wire)?
+            .build(wire, SampleInput::Decoded(&samples))
+            .and_then(Unfinished::finish)
     }
 
-    /// Like [`Profile::from_wire`], with the samples still encoded.
+    /// Like [`Profile::from_wire`], with the samples still encoded, and not
+    /// finished yet.
     pub(super) fn from_split(
         wire: pb::Profile,
         samples: RawSamples<'_>,
-    ) -> Result<Profile, ProfileError> {
+    ) -> Result<Unfinished, ProfileError> {
         Builder::new(&wire)?.build(wire, SampleInput::Encoded(samples))
+    }
+}
+
+/// A profile as decoded, before what pprof applies once, after merging all
+/// the sources of a command line: mapping file names that are URLs are
+/// forgotten, and the `drop_frames`/`keep_frames` of the (first) profile
+/// prune every stack. [`Unfinished::finish`] does both; a single profile is
+/// finished at once.
+#[derive(Debug, Clone)]
+pub struct Unfinished {
+    /// The profile.
+    pub profile: Profile,
+    /// Its `drop_frames` pattern, as text (empty: none).
+    pub drop_frames: Vec<u8>,
+    /// Its `keep_frames` pattern, as text.
+    pub keep_frames: Vec<u8>,
+}
+
+impl Unfinished {
+    /// What pprof applies once the sources are merged: the merge on load
+    /// before pruning (when `drop_frames` prunes), source URLs forgotten,
+    /// a fake mapping where there is none, and the pruning itself.
+    pub fn finish(self) -> Result<Profile, ProfileError> {
+        let mut profile = self.profile;
+        profile.drop_frames = profile.strings.intern(&self.drop_frames);
+        profile.keep_frames = profile.strings.intern(&self.keep_frames);
+        if !self.drop_frames.is_empty() && !profile.merged_on_load {
+            // pprof prunes the merged profile: samples that pruning makes
+            // equal stay apart, so the merge cannot wait. Without pruning,
+            // the full merge is left for the reports that show it
+            // (`Profile::merged`); no total depends on it.
+            profile = load_merge::merge_on_load(&profile, true)?;
+        }
+        forget_source_urls(&mut profile);
+        add_fake_mapping(&mut profile);
+        let (drop_frames, keep_frames) = (profile.drop_frames, profile.keep_frames);
+        prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
+        Ok(profile)
     }
 }
 
@@ -157,7 +199,11 @@ impl Builder {
         })
     }
 
-    fn build(mut self, wire: pb::Profile, input: SampleInput<'_>) -> Result<Profile, ProfileError> {
+    fn build(
+        mut self,
+        wire: pb::Profile,
+        input: SampleInput<'_>,
+    ) -> Result<Unfinished, ProfileError> {
         let sample_types = wire
             .sample_type
             .iter()
@@ -177,6 +223,12 @@ impl Builder {
                 offset: m.file_offset,
                 file: self.string(m.filename, || format!("mapping {} file name", m.id))?,
                 build_id: self.string(m.build_id, || format!("mapping {} build id", m.id))?,
+                has: MappingFlags {
+                    functions: m.has_functions,
+                    filenames: m.has_filenames,
+                    line_numbers: m.has_line_numbers,
+                    inline_frames: m.has_inline_frames,
+                },
             });
         }
 
@@ -236,6 +288,7 @@ impl Builder {
                 mapping,
                 address: l.address,
                 lines: range.0..range.1,
+                is_folded: l.is_folded,
             });
         }
 
@@ -309,11 +362,16 @@ impl Builder {
             period_type,
             period: wire.period,
             doc_url,
+            drop_frames,
+            keep_frames,
+            merged_on_load: false,
         };
         merge_duplicate_mappings(&mut profile);
-        forget_source_urls(&mut profile);
-        prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
-        Ok(profile)
+        Ok(Unfinished {
+            drop_frames: profile.strings.get(drop_frames).to_vec(),
+            keep_frames: profile.strings.get(keep_frames).to_vec(),
+            profile,
+        })
     }
 }
 
@@ -392,6 +450,27 @@ fn merge_duplicate_mappings(p: &mut Profile) {
     }
     let old = std::mem::take(&mut p.mappings);
     p.mappings = order.iter().map(|&o| old[o as usize].clone()).collect();
+}
+
+/// pprof gives a profile without mappings one, empty, for all its
+/// locations (to try symbolizing them against a non-PIE binary): filters
+/// then see an empty binary name, and `-raw` and `-proto` show it.
+fn add_fake_mapping(p: &mut Profile) {
+    if !p.mappings.is_empty() {
+        return;
+    }
+    p.mappings.push(Mapping {
+        id: 1,
+        start: 0,
+        limit: 0,
+        offset: 0,
+        file: StrId::EMPTY,
+        build_id: StrId::EMPTY,
+        has: MappingFlags::default(),
+    });
+    for loc in &mut p.locations {
+        loc.mapping = Some(0);
+    }
 }
 
 /// pprof forgets a mapping's file name when it is a URL and there is no build

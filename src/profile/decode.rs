@@ -1,6 +1,7 @@
 //! From a file (or standard input) to a [`Profile`]: read, gunzip if needed,
 //! decode the protobuf, validate.
 
+use super::builder::Unfinished;
 use super::error::{LoadError, ProfileError};
 use super::model::Profile;
 use super::wire;
@@ -52,6 +53,15 @@ fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
 
 /// Decodes profile bytes, gzipped or not.
 pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Profile, ProfileError> {
+    decode_unfinished(bytes, options).and_then(Unfinished::finish)
+}
+
+/// Decodes profile bytes, gzipped or not, leaving out what pprof applies
+/// only once several profiles are merged (see [`Unfinished`]).
+pub fn decode_unfinished(
+    bytes: &[u8],
+    options: &DecodeOptions,
+) -> Result<Unfinished, ProfileError> {
     if bytes.is_empty() {
         return Err(ProfileError::Empty);
     }
@@ -73,7 +83,7 @@ pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Profile, ProfileE
 
 /// Decodes uncompressed protobuf bytes. Samples are read straight from
 /// `raw` into the model (see `wire.rs`).
-fn decode_raw(raw: &[u8]) -> Result<Profile, ProfileError> {
+fn decode_raw(raw: &[u8]) -> Result<Unfinished, ProfileError> {
     let (wire, samples) = wire::split(raw).map_err(|e| explain_decode_failure(raw, e))?;
     Profile::from_split(wire, samples).map_err(|e| match e {
         ProfileError::Protobuf(_) => explain_decode_failure(raw, e),

@@ -1,16 +1,26 @@
-//! Reading a profile: bytes in, a validated [`Profile`] model out.
+//! Reading a profile: bytes in, a validated [`Profile`] model out; and
+//! writing one back ([`ProtoWriter`]).
 //!
 //! Nothing here knows about terminals or reports. Decoding follows what
 //! `go tool pprof` does when it loads a file, so that the reports built on the
 //! model print the same numbers: validation as in pprof's `CheckValid`, the
 //! effects of pprof's single-profile merge (duplicate comments and mappings,
-//! all-zero samples) and of `drop_frames`/`keep_frames`.
+//! all-zero samples; the whole merge on demand, [`Profile::merged`]) and of
+//! `drop_frames`/`keep_frames`.
+//!
+//! Several profiles become one as pprof merges them (`merge/`, after the
+//! units are made one in `scale.rs`): `go tool pprof A B`, `-base` and
+//! `-diff_base`.
 
 mod builder;
 mod decode;
+mod encode;
 mod error;
+mod load_merge;
+mod merge;
 mod model;
 mod prune;
+mod scale;
 mod strings;
 mod wire;
 
@@ -20,11 +30,15 @@ pub mod pb {
     include!(concat!(env!("OUT_DIR"), "/perftools.profiles.rs"));
 }
 
-pub use decode::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions, decode, load};
+pub use builder::Unfinished;
+pub use decode::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions, decode, decode_unfinished, load};
+pub use encode::{ProtoWriter, gzip};
 pub use error::{LoadError, ProfileError};
+pub use merge::{BASE_LABEL, BaseKind, MergeError, combine, merge, subtract_base};
 pub use model::{
-    Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingIdx, Profile,
-    Samples, ValueType,
+    Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingFlags, MappingIdx,
+    Profile, Samples, ValueType,
 };
 pub use prune::simplify_function_name;
+pub use scale::scale_profiles;
 pub use strings::{StrId, StringTable};

@@ -41,6 +41,23 @@ pub struct Mapping {
     pub file: StrId,
     /// Build identifier.
     pub build_id: StrId,
+    /// What symbolization the binary had: functions, file names, line
+    /// numbers, inlined frames (the proto's `has_*` flags).
+    pub has: MappingFlags,
+}
+
+/// The `has_functions`, `has_filenames`, `has_line_numbers` and
+/// `has_inline_frames` flags of a mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct MappingFlags {
+    /// Locations in this mapping have function names.
+    pub functions: bool,
+    /// ... source file names.
+    pub filenames: bool,
+    /// ... line numbers.
+    pub line_numbers: bool,
+    /// ... inlined frames.
+    pub inline_frames: bool,
 }
 
 /// A function, as referenced by the lines of locations.
@@ -79,6 +96,9 @@ pub struct Location {
     /// This location's lines in [`Profile::lines`]: innermost inlined callee
     /// first, the function they were inlined into last.
     pub lines: Range<u32>,
+    /// Several functions were folded into this address (the proto's
+    /// `is_folded`).
+    pub is_folded: bool,
 }
 
 /// A sample label: a string or a number (with an optional unit).
@@ -116,6 +136,39 @@ impl Samples {
         }
     }
 
+    /// Room for `samples` more samples with `frames` stack entries and
+    /// `labels` labels in all (building a merged profile).
+    pub(super) fn reserve(&mut self, samples: usize, frames: usize, labels: usize) {
+        self.stack_starts.reserve(samples);
+        self.label_starts.reserve(samples);
+        self.values.reserve(samples * self.value_count);
+        self.stacks.reserve(frames);
+        self.labels.reserve(labels);
+    }
+
+    /// Adds the samples of `other` after these.
+    pub(super) fn append(&mut self, other: &Samples) -> Result<(), ProfileError> {
+        debug_assert_eq!(self.value_count, other.value_count);
+        let too_big = || ProfileError::Invalid("more than 4 billion stack frames".into());
+        let (frames, labels) = (self.stacks.len(), self.labels.len());
+        u32::try_from(frames + other.stacks.len()).map_err(|_| too_big())?;
+        u32::try_from(labels + other.labels.len()).map_err(|_| too_big())?;
+        self.stacks.extend_from_slice(&other.stacks);
+        self.values.extend_from_slice(&other.values);
+        self.labels.extend_from_slice(&other.labels);
+        let (frames, labels) = (frames as u32, labels as u32);
+        self.stack_starts
+            .extend(other.stack_starts[1..].iter().map(|s| s + frames));
+        self.label_starts
+            .extend(other.label_starts[1..].iter().map(|s| s + labels));
+        Ok(())
+    }
+
+    /// How many stack entries and labels all samples hold.
+    pub(super) fn sizes(&self) -> (usize, usize) {
+        (self.stacks.len(), self.labels.len())
+    }
+
     /// Number of samples.
     pub fn len(&self) -> usize {
         self.stack_starts.len() - 1
@@ -146,6 +199,11 @@ impl Samples {
         &self.labels[self.label_starts[i] as usize..self.label_starts[i + 1] as usize]
     }
 
+    /// The values of sample `i`, to add to or scale (merging, `scale.rs`).
+    pub(super) fn values_mut(&mut self, i: usize) -> &mut [i64] {
+        &mut self.values[i * self.value_count..(i + 1) * self.value_count]
+    }
+
     pub(super) fn push(
         &mut self,
         stack: &[LocationIdx],
@@ -161,6 +219,33 @@ impl Samples {
         self.label_starts
             .push(u32::try_from(self.labels.len()).map_err(|_| too_big())?);
         Ok(())
+    }
+
+    /// Room for `samples` samples of `frames` frames in all.
+    pub(super) fn with_capacity(value_count: usize, samples: usize, frames: usize) -> Self {
+        let mut s = Samples::new(value_count);
+        s.stacks.reserve(frames);
+        s.stack_starts.reserve(samples);
+        s.values.reserve(samples * value_count);
+        s
+    }
+
+    /// Frames in all stacks together.
+    pub(super) fn frame_count(&self) -> usize {
+        self.stacks.len()
+    }
+
+    /// Adds a sample whose stack is `stack` with every location `l`
+    /// replaced by `map[l]`.
+    pub(super) fn push_mapped(
+        &mut self,
+        stack: &[LocationIdx],
+        map: &[LocationIdx],
+        values: &[i64],
+        labels: &[Label],
+    ) -> Result<(), ProfileError> {
+        self.stacks.extend(stack.iter().map(|&l| map[l as usize]));
+        self.push(&[], values, labels)
     }
 
     /// Drops the first `cut[i]` frames (the leaf end) of every sample `i`.
@@ -215,6 +300,13 @@ pub struct Profile {
     pub period: i64,
     /// Documentation link for the profile type.
     pub doc_url: StrId,
+    /// The profile's `drop_frames` (already applied on load).
+    pub drop_frames: StrId,
+    /// The profile's `keep_frames` (already applied on load).
+    pub keep_frames: StrId,
+    /// Whether pprof's whole merge on load was applied (see
+    /// [`Profile::merged`]); loading does it only when `drop_frames` prunes.
+    pub merged_on_load: bool,
 }
 
 impl Profile {

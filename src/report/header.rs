@@ -19,10 +19,22 @@ pub(super) struct Shown {
     pub dropped: usize,
     /// The node fraction used.
     pub node_fraction: f64,
+    /// Edges dropped by the edge fraction (only `-dot` says so).
+    pub dropped_edges: usize,
+    /// The edge fraction used.
+    pub edge_fraction: f64,
 }
 
 /// The header lines, each without its newline (bytes: names are raw).
 pub(super) fn header(report: &Report, filters: &Filters, shown: &Shown) -> Vec<Vec<u8>> {
+    let mut lines = profile_labels(report);
+    report_labels(report, filters, shown, &mut lines);
+    lines
+}
+
+/// pprof's `ProfileLabels`: the lines about the profile (binary, comments,
+/// type, time, duration), the whole header of `-traces`.
+pub(super) fn profile_labels(report: &Report) -> Vec<Vec<u8>> {
     let p = report.profile;
     let mut lines: Vec<Vec<u8>> = Vec::new();
     if let Some(main) = p.mappings.first() {
@@ -68,6 +80,11 @@ pub(super) fn header(report: &Report, filters: &Filters, shown: &Shown) -> Vec<V
             .into_bytes(),
         );
     }
+    lines
+}
+
+/// The rest of pprof's `reportLabels`: active filters, what is shown.
+fn report_labels(report: &Report, filters: &Filters, shown: &Shown, lines: &mut Vec<Vec<u8>>) {
     let legend = filters.legend();
     if !legend.is_empty() {
         lines.push(b"Active filters:".to_vec());
@@ -103,6 +120,18 @@ pub(super) fn header(report: &Report, filters: &Filters, shown: &Shown) -> Vec<V
                 .into_bytes(),
             );
         }
+        if shown.dropped_edges > 0 {
+            let cutoff = ((report.total as f64) * shown.edge_fraction) as i64;
+            lines.push(
+                format!(
+                    "Dropped {} edge{} (freq <= {})",
+                    shown.dropped_edges,
+                    if shown.dropped_edges > 1 { "s" } else { "" },
+                    report.format_value(cutoff.wrapping_abs())
+                )
+                .into_bytes(),
+            );
+        }
         if shown.count > 0 && shown.count < shown.before_count_cut {
             lines.push(
                 format!(
@@ -113,7 +142,6 @@ pub(super) fn header(report: &Report, filters: &Filters, shown: &Shown) -> Vec<V
             );
         }
     }
-    lines
 }
 
 /// Go 1.19 pprof's time layout, `Jan 2, 2006 at 3:04pm (MST)`, in UTC.
@@ -140,7 +168,7 @@ pub fn format_time_utc(nanos: i64) -> String {
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
 /// (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub(super) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

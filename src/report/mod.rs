@@ -1,25 +1,55 @@
-//! Text reports identical to `go tool pprof -top` and `-peek`, and
+//! Reports identical to `go tool pprof`'s: `-top`, `-peek`, `-tree`,
+//! `-dot`, `-callgrind`, `-list` (on the trimmed graph), `-traces`, `-tags`,
+//! `-raw`, `-comments`, `-proto` (on the filtered profile itself), and
 //! collapsed stacks for other tools ([`folded()`]).
 //!
 //! [`Report`] resolves what to measure (sample index, mean) and holds the
-//! total and unit choice; [`trim`] reproduces pprof's node trimming; [`top()`]
-//! and [`peek()`] print. Output is bytes: names come from the profile as they
-//! are, as pprof prints them, unless [`ReportOptions::escape_strings`] asks
-//! for every line to be made safe for a terminal.
+//! total and unit choice; [`trim`] reproduces pprof's node trimming (and
+//! `visual`, the choices `-dot` adds); each report has its file;
+//! [`write_report`] prints any of them ([`ReportKind`]). Output is bytes:
+//! names come from the profile as they are, as pprof prints them, unless
+//! [`ReportOptions::escape_strings`] asks for every line of `-top`, `-peek`
+//! and `-tree` to be made safe for a terminal.
 
+mod callgrind;
+mod chunks;
+mod comments;
+mod dot;
+mod dot_names;
+mod dot_nodelets;
 pub mod flamegraph;
 mod folded;
 mod header;
+mod kind;
+mod list;
+pub mod node_tags;
 mod peek;
 mod prepare;
+mod proto;
+mod raw;
+mod tabwriter;
+mod tags;
 mod top;
+mod traces;
+mod tree;
 pub mod trim;
+mod visual;
 
 use crate::measurement as units;
 pub use crate::measurement::{OutputUnit, percentage, scaled_label};
+pub use callgrind::callgrind;
+pub use comments::comments;
+pub use dot::dot;
 pub use folded::{FoldedError, folded, options_tree, write_folded};
+pub use kind::{ReportKind, write_report};
+pub use list::{Listing, Routine, RoutineSource, SourceLine, list, listing};
 pub use peek::peek;
+pub use proto::proto;
+pub use raw::raw;
+pub use tags::tags;
 pub use top::top;
+pub use traces::traces;
+pub use tree::tree;
 
 use crate::analysis::{Filters, Granularity, Measure, total};
 use crate::profile::Profile;
@@ -40,8 +70,9 @@ pub struct ReportOptions {
     pub node_fraction: f64,
     /// Drop edges lighter than this share (it decides the `(inline)` marks).
     pub edge_fraction: f64,
-    /// Show at most this many nodes; 0 for all.
-    pub node_count: usize,
+    /// Show at most this many nodes; 0 for all; `None` for the report's
+    /// default (all for `--top`, 80 for `--tree` and `--dot`, as pprof).
+    pub node_count: Option<usize>,
     /// Sort by cum instead of flat.
     pub cum: bool,
     /// Keep inlined frames as nodes of their own (pprof's default).
@@ -57,6 +88,12 @@ pub struct ReportOptions {
     /// a terminal and cannot drive it (`safe_text`). Off, the bytes are
     /// pprof's.
     pub escape_strings: bool,
+    /// pprof's `-source_path`: where `--list` looks for sources
+    /// (`:`-separated; the working directory when `None`).
+    pub source_path: Option<String>,
+    /// pprof's `-trim_path`: prefixes taken off recorded file names
+    /// (`:`-separated).
+    pub trim_path: Option<String>,
 }
 
 impl Default for ReportOptions {
@@ -68,12 +105,14 @@ impl Default for ReportOptions {
             filters: Filters::default(),
             node_fraction: 0.005,
             edge_fraction: 0.001,
-            node_count: 0,
+            node_count: None,
             cum: false,
             inline_frames: true,
             unit: None,
             drop_negative: false,
             escape_strings: false,
+            source_path: None,
+            trim_path: None,
         }
     }
 }
@@ -87,6 +126,16 @@ pub enum ReportError {
     NoSampleTypes,
     /// `--peek` matched no node.
     NoMatches(String),
+    /// Writing the report failed.
+    Write(std::io::ErrorKind, String),
+    /// Where to look for source files could not be worked out.
+    Source(String),
+}
+
+impl From<std::io::Error> for ReportError {
+    fn from(e: std::io::Error) -> ReportError {
+        ReportError::Write(e.kind(), e.to_string())
+    }
 }
 
 impl fmt::Display for ReportError {
@@ -97,6 +146,8 @@ impl fmt::Display for ReportError {
                 f.write_str("profile has no sample types, so there is nothing to report")
             }
             ReportError::NoMatches(rx) => write!(f, "no matches found for regexp: {rx}"),
+            ReportError::Write(_, message) => write!(f, "writing the report: {message}"),
+            ReportError::Source(message) => f.write_str(message),
         }
     }
 }
@@ -219,6 +270,17 @@ impl<'a> Report<'a> {
 
     /// [`Report::select_unit`] from what [`smallest_shown`] found.
     pub fn select_unit_from(&mut self, smallest: Option<i64>) {
+        self.select_unit_scaled(smallest, true);
+    }
+
+    /// The unit of the smallest value shown (or of the total when all are
+    /// zero), never that of 100 times it: pprof's choice for `-callgrind`,
+    /// which prints whole numbers.
+    pub fn select_unit_from_smallest(&mut self, smallest: Option<i64>) {
+        self.select_unit_scaled(smallest, false);
+    }
+
+    fn select_unit_scaled(&mut self, smallest: Option<i64>, hundredfold: bool) {
         let Some(mut min_value) = smallest else {
             return;
         };
@@ -229,7 +291,7 @@ impl<'a> Report<'a> {
         let (_, min_unit) = units::scale(min_value, &self.sample_unit, &OutputUnit::Auto);
         let (_, max_unit) = units::scale(max_value, &self.sample_unit, &OutputUnit::Auto);
         let mut unit = min_unit.clone();
-        if min_unit != max_unit && min_value.wrapping_mul(100) < max_value {
+        if hundredfold && min_unit != max_unit && min_value.wrapping_mul(100) < max_value {
             unit = units::scale(
                 min_value.wrapping_mul(100),
                 &self.sample_unit,

@@ -12,6 +12,7 @@ pub fn top(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, Report
         frames,
         trimmed,
         header,
+        ..
     } = prepare(profile, options, true)?;
     let g = &trimmed.graph;
     let mut out = header;

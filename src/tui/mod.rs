@@ -74,7 +74,7 @@ pub fn settings(
         table: TableOptions {
             node_fraction: args.node_fraction.unwrap_or(0.0),
             edge_fraction: options.edge_fraction,
-            node_count: options.node_count,
+            node_count: options.node_count.unwrap_or(0),
             drop_negative: options.drop_negative,
             unit: options.unit.clone(),
         },

@@ -1,0 +1,538 @@
+//! Several profiles made one, as `go tool pprof` loads its command line
+//! (`internal/driver/fetch.go`): `ppt a.pprof b.pprof`, `--base` and
+//! `--diff-base`.
+//!
+//! - Every source (a file, `-` or a URL) is read and decoded on a pool of
+//!   threads: one per core for files, up to 64 fetches at once when some
+//!   sources are URLs (pprof fetches a chunk of 64 at once);
+//! - the decoded profiles are combined in command-line order, 64 at a time
+//!   as pprof's `chunkedGrab` does (the units made one, then merged: see
+//!   [`crate::profile::combine`]); while a chunk is merged, the next one is
+//!   being decoded, and at most two chunks are held at once;
+//! - a source that cannot be read or decoded is left out, as pprof leaves it
+//!   out (`Fetched 1 source profiles out of 2`); profiles that cannot be
+//!   merged stop everything, with pprof's message and the two sources named;
+//! - the bases are merged the same way, then subtracted (see
+//!   [`crate::profile::subtract_base`]);
+//! - last, what pprof does once to the merged profile (source URLs
+//!   forgotten, `drop_frames` of the first profile).
+
+use super::{Source, SourceError, SourceErrorKind, progress};
+use crate::profile::{
+    BaseKind, MergeError, Profile, ProfileError, Unfinished, combine, decode_unfinished,
+    subtract_base,
+};
+use std::fmt;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How many profiles pprof merges at once (`chunkedGrab`).
+const CHUNK: usize = 64;
+
+/// The profiles of one command line: the sources to merge, and the bases to
+/// subtract from them.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    sources: Vec<Source>,
+    bases: Vec<Source>,
+    kind: BaseKind,
+    normalize: bool,
+}
+
+/// The merged profile, and what went into it.
+#[derive(Debug)]
+pub struct Combined {
+    /// The merged (and compared) profile.
+    pub profile: Profile,
+    /// How many source profiles were merged (those that could be loaded).
+    pub merged: usize,
+    /// How many base profiles were merged into the base.
+    pub bases_merged: usize,
+    /// The sources left out, and why.
+    pub skipped: Vec<SourceError>,
+    /// When the last profile had arrived.
+    pub fetched_at: SystemTime,
+    /// How long loading and merging took.
+    pub took: Duration,
+}
+
+/// Which profiles two incompatible ones were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Two of the sources.
+    Sources,
+    /// Two of the bases.
+    Bases,
+    /// The sources (merged) and the bases (merged).
+    SourceAndBase,
+}
+
+/// Why the profiles of a command line cannot be loaded.
+#[derive(Debug)]
+pub enum CombineError {
+    /// `--base` and `--diff-base` together.
+    BaseAndDiffBase,
+    /// `--normalize` without a base.
+    NormalizeWithoutBase,
+    /// A source that cannot be named (a malformed URL).
+    Source(SourceError),
+    /// No source could be loaded.
+    NoSource,
+    /// Bases were given and none could be loaded.
+    NoBase,
+    /// The merged profile is past the model's limits.
+    Invalid(ProfileError),
+    /// Two profiles cannot be merged or compared: pprof's message.
+    Incompatible {
+        /// The profile the other was checked against.
+        first: String,
+        /// The other.
+        second: String,
+        /// Whether they are sources, bases, or one of each.
+        role: Role,
+        /// What pprof says.
+        error: MergeError,
+    },
+}
+
+impl From<ProfileError> for CombineError {
+    fn from(e: ProfileError) -> CombineError {
+        CombineError::Invalid(e)
+    }
+}
+
+impl fmt::Display for CombineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CombineError::BaseAndDiffBase => {
+                f.write_str("-base and -diff_base flags cannot both be specified")
+            }
+            CombineError::NormalizeWithoutBase => {
+                f.write_str("must have base profile to normalize by")
+            }
+            CombineError::Source(e) => write!(f, "{e}"),
+            CombineError::NoSource => f.write_str("failed to fetch any source profiles"),
+            CombineError::NoBase => f.write_str("failed to fetch any base profiles"),
+            CombineError::Invalid(e) => write!(f, "merged profile: {e}"),
+            CombineError::Incompatible {
+                first,
+                second,
+                role,
+                error,
+            } => match role {
+                Role::Sources => write!(
+                    f,
+                    "{first} and {second} cannot be merged: problem fetching source profiles: {error}"
+                ),
+                Role::Bases => write!(
+                    f,
+                    "bases {first} and {second} cannot be merged: problem fetching base profiles: {error}"
+                ),
+                Role::SourceAndBase => {
+                    write!(f, "{first} and base {second} cannot be compared: {error}")
+                }
+            },
+        }
+    }
+}
+
+impl std::error::Error for CombineError {}
+
+/// A failed load: the error, and the sources left out before it (pprof
+/// prints those first).
+#[derive(Debug)]
+pub struct LoadFailure {
+    /// What stopped the load.
+    pub error: CombineError,
+    /// Sources that could not be loaded, before the failure.
+    pub skipped: Vec<SourceError>,
+}
+
+impl fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for LoadFailure {}
+
+impl From<CombineError> for LoadFailure {
+    fn from(error: CombineError) -> LoadFailure {
+        LoadFailure {
+            error,
+            skipped: Vec::new(),
+        }
+    }
+}
+
+impl Sources {
+    /// The sources and bases of a command line, with pprof's checks of the
+    /// options: `base` (`-base`) and `diff_base` (`-diff_base`) not both,
+    /// `normalize` only with a base.
+    pub fn new(
+        sources: Vec<Source>,
+        base: Vec<Source>,
+        diff_base: Vec<Source>,
+        normalize: bool,
+    ) -> Result<Sources, CombineError> {
+        if !base.is_empty() && !diff_base.is_empty() {
+            return Err(CombineError::BaseAndDiffBase);
+        }
+        let (bases, kind) = match diff_base.is_empty() {
+            true => (base, BaseKind::Subtract),
+            false => (diff_base, BaseKind::Diff),
+        };
+        if normalize && bases.is_empty() {
+            return Err(CombineError::NormalizeWithoutBase);
+        }
+        Ok(Sources {
+            sources,
+            bases,
+            kind,
+            normalize,
+        })
+    }
+
+    /// [`Sources::new`] from the arguments as written (see [`Source::new`]).
+    pub fn from_args(
+        sources: &[String],
+        base: &[String],
+        diff_base: &[String],
+        normalize: bool,
+        options: super::SourceOptions,
+    ) -> Result<Sources, CombineError> {
+        let make = |args: &[String]| {
+            args.iter()
+                .map(|a| Source::new(a, options).map_err(CombineError::Source))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Sources::new(make(sources)?, make(base)?, make(diff_base)?, normalize)
+    }
+
+    /// Whether this is one profile alone: no merging, no base.
+    pub fn is_single(&self) -> bool {
+        self.sources.len() == 1 && self.bases.is_empty()
+    }
+
+    /// The sources merged.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The bases subtracted (none when not comparing).
+    pub fn bases(&self) -> &[Source] {
+        &self.bases
+    }
+
+    /// How the bases are used.
+    pub fn base_kind(&self) -> BaseKind {
+        self.kind
+    }
+
+    /// Compares with these bases from now on (replacing any), as `-base`
+    /// or `-diff_base` would.
+    pub fn set_base(&mut self, bases: Vec<Source>, kind: BaseKind) {
+        self.bases = bases;
+        self.kind = kind;
+    }
+
+    /// Stops comparing: no base, no normalizing.
+    pub fn clear_base(&mut self) {
+        self.bases.clear();
+        self.normalize = false;
+    }
+
+    /// Loads every source and base (again, for a refresh) and combines them
+    /// as pprof does. Sources that fail are left out and listed in
+    /// [`Combined::skipped`].
+    pub fn load(&self) -> Result<Combined, LoadFailure> {
+        let start = Instant::now();
+        let items: Vec<&Source> = self.sources.iter().chain(&self.bases).collect();
+        let groups = [0..self.sources.len(), self.sources.len()..items.len()];
+        let mut merging = Merging {
+            items: &items,
+            groups: [Group::default(), Group::default()],
+            skipped: Vec::new(),
+        };
+        let chunks: Vec<(usize, Range<usize>)> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, range)| {
+                range
+                    .clone()
+                    .step_by(CHUNK)
+                    .map(move |s| (g, s..(s + CHUNK).min(range.end)))
+            })
+            .collect();
+        let grabbed = grab(&items, &chunks, |g, loaded| merging.add_chunk(g, loaded));
+        let Merging {
+            groups: [source, base],
+            skipped,
+            ..
+        } = merging;
+        let (merged, bases_merged) = (source.count, base.count);
+        match grabbed.and_then(|()| self.compare(&items, source, base)) {
+            Ok(profile) => Ok(Combined {
+                profile,
+                merged,
+                bases_merged,
+                skipped,
+                fetched_at: SystemTime::now(),
+                took: start.elapsed(),
+            }),
+            Err(error) => Err(LoadFailure { error, skipped }),
+        }
+    }
+
+    /// The merged sources less the merged bases, finished.
+    fn compare(
+        &self,
+        items: &[&Source],
+        source: Group,
+        base: Group,
+    ) -> Result<Profile, CombineError> {
+        let merged = source.merged.ok_or(CombineError::NoSource)?;
+        let mut profile = merged.profile;
+        if !self.bases.is_empty() {
+            let base = base.merged.ok_or(CombineError::NoBase)?;
+            profile = subtract_base(profile, base.profile, self.kind, self.normalize).map_err(
+                |error| CombineError::Incompatible {
+                    first: items[merged.first].name().to_string(),
+                    second: items[base.first].name().to_string(),
+                    role: Role::SourceAndBase,
+                    error,
+                },
+            )?;
+        }
+        Ok(Unfinished {
+            profile,
+            drop_frames: merged.drop_frames,
+            keep_frames: merged.keep_frames,
+        }
+        .finish()?)
+    }
+}
+
+impl Combined {
+    /// What pprof prints on stderr about the load: each source left out,
+    /// then `Fetched N source profiles out of M` (and the same for bases)
+    /// when some were.
+    pub fn notices(&self, sources: &Sources) -> Vec<String> {
+        let mut lines: Vec<String> = self.skipped.iter().map(|e| e.to_string()).collect();
+        for (what, got, want) in [
+            ("source", self.merged, sources.sources.len()),
+            ("base", self.bases_merged, sources.bases.len()),
+        ] {
+            if got != want {
+                lines.push(format!("Fetched {got} {what} profiles out of {want}"));
+            }
+        }
+        lines
+    }
+}
+
+/// The profiles of one group (sources or bases) merged so far.
+#[derive(Default)]
+struct Group {
+    merged: Option<Merged>,
+    count: usize,
+}
+
+struct Merged {
+    profile: Profile,
+    /// The first source in it (the item index), whose frames rules apply.
+    first: usize,
+    drop_frames: Vec<u8>,
+    keep_frames: Vec<u8>,
+}
+
+struct Merging<'a> {
+    items: &'a [&'a Source],
+    groups: [Group; 2],
+    skipped: Vec<SourceError>,
+}
+
+impl Merging<'_> {
+    /// pprof's `concurrentGrab` after the fetches (the chunk's profiles
+    /// combined), then `chunkedGrab`'s fold into what came before.
+    fn add_chunk(
+        &mut self,
+        group: usize,
+        loaded: Vec<(usize, Result<Unfinished, SourceError>)>,
+    ) -> Result<(), CombineError> {
+        let mut firsts = Vec::new();
+        let mut profiles = Vec::new();
+        let mut frames = None;
+        for (i, result) in loaded {
+            match result {
+                Ok(u) => {
+                    frames.get_or_insert((u.drop_frames, u.keep_frames));
+                    firsts.push(i);
+                    profiles.push(u.profile);
+                }
+                Err(e) => self.skipped.push(e),
+            }
+        }
+        let Some((drop_frames, keep_frames)) = frames else {
+            return Ok(());
+        };
+        let role = [Role::Sources, Role::Bases][group];
+        let incompatible =
+            |items: &[&Source], error: MergeError, a: usize, b: usize| CombineError::Incompatible {
+                first: items[a].name().to_string(),
+                second: items[b].name().to_string(),
+                role,
+                error,
+            };
+        let count = profiles.len();
+        let chunk = match profiles.len() {
+            // Merging one profile alone only compacts it, which changes
+            // nothing a merge with others would not do, unless summing
+            // leaves a sample at zero: only possible with negative values.
+            1 if !has_negative_values(&profiles[0]) => profiles.pop().expect("one"),
+            _ => combine(profiles).map_err(|e| {
+                let (a, b) = (firsts[e.first], firsts[e.second]);
+                incompatible(self.items, e, a, b)
+            })?,
+        };
+        let g = &mut self.groups[group];
+        g.count += count;
+        g.merged = Some(match g.merged.take() {
+            None => Merged {
+                profile: chunk,
+                first: firsts[0],
+                drop_frames,
+                keep_frames,
+            },
+            Some(before) => {
+                let pair = [before.first, firsts[0]];
+                Merged {
+                    profile: combine(vec![before.profile, chunk]).map_err(|e| {
+                        let (a, b) = (pair[e.first], pair[e.second]);
+                        incompatible(self.items, e, a, b)
+                    })?,
+                    ..before
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+fn has_negative_values(p: &Profile) -> bool {
+    (0..p.samples.len()).any(|i| p.samples.values(i).iter().any(|&v| v < 0))
+}
+
+/// Reads and decodes item `i`. Mappings without a file name or build id
+/// of a profile fetched over HTTP are named after the URL until the merge
+/// is done (pprof's `collectMappingSources`), so that such mappings of
+/// different services stay apart.
+fn grab_one(source: &Source, announce: bool) -> Result<Unfinished, SourceError> {
+    let error = |kind: SourceErrorKind| SourceError {
+        source_name: source.name().to_string(),
+        kind,
+    };
+    if announce && let Some(remote) = source.remote() {
+        progress::announce(remote);
+    }
+    let bytes = source.read().map_err(error)?;
+    let mut u = decode_unfinished(&bytes, &source.options().decode)
+        .map_err(|e: ProfileError| error(e.into()))?;
+    drop(bytes);
+    if let Some(remote) = source.remote() {
+        let p = &mut u.profile;
+        let url = p.strings.intern(remote.url.as_bytes());
+        for m in &mut p.mappings {
+            if m.file.is_empty() && m.build_id.is_empty() {
+                m.file = url;
+            }
+        }
+    }
+    Ok(u)
+}
+
+/// Reads and decodes every item on a pool of threads, and hands the
+/// results of each chunk, in order, to `merge` on this thread. Decoding
+/// runs at most one chunk ahead of merging.
+fn grab(
+    items: &[&Source],
+    chunks: &[(usize, Range<usize>)],
+    mut merge: impl FnMut(
+        usize,
+        Vec<(usize, Result<Unfinished, SourceError>)>,
+    ) -> Result<(), CombineError>,
+) -> Result<(), CombineError> {
+    let n = items.len();
+    if n == 0 {
+        return Ok(());
+    }
+    let remote = items.iter().any(|s| s.is_remote());
+    let announce = items.iter().any(|s| s.options().progress);
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let workers = if remote { CHUNK } else { cores }.min(n);
+    // Items below `allowed` may be decoded: the chunk awaited (then being
+    // merged) and the next one.
+    let allowed_while = |k: usize| chunks.get(k + 1).map_or(n, |c| c.1.end);
+    let allowed = Mutex::new(allowed_while(0));
+    let more = Condvar::new();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (allowed, more, next, stop) = (&allowed, &more, &next, &stop);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    let mut limit = allowed.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *limit && !stop.load(Ordering::Relaxed) {
+                        limit = more.wait(limit).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(limit);
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    // Several at once: the fetch is announced, without the
+                    // counter one fetch alone shows.
+                    let mut quiet = items[i].clone();
+                    quiet.set_progress(false);
+                    if tx.send((i, grab_one(&quiet, announce))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut slots: Vec<Option<Result<Unfinished, SourceError>>> =
+            (0..n).map(|_| None).collect();
+        let mut result = Ok(());
+        for (k, (group, range)) in chunks.iter().enumerate() {
+            *allowed.lock().unwrap_or_else(|e| e.into_inner()) = allowed_while(k);
+            more.notify_all();
+            while slots[range.clone()].iter().any(Option::is_none) {
+                match rx.recv() {
+                    Ok((i, r)) => slots[i] = Some(r),
+                    Err(_) => break,
+                }
+            }
+            let loaded = range
+                .clone()
+                .filter_map(|i| slots[i].take().map(|r| (i, r)))
+                .collect();
+            if let Err(e) = merge(*group, loaded) {
+                result = Err(e);
+                break;
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        more.notify_all();
+        drop(rx);
+        result
+    })
+}
