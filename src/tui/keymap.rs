@@ -220,7 +220,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Tree, Key::ch('o'), A::Flip, "flip: flame (↑↓ swap), bottom-up tree", Some("flip")),
         (C::Tree, Key::ch('F'), A::Flame, "flame graph / back to the table", Some("flame")),
         (C::Tree, Key::ch('T'), A::CallTree, "call tree / back to the table", Some("tree")),
-        (C::Tree, Key::ch('S'), A::Sandwich, "sandwich: the function's callers and callees", Some("sandwich")),
+        (C::Tree, Key::ch('S'), A::Sandwich, "sandwich: callers and callees", Some("sandwich")),
         (C::Tree, Key::ch('t'), A::ToTable, "this function in the table (t there: back)", Some("table")),
         (C::Tree, Key::ch('/'), A::Search, "highlight frames matching a regex", Some("search")),
         (C::Tree, Key::ch('n'), A::NextMatch, "next match", None),
