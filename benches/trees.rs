@@ -143,3 +143,30 @@ fn bottom_up_move_down_up(bencher: Bencher) {
         terminal.draw(|f| app.render(f)).map(drop).unwrap();
     });
 }
+
+/// `F` on the explorer's session with its worker, until the tree is there
+/// (built in the background: keys are answered meanwhile). Before each
+/// timing, untimed: back to the table, the next sample index (so that the
+/// tree is built anew), and the worker idle.
+#[divan::bench(sample_count = 8, sample_size = 1)]
+fn flame_ready_after_f(bencher: Bencher) {
+    use ppt::explore::{Command, TreeView};
+    let mut session = Session::new_interactive(PROFILE.clone(), Settings::new(&PROFILE, "bench"));
+    session.with_worker(|session| {
+        session.wait_idle();
+        let session = std::cell::RefCell::new(session);
+        bencher
+            .with_inputs(|| {
+                let mut s = session.borrow_mut();
+                s.apply(Command::ShowTree(None));
+                s.apply(Command::NextSample);
+                s.wait_idle();
+            })
+            .bench_local_values(|()| {
+                let mut s = session.borrow_mut();
+                s.apply(Command::ShowTree(Some(TreeView::Flame)));
+                s.wait_idle();
+                assert!(s.tree_is_current());
+            });
+    });
+}
