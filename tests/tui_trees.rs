@@ -281,3 +281,70 @@ fn t_shows_the_frame_in_the_table_and_comes_back() {
         "example.com/shop/internal/store.(*Store).Put"
     );
 }
+
+/// Characters that would act on the terminal rather than be shown.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+#[test]
+fn hostile_names_are_escaped_in_every_view() {
+    let p = Arc::new(
+        load("tests/fixtures/extra/hostile.pb", &DecodeOptions::default()).expect("loads"),
+    );
+    for script in [
+        &["F"][..],
+        &["F", "j", "<Enter>"],
+        &["F", "j", "S"],
+        &["F", "/", "clip", "<Enter>"],
+        &["T", "e"],
+        &["T", "o", "e"],
+    ] {
+        for (w, h) in [(120, 32), (40, 12)] {
+            let settings = Settings::new(&p, "hostile.pb");
+            let mut app = App::new(Session::new(p.clone(), settings), Theme { color: true });
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a terminal");
+            run_app(
+                &mut terminal,
+                &mut app,
+                &mut ScriptedEvents::new(keys(script)),
+            )
+            .expect("runs");
+            for cell in terminal.backend().buffer().content() {
+                assert!(
+                    !cell.symbol().chars().any(acts_on_terminal),
+                    "{script:?}: raw control {:?}:\n{}",
+                    cell.symbol(),
+                    terminal.backend()
+                );
+            }
+        }
+    }
+    // The names are there, written out.
+    let settings = Settings::new(&p, "hostile.pb");
+    let mut app = App::new(Session::new(p.clone(), settings), Theme { color: true });
+    let mut terminal = Terminal::new(TestBackend::new(200, 40)).expect("a terminal");
+    run_app(
+        &mut terminal,
+        &mut app,
+        &mut ScriptedEvents::new(keys(&["T", "e"])),
+    )
+    .expect("runs");
+    let screen = format!("{}", terminal.backend());
+    assert!(screen.contains("\\x1b"), "{screen}");
+}
+
+#[test]
+fn a_zoomed_call_tree_names_the_path_to_its_top() {
+    let t = screen(100, 30, &["T", "<Right>", "<Right>", "<Enter>"]);
+    let buffer = t.backend().buffer();
+    let title = line(buffer, 2);
+    assert!(
+        title.contains("· in main.storeWork.func1 › store.(*Store).Put"),
+        "{title}"
+    );
+    assert!(line(buffer, 4).contains("▾ example.com/shop/internal/store.(*Store).Put"));
+}

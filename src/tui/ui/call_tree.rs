@@ -69,6 +69,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let session = &app.session;
     let view = session.tree_view().map_or("call tree", |v| v.name());
     let mut title = vec![Span::styled(format!(" {view} "), t.title())];
+    // Zoomed: the path to the top row, which the rows no longer show.
+    if let Some(tree) = session.tree()
+        && session.tree_zoom() != crate::analysis::CallTree::ROOT
+    {
+        let mut path: Vec<String> = tree
+            .ancestors(session.tree_zoom())
+            .map(|id| names::last_element(&session.tree_name(id)).to_string())
+            .collect();
+        path.reverse();
+        let room = usize::from(area.width / 2);
+        let text = names::keep_end(&format!("· in {} ", path.join(" › ")), room);
+        title.push(Span::styled(text, t.dim()));
+    }
     if session.tree_building() {
         title.push(Span::styled("· computing… ", t.info()));
     }
