@@ -57,3 +57,4 @@ shot cpu assets/cpu.pprof s j Enter Enter
 shot flame assets/cpu.pprof F / text:json Enter
 shot calltree assets/cpu.pprof T j e
 WIDTH=200 HEIGHT=50 shot flame-wide assets/cpu.pprof F j j
+shot sandwich assets/cpu.pprof F l j j j j S

@@ -7,15 +7,17 @@ use super::flame::{box_style, draw_box, info_line, parts};
 use crate::analysis::CallTree;
 use crate::explore::flame::FlameLayout;
 use crate::tui::app::App;
+use crate::tui::names;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-/// The halves' heights in `levels` lines: callers, callees.
-fn halves(levels: Rect) -> (u16, u16) {
-    let up = levels.height / 2;
-    (up, levels.height - up)
+/// The halves' heights in `levels` lines: the callers get as many as
+/// they have levels, up to half; the callees the rest.
+fn halves(levels: Rect, callers: usize) -> (u16, u16) {
+    let up = (callers as u16).clamp(1, (levels.height / 2).max(1));
+    (up.min(levels.height), levels.height.saturating_sub(up))
 }
 
 /// Before a frame: lays the two halves out.
@@ -24,11 +26,9 @@ pub fn prepare(app: &mut App, area: Rect) {
         app.tree_screen.sandwich = Default::default();
         return;
     };
-    let (up, down) = halves(levels);
+    let all = usize::from(levels.height);
     app.tree_screen.area = levels;
-    app.tree_screen.sandwich =
-        app.session
-            .sandwich_layouts(levels.width, usize::from(up), usize::from(down));
+    app.tree_screen.sandwich = app.session.sandwich_layouts(levels.width, all, all);
 }
 
 /// Draws the sandwich into `area`.
@@ -36,18 +36,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     let session = &app.session;
     let name = session.sandwich_function().unwrap_or_default();
+    let wide = area.width >= 100;
+    let room = usize::from(area.width).saturating_sub(if wide { 50 } else { 20 });
     let mut title = vec![
         Span::styled(" sandwich ", t.title()),
-        Span::styled(format!("· {name} "), t.dim()),
+        Span::styled(format!("· {} ", names::shorten(&name, room)), t.dim()),
     ];
     if session.tree_building() {
         title.push(Span::styled("· computing… ", t.info()));
     }
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.pane_border(true))
-        .title(Line::from(title))
-        .title(Line::from(Span::styled(" callers ↑ · callees ↓ ", t.dim())).right_aligned());
+        .title(Line::from(title));
+    if wide {
+        block = block
+            .title(Line::from(Span::styled(" callers ↑ · callees ↓ ", t.dim())).right_aligned());
+    }
     frame.render_widget(block, area);
     let Some((levels, info)) = parts(area) else {
         return;
@@ -59,8 +64,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         );
         return;
     };
-    let (up, down) = halves(levels);
     let (above, below) = &app.tree_screen.sandwich;
+    let (up, down) = halves(levels, above.levels.len());
     // Callers: the function on the upper half's last line, callers above.
     draw_half(frame, app, callers, above, levels.x, |level| {
         (level < usize::from(up)).then(|| levels.y + up - 1 - level as u16)
