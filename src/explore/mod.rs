@@ -24,7 +24,10 @@
 //! - [`finder`] (ranked by [`score`]) and [`history`]: search and
 //!   back/forward;
 //! - [`refresh`]: loading the source again and reopening on the new
-//!   profile with the user's choices kept.
+//!   profile with the user's choices kept;
+//! - [`trees`]: the flame graph's and call trees' state and moves (their
+//!   trees built by `tree_build`), [`flame`]: the flame graph's layout,
+//!   `sandwich`: a function's callers and callees.
 //!
 //! # Adding a view
 //!

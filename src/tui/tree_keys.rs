@@ -77,6 +77,10 @@ impl App {
             Action::Down if flame => Command::TreeMove(TreeStep::Child),
             Action::Left if flame => Command::TreeMove(TreeStep::PrevSibling),
             Action::Right if flame => Command::TreeMove(TreeStep::NextSibling),
+            // Pages and ends are the call tree's rows.
+            Action::PageUp | Action::PageDown | Action::Home | Action::End if flame => {
+                return true;
+            }
             Action::Up => Command::TreeMove(TreeStep::Rows(-1)),
             Action::Down => Command::TreeMove(TreeStep::Rows(1)),
             Action::PageUp => Command::TreeMove(TreeStep::Rows(-page)),
