@@ -1,7 +1,7 @@
 //! Command-line options. pprof's spellings are accepted next to ppt's own,
 //! so a `go tool pprof` command line carries over.
 
-use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter};
+use crate::analysis::{FilterError, Filters, Granularity, Pattern, TagFilter, UnknownGranularity};
 use crate::fetch::{
     CombineError, SourceOptions, Sources, parse_duration, parse_refresh, parse_seconds,
 };
@@ -157,6 +157,8 @@ pub struct Args {
     )]
     pub prune_from: Option<String>,
     /// Keep only samples with a label matching: KEY=REGEX[,REGEX], REGEX (matches key:value), or a range like bytes=1kb:64kb.
+    // `[,REGEX]` is --help text as the user reads it, not a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(
         long = "tag-focus",
         visible_alias = "tagfocus",
@@ -250,11 +252,8 @@ pub struct Args {
     pub profile_reports: ProfileReportArgs,
 }
 
-fn parse_granularity(s: &str) -> Result<Granularity, String> {
-    Granularity::from_name(s).ok_or_else(|| {
-        let names: Vec<_> = Granularity::ALL.iter().map(|g| g.name()).collect();
-        format!("must be one of: {}", names.join(", "))
-    })
+fn parse_granularity(s: &str) -> Result<Granularity, UnknownGranularity> {
+    s.parse()
 }
 
 impl Args {

@@ -1,9 +1,10 @@
 //! ppt: a fast terminal explorer for pprof profiles.
 //!
 //! The crate is layered so that each layer knows nothing of the ones above it:
-//! - [`profile`]: bytes -> a validated, index-based model of one profile;
-//! - [`measurement`]: units and percentages as pprof formats them, below
-//!   both the analysis and the reports;
+//! - [`measurement`]: units and percentages as pprof formats them, the
+//!   bottom layer;
+//! - [`profile`]: bytes -> a validated, index-based model of one profile,
+//!   and profiles merged or compared as pprof does;
 //! - [`analysis`]: the model -> call graph numbers (flat, cum, edges) for every
 //!   sample index at once, at a granularity, under filters;
 //! - [`report`]: the numbers -> text identical to `go tool pprof`;
@@ -18,8 +19,14 @@
 //! - [`tui`]: the full-screen explorer, a screen over a session: keys to
 //!   commands, one file per pane drawing what the session answers.
 //!
-//! No layer below [`tui`] names `ratatui`, `crossterm`, `crate::tui` or
-//! `crate::cli`.
+//! Imports only run downward, and `tests/layers.rs` fails when one does
+//! not: nothing but [`tui`] and [`cli`] names `ratatui`, `crossterm`,
+//! `crate::tui` or `crate::cli`; nothing in [`analysis`] or [`profile`]
+//! names `crate::report`, `crate::fetch` or an exploration session;
+//! [`profile`] names only [`measurement`] (merging profiles scales their
+//! units), and [`measurement`] names no other layer.
+
+#![deny(clippy::unwrap_used)]
 
 pub mod analysis;
 pub mod cli;

@@ -1,5 +1,6 @@
 //! The `ppt` command: parse arguments, load the profile, then print a report
 //! or open the explorer.
+#![deny(clippy::unwrap_used)]
 
 use clap::Parser;
 use ppt::cli::Args;

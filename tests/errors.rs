@@ -77,17 +77,21 @@ fn good_profile() -> pb::Profile {
     }
 }
 
-fn write_temp(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ppt-errors-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
+/// `bytes` in a file `name` of a scratch directory, removed when the
+/// directory is dropped.
+fn write_temp(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("ppt-errors-")
+        .tempdir()
+        .expect("a scratch directory");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("the profile is written");
+    (dir, path)
 }
 
 /// Runs `ppt --top` on `bytes`; returns (exit code, stderr).
 fn run(name: &str, bytes: &[u8]) -> (i32, String) {
-    let path = write_temp(name, bytes);
+    let (_dir, path) = write_temp(name, bytes);
     let out = Command::new(env!("CARGO_BIN_EXE_ppt"))
         .arg("--top")
         .arg(&path)
@@ -234,7 +238,7 @@ fn first_string_must_be_empty() {
 
 #[test]
 fn bad_option_values() {
-    let path = write_temp("options.pb", &good_profile().encode_to_vec());
+    let (_dir, path) = write_temp("options.pb", &good_profile().encode_to_vec());
     let run = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_ppt"))
             .args(args)

@@ -1,232 +1,79 @@
 //! Fetching profiles from a running service: the real binary against a real
 //! HTTP (and HTTPS) server that each test starts on 127.0.0.1, on a port the
-//! system picks. The server only ever listens on loopback, lives at most a
-//! minute and stops when its test ends; nothing here touches the network.
+//! system picks (`tests/common/http.rs`). The server only ever listens on
+//! loopback, lives at most two minutes and stops when its test ends;
+//! nothing here touches the network.
 
+mod common;
+
+use common::http::{Request, Response, Server};
+use common::tmux::{Launch, tmux_available};
 use ppt::fetch::{Source, SourceOptions, adjust_url};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpListener;
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::{Duration, Instant};
 
 const HEAP: &str = "tests/fixtures/go/heap.pprof";
 const CPU: &str = "tests/fixtures/go/cpu.pprof";
-/// No server outlives this, whatever its test does.
-const SERVER_LIFETIME: Duration = Duration::from_secs(60);
 
 // ---------------------------------------------------------------------------
-// The test server.
+// The test server: what a Go service with net/http/pprof answers, and the
+// ways a fetch goes wrong.
 
-struct Server {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
-    accept: Option<thread::JoinHandle<()>>,
-}
-
-type Tls = Option<Arc<rustls::ServerConfig>>;
-
-impl Server {
-    fn start() -> Server {
-        Server::start_with(None)
-    }
-
-    fn start_tls() -> Server {
-        use rustls::pki_types::pem::PemObject;
-        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-        let certs = CertificateDer::pem_file_iter("tests/fixtures/tls/cert.pem")
-            .unwrap()
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
-        let key = PrivateKeyDer::from_pem_file("tests/fixtures/tls/key.pem").unwrap();
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(certs, key)
-            .unwrap();
-        Server::start_with(Some(Arc::new(config)))
-    }
-
-    fn start_with(tls: Tls) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let accept = {
-            let (requests, stop) = (requests.clone(), stop.clone());
-            thread::spawn(move || {
-                let born = Instant::now();
-                while !stop.load(Ordering::Relaxed) && born.elapsed() < SERVER_LIFETIME {
-                    match listener.accept() {
-                        Ok((stream, _)) => {
-                            let (requests, stop, tls) =
-                                (requests.clone(), stop.clone(), tls.clone());
-                            thread::spawn(move || serve(stream, &requests, &stop, tls));
-                        }
-                        Err(_) => thread::sleep(Duration::from_millis(5)),
-                    }
-                }
-            })
-        };
-        Server {
-            addr,
-            requests,
-            stop,
-            accept: Some(accept),
-        }
-    }
-
-    /// `host:port`.
-    fn authority(&self) -> String {
-        self.addr.to_string()
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// The request targets (path and query) seen so far.
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(accept) = self.accept.take() {
-            let _ = accept.join();
-        }
-    }
-}
-
-fn serve(stream: TcpStream, requests: &Mutex<Vec<String>>, stop: &AtomicBool, tls: Tls) {
-    stream.set_nonblocking(false).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    match tls {
-        None => handle(stream, requests, stop),
-        Some(config) => {
-            let Ok(conn) = rustls::ServerConnection::new(config) else {
-                return;
-            };
-            handle(rustls::StreamOwned::new(conn, stream), requests, stop)
-        }
-    }
-}
-
-fn handle(stream: impl Read + Write, requests: &Mutex<Vec<String>>, stop: &AtomicBool) {
-    let mut reader = BufReader::new(stream);
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    loop {
-        let mut header = String::new();
-        match reader.read_line(&mut header) {
-            Ok(n) if n > 2 => continue,
-            Ok(_) => break,
-            Err(_) => return,
-        }
-    }
-    let target = request_line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .to_string();
-    requests.lock().unwrap().push(target.clone());
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-    let param = |name: &str| {
-        query
-            .split('&')
-            .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
-            .map(str::to_string)
+fn routes(request: &Request) -> Response {
+    let fixture = |p: &str| std::fs::read(fixture_path(p)).expect("fixture reads");
+    let pprof_error = |status: &str, body: &[u8]| {
+        Response::new(status, body.to_vec())
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .header("X-Go-Pprof", "1")
     };
-    let mut stream = reader.into_inner();
-    let fixture = |p: &str| std::fs::read(p).unwrap();
-    let octets = "application/octet-stream";
-    let pprof_error = "text/plain; charset=utf-8\r\nX-Go-Pprof: 1";
-    let (status, content_type, body): (&str, &str, Vec<u8>) = match path {
-        "/debug/pprof/heap" => ("200 OK", octets, fixture(HEAP)),
-        "/debug/pprof/profile" => ("200 OK", octets, fixture(CPU)),
+    match request.path() {
+        "/debug/pprof/heap" => Response::profile(fixture(HEAP)),
+        "/debug/pprof/profile" => Response::profile(fixture(CPU)),
         "/slow" => {
-            // Answers after ms= milliseconds, unless the server stops first.
-            let ms: u64 = param("ms").and_then(|v| v.parse().ok()).unwrap_or(15_000);
-            let until = Instant::now() + Duration::from_millis(ms.min(20_000));
-            while Instant::now() < until {
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                thread::sleep(Duration::from_millis(20));
-            }
-            ("200 OK", octets, fixture(HEAP))
+            // Answers after ms= milliseconds.
+            let ms: u64 = request
+                .param("ms")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(15_000);
+            Response::profile(fixture(HEAP)).after(Duration::from_millis(ms.min(20_000)))
         }
-        "/error" => (
+        "/error" => pprof_error(
             "500 Internal Server Error",
-            pprof_error,
-            b"profile duration exceeds server's WriteTimeout\n".to_vec(),
+            b"profile duration exceeds server's WriteTimeout\n",
         ),
-        "/debug/pprof/nope" => ("404 Not Found", pprof_error, b"Unknown profile\n".to_vec()),
-        "/proxy-error" => (
+        "/debug/pprof/nope" => pprof_error("404 Not Found", b"Unknown profile\n"),
+        "/proxy-error" => Response::new(
             "502 Bad Gateway",
-            "text/html",
             b"<html><body>Bad Gateway</body></html>\n".to_vec(),
-        ),
-        "/hostile-error" => (
+        )
+        .header("Content-Type", "text/html"),
+        "/hostile-error" => Response::new(
             "400 Bad Request",
-            "text/plain",
             b"\n  bad \x1b]0;pwned\x07 request\nsecond line\n".to_vec(),
-        ),
-        "/text" => (
-            "200 OK",
-            "text/plain",
-            b"hello, this is not a profile\n".to_vec(),
-        ),
+        )
+        .header("Content-Type", "text/plain"),
+        "/text" => Response::new("200 OK", b"hello, this is not a profile\n".to_vec())
+            .header("Content-Type", "text/plain"),
         "/garbage" => {
             // A gzip header, then noise.
             let mut body = vec![0x1f, 0x8b, 0x08, 0x00];
             body.extend((0u32..4000).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
-            ("200 OK", octets, body)
+            Response::profile(body)
         }
         "/redirect" => {
-            let _ = write!(
-                stream,
-                "HTTP/1.1 302 Found\r\nLocation: /debug/pprof/heap\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-            let _ = stream.flush();
-            return;
+            Response::new("302 Found", Vec::new()).header("Location", "/debug/pprof/heap")
         }
-        "/unsized" => {
-            // No Content-Length: the size is only known by reading.
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: {octets}\r\nConnection: close\r\n\r\n"
-            );
-            let _ = stream.write_all(&fixture(HEAP));
-            let _ = stream.flush();
-            return;
-        }
-        _ => (
-            "404 Not Found",
-            "text/plain",
-            b"404 page not found\n".to_vec(),
-        ),
-    };
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(&body);
-    let _ = stream.flush();
+        // No Content-Length: the size is only known by reading.
+        "/unsized" => Response::profile(fixture(HEAP)).without_length(),
+        _ => Response::new("404 Not Found", b"404 page not found\n".to_vec())
+            .header("Content-Type", "text/plain"),
+    }
+}
+
+fn start() -> Server {
+    Server::start(routes)
 }
 
 // ---------------------------------------------------------------------------
@@ -287,11 +134,12 @@ fn expect_error(args: &[&str], source: &str) -> String {
     line
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ppt-fetch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch directory, removed when dropped.
+fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("ppt-fetch-")
+        .tempdir()
+        .expect("a scratch directory")
 }
 
 // ---------------------------------------------------------------------------
@@ -299,7 +147,7 @@ fn temp_dir(name: &str) -> PathBuf {
 
 #[test]
 fn top_via_url_equals_top_via_file() {
-    let server = Server::start();
+    let server = start();
     for (path, file) in [("/debug/pprof/heap", HEAP), ("/debug/pprof/profile", CPU)] {
         let url = server.url(path);
         let remote = ppt(&["--top", &url]);
@@ -322,7 +170,7 @@ fn top_via_url_equals_top_via_file() {
 
 #[test]
 fn bare_host_port_fetches_the_cpu_profile() {
-    let server = Server::start();
+    let server = start();
     let out = ppt(&["--top", &server.authority()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), stdout(&ppt(&["--top", CPU])));
@@ -337,7 +185,7 @@ fn bare_host_port_fetches_the_cpu_profile() {
 
 #[test]
 fn seconds_go_into_the_query() {
-    let server = Server::start();
+    let server = start();
     let url = server.url("/debug/pprof/profile");
     let out = ppt(&["--top", "--seconds", "3", &url]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -362,7 +210,7 @@ fn seconds_go_into_the_query() {
 
 #[test]
 fn redirects_are_followed() {
-    let server = Server::start();
+    let server = start();
     let out = ppt(&["--top", &server.url("/redirect")]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), stdout(&ppt(&["--top", HEAP])));
@@ -371,13 +219,13 @@ fn redirects_are_followed() {
 
 #[test]
 fn an_existing_file_wins_over_host_port() {
-    let dir = temp_dir("file-wins");
+    let scratch = scratch();
+    let dir = scratch.path();
     std::fs::copy(fixture_path(HEAP), dir.join("127.0.0.1:1")).unwrap();
-    let out = ppt_in(&dir, &["--top", "127.0.0.1:1"]);
+    let out = ppt_in(dir, &["--top", "127.0.0.1:1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), stdout(&ppt(&["--top", HEAP])));
     assert!(!stderr(&out).contains("Fetching"), "{}", stderr(&out));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------------------------------------------------------------------------
@@ -385,8 +233,9 @@ fn an_existing_file_wins_over_host_port() {
 
 #[test]
 fn save_writes_the_bytes_as_received() {
-    let server = Server::start();
-    let dir = temp_dir("save");
+    let server = start();
+    let scratch = scratch();
+    let dir = scratch.path();
     let saved = dir.join("heap.pb.gz");
     let saved_arg = saved.to_str().unwrap();
     let out = ppt(&[
@@ -416,14 +265,14 @@ fn save_writes_the_bytes_as_received() {
         std::fs::read(fixture_path(CPU)).unwrap()
     );
     // Nothing but the saved file is left behind.
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 1);
 }
 
 #[test]
 fn nothing_is_saved_when_the_fetch_fails() {
-    let server = Server::start();
-    let dir = temp_dir("save-fail");
+    let server = start();
+    let scratch = scratch();
+    let dir = scratch.path();
     let saved = dir.join("x.pb.gz");
     let out = ppt(&[
         "--top",
@@ -433,12 +282,11 @@ fn nothing_is_saved_when_the_fetch_fails() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!saved.exists());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn save_into_a_missing_directory_is_an_error() {
-    let server = Server::start();
+    let server = start();
     let out = ppt(&[
         "--top",
         "--save",
@@ -476,7 +324,7 @@ fn connection_refused() {
 
 #[test]
 fn timeout() {
-    let server = Server::start();
+    let server = start();
     let url = server.url("/slow?ms=15000");
     let start = Instant::now();
     let line = expect_error(&["--top", "--timeout", "1", &url], &url);
@@ -494,7 +342,7 @@ fn timeout() {
 
 #[test]
 fn a_slow_answer_within_the_timeout_arrives() {
-    let server = Server::start();
+    let server = start();
     let out = ppt(&["--top", "--timeout", "1", &server.url("/slow?ms=1500")]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), stdout(&ppt(&["--top", HEAP])));
@@ -502,7 +350,7 @@ fn a_slow_answer_within_the_timeout_arrives() {
 
 #[test]
 fn server_errors_show_the_servers_explanation() {
-    let server = Server::start();
+    let server = start();
     let url = server.url("/error");
     let line = expect_error(&["--top", &url], &url);
     assert_eq!(
@@ -532,7 +380,7 @@ fn server_errors_show_the_servers_explanation() {
 
 #[test]
 fn a_body_that_is_not_a_profile() {
-    let server = Server::start();
+    let server = start();
     let url = server.url("/text");
     let line = expect_error(&["--top", &url], &url);
     assert!(line.contains("not a pprof profile"), "{line}");
@@ -543,7 +391,7 @@ fn a_body_that_is_not_a_profile() {
 
 #[test]
 fn the_download_is_capped() {
-    let server = Server::start();
+    let server = start();
     let size = std::fs::metadata(fixture_path(HEAP)).unwrap().len();
     let limit = (size - 1).to_string();
     // Refused from the Content-Length, and while reading when there is none.
@@ -592,75 +440,22 @@ fn unfetchable_urls() {
 // ---------------------------------------------------------------------------
 // Progress on a terminal (tmux): a counter ticks while waiting, then goes.
 
-fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var("CI").is_err(), "tmux is required under CI");
-        eprintln!("tmux not installed: skipping the terminal test");
-    }
-    found
-}
-
-struct Tmux(String);
-
-impl Tmux {
-    fn capture(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.0, "capture-pane", "-p", "-J"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let screen = self.capture();
-            if screen.contains(text) || Instant::now() > deadline {
-                return screen;
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.0, "kill-server"])
-            .status();
-    }
-}
-
 #[test]
 fn a_counter_ticks_on_a_terminal_while_waiting() {
     if !tmux_available() {
         return;
     }
-    let server = Server::start();
-    let command = format!(
-        "env -u http_proxy -u HTTP_PROXY -u https_proxy -u HTTPS_PROXY -u all_proxy -u ALL_PROXY {} --top --seconds 3 '{}' > /dev/null; echo exit-$?; sleep 30",
+    let server = start();
+    let t = Launch::new("fetch").size(160, 20).shell();
+    t.run(&format!(
+        "{} --top --seconds 3 '{}' > /dev/null",
         env!("CARGO_BIN_EXE_ppt"),
         server.url("/slow?ms=3500")
-    );
-    let tmux = Tmux(format!("ppt-fetch-{}", std::process::id()));
-    let status = Command::new("tmux")
-        .args(["-L", &tmux.0, "-f", "/dev/null", "new-session", "-d"])
-        .args(["-x", "160", "-y", "20", &command])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let screen = tmux.wait_for("Waiting for the profile... 2s of 3s");
-    assert!(
-        screen.contains("Waiting for the profile... 2s of 3s"),
-        "no counter:\n{screen}"
-    );
+    ));
+    let wait = Duration::from_secs(15);
+    let screen = t.wait_for_text("Waiting for the profile... 2s of 3s", wait);
     assert!(screen.contains("Please wait... (3s)"), "{screen}");
-    let screen = tmux.wait_for("exit-0");
-    assert!(screen.contains("exit-0"), "fetch did not finish:\n{screen}");
+    let screen = t.wait_for_text("exit=0", wait);
     // The counter is erased; pprof's lines stay.
     assert!(!screen.contains("Waiting for the profile"), "{screen}");
     assert!(
@@ -674,8 +469,8 @@ fn a_counter_ticks_on_a_terminal_while_waiting() {
 
 #[test]
 fn https_works_and_checks_certificates() {
-    let server = Server::start_tls();
-    let port = server.addr.port();
+    let server = Server::start_tls(routes);
+    let port = server.port();
     let url = format!("https://localhost:{port}/debug/pprof/heap");
     let line = expect_error(&["--top", &url], &url);
     assert!(
@@ -696,7 +491,7 @@ fn https_works_and_checks_certificates() {
 
 #[test]
 fn http_to_a_tls_port_fails_cleanly() {
-    let server = Server::start_tls();
+    let server = Server::start_tls(routes);
     let url = format!("http://{}/debug/pprof/heap", server.authority());
     let line = expect_error(&["--top", "--timeout", "2", &url], &url);
     assert!(!line.contains("panic"), "{line}");
@@ -709,7 +504,7 @@ fn http_to_a_tls_port_fails_cleanly() {
 /// `Fetching` line and in errors, never as typed.
 #[test]
 fn a_password_in_the_url_is_never_printed() {
-    let server = Server::start();
+    let server = start();
     let url = format!("http://user:s3cret@{}/debug/pprof/heap", server.authority());
     let shown = format!("http://user:xxxxx@{}/debug/pprof/heap", server.authority());
     let out = ppt(&["--top", &url]);
@@ -752,7 +547,7 @@ fn a_port_out_of_range_is_a_bad_url() {
 /// The URL in the `Fetching` line is escaped like names.
 #[test]
 fn the_fetching_line_is_escaped() {
-    let server = Server::start();
+    let server = start();
     let url = format!(
         "http://{}/debug/pprof/heap?x=\x1b]0;pwned\x07",
         server.authority()
@@ -796,7 +591,7 @@ fn refresh_and_timeout_are_parsed() {
 /// to the clock (`--seconds 9223372036854775807` panicked).
 #[test]
 fn durations_out_of_range_are_refused_not_panics() {
-    let server = Server::start();
+    let server = start();
     let url = server.url("/debug/pprof/heap");
     for bad in [
         ["--seconds", "9223372036854775807"],
@@ -830,7 +625,7 @@ fn quiet() -> SourceOptions {
 
 #[test]
 fn a_source_loads_again_on_each_call() {
-    let server = Server::start();
+    let server = start();
     let source = Source::new(&server.url("/debug/pprof/heap"), quiet()).unwrap();
     assert!(source.is_remote() && source.can_reload());
     assert_eq!(source.name(), server.url("/debug/pprof/heap"));
@@ -846,16 +641,16 @@ fn a_source_loads_again_on_each_call() {
     );
 
     // A library save writes what was loaded.
-    let dir = temp_dir("lib-save");
+    let scratch = scratch();
+    let dir = scratch.path();
     let path = dir.join("saved.pprof");
     ppt::fetch::save(&path, &first.bytes).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), first.bytes);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_source_names_its_url_in_errors() {
-    let server = Server::start();
+    let server = start();
     let source = Source::new(&format!("{}/error", server.authority()), quiet()).unwrap();
     let err = source.load().unwrap_err();
     assert_eq!(err.source_name, server.url("/error"));

@@ -1,16 +1,20 @@
 //! Profile strings never drive the terminal: `ppt --top` run on a real
 //! terminal (tmux) shows hostile names as visible escapes, and the same
 //! report sent to a pipe stays byte-identical to pprof's. And ppt never
-//! writes to the profile or beside it.
+//! writes to the profile or beside it. The explorer started directly in a
+//! terminal of a given size (the harness of `tests/common/tmux.rs`) ends
+//! with the status its way out gives.
 //!
 //! Needs tmux; without it the test is skipped, except under CI (CI=true),
 //! where it fails so the check cannot silently disappear.
 
 mod common;
 
+use common::tmux::{Exit, Launch};
 use common::{HOSTILE_NAMES_SHOWN, Terminal, tmux_available};
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 #[test]
 fn top_on_a_terminal_escapes_hostile_names() {
@@ -87,20 +91,23 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
 
 #[test]
 fn ppt_never_writes_to_or_beside_the_profile() {
-    let dir = std::env::temp_dir().join(format!("ppt-readonly-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new()
+        .prefix("ppt-readonly-")
+        .tempdir()
+        .expect("a scratch directory");
+    let dir = scratch.path();
     let profile = dir.join("heap.pprof");
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/heap.pprof"),
         &profile,
     )
     .unwrap();
-    let before = snapshot(&dir);
+    let before = snapshot(dir);
     for args in [&["--top"][..], &["--peek", "main"], &[]] {
         let out = Command::new(env!("CARGO_BIN_EXE_ppt"))
             .args(args)
             .arg(&profile)
-            .current_dir(&dir)
+            .current_dir(dir)
             .output()
             .unwrap();
         assert!(
@@ -121,12 +128,7 @@ fn ppt_never_writes_to_or_beside_the_profile() {
         t.keys(&["q"]);
         t.wait_for("the explorer to quit", |s| s.contains("exit=0"));
     }
-    assert_eq!(
-        snapshot(&dir),
-        before,
-        "ppt changed the profile's directory"
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(snapshot(dir), before, "ppt changed the profile's directory");
 }
 
 #[test]
@@ -400,4 +402,35 @@ fn a_long_unit_does_not_push_the_names_out() {
             .any(|l| l.contains("furlongs…") && l.contains("main.main")),
         "the callers pane shows its names:\n{text}"
     );
+}
+
+#[test]
+fn the_explorer_started_alone_reports_how_it_ended() {
+    if !tmux_available() {
+        return;
+    }
+    let wait = Duration::from_secs(20);
+    // At a size of its own, resized, then quit: status 0.
+    let t = Launch::new("alone-quit")
+        .size(100, 30)
+        .ppt(&["assets/heap.pprof"]);
+    t.wait_for_text("main.sortWork", wait);
+    assert_eq!(t.format("#{window_width}x#{window_height}"), "100x30");
+    assert_eq!(t.exit(), None, "still running");
+    t.resize(90, 24);
+    t.wait_until("a frame of 24 rows", wait, |s| s.lines().count() == 24);
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(wait), Exit::Code(0));
+
+    // A file that does not exist: status 1 and the error on the screen.
+    let t = Launch::new("alone-error").ppt(&["no-such.pprof"]);
+    assert_eq!(t.wait_exit(wait), Exit::Code(1));
+    let output = t.output();
+    assert!(output.contains("ppt: no-such.pprof: "), "{output}");
+
+    // Killed: the signal is read back.
+    let t = Launch::new("alone-kill").ppt(&["assets/heap.pprof"]);
+    t.wait_for_text("main.sortWork", wait);
+    t.kill("KILL");
+    assert_eq!(t.wait_exit(wait), Exit::Signal(9));
 }

@@ -7,7 +7,6 @@
 
 use super::tags::TagFilter;
 use regex::bytes::Regex;
-use std::fmt;
 
 /// A regular expression together with the text the user typed.
 #[derive(Debug, Clone)]
@@ -53,7 +52,8 @@ impl Pattern {
 }
 
 /// A pattern that does not compile.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} regexp {pattern:?}: {reason}")]
 pub struct FilterError {
     /// Which option (`focus`, `ignore`, ...).
     pub what: String,
@@ -62,18 +62,6 @@ pub struct FilterError {
     /// The regex compiler's explanation.
     pub reason: String,
 }
-
-impl fmt::Display for FilterError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid {} regexp {:?}: {}",
-            self.what, self.pattern, self.reason
-        )
-    }
-}
-
-impl std::error::Error for FilterError {}
 
 /// The active filters. The default filters nothing.
 #[derive(Debug, Clone, Default, PartialEq)]

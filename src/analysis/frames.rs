@@ -125,7 +125,11 @@ impl Frames {
                 };
                 location_nodes.push(nodes.intern(info, profile));
             } else {
-                for line in lines.iter().zip(&kept).filter_map(|(l, &k)| k.then_some(l)) {
+                for line in lines
+                    .iter()
+                    .zip(&kept)
+                    .filter_map(|(line, &keep)| keep.then_some(line))
+                {
                     let info = line_info(
                         profile,
                         &mut nodes,
@@ -166,7 +170,7 @@ impl Frames {
 
     /// Whether sample `s` survives focus and ignore.
     pub fn keeps_sample(&self, s: usize) -> bool {
-        self.sample_kept.as_ref().is_none_or(|k| k[s])
+        self.sample_kept.as_ref().is_none_or(|kept| kept[s])
     }
 
     /// The stack of sample `s` as the graph sees it, leaf first: cut by

@@ -70,6 +70,19 @@ impl Granularity {
     }
 }
 
+/// A name that is not one of pprof's granularities.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("must be one of: {}", Granularity::ALL.map(Granularity::name).join(", "))]
+pub struct UnknownGranularity;
+
+impl std::str::FromStr for Granularity {
+    type Err = UnknownGranularity;
+
+    fn from_str(name: &str) -> Result<Granularity, UnknownGranularity> {
+        Granularity::from_name(name).ok_or(UnknownGranularity)
+    }
+}
+
 impl fmt::Display for Granularity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

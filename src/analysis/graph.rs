@@ -48,6 +48,10 @@ const EDGE_RESIDUAL: u8 = 4;
 const UNSET: u32 = u32::MAX;
 
 /// Flat, cum and edges of every node for every measure.
+///
+/// A graph has one column per measure, in the order of its measures: a
+/// `column` is a place in that list (0 for a graph of one measure), not a
+/// sample index ([`Measure::index`] is the sample index a column sums).
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     measures: Vec<Measure>,
@@ -130,10 +134,10 @@ impl Graph {
             }
             let values = samples.values(s);
             let mut any = false;
-            for (k, measure) in measures.iter().enumerate() {
-                (w[k], dw[k]) = measure.of(values);
-                contributes[k] = w[k] != 0 || dw[k] != 0;
-                any |= contributes[k];
+            for (column, measure) in measures.iter().enumerate() {
+                (w[column], dw[column]) = measure.of(values);
+                contributes[column] = w[column] != 0 || dw[column] != 0;
+                any |= contributes[column];
             }
             if !any {
                 continue;
@@ -192,15 +196,15 @@ impl Graph {
                             if residual {
                                 flag |= EDGE_RESIDUAL;
                             }
-                            for k in 0..m {
-                                if contributes[k] {
-                                    g.edge_weight[e * m + k] =
-                                        g.edge_weight[e * m + k].wrapping_add(w[k]);
+                            for column in 0..m {
+                                if contributes[column] {
+                                    g.edge_weight[e * m + column] =
+                                        g.edge_weight[e * m + column].wrapping_add(w[column]);
                                     if any_mean {
-                                        g.edge_div[e * m + k] =
-                                            g.edge_div[e * m + k].wrapping_add(dw[k]);
+                                        g.edge_div[e * m + column] =
+                                            g.edge_div[e * m + column].wrapping_add(dw[column]);
                                     }
-                                    g.edge_flags[e * m + k] |= flag;
+                                    g.edge_flags[e * m + column] |= flag;
                                 }
                             }
                         }
@@ -266,10 +270,10 @@ impl Graph {
         g
     }
 
-    /// This graph of one measure (without edges) as column `k` of a graph
+    /// This graph of one measure (without edges) as `column` of a graph
     /// of `measures`, the other columns empty: a table of that column
     /// reads the same numbers from it.
-    pub fn as_column_of(self, measures: &[Measure], k: usize) -> Graph {
+    pub fn as_column_of(self, measures: &[Measure], column: usize) -> Graph {
         debug_assert_eq!(self.measures.len(), 1, "a graph of one measure");
         let (n, m) = (self.node_count, measures.len());
         let widen = |one: Vec<i64>| -> Vec<i64> {
@@ -278,7 +282,7 @@ impl Graph {
             }
             let mut all = vec![0; n * m];
             for (node, value) in one.into_iter().enumerate() {
-                all[node * m + k] = value;
+                all[node * m + column] = value;
             }
             all
         };
@@ -317,38 +321,38 @@ impl Graph {
         self.node_count
     }
 
-    /// Raw flat sum of `node` for measure column `k` (pprof's `Flat`).
-    pub fn flat(&self, node: NodeId, k: usize) -> i64 {
-        self.flat[node as usize * self.measures.len() + k]
+    /// Raw flat sum of `node` for `column` (pprof's `Flat`).
+    pub fn flat(&self, node: NodeId, column: usize) -> i64 {
+        self.flat[node as usize * self.measures.len() + column]
     }
 
     /// Raw cumulative sum (pprof's `Cum`).
-    pub fn cum(&self, node: NodeId, k: usize) -> i64 {
-        self.cum[node as usize * self.measures.len() + k]
+    pub fn cum(&self, node: NodeId, column: usize) -> i64 {
+        self.cum[node as usize * self.measures.len() + column]
     }
 
     /// The flat value shown (pprof's `FlatValue`: divided for means).
-    pub fn flat_value(&self, node: NodeId, k: usize) -> i64 {
-        let i = node as usize * self.measures.len() + k;
+    pub fn flat_value(&self, node: NodeId, column: usize) -> i64 {
+        let i = node as usize * self.measures.len() + column;
         divide(self.flat[i], self.flat_div.get(i).copied())
     }
 
     /// The cumulative value shown (pprof's `CumValue`).
-    pub fn cum_value(&self, node: NodeId, k: usize) -> i64 {
-        let i = node as usize * self.measures.len() + k;
+    pub fn cum_value(&self, node: NodeId, column: usize) -> i64 {
+        let i = node as usize * self.measures.len() + column;
         divide(self.cum[i], self.cum_div.get(i).copied())
     }
 
-    /// Whether `node` is in the graph for column `k` (pprof drops nodes whose
+    /// Whether `node` is in the graph for `column` (pprof drops nodes whose
     /// flat and cum are both zero).
-    pub fn has_node(&self, node: NodeId, k: usize) -> bool {
-        self.flat(node, k) != 0 || self.cum(node, k) != 0
+    pub fn has_node(&self, node: NodeId, column: usize) -> bool {
+        self.flat(node, column) != 0 || self.cum(node, column) != 0
     }
 
-    /// The nodes present for column `k`, in id order.
-    pub fn present_nodes(&self, k: usize) -> Vec<NodeId> {
+    /// The nodes present for `column`, in id order.
+    pub fn present_nodes(&self, column: usize) -> Vec<NodeId> {
         (0..self.node_count as NodeId)
-            .filter(|&n| self.has_node(n, k))
+            .filter(|&n| self.has_node(n, column))
             .collect()
     }
 
@@ -357,27 +361,27 @@ impl Graph {
         self.edges[e as usize]
     }
 
-    /// Whether any sample contributed to edge `e` for column `k`.
-    pub fn has_edge(&self, e: EdgeId, k: usize) -> bool {
-        self.edge_flags[e as usize * self.measures.len() + k] & EDGE_SEEN != 0
+    /// Whether any sample contributed to edge `e` for `column`.
+    pub fn has_edge(&self, e: EdgeId, column: usize) -> bool {
+        self.edge_flags[e as usize * self.measures.len() + column] & EDGE_SEEN != 0
     }
 
     /// Raw weight of edge `e` (pprof's `Weight`).
-    pub fn edge_weight(&self, e: EdgeId, k: usize) -> i64 {
-        self.edge_weight[e as usize * self.measures.len() + k]
+    pub fn edge_weight(&self, e: EdgeId, column: usize) -> i64 {
+        self.edge_weight[e as usize * self.measures.len() + column]
     }
 
     /// Sum of the mean divisor over edge `e` (0 when no measure is a mean).
-    pub fn edge_div(&self, e: EdgeId, k: usize) -> i64 {
+    pub fn edge_div(&self, e: EdgeId, column: usize) -> i64 {
         self.edge_div
-            .get(e as usize * self.measures.len() + k)
+            .get(e as usize * self.measures.len() + column)
             .copied()
             .unwrap_or(0)
     }
 
     /// Whether every contribution to edge `e` was an inlined call.
-    pub fn edge_inline(&self, e: EdgeId, k: usize) -> bool {
-        self.edge_flags[e as usize * self.measures.len() + k] & EDGE_NOT_INLINE == 0
+    pub fn edge_inline(&self, e: EdgeId, column: usize) -> bool {
+        self.edge_flags[e as usize * self.measures.len() + column] & EDGE_NOT_INLINE == 0
     }
 
     /// Whether some contribution to edge `e` went over nodes left out of

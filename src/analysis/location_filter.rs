@@ -420,7 +420,7 @@ impl<'a> LocationFilter<'a> {
             }
         }
         if !self.inline_frames
-            && let Some(outermost) = kept.iter().rposition(|&k| k)
+            && let Some(outermost) = kept.iter().rposition(|&keep| keep)
         {
             kept[..outermost].fill(false);
         }

@@ -40,7 +40,7 @@ pub use call_tree::{CallTree, Children, Matches, PathId, TreeKind};
 pub use filter::{FilterError, Filters, Pattern};
 pub use filtered::Filtered;
 pub use frames::{FrameOptions, Frames};
-pub use granularity::Granularity;
+pub use granularity::{Granularity, UnknownGranularity};
 pub use graph::{EdgeId, Graph, Measure};
 pub use neighbors::{Call, Neighbors, sort_calls};
 pub use node::{NodeId, NodeInfo, NodeTable};

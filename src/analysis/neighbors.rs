@@ -35,31 +35,31 @@ impl Call {
         self.numbers.len() / 3
     }
 
-    fn flags(&self, k: usize) -> u8 {
-        self.numbers[2 * self.measures() + k] as u8
+    fn flags(&self, column: usize) -> u8 {
+        self.numbers[2 * self.measures() + column] as u8
     }
 
-    /// Whether some sample contributed to the edge for column `k`.
-    pub fn present(&self, k: usize) -> bool {
-        self.flags(k) & SEEN != 0
+    /// Whether some sample contributed to the edge for `column`.
+    pub fn present(&self, column: usize) -> bool {
+        self.flags(column) & SEEN != 0
     }
 
     /// The raw weight (pprof's `Weight`).
-    pub fn weight(&self, k: usize) -> i64 {
-        self.numbers[k]
+    pub fn weight(&self, column: usize) -> i64 {
+        self.numbers[column]
     }
 
     /// The weight shown (pprof's `WeightValue`: divided for means).
-    pub fn weight_value(&self, k: usize) -> i64 {
-        match self.numbers[self.measures() + k] {
-            0 => self.weight(k),
-            d => self.weight(k).wrapping_div(d),
+    pub fn weight_value(&self, column: usize) -> i64 {
+        match self.numbers[self.measures() + column] {
+            0 => self.weight(column),
+            d => self.weight(column).wrapping_div(d),
         }
     }
 
     /// Whether every contribution was an inlined call.
-    pub fn inline(&self, k: usize) -> bool {
-        self.flags(k) & NOT_INLINE == 0
+    pub fn inline(&self, column: usize) -> bool {
+        self.flags(column) & NOT_INLINE == 0
     }
 }
 
@@ -90,11 +90,15 @@ impl Neighbors {
         let call = |e: EdgeId, other: NodeId| {
             Call::new(
                 other,
-                (0..m).map(|k| g.edge_weight(e, k)),
-                (0..m).map(|k| g.edge_div(e, k)),
-                (0..m).map(|k| {
-                    let seen = if g.has_edge(e, k) { SEEN } else { 0 };
-                    let not_inline = if g.edge_inline(e, k) { 0 } else { NOT_INLINE };
+                (0..m).map(|column| g.edge_weight(e, column)),
+                (0..m).map(|column| g.edge_div(e, column)),
+                (0..m).map(|column| {
+                    let seen = if g.has_edge(e, column) { SEEN } else { 0 };
+                    let not_inline = if g.edge_inline(e, column) {
+                        0
+                    } else {
+                        NOT_INLINE
+                    };
                     seen | not_inline
                 }),
             )
@@ -117,11 +121,11 @@ impl Neighbors {
     /// pprof's `--top` suffix for the node: `(inline)` when every call into
     /// it that weighs at least `cutoff` is inlined, `(partial-inline)` when
     /// some are.
-    pub fn inline_mark(&self, k: usize, cutoff: i64) -> Option<&'static str> {
+    pub fn inline_mark(&self, column: usize, cutoff: i64) -> Option<&'static str> {
         let (mut inline, mut not_inline) = (false, false);
         for c in &self.callers {
-            if c.present(k) && c.weight(k).wrapping_abs() >= cutoff {
-                if c.inline(k) {
+            if c.present(column) && c.weight(column).wrapping_abs() >= cutoff {
+                if c.inline(column) {
                     inline = true;
                 } else {
                     not_inline = true;
@@ -136,14 +140,14 @@ impl Neighbors {
     }
 }
 
-/// pprof's peek order for the edges of column `k`: heavier first, then by
+/// pprof's peek order for the edges of `column`: heavier first, then by
 /// the other node's name (node id last, for a stable order). Edges absent
-/// for `k` are left out.
-pub fn sort_calls<'a>(calls: &'a [Call], names: &NodeTable, k: usize) -> Vec<&'a Call> {
-    let mut list: Vec<&Call> = calls.iter().filter(|c| c.present(k)).collect();
+/// for `column` are left out.
+pub fn sort_calls<'a>(calls: &'a [Call], names: &NodeTable, column: usize) -> Vec<&'a Call> {
+    let mut list: Vec<&Call> = calls.iter().filter(|c| c.present(column)).collect();
     if list.len() <= 64 {
         list.sort_unstable_by(|a, b| {
-            let (wa, wb) = (a.weight(k), b.weight(k));
+            let (wa, wb) = (a.weight(column), b.weight(column));
             wb.wrapping_abs()
                 .cmp(&wa.wrapping_abs())
                 .then_with(|| names.name(a.node).cmp(names.name(b.node)))
@@ -161,7 +165,8 @@ pub fn sort_calls<'a>(calls: &'a [Call], names: &NodeTable, k: usize) -> Vec<&'a
         .enumerate()
         .map(|(i, c)| {
             let rank = u128::from(ranks[c.node as usize]);
-            let key = (desc(c.weight(k).wrapping_abs()) << 64) | (rank << 32) | u128::from(c.node);
+            let key =
+                (desc(c.weight(column).wrapping_abs()) << 64) | (rank << 32) | u128::from(c.node);
             (key, i as u32)
         })
         .collect();
@@ -250,11 +255,12 @@ impl Side {
         }
         self.sample[i] = sample;
         let flag = if inline { SEEN } else { SEEN | NOT_INLINE };
-        for k in 0..m {
-            if values[k] != 0 || divs[k] != 0 {
-                self.weight[i * m + k] = self.weight[i * m + k].wrapping_add(values[k]);
-                self.div[i * m + k] = self.div[i * m + k].wrapping_add(divs[k]);
-                self.flags[i * m + k] |= flag;
+        for column in 0..m {
+            if values[column] != 0 || divs[column] != 0 {
+                self.weight[i * m + column] =
+                    self.weight[i * m + column].wrapping_add(values[column]);
+                self.div[i * m + column] = self.div[i * m + column].wrapping_add(divs[column]);
+                self.flags[i * m + column] |= flag;
             }
         }
     }
@@ -262,11 +268,12 @@ impl Side {
     fn merge(&mut self, other: Side, m: usize) {
         for (j, &node) in other.nodes.iter().enumerate() {
             let i = self.slot(node, m);
-            for k in 0..m {
-                self.weight[i * m + k] =
-                    self.weight[i * m + k].wrapping_add(other.weight[j * m + k]);
-                self.div[i * m + k] = self.div[i * m + k].wrapping_add(other.div[j * m + k]);
-                self.flags[i * m + k] |= other.flags[j * m + k];
+            for column in 0..m {
+                self.weight[i * m + column] =
+                    self.weight[i * m + column].wrapping_add(other.weight[j * m + column]);
+                self.div[i * m + column] =
+                    self.div[i * m + column].wrapping_add(other.div[j * m + column]);
+                self.flags[i * m + column] |= other.flags[j * m + column];
             }
         }
     }

@@ -37,7 +37,7 @@ impl SortKey {
     }
 }
 
-/// Sorts `nodes` for measure column `k` as pprof does. Raw sums are
+/// Sorts `nodes` for `column` of `graph` as pprof does. Raw sums are
 /// compared (for means too, as pprof), and the last resort is pprof's
 /// comparison of the printed node identity, so the order is total.
 pub fn sort_nodes(
@@ -45,11 +45,11 @@ pub fn sort_nodes(
     graph: &Graph,
     table: &NodeTable,
     profile: &Profile,
-    k: usize,
+    column: usize,
     key: SortKey,
 ) {
-    let flat = |n: NodeId| graph.flat(n, k).wrapping_abs();
-    let cum = |n: NodeId| graph.cum(n, k).wrapping_abs();
+    let flat = |n: NodeId| graph.flat(n, column).wrapping_abs();
+    let cum = |n: NodeId| graph.cum(n, column).wrapping_abs();
     let tie = |a: NodeId, b: NodeId| {
         table
             .go_sprint(a, profile)
@@ -173,16 +173,16 @@ fn sort_on_two_threads<T: Ord + Copy + Send>(mut items: Vec<T>) -> Vec<T> {
     merged
 }
 
-/// pprof's edge order for measure column `k`: heavier first, then caller
-/// name, then callee name. Edges absent for `k` are left out.
-pub fn sort_edges(g: &Graph, names: &NodeTable, edges: &[EdgeId], k: usize) -> Vec<EdgeId> {
+/// pprof's edge order for `column` of `g`: heavier first, then caller
+/// name, then callee name. Edges absent for `column` are left out.
+pub fn sort_edges(g: &Graph, names: &NodeTable, edges: &[EdgeId], column: usize) -> Vec<EdgeId> {
     let mut list: Vec<EdgeId> = edges
         .iter()
         .copied()
-        .filter(|&e| g.has_edge(e, k))
+        .filter(|&e| g.has_edge(e, column))
         .collect();
     list.sort_by(|&a, &b| {
-        let (wa, wb) = (g.edge_weight(a, k), g.edge_weight(b, k));
+        let (wa, wb) = (g.edge_weight(a, column), g.edge_weight(b, column));
         if wa != wb {
             return wb.wrapping_abs().cmp(&wa.wrapping_abs());
         }

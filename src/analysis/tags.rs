@@ -273,7 +273,7 @@ impl TagFilter {
         };
         // `None`: bare; `Some(None)`: a key the profile's strings lack, so
         // no label has it.
-        let key_id: Option<Option<StrId>> = key.map(|k| profile.strings.find(k.as_bytes()));
+        let key_id: Option<Option<StrId>> = key.map(|key| profile.strings.find(key.as_bytes()));
 
         let range = parse_range(rest).map_err(|BadNumber(reason)| FilterError {
             what: what.to_string(),
@@ -290,7 +290,7 @@ impl TagFilter {
             let target = OutputUnit::Named(range.unit.clone());
             let units = num_label_units(profile)
                 .into_iter()
-                .filter(|(k, _)| key.is_none_or(|want| want == *k))
+                .filter(|(label_key, _)| key.is_none_or(|want| want == *label_key))
                 // The unit a conversion lands in does not depend on the value.
                 .filter(|(_, unit)| scale(1, unit, &target).1 == range.unit)
                 .collect();
@@ -450,15 +450,15 @@ mod tests {
                 label: labels
                     .iter()
                     .map(|l| match *l {
-                        S(k, v) => pb::Label {
-                            key: s(k),
-                            str: s(v),
+                        S(key, value) => pb::Label {
+                            key: s(key),
+                            str: s(value),
                             ..Default::default()
                         },
-                        N(k, n, u) => pb::Label {
-                            key: s(k),
-                            num: n,
-                            num_unit: s(u),
+                        N(key, number, unit) => pb::Label {
+                            key: s(key),
+                            num: number,
+                            num_unit: s(unit),
                             ..Default::default()
                         },
                     })
@@ -551,7 +551,7 @@ mod tests {
             &[N("unitzero", 0, "s"), N("lat", 9, "s")],
         ]);
         let units = num_label_units(&p);
-        let unit = |k: &str| units.get(&p.strings.find(k.as_bytes()).unwrap()).cloned();
+        let unit = |key: &str| units.get(&p.strings.find(key.as_bytes()).unwrap()).cloned();
         assert_eq!(unit("bytes").as_deref(), Some("kilobytes"));
         assert_eq!(unit("lat").as_deref(), Some("ms"));
         assert_eq!(unit("request").as_deref(), Some("bytes"));

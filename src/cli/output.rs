@@ -129,7 +129,7 @@ pub fn write_new_file(extension: &str, render: Box<Render<'_>>) -> Result<PathBu
                     }
                 };
             }
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
             Err(e) => return Err(OutputError::File(path, e.to_string())),
         }
     }

@@ -225,7 +225,7 @@ pub struct Aggregate {
     /// on the benchmark profile, and the table needs no more.
     pub only_column: Option<usize>,
     /// Whether the sums were computed ahead, while the filters were typed
-    /// (see [`Base::compute_ahead`]).
+    /// (see `Base::compute_ahead`).
     pub summed_ahead: bool,
 }
 

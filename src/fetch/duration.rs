@@ -8,15 +8,31 @@ use std::time::Duration;
 /// computed from it (`now + timeout + grace`, `1.5 × seconds`) far from
 /// overflowing.
 pub const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
+/// A duration ppt cannot read; the message shows how to write one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// Nothing but spaces.
+    #[error("empty duration; write e.g. 30s, 2m or 1h30m")]
+    Empty,
+    /// Not a number with units, nor a number of seconds.
+    #[error("bad duration {0:?}; write e.g. 30s, 2m, 1h30m or 500ms")]
+    Bad(String),
+    /// A refresh period of zero.
+    #[error("the refresh period must be longer than zero")]
+    ZeroRefresh,
+    /// Longer than [`MAX_DURATION`].
+    #[error("{} is too long; the longest accepted is {} (a week)", format_duration(*.0), format_duration(MAX_DURATION))]
+    TooLong(Duration),
+}
 
 /// Parses a duration: one or more `NUMBER UNIT` parts (units `ms`, `s`, `m`,
 /// `h`; the number may have a fraction), or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let s = text.trim();
     if s.is_empty() {
-        return Err("empty duration; write e.g. 30s, 2m or 1h30m".into());
+        return Err(DurationError::Empty);
     }
-    let bad = || format!("bad duration {text:?}; write e.g. 30s, 2m, 1h30m or 500ms");
+    let bad = || DurationError::Bad(text.to_string());
     if let Ok(secs) = s.parse::<f64>() {
         return within_range(seconds(secs).ok_or_else(bad)?);
     }
@@ -49,13 +65,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     within_range(total)
 }
 
-fn within_range(d: Duration) -> Result<Duration, String> {
+fn within_range(d: Duration) -> Result<Duration, DurationError> {
     if d > MAX_DURATION {
-        return Err(format!(
-            "{} is too long; the longest accepted is {} (a week)",
-            format_duration(d),
-            format_duration(MAX_DURATION)
-        ));
+        return Err(DurationError::TooLong(d));
     }
     Ok(d)
 }
@@ -81,10 +93,10 @@ fn seconds(secs: f64) -> Option<Duration> {
 }
 
 /// [`parse_duration`] for `--refresh`: a period of zero makes no sense.
-pub fn parse_refresh(text: &str) -> Result<Duration, String> {
+pub fn parse_refresh(text: &str) -> Result<Duration, DurationError> {
     let d = parse_duration(text)?;
     if d.is_zero() {
-        return Err("the refresh period must be longer than zero".into());
+        return Err(DurationError::ZeroRefresh);
     }
     Ok(d)
 }
@@ -143,7 +155,7 @@ mod tests {
     #[test]
     fn nonsense_is_refused_with_an_example() {
         for bad in ["", "s", "abc", "10x", "-5s", "1.2.3s", "m5", "-1", "5 s"] {
-            let err = parse_duration(bad).unwrap_err();
+            let err = parse_duration(bad).unwrap_err().to_string();
             assert!(err.contains("30s"), "{bad:?}: {err}");
         }
     }
@@ -157,7 +169,7 @@ mod tests {
             "1e300",
             "99999999999999999999h",
         ] {
-            let err = parse_duration(long).unwrap_err();
+            let err = parse_duration(long).unwrap_err().to_string();
             assert!(
                 err.contains("a week") || err.contains("30s"),
                 "{long}: {err}"

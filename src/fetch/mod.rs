@@ -24,14 +24,15 @@ pub mod source;
 pub mod sources;
 pub mod target;
 
-pub use duration::{MAX_DURATION, format_duration, parse_duration, parse_refresh, parse_seconds};
+pub use duration::{
+    DurationError, MAX_DURATION, format_duration, parse_duration, parse_refresh, parse_seconds,
+};
 pub use save::save;
 pub use source::{Loaded, Source, SourceOptions};
 pub use sources::{CombineError, Combined, LoadFailure, Role, Sources};
 pub use target::{DEFAULT_PATH, GRACE, Remote, adjust_url, redact};
 
 use crate::profile::ProfileError;
-use std::fmt;
 use std::time::Duration;
 
 /// Why a profile could not be fetched over HTTP.
@@ -104,22 +105,12 @@ pub enum SourceErrorKind {
 
 /// A [`SourceErrorKind`] together with the source it is about (the path as
 /// given, `-`, or the URL actually requested).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{source_name}: {kind}")]
 pub struct SourceError {
     /// The path or URL.
     pub source_name: String,
     /// What went wrong.
+    #[source]
     pub kind: SourceErrorKind,
-}
-
-impl fmt::Display for SourceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.source_name, self.kind)
-    }
-}
-
-impl std::error::Error for SourceError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.kind)
-    }
 }

@@ -82,7 +82,8 @@ fn tick(stopped: mpsc::Receiver<()>, seconds: Option<u64>) {
         }
         let next = Duration::from_secs(elapsed.as_secs() + 1);
         match stopped.recv_timeout(next.saturating_sub(start.elapsed())) {
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            // The next second: tick.
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
             _ => break,
         }
     }

@@ -1,6 +1,10 @@
-//! Why a profile could not be loaded.
-
-use std::fmt;
+//! Why a profile could not be loaded, or a sample index not found.
+//!
+//! As everywhere in ppt, an error that wraps another says so at the end of
+//! its message (`heap.pprof: not a pprof profile: ...`) and also gives it
+//! as its [`std::error::Error::source`]: a one-line message is complete on
+//! its own (the explorer's status line shows just that), and a program can
+//! still match on the cause.
 
 /// What is wrong with the input. Each variant is one class of bad input with
 /// its own message; [`LoadError`] adds the name of the file.
@@ -35,22 +39,36 @@ pub enum ProfileError {
 }
 
 /// A [`ProfileError`] together with the file (or `-`) it came from.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{source_name}: {error}")]
 pub struct LoadError {
     /// The path as the user gave it.
     pub source_name: String,
     /// What went wrong.
+    #[source]
     pub error: ProfileError,
 }
 
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.source_name, self.error)
-    }
-}
-
-impl std::error::Error for LoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
+/// Why a `-sample_index` value names no sample type of the profile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SampleIndexError {
+    /// The profile has no sample types at all.
+    #[error("profile has no sample types")]
+    NoSampleTypes,
+    /// A number past the last sample type.
+    #[error("sample index {given} is outside the range [0..{last}]")]
+    OutOfRange {
+        /// The number as given.
+        given: String,
+        /// The last valid index.
+        last: usize,
+    },
+    /// A name that no sample type has.
+    #[error("sample index {given:?} must be one of: {}", .names.join(", "))]
+    UnknownName {
+        /// The name as given.
+        given: String,
+        /// The profile's sample types.
+        names: Vec<String>,
+    },
 }

@@ -33,7 +33,7 @@ pub mod pb {
 pub use builder::Unfinished;
 pub use decode::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions, decode, decode_unfinished, load};
 pub use encode::{ProtoWriter, gzip};
-pub use error::{LoadError, ProfileError};
+pub use error::{LoadError, ProfileError, SampleIndexError};
 pub use merge::{BASE_LABEL, BaseKind, MergeError, combine, merge, subtract_base};
 pub use model::{
     Function, FunctionIdx, Label, Line, Location, LocationIdx, Mapping, MappingFlags, MappingIdx,

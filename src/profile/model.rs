@@ -6,7 +6,7 @@
 //! `go tool pprof` applies on load, so that everything downstream can index
 //! without checks.
 
-use super::error::ProfileError;
+use super::error::{ProfileError, SampleIndexError};
 use super::strings::{StrId, StringTable};
 use std::ops::Range;
 
@@ -349,16 +349,19 @@ impl Profile {
 
     /// Resolves a `-sample_index` value: a 0-based number or a type name.
     /// `inuse_space` also finds a type named `space` (old heap profiles).
-    pub fn sample_index_by_name(&self, wanted: &str) -> Result<usize, String> {
+    pub fn sample_index_by_name(&self, wanted: &str) -> Result<usize, SampleIndexError> {
         if self.sample_types.is_empty() {
-            return Err("profile has no sample types".into());
+            return Err(SampleIndexError::NoSampleTypes);
         }
         if let Ok(i) = wanted.parse::<i64>() {
             let last = self.sample_types.len() - 1;
             return usize::try_from(i)
                 .ok()
                 .filter(|&i| i <= last)
-                .ok_or_else(|| format!("sample index {wanted} is outside the range [0..{last}]"));
+                .ok_or_else(|| SampleIndexError::OutOfRange {
+                    given: wanted.to_string(),
+                    last,
+                });
         }
         let without_inuse = wanted.strip_prefix("inuse_").unwrap_or(wanted);
         (0..self.sample_types.len())
@@ -366,11 +369,9 @@ impl Profile {
                 let name = self.sample_type_name(i);
                 name == wanted || name == without_inuse
             })
-            .ok_or_else(|| {
-                format!(
-                    "sample index {wanted:?} must be one of: {}",
-                    self.sample_type_names().join(", ")
-                )
+            .ok_or_else(|| SampleIndexError::UnknownName {
+                given: wanted.to_string(),
+                names: self.sample_type_names(),
             })
     }
 }

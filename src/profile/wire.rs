@@ -19,6 +19,40 @@ const FIXED64: u64 = 1;
 const LENGTH_DELIMITED: u64 = 2;
 const FIXED32: u64 = 5;
 
+/// What is wrong with the encoding: the text after `failed to decode
+/// Protobuf message: ` in the error.
+#[derive(Debug, thiserror::Error)]
+enum WireError {
+    #[error("buffer underflow")]
+    Underflow,
+    #[error("invalid varint")]
+    Varint,
+    #[error("invalid field number 0")]
+    FieldZero,
+    #[error("unsupported wire type {0}")]
+    UnsupportedWireType(u64),
+    #[error("field {field}: invalid wire type {wire_type}")]
+    WrongWireType { field: u64, wire_type: u64 },
+    /// In an element of a packed array.
+    #[error("{field}: {error}")]
+    InPacked {
+        field: &'static str,
+        error: Box<WireError>,
+    },
+    #[error("label: {0}")]
+    Label(prost::DecodeError),
+}
+
+impl WireError {
+    /// This error met in packed array `field`.
+    fn in_packed(field: &'static str) -> impl Fn(WireError) -> WireError {
+        move |error| WireError::InPacked {
+            field,
+            error: Box::new(error),
+        }
+    }
+}
+
 /// One decoded sample, in reusable buffers.
 #[derive(Debug, Default)]
 pub(super) struct SampleFields {
@@ -53,7 +87,7 @@ impl RawSamples<'_> {
 /// Decodes everything but the samples with prost; returns the samples as
 /// byte ranges of `raw`.
 pub(super) fn split(raw: &[u8]) -> Result<(pb::Profile, RawSamples<'_>), ProfileError> {
-    let corrupt = |why: String| {
+    let corrupt = |why: WireError| {
         ProfileError::Protobuf(format!("failed to decode Protobuf message: Profile: {why}"))
     };
     let mut rest = Vec::new();
@@ -77,7 +111,7 @@ pub(super) fn split(raw: &[u8]) -> Result<(pb::Profile, RawSamples<'_>), Profile
     Ok((wire, RawSamples { data: raw, ranges }))
 }
 
-fn read_sample(bytes: &[u8], out: &mut SampleFields) -> Result<(), String> {
+fn read_sample(bytes: &[u8], out: &mut SampleFields) -> Result<(), WireError> {
     let mut pos = 0;
     while pos < bytes.len() {
         let key = varint(bytes, &mut pos)?;
@@ -89,7 +123,8 @@ fn read_sample(bytes: &[u8], out: &mut SampleFields) -> Result<(), String> {
                 let end = end_of(bytes, pos, len)?;
                 while pos < end {
                     out.location_ids.push(
-                        varint(&bytes[..end], &mut pos).map_err(|e| format!("location_id: {e}"))?,
+                        varint(&bytes[..end], &mut pos)
+                            .map_err(WireError::in_packed("location_id"))?,
                     );
                 }
             }
@@ -99,19 +134,19 @@ fn read_sample(bytes: &[u8], out: &mut SampleFields) -> Result<(), String> {
                 let end = end_of(bytes, pos, len)?;
                 while pos < end {
                     out.values.push(
-                        varint(&bytes[..end], &mut pos).map_err(|e| format!("value: {e}"))? as i64,
+                        varint(&bytes[..end], &mut pos).map_err(WireError::in_packed("value"))?
+                            as i64,
                     );
                 }
             }
             (3, LENGTH_DELIMITED) => {
                 let len = varint(bytes, &mut pos)?;
                 let end = end_of(bytes, pos, len)?;
-                let label =
-                    pb::Label::decode(&bytes[pos..end]).map_err(|e| format!("label: {e}"))?;
+                let label = pb::Label::decode(&bytes[pos..end]).map_err(WireError::Label)?;
                 out.labels.push(label);
                 pos = end;
             }
-            (1..=3, _) => return Err(format!("field {field}: invalid wire type {wire_type}")),
+            (1..=3, _) => return Err(WireError::WrongWireType { field, wire_type }),
             _ => skip(bytes, &mut pos, field, wire_type)?,
         }
     }
@@ -119,11 +154,11 @@ fn read_sample(bytes: &[u8], out: &mut SampleFields) -> Result<(), String> {
 }
 
 /// Reads a base-128 varint (at most 10 bytes, as protobuf allows).
-fn varint(bytes: &[u8], pos: &mut usize) -> Result<u64, String> {
+fn varint(bytes: &[u8], pos: &mut usize) -> Result<u64, WireError> {
     let mut value = 0u64;
     for i in 0..10 {
         let Some(&b) = bytes.get(*pos) else {
-            return Err("buffer underflow".into());
+            return Err(WireError::Underflow);
         };
         *pos += 1;
         value |= u64::from(b & 0x7f) << (7 * i);
@@ -131,21 +166,21 @@ fn varint(bytes: &[u8], pos: &mut usize) -> Result<u64, String> {
             return Ok(value);
         }
     }
-    Err("invalid varint".into())
+    Err(WireError::Varint)
 }
 
-fn end_of(bytes: &[u8], pos: usize, len: u64) -> Result<usize, String> {
+fn end_of(bytes: &[u8], pos: usize, len: u64) -> Result<usize, WireError> {
     usize::try_from(len)
         .ok()
         .and_then(|len| pos.checked_add(len))
         .filter(|&end| end <= bytes.len())
-        .ok_or_else(|| "buffer underflow".into())
+        .ok_or(WireError::Underflow)
 }
 
 /// Skips one field's value.
-fn skip(bytes: &[u8], pos: &mut usize, field: u64, wire_type: u64) -> Result<(), String> {
+fn skip(bytes: &[u8], pos: &mut usize, field: u64, wire_type: u64) -> Result<(), WireError> {
     if field == 0 {
-        return Err("invalid field number 0".into());
+        return Err(WireError::FieldZero);
     }
     match wire_type {
         VARINT => varint(bytes, pos).map(drop),
@@ -162,7 +197,7 @@ fn skip(bytes: &[u8], pos: &mut usize, field: u64, wire_type: u64) -> Result<(),
             *pos = end_of(bytes, *pos, 4)?;
             Ok(())
         }
-        other => Err(format!("unsupported wire type {other}")),
+        other => Err(WireError::UnsupportedWireType(other)),
     }
 }
 

@@ -52,8 +52,7 @@ pub use traces::traces;
 pub use tree::tree;
 
 use crate::analysis::{Filters, Granularity, Measure, total};
-use crate::profile::Profile;
-use std::fmt;
+use crate::profile::{Profile, SampleIndexError};
 
 /// What a report shows and how; the defaults are pprof's.
 #[derive(Debug, Clone)]
@@ -118,17 +117,22 @@ impl Default for ReportOptions {
 }
 
 /// Why a report could not be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
     /// The requested sample index does not exist.
-    SampleIndex(String),
+    #[error(transparent)]
+    SampleIndex(#[from] SampleIndexError),
     /// The profile has no sample types at all.
+    #[error("profile has no sample types, so there is nothing to report")]
     NoSampleTypes,
     /// `--peek` matched no node.
+    #[error("no matches found for regexp: {0}")]
     NoMatches(String),
     /// Writing the report failed.
+    #[error("writing the report: {1}")]
     Write(std::io::ErrorKind, String),
     /// Where to look for source files could not be worked out.
+    #[error("{0}")]
     Source(String),
 }
 
@@ -137,22 +141,6 @@ impl From<std::io::Error> for ReportError {
         ReportError::Write(e.kind(), e.to_string())
     }
 }
-
-impl fmt::Display for ReportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReportError::SampleIndex(message) => f.write_str(message),
-            ReportError::NoSampleTypes => {
-                f.write_str("profile has no sample types, so there is nothing to report")
-            }
-            ReportError::NoMatches(rx) => write!(f, "no matches found for regexp: {rx}"),
-            ReportError::Write(_, message) => write!(f, "writing the report: {message}"),
-            ReportError::Source(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for ReportError {}
 
 /// Ends the line that starts at `start` in `out`, escaping it first when
 /// `escape` ([`ReportOptions::escape_strings`]): a newline inside a name
@@ -177,9 +165,7 @@ pub fn resolve_measure(
     }
     let index = match sample_index {
         None => profile.default_sample_index(),
-        Some(name) => profile
-            .sample_index_by_name(name)
-            .map_err(ReportError::SampleIndex)?,
+        Some(name) => profile.sample_index_by_name(name)?,
     };
     Ok(Measure { index, mean })
 }

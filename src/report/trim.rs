@@ -91,7 +91,7 @@ impl TrimmedGraph {
         let measures = [measure];
         let may_trim = trim.node_fraction != 0.0 || trim.node_count > 0;
         let pass = |kept: Option<&[NodeId]>, with_edges: bool| {
-            let mask = kept.map(|k| mask(frames, k));
+            let mask = kept.map(|nodes| mask(frames, nodes));
             let graph = if with_edges {
                 Graph::build(profile, frames, &measures, mask.as_deref())
             } else {

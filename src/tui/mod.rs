@@ -1,5 +1,5 @@
 //! The full-screen explorer: the screen over an exploration
-//! [`Session`](crate::explore::Session), which holds and computes
+//! [`Session`], which holds and computes
 //! everything about the profile.
 //!
 //! - [`app`]: the screen's state (focus, scroll positions, the open

@@ -15,8 +15,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-/// The pane's lines as the last [`prepare`] worked them out, for the
-/// frame's [`draw`]: building them twice would cost a frame as much again.
+/// The pane's lines as the last `prepare` worked them out, for the
+/// frame's `draw`: building them twice would cost a frame as much again.
 #[derive(Default)]
 pub struct Prepared {
     area: Rect,
