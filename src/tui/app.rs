@@ -157,6 +157,11 @@ impl App {
     /// The keymap context of what is open.
     pub fn context(&self) -> Context {
         match self.mode {
+            Mode::Browse
+                if self.session.tree_view() == Some(crate::explore::TreeView::Sandwich) =>
+            {
+                Context::Sandwich
+            }
             Mode::Browse if self.session.tree_view().is_some() => Context::Tree,
             Mode::Browse => Context::Browse,
             Mode::TreeSearch(_) => Context::Search,

@@ -25,6 +25,8 @@ pub enum Context {
     /// The flame graph and the call tree (keys not bound here are the
     /// browsing ones).
     Tree,
+    /// A function's sandwich (keys not bound here are the browsing ones).
+    Sandwich,
 }
 
 impl Context {
@@ -38,6 +40,7 @@ impl Context {
             Context::Help => "Help",
             Context::Save => "Save prompt (w)",
             Context::Tree => "Flame graph (F) and call tree (T)",
+            Context::Sandwich => "Sandwich (S)",
         }
     }
 
@@ -226,6 +229,10 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Tree, Key::ch('n'), A::NextMatch, "next match", None),
         (C::Tree, Key::ch('N'), A::PrevMatch, "previous match", None),
         (C::Tree, Key::plain(K::Esc), A::Close, "clear the search, or back to the table", None),
+        (C::Sandwich, Key::ch('S'), A::Sandwich, "back to the flame graph or call tree", Some("back")),
+        (C::Sandwich, Key::plain(K::Esc), A::Close, "back to the flame graph or call tree", None),
+        (C::Sandwich, Key::ch('F'), A::Flame, "flame graph", Some("flame")),
+        (C::Sandwich, Key::ch('T'), A::CallTree, "call tree", Some("tree")),
         (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),
         (C::Search, Key::plain(K::Down), A::Down, "choose the match below", Some("choose")),
         (C::Search, Key::ctrl('p'), A::Up, "choose the match above", None),
@@ -289,7 +296,7 @@ impl Keymap {
                 .find(|b| b.context == ctx && b.key.matches(event))
                 .map(|b| b.action)
         };
-        let browsing = (context == Context::Tree)
+        let browsing = matches!(context, Context::Tree | Context::Sandwich)
             .then(|| find(Context::Browse))
             .flatten();
         find(context)
