@@ -84,6 +84,22 @@ pub enum Command {
     /// The next node fraction: none, 0.5%, 1%, 5% of the total (rows
     /// whose cum is below it are left out, as pprof trims).
     CycleNodeFraction,
+    /// Shows a whole-profile view (`None`: the table again).
+    ShowTree(Option<super::TreeView>),
+    /// Moves over the tree shown.
+    TreeMove(super::TreeStep),
+    /// Zooms into the selected call path.
+    TreeZoomIn,
+    /// Zooms back out one step.
+    TreeZoomOut,
+    /// Highlights the frames matching this regular expression (empty:
+    /// none), and says their share of the total.
+    TreeSearch(String),
+    /// Selects the next (1) or previous (-1) matching frame.
+    TreeNextMatch(isize),
+    /// Opens the sandwich of the selected frame's function; from the
+    /// sandwich, back to the view it was opened from.
+    Sandwich,
     /// Loads the profile again (the driver starts the load: see
     /// [`Session::take_refresh_request`]).
     Refresh,
@@ -133,6 +149,15 @@ impl Session {
             Command::ToggleInlines => self.toggle_inlines(),
             Command::CycleNodeFraction => self.cycle_node_fraction(),
             Command::Refresh => self.ask_refresh(),
+            Command::ShowTree(view) => self.show_tree(view),
+            Command::TreeMove(step) => self.tree_move(step),
+            Command::TreeZoomIn => self.tree_zoom_in(),
+            Command::TreeZoomOut => self.tree_zoom_out(),
+            Command::TreeSearch(query) => self.tree_search(query),
+            Command::TreeNextMatch(delta) => self.tree_next_match(delta),
+            Command::Sandwich => self.toggle_sandwich(),
         }
+        // Whatever changed, the tree shown follows it.
+        self.sync_tree();
     }
 }

@@ -27,7 +27,10 @@
 //!   from the selection, undone, and the toggles of inlined frames and of
 //!   the node fraction;
 //! - [`refresh`]: loading the source again and reopening on the new
-//!   profile with the user's choices kept.
+//!   profile with the user's choices kept;
+//! - [`trees`]: the flame graph's and call trees' state and moves (their
+//!   trees built by `tree_build`), [`flame`]: the flame graph's layout,
+//!   `sandwich`: a function's callers and callees.
 //!
 //! # Adding a view
 //!
@@ -51,16 +54,20 @@ pub mod aggregate;
 pub mod calls;
 pub mod command;
 pub mod finder;
+pub mod flame;
 pub mod history;
 mod jobs;
 mod navigate;
 mod recompute;
 pub mod refine;
 pub mod refresh;
+mod sandwich;
 pub mod score;
 mod search;
 pub mod session;
 pub mod table;
+mod tree_build;
+pub mod trees;
 mod units;
 pub mod view;
 mod worker;
@@ -74,4 +81,5 @@ pub use refresh::{Carry, FetchState, Fetched, Fetcher, Plan};
 pub use search::LastSearch;
 pub use session::{Hint, Notice, Row, Session, Settings};
 pub use table::{Table, TableOptions};
+pub use trees::{FrameInfo, TreeRow, TreeStep, TreeView};
 pub use view::{Identity, Scale, View};

@@ -49,6 +49,8 @@ pub struct Carry {
     search: Option<String>,
     notice: Option<Notice>,
     fetch: FetchState,
+    /// The flame graph or call tree shown, with its place.
+    tree: Option<super::trees::TreeCarry>,
 }
 
 impl Carry {
@@ -62,6 +64,7 @@ impl Carry {
             history: History::default(),
             search: None,
             notice: None,
+            tree: None,
             fetch: FetchState {
                 can_refresh,
                 over_network,
@@ -120,6 +123,7 @@ impl Session {
             history: self.history.portable(),
             search: self.search.as_ref().map(|s| s.query.clone()),
             notice: self.notice.clone(),
+            tree: self.tree_carry(),
             fetch: FetchState {
                 fetched_at: None,
                 // Kept (not reset) so that `set_fetched` on the new profile
@@ -175,6 +179,9 @@ impl Session {
             session.search = Some(search);
         }
         session.notice = carry.notice;
+        if let Some(tree) = carry.tree {
+            session.resume_tree(tree);
+        }
         session
     }
 

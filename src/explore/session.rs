@@ -155,6 +155,8 @@ pub struct Session {
     /// The filters before each change, last last (see
     /// [`Command::UndoFilters`](super::Command::UndoFilters)).
     pub(super) filter_undo: Vec<Filters>,
+    /// The flame graph and call trees.
+    pub(super) trees: super::trees::Trees,
 }
 
 impl Session {
@@ -237,6 +239,7 @@ impl Session {
             jumps: 0,
             calls_renewed: 0,
             filter_undo: Vec::new(),
+            trees: Default::default(),
         };
         session.views = session.empty_views();
         session.refresh_calls();

@@ -68,6 +68,27 @@ pub enum Action {
     Refresh,
     /// Open the prompt that saves the profile's bytes to a file.
     Save,
+    /// Open the flame graph, or go back to the table from it.
+    Flame,
+    /// Open the call tree, or go back to the table from it.
+    CallTree,
+    /// Flip the view: the flame graph's orientation, the call tree's
+    /// direction (top-down, bottom-up).
+    Flip,
+    /// Move left (the flame graph: the sibling before; the call tree:
+    /// collapse).
+    Left,
+    /// Move right (the sibling after; expand).
+    Right,
+    /// Expand the heaviest path under the selection.
+    ExpandHeaviest,
+    /// Open the sandwich of the selected function (its callers above,
+    /// its callees below), or close it.
+    Sandwich,
+    /// From the flame graph or call tree: the selected function in the
+    /// table, with its callers and callees; from the table: back to the
+    /// view left so.
+    ToTable,
     /// Close the open prompt, pane or overlay.
     Close,
     /// Apply what was typed (search: jump; filter pane: apply the filters).

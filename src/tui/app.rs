@@ -39,6 +39,9 @@ pub enum Mode {
     Help(u16),
     /// The save prompt.
     Save(SavePrompt),
+    /// The flame graph's or call tree's search prompt, with the regex
+    /// typed (the session highlights as it is typed).
+    TreeSearch(String),
 }
 
 /// Screen areas of the frame prepared last, for the mouse and for page
@@ -84,6 +87,8 @@ pub struct App {
     pub quit: bool,
     /// Time and place of the last click, to see double clicks.
     pub(super) last_click: Option<(Instant, u16, u16)>,
+    /// The flame graph's and call tree's screen state.
+    pub tree_screen: super::tree_keys::TreeScreen,
 }
 
 impl App {
@@ -103,6 +108,7 @@ impl App {
             areas: Areas::default(),
             quit: false,
             last_click: None,
+            tree_screen: Default::default(),
         }
     }
 
@@ -151,7 +157,14 @@ impl App {
     /// The keymap context of what is open.
     pub fn context(&self) -> Context {
         match self.mode {
+            Mode::Browse
+                if self.session.tree_view() == Some(crate::explore::TreeView::Sandwich) =>
+            {
+                Context::Sandwich
+            }
+            Mode::Browse if self.session.tree_view().is_some() => Context::Tree,
             Mode::Browse => Context::Browse,
+            Mode::TreeSearch(_) => Context::Search,
             Mode::Search(_) => Context::Search,
             Mode::Filter(_) => Context::Filter,
             Mode::Help(_) => Context::Help,
@@ -178,10 +191,14 @@ impl App {
             Mode::Filter(form) => self.filter_pane(form, action),
             Mode::Help(scroll) => self.help(scroll, action),
             Mode::Save(prompt) => self.save_prompt(prompt, action),
+            Mode::TreeSearch(query) => self.tree_search_prompt(query, action),
         }
     }
 
     fn browse(&mut self, action: Action) {
+        if self.session.tree_view().is_some() && self.tree_browse(action) {
+            return;
+        }
         let page = match self.focus {
             Pane::Table => self.areas.table.height.max(2) as isize - 1,
             Pane::Calls => self.areas.calls.height.max(2) as isize - 1,
@@ -251,7 +268,23 @@ impl App {
                 self.open_save();
                 return;
             }
-            Action::Confirm | Action::Insert(_) | Action::Erase | Action::ClearField => return,
+            Action::Flame | Action::CallTree => {
+                self.open_tree(action);
+                return;
+            }
+            Action::Confirm
+            | Action::Insert(_)
+            | Action::Erase
+            | Action::ClearField
+            | Action::Flip
+            | Action::Left
+            | Action::Right
+            | Action::ExpandHeaviest
+            | Action::Sandwich => return,
+            Action::ToTable => {
+                self.back_to_tree();
+                return;
+            }
         };
         self.session.apply(command);
     }

@@ -22,6 +22,11 @@ pub enum Context {
     Help,
     /// The save prompt.
     Save,
+    /// The flame graph and the call tree (keys not bound here are the
+    /// browsing ones).
+    Tree,
+    /// A function's sandwich (keys not bound here are the browsing ones).
+    Sandwich,
 }
 
 impl Context {
@@ -34,6 +39,8 @@ impl Context {
             Context::Filter => "Filter pane (f)",
             Context::Help => "Help",
             Context::Save => "Save prompt (w)",
+            Context::Tree => "Flame graph (F) and call tree (T)",
+            Context::Sandwich => "Sandwich (S)",
         }
     }
 
@@ -139,8 +146,8 @@ pub struct Binding {
 /// Mouse gestures, for the help overlay (they are not rebindable).
 pub const MOUSE: &[(&str, &str)] = &[
     ("wheel", "scroll the pane under the pointer"),
-    ("click", "select a row"),
-    ("double-click", "enter the function"),
+    ("click", "select a row, or a frame"),
+    ("double-click", "enter the function, or zoom"),
 ];
 
 /// All bindings.
@@ -208,6 +215,33 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('r'), A::Refresh, "load the profile again now", Some("refresh")),
         (C::Browse, Key::ch('w'), A::Save, "save the profile's bytes to a file", Some("save")),
         (C::Browse, Key::plain(K::Esc), A::Close, "close the side pane focus", None),
+        (C::Browse, Key::ch('F'), A::Flame, "flame graph", Some("flame")),
+        (C::Browse, Key::ch('T'), A::CallTree, "call tree", Some("tree")),
+        (C::Browse, Key::ch('t'), A::ToTable, "back to the view left with t", None),
+        (C::Tree, Key::plain(K::Up), A::Up, "caller; tree: row up", Some("move")),
+        (C::Tree, Key::plain(K::Down), A::Down, "heaviest callee; tree: row down", Some("move")),
+        (C::Tree, Key::plain(K::Left), A::Left, "sibling before; tree: collapse", Some("move")),
+        (C::Tree, Key::plain(K::Right), A::Right, "sibling after; tree: expand", Some("move")),
+        (C::Tree, Key::ch('k'), A::Up, "caller; tree: row up", None),
+        (C::Tree, Key::ch('j'), A::Down, "heaviest callee; tree: row down", None),
+        (C::Tree, Key::ch('h'), A::Left, "sibling before; tree: collapse", None),
+        (C::Tree, Key::ch('l'), A::Right, "sibling after; tree: expand", None),
+        (C::Tree, Key::plain(K::Enter), A::Enter, "zoom into the selected frame", Some("zoom")),
+        (C::Tree, Key::plain(K::Backspace), A::Back, "zoom back out one step", Some("out")),
+        (C::Tree, Key::ch('e'), A::ExpandHeaviest, "expand the heaviest path (call tree)", None),
+        (C::Tree, Key::ch('o'), A::Flip, "flip: flame (↑↓ swap), bottom-up tree", Some("flip")),
+        (C::Tree, Key::ch('F'), A::Flame, "flame graph / back to the table", Some("flame")),
+        (C::Tree, Key::ch('T'), A::CallTree, "call tree / back to the table", Some("tree")),
+        (C::Tree, Key::ch('S'), A::Sandwich, "sandwich: callers and callees", Some("sandwich")),
+        (C::Tree, Key::ch('t'), A::ToTable, "this function in the table (t there: back)", Some("table")),
+        (C::Tree, Key::ch('/'), A::Search, "highlight frames matching a regex", Some("search")),
+        (C::Tree, Key::ch('n'), A::NextMatch, "next match", None),
+        (C::Tree, Key::ch('N'), A::PrevMatch, "previous match", None),
+        (C::Tree, Key::plain(K::Esc), A::Close, "clear the search, or back to the table", None),
+        (C::Sandwich, Key::ch('S'), A::Sandwich, "back to the flame graph or call tree", Some("back")),
+        (C::Sandwich, Key::plain(K::Esc), A::Close, "back to the flame graph or call tree", None),
+        (C::Sandwich, Key::ch('F'), A::Flame, "flame graph", Some("flame")),
+        (C::Sandwich, Key::ch('T'), A::CallTree, "call tree", Some("tree")),
         (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),
         (C::Search, Key::plain(K::Down), A::Down, "choose the match below", Some("choose")),
         (C::Search, Key::ctrl('p'), A::Up, "choose the match above", None),
@@ -271,13 +305,19 @@ impl Keymap {
                 .find(|b| b.context == ctx && b.key.matches(event))
                 .map(|b| b.action)
         };
-        find(context).or_else(|| find(Context::Any)).or_else(|| {
-            let typing = event.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE;
-            match event.code {
-                KeyCode::Char(c) if context.takes_text() && typing => Some(Action::Insert(c)),
-                _ => None,
-            }
-        })
+        let browsing = matches!(context, Context::Tree | Context::Sandwich)
+            .then(|| find(Context::Browse))
+            .flatten();
+        find(context)
+            .or(browsing)
+            .or_else(|| find(Context::Any))
+            .or_else(|| {
+                let typing = event.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE;
+                match event.code {
+                    KeyCode::Char(c) if context.takes_text() && typing => Some(Action::Insert(c)),
+                    _ => None,
+                }
+            })
     }
 
     /// The keys of `action` in `context`, joined as in help.

@@ -7,6 +7,7 @@
 //!   commands; [`action`] and [`keymap`]: what users can ask and with
 //!   which keys; [`input`]: events to actions; `prompts`: the search,
 //!   filter and save prompts; [`filter_form`]: the filter pane's fields;
+//!   [`tree_keys`]: the keys and mouse of the flame graph and call tree;
 //! - [`ui`]: one file per pane: `prepare` before a frame, `draw` reading
 //!   only; [`names`] and [`theme`]: names fitted to columns, colours;
 //! - [`terminal`] and [`event`]: the real terminal, or a test backend and
@@ -25,6 +26,7 @@ pub mod names;
 mod prompts;
 pub mod terminal;
 pub mod theme;
+pub mod tree_keys;
 pub mod ui;
 
 pub use action::Action;

@@ -91,6 +91,7 @@ impl App {
                 self.type_query(&mut query, text);
                 self.mode = Mode::Search(query);
             }
+            Mode::TreeSearch(query) => self.tree_type(query, text),
             mode @ (Mode::Filter(_) | Mode::Save(_)) => {
                 self.mode = mode;
                 for c in text.chars().filter(|c| !c.is_control()) {
