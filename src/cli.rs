@@ -229,7 +229,7 @@ pub struct Args {
     )]
     pub node_count: Option<usize>,
 
-    /// Refuse profiles that decompress to more than this many bytes.
+    /// Refuse profiles that decompress to more than this many bytes. It bounds memory too: loading peaks at about this size, as the decompressed bytes are kept and long strings are not copied out of them.
     #[arg(long = "max-decompressed-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_DECOMPRESSED)]
     pub max_decompressed_size: u64,
 

@@ -35,11 +35,11 @@ fn run(args: &Args) -> Result<(), String> {
         && std::io::stdout().is_terminal();
     if !sources.is_single() {
         let combined = load_sources(args, &sources, explore)?;
-        tag_filters(args, &combined.profile, &mut options)?;
+        tag_filters(args, &combined.profile, &mut options, true)?;
         return print_output(args, kind, &combined.profile, &options);
     }
     let (source, loaded) = load_profile(args)?;
-    tag_filters(args, &loaded.profile, &mut options)?;
+    tag_filters(args, &loaded.profile, &mut options, !explore)?;
     if explore {
         return ppt::tui::run(source, loaded, args, &options);
     }
@@ -61,20 +61,38 @@ fn print_output(
 }
 
 /// Compiles the label filters against the profile (their units come from
-/// it), saying on stderr how pprof would read them.
+/// it), saying on stderr how pprof would read them; for a text report
+/// (`text`), with pprof's other warnings: numeric labels of several units
+/// before, filters that match nothing after (the explorer says those in
+/// its status line).
 fn tag_filters(
     args: &Args,
     profile: &ppt::profile::Profile,
     options: &mut report::ReportOptions,
+    text: bool,
 ) -> Result<(), String> {
     (options.filters.tag_focus, options.filters.tag_ignore) =
         args.tag_filters(profile).map_err(|e| e.to_string())?;
+    if text {
+        for conflict in ppt::analysis::tags::unit_conflicts(profile) {
+            eprintln!("{}", safe_text::escape(conflict.as_bytes()));
+        }
+    }
     for tag in [&options.filters.tag_focus, &options.filters.tag_ignore]
         .into_iter()
         .flatten()
     {
         if let Some(notice) = tag.notice() {
             eprintln!("{}", safe_text::escape(notice.as_bytes()));
+        }
+    }
+    // A profile without sample types, or a sample index it does not have,
+    // is an error before pprof filters (said by the report).
+    let measured = !profile.sample_types.is_empty()
+        && report::resolve_measure(profile, options.sample_index.as_deref(), options.mean).is_ok();
+    if text && measured {
+        for warning in ppt::analysis::no_match_warnings(profile, &options.filters) {
+            eprintln!("{warning}");
         }
     }
     Ok(())

@@ -187,7 +187,7 @@ fn source_scrolled_edited_and_a_tag_focused() {
     // sets it as the tag focus, and the table is `-top -tagfocus`.
     t.keys(&["Escape"]);
     t.wait_for("the table", |s| s.contains("Top ·"));
-    t.keys(&["T"]);
+    t.keys(&["#"]);
     let screen = t.wait_for("the tags view", |s| s.contains("Tags ·"));
     assert!(screen.contains("bytes: Total 98.1MB"), "{screen}");
     assert!(

@@ -88,7 +88,7 @@ const SRC: &str = "tests/fixtures/go/expected2/src";
 
 #[test]
 fn source_view_opens_at_the_hottest_line() {
-    let (_, t) = app_after("cpu.pprof", SRC, 100, 30, &["/fib", "<Enter>", "l"]);
+    let (_, t) = app_after("cpu.pprof", SRC, 100, 30, &["/main.fib", "<Enter>", "l"]);
     insta::assert_snapshot!("source_view_fib", t.backend());
 }
 
@@ -107,7 +107,13 @@ fn source_view_scrolls_and_marks_inlined_calls() {
 
 #[test]
 fn source_view_says_which_paths_were_tried() {
-    let (_, t) = app_after("cpu.pprof", "nosuchdir", 100, 20, &["/fib", "<Enter>", "l"]);
+    let (_, t) = app_after(
+        "cpu.pprof",
+        "nosuchdir",
+        100,
+        20,
+        &["/main.fib", "<Enter>", "l"],
+    );
     insta::assert_snapshot!("source_view_not_found", t.backend());
 }
 
@@ -118,7 +124,7 @@ fn source_view_closes_back_to_the_table() {
         SRC,
         100,
         30,
-        &["/fib", "<Enter>", "l", "<Esc>"],
+        &["/main.fib", "<Enter>", "l", "<Esc>"],
     );
     assert!(app.session.source_listing().is_none());
     assert_eq!(app.context(), ppt::tui::keymap::Context::Browse);
@@ -126,13 +132,13 @@ fn source_view_closes_back_to_the_table() {
 
 #[test]
 fn tags_view_shows_the_label_breakdown() {
-    let (_, t) = app_after("allocs.pprof", SRC, 100, 30, &["T"]);
+    let (_, t) = app_after("allocs.pprof", SRC, 100, 30, &["#"]);
     insta::assert_snapshot!("tags_view", t.backend());
 }
 
 #[test]
 fn a_tag_value_chosen_becomes_the_tag_focus() {
-    let (app, t) = app_after("allocs.pprof", SRC, 120, 30, &["T", "j", "<Enter>"]);
+    let (app, t) = app_after("allocs.pprof", SRC, 120, 30, &["#", "j", "<Enter>"]);
     insta::assert_snapshot!("tags_view_focus_applied", t.backend());
     let focus = app
         .session
@@ -142,6 +148,14 @@ fn a_tag_value_chosen_becomes_the_tag_focus() {
         .expect("a tag focus");
     assert_eq!(focus.as_str(), "bytes=163840bytes");
     assert!(app.session.tags().is_none());
+    // The filter pane shows it in its tagfocus field.
+    use ppt::tui::filter_form::{Field, FilterForm};
+    let form = FilterForm::new(app.session.filters());
+    let field = Field::ALL
+        .iter()
+        .position(|&f| f == Field::TagFocus)
+        .expect("a tagfocus field");
+    assert_eq!(form.values[field], "bytes=163840bytes");
 }
 
 #[test]

@@ -23,10 +23,16 @@
 //!   `worker`: the background work and its bookkeeping;
 //! - [`finder`] (ranked by [`score`]) and [`history`]: search and
 //!   back/forward;
+//! - `units`: the unit values are printed in, cycled; [`refine`]: filters
+//!   from the selection, undone, and the toggles of inlined frames and of
+//!   the node fraction;
 //! - [`refresh`]: loading the source again and reopening on the new
 //!   profile with the user's choices kept;
 //! - [`source`] and [`tags`]: the source view's annotated listing and the
 //!   tags view's label breakdown, with `--list`'s and `--tags`' numbers.
+//! - [`trees`]: the flame graph's and call trees' state and moves (their
+//!   trees built by `tree_build`), [`flame`]: the flame graph's layout,
+//!   `sandwich`: a function's callers and callees.
 //!
 //! # Adding a view
 //!
@@ -50,17 +56,23 @@ pub mod aggregate;
 pub mod calls;
 pub mod command;
 pub mod finder;
+pub mod flame;
 pub mod history;
 mod jobs;
 mod navigate;
 mod recompute;
+pub mod refine;
 pub mod refresh;
+mod sandwich;
 pub mod score;
 mod search;
 pub mod session;
 pub mod source;
 pub mod table;
 pub mod tags;
+mod tree_build;
+pub mod trees;
+mod units;
 pub mod view;
 mod worker;
 
@@ -68,10 +80,12 @@ pub use aggregate::{Aggregate, Base};
 pub use calls::Calls;
 pub use command::Command;
 pub use jobs::SLICE;
+pub use refine::Refinement;
 pub use refresh::{Carry, FetchState, Fetched, Fetcher, Plan};
 pub use search::LastSearch;
 pub use session::{Hint, Notice, Row, Session, Settings};
 pub use source::{LineRow, SourceListing, SourcePaths, SourceRow};
 pub use table::{Table, TableOptions};
 pub use tags::TagsView;
+pub use trees::{FrameInfo, TreeRow, TreeStep, TreeView};
 pub use view::{Identity, Scale, View};

@@ -6,7 +6,6 @@
 //! says why.
 
 use super::aggregate::Aggregate;
-use super::finder::Finder;
 use super::history::History;
 use super::search::LastSearch;
 use super::session::{Notice, Session, Settings};
@@ -50,6 +49,8 @@ pub struct Carry {
     search: Option<String>,
     notice: Option<Notice>,
     fetch: FetchState,
+    /// The flame graph or call tree shown, with its place.
+    tree: Option<super::trees::TreeCarry>,
 }
 
 impl Carry {
@@ -63,6 +64,7 @@ impl Carry {
             history: History::default(),
             search: None,
             notice: None,
+            tree: None,
             fetch: FetchState {
                 can_refresh,
                 over_network,
@@ -122,6 +124,7 @@ impl Session {
             history: self.history.portable(),
             search: self.search.as_ref().map(|s| s.query.clone()),
             notice: self.notice.clone(),
+            tree: self.tree_carry(),
             fetch: FetchState {
                 fetched_at: None,
                 // Kept (not reset) so that `set_fetched` on the new profile
@@ -170,13 +173,16 @@ impl Session {
         session.reselect(carry.selected);
         if let Some(query) = carry.search {
             // Matched again in slices ([`Session::tick`]).
-            let mut finder = Finder::new(&session.view.table.rows);
+            let mut finder = session.new_finder();
             finder.set_query(query.clone());
             let mut search = LastSearch::new(query, Vec::new(), 0);
             search.rescan = Some(Box::new(finder));
             session.search = Some(search);
         }
         session.notice = carry.notice;
+        if let Some(tree) = carry.tree {
+            session.resume_tree(tree);
+        }
         session
     }
 

@@ -155,6 +155,11 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
+    /// The filters before each change, last last (see
+    /// [`Command::UndoFilters`](super::Command::UndoFilters)).
+    pub(super) filter_undo: Vec<Filters>,
+    /// The flame graph and call trees.
+    pub(super) trees: super::trees::Trees,
     /// Where source files are looked for.
     pub(super) source_paths: super::source::SourcePaths,
     /// The source view's listing, while it is open, and the one being
@@ -245,6 +250,8 @@ impl Session {
             fetch,
             jumps: 0,
             calls_renewed: 0,
+            filter_undo: Vec::new(),
+            trees: Default::default(),
             source_paths: settings.source_paths,
             source: None,
             source_pending: None,
@@ -252,6 +259,13 @@ impl Session {
         };
         session.views = session.empty_views();
         session.refresh_calls();
+        // Filters from the command line that match nothing are said as
+        // pprof says them.
+        if !session.filters.is_empty()
+            && let Some(warnings) = session.no_match_warnings()
+        {
+            session.say_error(warnings);
+        }
         session
     }
 
@@ -446,7 +460,8 @@ impl Session {
     /// waits for a scan.
     pub fn want_marks(&mut self, range: Range<usize>) {
         let rows = self.row_slice(range);
-        if self.jobs.worker.is_some() && self.agg.marks_scan_stacks() {
+        // A trimmed table's marks come from its own small graph, at once.
+        if self.jobs.worker.is_some() && self.agg.marks_scan_stacks() && !self.view.trimmed() {
             self.jobs.marks_wanted = self.view.unknown_marks(&self.agg, &rows);
         } else {
             self.view.prepare_marks(&self.agg, &rows);

@@ -7,6 +7,7 @@
 //!   commands; [`action`] and [`keymap`]: what users can ask and with
 //!   which keys; [`input`]: events to actions; `prompts`: the search,
 //!   filter and save prompts; [`filter_form`]: the filter pane's fields;
+//!   [`tree_keys`]: the keys and mouse of the flame graph and call tree;
 //!   [`views`]: keys in the source and tags views;
 //! - [`ui`]: one file per pane: `prepare` before a frame, `draw` reading
 //!   only; [`names`] and [`theme`]: names fitted to columns, colours;
@@ -26,6 +27,7 @@ pub mod names;
 mod prompts;
 pub mod terminal;
 pub mod theme;
+pub mod tree_keys;
 pub mod ui;
 pub mod views;
 
@@ -77,7 +79,10 @@ pub fn settings(
             edge_fraction: options.edge_fraction,
             node_count: options.node_count.unwrap_or(0),
             drop_negative: options.drop_negative,
-            unit: options.unit.clone(),
+            // Each value in its own unit unless --unit says otherwise:
+            // with every row shown, pprof's one unit for the table
+            // (`minimum`) prints 4343883.87us for 4.34s.
+            unit: Some(options.unit.clone().unwrap_or_else(|| "auto".into())),
         },
         file_name,
         source_paths: crate::explore::SourcePaths {
