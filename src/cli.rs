@@ -14,7 +14,7 @@ use std::time::Duration;
 
 pub mod output;
 mod reports;
-pub use reports::ProfileReportArgs;
+pub use reports::{ProfileReportArgs, ReportChoiceError};
 
 /// ppt: explore pprof profiles in the terminal.
 ///
