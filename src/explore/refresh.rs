@@ -11,7 +11,7 @@ use super::search::LastSearch;
 use super::session::{Notice, Session, Settings};
 use super::view::Identity;
 use crate::analysis::{Filters, Granularity, Measure};
-use crate::fetch::{Loaded, Source};
+use crate::fetch::{Loaded, Source, SourceError};
 use crate::profile::Profile;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
@@ -318,7 +318,7 @@ pub struct Fetched {
 /// `--refresh` period.
 pub struct Fetcher {
     requests: Sender<Plan>,
-    results: Receiver<Result<Box<Fetched>, String>>,
+    results: Receiver<Result<Box<Fetched>, SourceError>>,
     every: Option<Duration>,
     due: Option<Instant>,
     in_flight: bool,
@@ -335,7 +335,7 @@ impl Fetcher {
         let (done, results) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             while let Ok(plan) = asked.recv() {
-                let result = source.load().map_err(|e| e.to_string()).map(|loaded| {
+                let result = source.load().map(|loaded| {
                     // The table's numbers here too, off the driver's thread.
                     let agg = plan.aggregate(&loaded.profile);
                     Box::new(Fetched {
@@ -383,7 +383,7 @@ impl Fetcher {
         &mut self,
         now: Instant,
         plan: impl FnOnce() -> Plan,
-    ) -> Option<Result<Box<Fetched>, String>> {
+    ) -> Option<Result<Box<Fetched>, SourceError>> {
         if !self.in_flight && self.due.is_some_and(|due| now >= due) {
             self.asked = false;
             self.fetch_now(plan());

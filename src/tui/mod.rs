@@ -49,15 +49,41 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Why the explorer could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplorerError {
+    /// The command line's sample index is not the profile's.
+    #[error("{profile}: {error}")]
+    Settings {
+        /// The profile as named on the command line.
+        profile: String,
+        /// What the sample index lacks.
+        error: crate::report::ReportError,
+    },
+    /// `--refresh` of standard input.
+    #[error("--refresh needs a profile that can be read again (a file or URL), not standard input")]
+    RefreshNeedsAFile,
+    /// The terminal could not be set up.
+    #[error("cannot open the terminal: {0}")]
+    Open(io::Error),
+    /// Reading or drawing on the terminal failed.
+    #[error("terminal: {0}")]
+    Terminal(io::Error),
+}
+
 /// The explorer's starting state from the command line: the same options
 /// as `--top`, but no node is dropped unless `--node-fraction` asks.
 pub fn settings(
     profile: &Profile,
     args: &Args,
     options: &ReportOptions,
-) -> Result<Settings, String> {
-    let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean)
-        .map_err(|e| format!("{}: {e}", args.profile))?;
+) -> Result<Settings, ExplorerError> {
+    let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean).map_err(
+        |error| ExplorerError::Settings {
+            profile: args.profile.clone(),
+            error,
+        },
+    )?;
     let file_name = if args.profile == "-" {
         "stdin".to_string()
     } else {
@@ -103,24 +129,20 @@ pub fn run(
     first: Loaded,
     args: &Args,
     options: &ReportOptions,
-) -> Result<(), String> {
+) -> Result<(), ExplorerError> {
     let settings = settings(&first.profile, args, options)?;
     let theme = theme::Theme::from_env();
     let can_refresh = source.can_reload();
     let over_network = source.remote().is_some();
     if args.refresh.is_some() && !can_refresh {
-        return Err(
-            "--refresh needs a profile that can be read again (a file or URL), not standard input"
-                .into(),
-        );
+        return Err(ExplorerError::RefreshNeedsAFile);
     }
     let mut fetcher = can_refresh.then(|| Fetcher::start(source, args.refresh, Instant::now()));
     // The table's numbers before taking the terminal: no blank screen
     // meanwhile. Callers and callees come from the worker.
     let carry = Carry::first(settings, can_refresh, over_network);
     let session = open(first, carry, None, false);
-    let mut guard =
-        terminal::TerminalGuard::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut guard = terminal::TerminalGuard::new().map_err(ExplorerError::Open)?;
     let mut app = App::new(session, theme);
     loop {
         // The worker shares the profile and is not waited for: quitting
@@ -132,7 +154,7 @@ pub fn run(
             &mut CrosstermEvents,
             fetcher.as_mut(),
         )
-        .map_err(|e| format!("terminal: {e}"))?;
+        .map_err(ExplorerError::Terminal)?;
         match exit {
             Exit::Quit => return Ok(()),
             Exit::Swap(next) => {
@@ -226,7 +248,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
             match f.poll(Instant::now(), || session.plan()) {
                 Some(Ok(fetched)) => pending = Some(fetched),
                 Some(Err(error)) => {
-                    session.refresh_failed(&error);
+                    session.refresh_failed(&error.to_string());
                     changed = true;
                 }
                 None => {}
