@@ -164,11 +164,14 @@ pub struct Session {
     pub(super) source_paths: super::source::SourcePaths,
     /// The source view's listing, while it is open, and the one being
     /// computed.
-    pub(super) source: Option<Result<super::source::SourceListing, String>>,
-    pub(super) source_pending:
-        Option<std::sync::mpsc::Receiver<Result<super::source::SourceListing, String>>>,
+    pub(super) source: Option<Result<super::source::SourceListing, super::source::SourceViewError>>,
+    pub(super) source_pending: Option<
+        std::sync::mpsc::Receiver<
+            Result<super::source::SourceListing, super::source::SourceViewError>,
+        >,
+    >,
     /// The tags view's breakdown, while it is open.
-    pub(super) tags: Option<Result<super::tags::TagsView, String>>,
+    pub(super) tags: Option<Result<super::tags::TagsView, crate::report::ReportError>>,
 }
 
 impl Session {

@@ -15,8 +15,8 @@
 
 use super::session::Session;
 use super::view::Scale;
-use crate::analysis::{Granularity, NodeId, Pattern};
-use crate::report::{Listing, Report, ReportOptions, RoutineSource, listing};
+use crate::analysis::{FilterError, Granularity, NodeId, Pattern};
+use crate::report::{Listing, Report, ReportError, ReportOptions, RoutineSource, listing};
 use crate::source_files::{GoRoots, SourceFiles, SourceSearch};
 use rustc_hash::FxHashMap;
 use std::path::PathBuf;
@@ -40,6 +40,30 @@ const TAB: usize = 4;
 
 /// A line's share of its routine's largest cum from which it is "hot".
 const HOT: [f64; 3] = [0.05, 0.2, 0.5];
+
+/// Why the source view has no listing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceViewError {
+    /// The table has no rows.
+    #[error("no function selected")]
+    NoSelection,
+    /// The row selected is not a function (`files` granularity), named.
+    #[error("{0} is not a function: the source view lists functions (v changes the granularity)")]
+    NotAFunction(String),
+    /// The listing could not be made (as `--list` would say).
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The function's name did not make a pattern.
+    #[error(transparent)]
+    Pattern(#[from] FilterError),
+    /// The working directory (pprof's search path by default) is unknown.
+    #[error("could not stat current dir: {0}")]
+    CurrentDir(String),
+    /// The thread computing the listing could not start, or ended without
+    /// one.
+    #[error("the listing could not be computed: {0}")]
+    Thread(String),
+}
 
 /// The annotated source of one function.
 #[derive(Debug, Clone)]
@@ -119,7 +143,7 @@ impl Session {
     /// it (`Err`: why there is none).
     ///
     /// [`Command::OpenSource`]: super::Command::OpenSource
-    pub fn source_listing(&self) -> Option<&Result<SourceListing, String>> {
+    pub fn source_listing(&self) -> Option<&Result<SourceListing, SourceViewError>> {
         self.source.as_ref()
     }
 
@@ -148,7 +172,7 @@ impl Session {
         self.source = None;
         self.source_pending = None;
         let job = match self.selected() {
-            None => Err("no function selected".to_string()),
+            None => Err(SourceViewError::NoSelection),
             Some(node) => self.listing_job(node),
         };
         let job = match job {
@@ -171,7 +195,7 @@ impl Session {
             });
         match spawned {
             Ok(_) => self.source_pending = Some(receive),
-            Err(e) => self.source = Some(Err(format!("could not start a thread: {e}"))),
+            Err(e) => self.source = Some(Err(SourceViewError::Thread(e.to_string()))),
         }
     }
 
@@ -189,9 +213,9 @@ impl Session {
         let listing = match receive.try_recv() {
             Ok(listing) => listing,
             Err(std::sync::mpsc::TryRecvError::Empty) => return false,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                Err("the listing could not be computed".to_string())
-            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(SourceViewError::Thread(
+                "its thread ended without it".into(),
+            )),
         };
         self.source = Some(listing);
         self.source_pending = None;
@@ -205,19 +229,15 @@ impl Session {
     }
 
     /// What computing the listing of `node` needs, taken from the session.
-    fn listing_job(&mut self, node: NodeId) -> Result<ListingJob, String> {
+    fn listing_job(&mut self, node: NodeId) -> Result<ListingJob, SourceViewError> {
         let nodes = &self.agg.frames.nodes;
         let info = *nodes.info(node);
         if self.agg.frames.granularity == Granularity::Files || info.name.is_empty() {
-            return Err(format!(
-                "{} is not a function: the source view lists functions (v changes the granularity)",
-                self.name(node)
-            ));
+            return Err(SourceViewError::NotAFunction(self.name(node).to_string()));
         }
         let name = self.profile.strings.get(info.name).to_vec();
         let name_text = String::from_utf8_lossy(&name);
-        let pattern = Pattern::new("list", &format!("^{}$", regex::escape(&name_text)))
-            .map_err(|e| e.to_string())?;
+        let pattern = Pattern::new("list", &format!("^{}$", regex::escape(&name_text)))?;
         let granularity = self.agg.frames.granularity;
         let selected_line =
             matches!(granularity, Granularity::Lines | Granularity::Addresses).then_some(info.line);
@@ -234,7 +254,7 @@ impl Session {
     /// The source files, read afresh for each listing (a file may have
     /// been edited since: `e` opens an editor); the Go roots are
     /// discovered once.
-    fn source_files(&mut self) -> Result<SourceFiles, String> {
+    fn source_files(&mut self) -> Result<SourceFiles, SourceViewError> {
         let roots = self
             .source_paths
             .go_roots
@@ -244,7 +264,7 @@ impl Session {
             self.source_paths.source_path.as_deref(),
             self.source_paths.trim_path.as_deref(),
         )
-        .map_err(|e| format!("could not stat current dir: {e}"))?
+        .map_err(|e| SourceViewError::CurrentDir(e.to_string()))?
         .with_go_roots(roots);
         Ok(SourceFiles::new(search))
     }
@@ -263,14 +283,12 @@ struct ListingJob {
 }
 
 impl ListingJob {
-    fn run(mut self) -> Result<SourceListing, String> {
+    fn run(mut self) -> Result<SourceListing, SourceViewError> {
         let profile = &*self.profile;
         let options = &self.options;
-        let found =
-            listing(profile, options, &self.pattern, &mut self.files).map_err(|e| e.to_string())?;
+        let found = listing(profile, options, &self.pattern, &mut self.files)?;
         let measure =
-            crate::report::resolve_measure(profile, options.sample_index.as_deref(), options.mean)
-                .map_err(|e| e.to_string())?;
+            crate::report::resolve_measure(profile, options.sample_index.as_deref(), options.mean)?;
         let mut report = Report::new(profile, measure);
         report.set_unit(options.unit.as_deref());
         let scale = Scale::from(report);

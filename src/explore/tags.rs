@@ -11,7 +11,24 @@
 use super::jobs::Waiting;
 use super::session::Session;
 use crate::analysis::TagFilter;
-use crate::report::{TagBreakdown, tag_breakdown};
+use crate::report::{ReportError, TagBreakdown, tag_breakdown};
+
+/// Why a label value cannot become a tag focus.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagFocusError {
+    /// No value at these positions of the breakdown.
+    #[error("no such label value")]
+    NoSuchValue,
+    /// The key is empty, not UTF-8 or has a `=` (escaped here).
+    #[error("label key {0} cannot be written in a tag focus")]
+    Key(String),
+    /// The key's unit is not letters alone, as a range's unit must be.
+    #[error("the unit of label {0} cannot be written in a tag focus range")]
+    Unit(String),
+    /// The breakdown is not open.
+    #[error("no tags to focus on")]
+    NoTags,
+}
 
 /// The label breakdown, as the tags view shows it.
 #[derive(Debug, Clone)]
@@ -78,18 +95,17 @@ impl TagsView {
 
     /// The tag focus that keeps the samples of value `value` of key `key`
     /// (see the module docs), or why there is none.
-    pub fn focus_expression(&self, key: usize, value: usize) -> Result<String, String> {
-        let k = self.breakdown.keys.get(key).ok_or("no such label key")?;
-        let v = k.values.get(value).ok_or("no such label value")?;
+    pub fn focus_expression(&self, key: usize, value: usize) -> Result<String, TagFocusError> {
+        let k = self
+            .breakdown
+            .keys
+            .get(key)
+            .ok_or(TagFocusError::NoSuchValue)?;
+        let v = k.values.get(value).ok_or(TagFocusError::NoSuchValue)?;
         let name = std::str::from_utf8(&k.key)
             .ok()
             .filter(|n| !n.is_empty() && !n.contains('='))
-            .ok_or_else(|| {
-                format!(
-                    "label key {} cannot be written in a tag focus",
-                    crate::safe_text::escape(&k.key)
-                )
-            })?;
+            .ok_or_else(|| TagFocusError::Key(crate::safe_text::escape(&k.key)))?;
         match v.numbers {
             None => {
                 let text = String::from_utf8_lossy(&v.text);
@@ -101,9 +117,7 @@ impl TagsView {
             Some((low, high)) => {
                 let unit = k.unit.as_deref().unwrap_or_default();
                 if !unit.bytes().all(|b| b.is_ascii_alphabetic()) || unit.is_empty() {
-                    return Err(format!(
-                        "the unit of label {name} cannot be written in a tag focus range"
-                    ));
+                    return Err(TagFocusError::Unit(name.to_string()));
                 }
                 Ok(match low == high {
                     true => format!("{name}={low}{unit}"),
@@ -119,30 +133,26 @@ impl Session {
     /// (`Err`: why there is none).
     ///
     /// [`Command::OpenTags`]: super::Command::OpenTags
-    pub fn tags(&self) -> Option<&Result<TagsView, String>> {
+    pub fn tags(&self) -> Option<&Result<TagsView, ReportError>> {
         self.tags.as_ref()
     }
 
     /// Computes the breakdown for the sample index, filters and unit.
     pub(super) fn open_tags(&mut self) {
         let options = self.report_options();
-        self.tags = Some(
-            tag_breakdown(&self.profile, &options)
-                .map(TagsView::new)
-                .map_err(|e| e.to_string()),
-        );
+        self.tags = Some(tag_breakdown(&self.profile, &options).map(TagsView::new));
     }
 
     /// Sets the tag focus of value `value` of key `key` of the breakdown
     /// shown, and closes the view (its numbers are of the old filters).
     pub(super) fn focus_tag(&mut self, key: usize, value: usize) {
         let Some(Ok(view)) = &self.tags else {
-            self.say_error("no tags to focus on".into());
+            self.say_error(TagFocusError::NoTags.to_string());
             return;
         };
         let expression = match view.focus_expression(key, value) {
             Ok(e) => e,
-            Err(why) => return self.say_error(why),
+            Err(why) => return self.say_error(why.to_string()),
         };
         match TagFilter::new("tagfocus", &expression, &self.profile) {
             Ok(filter) => {

@@ -112,9 +112,9 @@ pub fn suspend() {
 /// arguments (`code -w`): it is read by `sh`, as git reads it. Meanwhile
 /// signals act as they would without the explorer (C-z stops both).
 /// Refused when the explorer has no terminal (tests).
-pub fn edit(path: &std::path::Path, line: i64) -> Result<(), String> {
+pub fn edit(path: &std::path::Path, line: i64) -> Result<(), EditError> {
     if !ACTIVE.load(Ordering::SeqCst) {
-        return Err("no terminal to run an editor in".into());
+        return Err(EditError::NoTerminal);
     }
     let editor = ["VISUAL", "EDITOR"]
         .iter()
@@ -143,12 +143,36 @@ pub fn edit(path: &std::path::Path, line: i64) -> Result<(), String> {
         REDRAW_ALL.store(true, Ordering::SeqCst);
         ACTIVE.store(true, Ordering::SeqCst);
     }
-    let name = crate::safe_text::escape(editor.as_bytes());
+    let editor = crate::safe_text::escape(editor.as_bytes());
     match status {
         Ok(s) if s.success() => Ok(()),
-        Ok(s) => Err(format!("the editor ({name}) ended with {s}")),
-        Err(e) => Err(format!("could not run the editor ({name}): {e}")),
+        Ok(status) => Err(EditError::Failed { editor, status }),
+        Err(source) => Err(EditError::Spawn { editor, source }),
     }
+}
+
+/// Why `e` did not edit.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The explorer does not own a terminal (tests).
+    #[error("no terminal to run an editor in")]
+    NoTerminal,
+    /// The editor (escaped) ended with an error.
+    #[error("the editor ({editor}) ended with {status}")]
+    Failed {
+        /// The command run.
+        editor: String,
+        /// How it ended.
+        status: std::process::ExitStatus,
+    },
+    /// The shell that runs the editor could not start.
+    #[error("could not run the editor ({editor}): {source}")]
+    Spawn {
+        /// The command.
+        editor: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 fn lock_screen() -> MutexGuard<'static, ()> {

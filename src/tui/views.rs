@@ -60,9 +60,9 @@ impl App {
 
     /// After the editor ran (`e`): its failure said, or the source read
     /// again (the file may have changed), the cursor kept.
-    pub fn edited(&mut self, result: Result<(), String>) {
+    pub fn edited(&mut self, result: Result<(), super::terminal::EditError>) {
         match result {
-            Err(e) => self.session.say_error(e),
+            Err(e) => self.session.say_error(e.to_string()),
             Ok(()) if matches!(self.mode, Mode::Source(_)) => {
                 self.session.apply(Command::OpenSource);
             }

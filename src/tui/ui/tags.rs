@@ -70,7 +70,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let block = block(app, 0, 0);
             let inner = block.inner(area);
             frame.render_widget(block, area);
-            frame.render_widget(Paragraph::new(Span::styled(why.clone(), t.error())), inner);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    crate::safe_text::escape(why.to_string().as_bytes()),
+                    t.error(),
+                )),
+                inner,
+            );
             return;
         }
         None => {
