@@ -103,6 +103,24 @@ pub enum Command {
     /// Loads the profile again (the driver starts the load: see
     /// [`Session::take_refresh_request`]).
     Refresh,
+    /// Computes the annotated source of the selected function (see
+    /// [`Session::source_listing`]).
+    OpenSource,
+    /// Forgets it.
+    CloseSource,
+    /// Computes the label breakdown of the samples the filters leave (see
+    /// [`Session::tags`]).
+    OpenTags,
+    /// Forgets it.
+    CloseTags,
+    /// Keeps only the samples with label value `value` of key `key` (their
+    /// positions in [`Session::tags`]): a tag focus, replacing the one set.
+    FocusTag {
+        /// The key's position.
+        key: usize,
+        /// The value's position under it.
+        value: usize,
+    },
 }
 
 impl Session {
@@ -156,6 +174,11 @@ impl Session {
             Command::TreeSearch(query) => self.tree_search(query),
             Command::TreeNextMatch(delta) => self.tree_next_match(delta),
             Command::Sandwich => self.toggle_sandwich(),
+            Command::OpenSource => self.open_source(),
+            Command::CloseSource => self.close_source(),
+            Command::OpenTags => self.open_tags(),
+            Command::CloseTags => self.tags = None,
+            Command::FocusTag { key, value } => self.focus_tag(key, value),
         }
         // Whatever changed, the tree shown follows it.
         self.sync_tree();

@@ -141,7 +141,7 @@ impl Session {
     /// ([`Session::busy`] says whether work remains).
     pub fn tick(&mut self, deadline: Instant) -> bool {
         self.request_ahead(Instant::now());
-        let arrived = self.receive();
+        let arrived = self.receive() | self.receive_source();
         self.request_calls();
         self.request_marks();
         self.request_table();
@@ -204,6 +204,7 @@ impl Session {
             || self.calls_wanted()
             || self.trees.asked.is_some()
             || self.tree_building()
+            || self.source_pending()
     }
 
     /// Whether the worker is in the middle of a job (which cannot be

@@ -28,6 +28,8 @@
 //!   the node fraction;
 //! - [`refresh`]: loading the source again and reopening on the new
 //!   profile with the user's choices kept;
+//! - [`source`] and [`tags`]: the source view's annotated listing and the
+//!   tags view's label breakdown, with `--list`'s and `--tags`' numbers.
 //! - [`trees`]: the flame graph's and call trees' state and moves (their
 //!   trees built by `tree_build`), [`flame`]: the flame graph's layout,
 //!   `sandwich`: a function's callers and callees.
@@ -65,7 +67,9 @@ mod sandwich;
 pub mod score;
 mod search;
 pub mod session;
+pub mod source;
 pub mod table;
+pub mod tags;
 mod tree_build;
 pub mod trees;
 mod units;
@@ -80,6 +84,8 @@ pub use refine::Refinement;
 pub use refresh::{Carry, FetchState, Fetched, Fetcher, Plan};
 pub use search::LastSearch;
 pub use session::{Hint, Notice, Row, Session, Settings};
+pub use source::{LineRow, SourceListing, SourcePaths, SourceRow, SourceViewError};
 pub use table::{Table, TableOptions};
+pub use tags::{TagFocusError, TagsView};
 pub use trees::{FrameInfo, TreeRow, TreeStep, TreeView};
 pub use view::{Identity, Scale, View};

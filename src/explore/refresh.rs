@@ -114,6 +114,7 @@ impl Session {
                 inline_frames: self.inline_frames,
                 table: self.table_options.clone(),
                 file_name: self.file_name.clone(),
+                source_paths: self.source_paths.clone(),
             },
             sample_name: p
                 .sample_types

@@ -42,6 +42,8 @@ pub struct Settings {
     pub table: TableOptions,
     /// The profile's file name, for the header.
     pub file_name: String,
+    /// Where the source view looks for files.
+    pub source_paths: super::source::SourcePaths,
 }
 
 impl Settings {
@@ -56,6 +58,7 @@ impl Settings {
             inline_frames: true,
             table: TableOptions::default(),
             file_name: file_name.to_string(),
+            source_paths: Default::default(),
         }
     }
 }
@@ -157,6 +160,18 @@ pub struct Session {
     pub(super) filter_undo: Vec<Filters>,
     /// The flame graph and call trees.
     pub(super) trees: super::trees::Trees,
+    /// Where source files are looked for.
+    pub(super) source_paths: super::source::SourcePaths,
+    /// The source view's listing, while it is open, and the one being
+    /// computed.
+    pub(super) source: Option<Result<super::source::SourceListing, super::source::SourceViewError>>,
+    pub(super) source_pending: Option<
+        std::sync::mpsc::Receiver<
+            Result<super::source::SourceListing, super::source::SourceViewError>,
+        >,
+    >,
+    /// The tags view's breakdown, while it is open.
+    pub(super) tags: Option<Result<super::tags::TagsView, crate::report::ReportError>>,
 }
 
 impl Session {
@@ -240,6 +255,10 @@ impl Session {
             calls_renewed: 0,
             filter_undo: Vec::new(),
             trees: Default::default(),
+            source_paths: settings.source_paths,
+            source: None,
+            source_pending: None,
+            tags: None,
         };
         session.views = session.empty_views();
         session.refresh_calls();

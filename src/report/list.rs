@@ -81,6 +81,15 @@ pub fn list(
     let search = SourceSearch::pprof(options.source_path.as_deref(), options.trim_path.as_deref())
         .map_err(|e| ReportError::Source(format!("could not stat current dir: {e}")))?;
     let listing = listing(profile, options, pattern, &mut SourceFiles::new(search))?;
+    write_listing(profile, options, &listing)
+}
+
+/// Prints `listing` (made with `options`) as `go tool pprof -list` does.
+pub fn write_listing(
+    profile: &Profile,
+    options: &ReportOptions,
+    listing: &Listing,
+) -> Result<Vec<u8>, ReportError> {
     let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean)?;
     let mut report = Report::new(profile, measure);
     // pprof never chooses one unit for a listing: `minimum` scales each

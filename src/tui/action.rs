@@ -89,6 +89,12 @@ pub enum Action {
     /// table, with its callers and callees; from the table: back to the
     /// view left so.
     ToTable,
+    /// Open the annotated source of the selected function.
+    OpenSource,
+    /// Open the label breakdown (pprof's tags) of the current view.
+    OpenTags,
+    /// Open the source file at the selected line in `$VISUAL`/`$EDITOR`.
+    Edit,
     /// Close the open prompt, pane or overlay.
     Close,
     /// Apply what was typed (search: jump; filter pane: apply the filters).

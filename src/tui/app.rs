@@ -42,6 +42,11 @@ pub enum Mode {
     /// The flame graph's or call tree's search prompt, with the regex
     /// typed (the session highlights as it is typed).
     TreeSearch(String),
+    /// The source view of the selected function (the session holds the
+    /// listing).
+    Source(super::views::Scroll),
+    /// The tags view (the session holds the breakdown).
+    Tags(super::views::Scroll),
 }
 
 /// Screen areas of the frame prepared last, for the mouse and for page
@@ -56,6 +61,8 @@ pub struct Areas {
     pub calls_lines: Vec<Option<usize>>,
     /// The callers/callees pane's lines, for the frame's drawing.
     pub(super) calls_prepared: super::ui::PreparedCalls,
+    /// The lines of the source or tags view.
+    pub view: Rect,
 }
 
 /// The explorer: a session and the screen's own state.
@@ -89,6 +96,10 @@ pub struct App {
     pub(super) last_click: Option<(Instant, u16, u16)>,
     /// The flame graph's and call tree's screen state.
     pub tree_screen: super::tree_keys::TreeScreen,
+    /// A file and line to open in the user's editor: the event loop takes
+    /// it ([`App::take_edit`]) and runs the editor, the screen given back
+    /// meanwhile.
+    pub(super) edit: Option<(std::path::PathBuf, i64)>,
 }
 
 impl App {
@@ -109,6 +120,7 @@ impl App {
             quit: false,
             last_click: None,
             tree_screen: Default::default(),
+            edit: None,
         }
     }
 
@@ -169,6 +181,8 @@ impl App {
             Mode::Filter(_) => Context::Filter,
             Mode::Help(_) => Context::Help,
             Mode::Save(_) => Context::Save,
+            Mode::Source(_) => Context::Source,
+            Mode::Tags(_) => Context::Tags,
         }
     }
 
@@ -192,6 +206,8 @@ impl App {
             Mode::Help(scroll) => self.help(scroll, action),
             Mode::Save(prompt) => self.save_prompt(prompt, action),
             Mode::TreeSearch(query) => self.tree_search_prompt(query, action),
+            Mode::Source(scroll) => self.source_view(scroll, action),
+            Mode::Tags(scroll) => self.tags_view(scroll, action),
         }
     }
 
@@ -272,6 +288,14 @@ impl App {
                 self.open_tree(action);
                 return;
             }
+            Action::OpenSource => {
+                self.mode = Mode::Source(super::views::Scroll::default());
+                Command::OpenSource
+            }
+            Action::OpenTags => {
+                self.mode = Mode::Tags(super::views::Scroll::default());
+                Command::OpenTags
+            }
             Action::Confirm
             | Action::Insert(_)
             | Action::Erase
@@ -280,7 +304,8 @@ impl App {
             | Action::Left
             | Action::Right
             | Action::ExpandHeaviest
-            | Action::Sandwich => return,
+            | Action::Sandwich
+            | Action::Edit => return,
             Action::ToTable => {
                 self.back_to_tree();
                 return;

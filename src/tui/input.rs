@@ -93,6 +93,17 @@ impl App {
                 }
             }
             Event::Mouse(mouse) if matches!(self.mode, Mode::Browse) => self.mouse(mouse, now),
+            // The source and tags views scroll with the wheel.
+            Event::Mouse(m) if matches!(self.mode, Mode::Source(_) | Mode::Tags(_)) => {
+                let action = match m.kind {
+                    MouseEventKind::ScrollUp => Action::Up,
+                    MouseEventKind::ScrollDown => Action::Down,
+                    _ => return,
+                };
+                for _ in 0..WHEEL_ROWS {
+                    self.update(action);
+                }
+            }
             _ => {}
         }
     }

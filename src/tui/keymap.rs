@@ -27,6 +27,10 @@ pub enum Context {
     Tree,
     /// A function's sandwich (keys not bound here are the browsing ones).
     Sandwich,
+    /// The source view.
+    Source,
+    /// The tags view.
+    Tags,
 }
 
 impl Context {
@@ -47,6 +51,8 @@ impl Context {
             Context::Save => "Save prompt (w)",
             Context::Tree => "Flame graph (F) and call tree (T)",
             Context::Sandwich => "Sandwich (S)",
+            Context::Source => "Source view (l)",
+            Context::Tags => "Tags view (#)",
         }
     }
 
@@ -248,6 +254,40 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Sandwich, Key::plain(K::Esc), A::Close, "back to the flame graph or call tree", None),
         (C::Sandwich, Key::ch('F'), A::Flame, "flame graph", Some("flame")),
         (C::Sandwich, Key::ch('T'), A::CallTree, "call tree", Some("tree")),
+        (C::Browse, Key::ch('l'), A::OpenSource, "annotated source of the function", Some("source")),
+        (C::Browse, Key::ch('#'), A::OpenTags, "label breakdown (tags)", Some("tags")),
+        (C::Source, Key::plain(K::Up), A::Up, "move up", Some("move")),
+        (C::Source, Key::plain(K::Down), A::Down, "move down", Some("move")),
+        (C::Source, Key::ch('k'), A::Up, "move up", None),
+        (C::Source, Key::ch('j'), A::Down, "move down", None),
+        (C::Source, Key::plain(K::PageUp), A::PageUp, "page up", None),
+        (C::Source, Key::plain(K::PageDown), A::PageDown, "page down", None),
+        (C::Source, Key::plain(K::Home), A::Home, "first line", None),
+        (C::Source, Key::ch('g'), A::Home, "first line", None),
+        (C::Source, Key::plain(K::End), A::End, "last line", None),
+        (C::Source, Key::ch('G'), A::End, "last line", None),
+        (C::Source, Key::ch('e'), A::Edit, "edit the file at this line ($EDITOR)", Some("edit")),
+        (C::Source, Key::ch('i'), A::NextSample, "next sample type", Some("sample")),
+        (C::Source, Key::ch('I'), A::PrevSample, "previous sample type", None),
+        (C::Source, Key::plain(K::Esc), A::Close, "back to the table", Some("close")),
+        (C::Source, Key::ch('l'), A::Close, "back to the table", None),
+        (C::Source, Key::ch('q'), A::Close, "back to the table", None),
+        (C::Tags, Key::plain(K::Up), A::Up, "move up", Some("move")),
+        (C::Tags, Key::plain(K::Down), A::Down, "move down", Some("move")),
+        (C::Tags, Key::ch('k'), A::Up, "move up", None),
+        (C::Tags, Key::ch('j'), A::Down, "move down", None),
+        (C::Tags, Key::plain(K::PageUp), A::PageUp, "page up", None),
+        (C::Tags, Key::plain(K::PageDown), A::PageDown, "page down", None),
+        (C::Tags, Key::plain(K::Home), A::Home, "first row", None),
+        (C::Tags, Key::ch('g'), A::Home, "first row", None),
+        (C::Tags, Key::plain(K::End), A::End, "last row", None),
+        (C::Tags, Key::ch('G'), A::End, "last row", None),
+        (C::Tags, Key::plain(K::Enter), A::Confirm, "focus on the value (tag focus)", Some("focus")),
+        (C::Tags, Key::ch('i'), A::NextSample, "next sample type", Some("sample")),
+        (C::Tags, Key::ch('I'), A::PrevSample, "previous sample type", None),
+        (C::Tags, Key::plain(K::Esc), A::Close, "back to the table", Some("close")),
+        (C::Tags, Key::ch('#'), A::Close, "back to the table", None),
+        (C::Tags, Key::ch('q'), A::Close, "back to the table", None),
         (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),
         (C::Search, Key::plain(K::Down), A::Down, "choose the match below", Some("choose")),
         (C::Search, Key::ctrl('p'), A::Up, "choose the match above", None),

@@ -8,6 +8,7 @@
 //!   which keys; [`input`]: events to actions; `prompts`: the search,
 //!   filter and save prompts; [`filter_form`]: the filter pane's fields;
 //!   [`tree_keys`]: the keys and mouse of the flame graph and call tree;
+//!   [`views`]: keys in the source and tags views;
 //! - [`ui`]: one file per pane: `prepare` before a frame, `draw` reading
 //!   only; [`names`] and [`theme`]: names fitted to columns, colours;
 //! - [`terminal`] and [`event`]: the real terminal, or a test backend and
@@ -28,6 +29,7 @@ pub mod terminal;
 pub mod theme;
 pub mod tree_keys;
 pub mod ui;
+pub mod views;
 
 pub use action::Action;
 pub use app::App;
@@ -109,6 +111,11 @@ pub fn settings(
             unit: Some(options.unit.clone().unwrap_or_else(|| "auto".into())),
         },
         file_name,
+        source_paths: crate::explore::SourcePaths {
+            source_path: options.source_path.clone(),
+            trim_path: options.trim_path.clone(),
+            go_roots: None,
+        },
     })
 }
 
@@ -310,6 +317,12 @@ pub fn run_loop<B: Backend, E: EventSource>(
         }
         if app.quit {
             return Ok(Exit::Quit);
+        }
+        if let Some((path, line)) = app.take_edit() {
+            // The editor has the terminal until it exits; the screen is
+            // then drawn whole, as it was.
+            app.edited(terminal::edit(&path, line));
+            changed = true;
         }
         changed |= app.session.tick(Instant::now() + SLICE);
     }

@@ -106,6 +106,75 @@ pub fn suspend() {
     }
 }
 
+/// `e` in the source view: gives the terminal to `$VISUAL` (else
+/// `$EDITOR`, else `vi`) on `path` at `line`, waits for it, and takes the
+/// terminal back, the next frame drawn whole. The variable may hold
+/// arguments (`code -w`): it is read by `sh`, as git reads it. Meanwhile
+/// signals act as they would without the explorer (C-z stops both).
+/// Refused when the explorer has no terminal (tests).
+pub fn edit(path: &std::path::Path, line: i64) -> Result<(), EditError> {
+    if !ACTIVE.load(Ordering::SeqCst) {
+        return Err(EditError::NoTerminal);
+    }
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    {
+        let _screen = lock_screen();
+        ACTIVE.store(false, Ordering::SeqCst);
+        restore();
+    }
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg("sh")
+        .arg(format!("+{line}"))
+        .arg(path)
+        .status();
+    {
+        let _screen = lock_screen();
+        // As after a stop: the editor may have left any mode set.
+        let _ = disable_raw_mode();
+        let _ = enable_raw_mode();
+        FULL_SCREEN.store(true, Ordering::SeqCst);
+        let _ = enter();
+        REDRAW_ALL.store(true, Ordering::SeqCst);
+        ACTIVE.store(true, Ordering::SeqCst);
+    }
+    let editor = crate::safe_text::escape(editor.as_bytes());
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(status) => Err(EditError::Failed { editor, status }),
+        Err(source) => Err(EditError::Spawn { editor, source }),
+    }
+}
+
+/// Why `e` did not edit.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The explorer does not own a terminal (tests).
+    #[error("no terminal to run an editor in")]
+    NoTerminal,
+    /// The editor (escaped) ended with an error.
+    #[error("the editor ({editor}) ended with {status}")]
+    Failed {
+        /// The command run.
+        editor: String,
+        /// How it ended.
+        status: std::process::ExitStatus,
+    },
+    /// The shell that runs the editor could not start.
+    #[error("could not run the editor ({editor}): {source}")]
+    Spawn {
+        /// The command.
+        editor: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
 fn lock_screen() -> MutexGuard<'static, ()> {
     SCREEN
         .lock()

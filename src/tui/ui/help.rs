@@ -31,6 +31,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Context::Search,
         Context::Filter,
         Context::Save,
+        Context::Source,
+        Context::Tags,
         Context::Help,
         Context::Any,
     ] {

@@ -22,7 +22,9 @@ mod header;
 mod help;
 mod sandwich;
 mod search;
+mod source;
 mod status;
+mod tags;
 mod top_table;
 
 use super::app::{App, Areas, Mode, Pane};
@@ -140,6 +142,12 @@ pub fn prepare(app: &mut App, area: Rect) {
         app.seen_calls = app.session.calls_renewed();
         app.calls_offset = 0;
     }
+    // The source and tags views take the body.
+    match app.mode {
+        Mode::Source(_) => return source::prepare(app, panes.body),
+        Mode::Tags(_) => return tags::prepare(app, panes.body),
+        _ => {}
+    }
     if let Some(table) = panes.table {
         top_table::prepare(app, table);
     }
@@ -160,6 +168,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let panes = Panes::of(frame.area(), app);
     header::draw(frame, app, panes.head);
     status::draw(frame, app, panes.status);
+    match app.mode {
+        Mode::Source(_) => return source::draw(frame, app, panes.body),
+        Mode::Tags(_) => return tags::draw(frame, app, panes.body),
+        _ => {}
+    }
     if let Some(table) = panes.table {
         top_table::draw(frame, app, table);
     }
