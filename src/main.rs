@@ -113,6 +113,16 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Error> {
+    if let Some(shell) = args.completions {
+        let mut out = Vec::new();
+        ppt::cli::setup::write_completions(shell, &mut out);
+        return write_plain(&out);
+    }
+    if args.man {
+        let mut out = Vec::new();
+        ppt::cli::setup::write_man_page(&mut out).map_err(Error::Write)?;
+        return write_plain(&out);
+    }
     let mut options = args.report_options()?;
     let kind = args.report_kind()?;
     let sources = args.sources()?;
@@ -337,6 +347,15 @@ fn write_report(out: &[u8]) -> Result<(), Error> {
         stdout.lock().write_all(out)
     };
     match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(Error::Write),
+    }
+}
+
+/// Writes text of ppt's own (a completion script, the man page) to standard
+/// output; a reader that stops early (`| head`) is not an error.
+fn write_plain(out: &[u8]) -> Result<(), Error> {
+    match std::io::stdout().lock().write_all(out) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.map_err(Error::Write),
     }
