@@ -115,6 +115,7 @@ impl Key {
             KeyCode::Home => "Home".into(),
             KeyCode::End => "End".into(),
             KeyCode::Esc => "Esc".into(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
         let mut label = String::new();
@@ -161,6 +162,19 @@ pub const MOUSE: &[(&str, &str)] = &[
     ("click", "select a row, or a frame"),
     ("double-click", "enter the function, or zoom"),
 ];
+
+/// The keys of one action in one context, given by the user (the config
+/// file) in place of the default ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remap {
+    /// Where.
+    pub context: Context,
+    /// The action, which must have a default binding in `context` (its help
+    /// text and hint are kept).
+    pub action: Action,
+    /// The new keys, the first shown in the status line; none unbinds.
+    pub keys: Vec<Key>,
+}
 
 /// All bindings.
 #[derive(Debug, Clone)]
@@ -336,6 +350,45 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// This keymap with each remapped action's keys replaced. The new keys
+    /// take the place of the action's first binding (its help text, and
+    /// the action's status hint on the first new key), so help and hints
+    /// show them; a key given to an action stops doing what it did in that
+    /// context. A layer over the table: every binding, however added, can
+    /// be remapped.
+    pub fn remap(&self, remaps: &[Remap]) -> Keymap {
+        let mut bindings = Vec::new();
+        let mut placed = vec![false; remaps.len()];
+        for b in &self.bindings {
+            let own = remaps
+                .iter()
+                .position(|r| r.context == b.context && r.action == b.action);
+            if let Some(i) = own {
+                if !placed[i] {
+                    placed[i] = true;
+                    let hint = self
+                        .bindings
+                        .iter()
+                        .filter(|d| d.context == b.context && d.action == b.action)
+                        .find_map(|d| d.hint);
+                    bindings.extend(remaps[i].keys.iter().enumerate().map(|(n, &key)| Binding {
+                        key,
+                        hint: hint.filter(|_| n == 0),
+                        ..b.clone()
+                    }));
+                }
+                continue;
+            }
+            let taken = remaps
+                .iter()
+                .any(|r| r.context == b.context && r.keys.contains(&b.key));
+            if !taken {
+                bindings.push(b.clone());
+            }
+        }
+        Keymap { bindings }
+    }
+
     /// All bindings, in table order.
     pub fn bindings(&self) -> &[Binding] {
         &self.bindings

@@ -9,16 +9,18 @@
 //!   filter and save prompts; [`filter_form`]: the filter pane's fields;
 //!   [`tree_keys`]: the keys and mouse of the flame graph and call tree;
 //!   [`views`]: keys in the source and tags views;
+//!   [`config`]: the user's keys, colours and starting options;
 //! - [`ui`]: one file per pane: `prepare` before a frame, `draw` reading
 //!   only; [`names`] and [`theme`]: names fitted to columns, colours;
 //! - [`terminal`] and [`event`]: the real terminal, or a test backend and
 //!   scripted events.
 //!
-//! The profile is loaded, and the arguments checked, before the terminal is
-//! touched, so every error prints as usual.
+//! The profile is loaded, and the arguments and the [`config`] file
+//! checked, before the terminal is touched, so every error prints as usual.
 
 pub mod action;
 pub mod app;
+pub mod config;
 pub mod event;
 pub mod filter_form;
 pub mod input;
@@ -63,6 +65,9 @@ pub enum ExplorerError {
     /// `--refresh` of standard input.
     #[error("--refresh needs a profile that can be read again (a file or URL), not standard input")]
     RefreshNeedsAFile,
+    /// The config file has a bad entry, or cannot be read.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
     /// The terminal could not be set up.
     #[error("cannot open the terminal: {0}")]
     Open(io::Error),
@@ -78,12 +83,28 @@ pub fn settings(
     args: &Args,
     options: &ReportOptions,
 ) -> Result<Settings, ExplorerError> {
-    let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean).map_err(
-        |error| ExplorerError::Settings {
+    settings_with(profile, args, options, &config::Defaults::default())
+}
+
+/// [`settings`], with the config file's `defaults` where the command line
+/// says nothing: its unit, its sort unless `--cum`, and the first of its
+/// sample types the profile has.
+pub fn settings_with(
+    profile: &Profile,
+    args: &Args,
+    options: &ReportOptions,
+    defaults: &config::Defaults,
+) -> Result<Settings, ExplorerError> {
+    let preferred = defaults
+        .sample_index
+        .iter()
+        .find(|name| resolve_measure(profile, Some(name), options.mean).is_ok());
+    let sample_index = options.sample_index.as_ref().or(preferred);
+    let measure = resolve_measure(profile, sample_index.map(String::as_str), options.mean)
+        .map_err(|error| ExplorerError::Settings {
             profile: args.profile.clone(),
             error,
-        },
-    )?;
+        })?;
     let file_name = if args.profile == "-" {
         "stdin".to_string()
     } else {
@@ -97,7 +118,7 @@ pub fn settings(
         sort: if options.cum {
             SortKey::Cum
         } else {
-            SortKey::Flat
+            defaults.sort.unwrap_or(SortKey::Flat)
         },
         inline_frames: options.inline_frames,
         table: TableOptions {
@@ -108,7 +129,11 @@ pub fn settings(
             // Each value in its own unit unless --unit says otherwise:
             // with every row shown, pprof's one unit for the table
             // (`minimum`) prints 4343883.87us for 4.34s.
-            unit: Some(options.unit.clone().unwrap_or_else(|| "auto".into())),
+            unit: Some(
+                (options.unit.clone())
+                    .or_else(|| defaults.unit.clone())
+                    .unwrap_or_else(|| "auto".into()),
+            ),
         },
         file_name,
         source_paths: crate::explore::SourcePaths {
@@ -130,7 +155,9 @@ pub fn run(
     args: &Args,
     options: &ReportOptions,
 ) -> Result<(), ExplorerError> {
-    let settings = settings(&first.profile, args, options)?;
+    let config = config::load()?;
+    let settings = settings_with(&first.profile, args, options, &config.defaults)?;
+    theme::use_palette(config.palette);
     let theme = theme::Theme::from_env();
     let can_refresh = source.can_reload();
     let over_network = source.remote().is_some();
@@ -144,6 +171,7 @@ pub fn run(
     let session = open(first, carry, None, false);
     let mut guard = terminal::TerminalGuard::new().map_err(ExplorerError::Open)?;
     let mut app = App::new(session, theme);
+    app.keymap = config.keymap;
     loop {
         // The worker shares the profile and is not waited for: quitting
         // while it is in a long pass over the samples is immediate.

@@ -145,6 +145,12 @@ impl Launch {
             .args(["new-session", "-d", "-x", &self.width.to_string()])
             .args(["-y", &self.height.to_string(), "-c"])
             .arg(&self.dir);
+        // No config file of the user's (`~/.config/ppt`) changes ppt's keys:
+        // the scratch directory holds none, unless a test sets its own.
+        if !self.env.iter().any(|(key, _)| key == "XDG_CONFIG_HOME") {
+            let home = format!("XDG_CONFIG_HOME={}", t._config.path().display());
+            tmux.args(["-e", &home]);
+        }
         for (key, value) in &self.env {
             tmux.args(["-e", &format!("{key}={value}")]);
         }
