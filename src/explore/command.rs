@@ -70,6 +70,11 @@ pub enum Command {
     /// Loads the profile again (the driver starts the load: see
     /// [`Session::take_refresh_request`]).
     Refresh,
+    /// Takes the profile shown as the base, or drops the base taken (the
+    /// driver does it: see [`Session::take_base_request`]).
+    ToggleBase,
+    /// Sorts a comparison by growth, then by shrink, then in pprof's order.
+    CycleChangeOrder,
 }
 
 impl Session {
@@ -111,6 +116,8 @@ impl Session {
             Command::NextMatch => self.next_match(1),
             Command::PrevMatch => self.next_match(-1),
             Command::Refresh => self.ask_refresh(),
+            Command::ToggleBase => self.ask_base(),
+            Command::CycleChangeOrder => self.cycle_change_order(),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! Without a worker every command computes what it needs before it
 //! returns; with one, commands return at once and the results follow.
 
+use super::recompute::SORTS;
 use super::session::Session;
 use super::view::View;
 use super::worker::{self, Done, Job, Worker};
@@ -417,18 +418,22 @@ impl Session {
         let (target, sort) = self.target();
         let order = std::iter::once(self.slot(target, sort))
             .chain((0..n).map(|index| self.slot(index, self.sort)))
-            .chain((0..3 * n).filter(|s| s % 3 != super::recompute::sort_slot(self.sort)));
+            .chain((0..SORTS * n).filter(|s| {
+                // The orders of change only for a comparison.
+                s % SORTS != super::recompute::sort_slot(self.sort)
+                    && (self.comparison.is_some() || !SortKey::ALL[s % SORTS].by_change())
+            }));
         // Until the other sample indices are summed, only tables of the
         // one shown can be built.
-        let summed = |slot: usize| self.agg.only_column.is_none_or(|only| slot / 3 == only);
+        let summed = |slot: usize| self.agg.only_column.is_none_or(|only| slot / SORTS == only);
         for slot in order {
             if slot != current && self.views[slot].is_none() && summed(slot) {
-                let sort = [SortKey::Flat, SortKey::Cum, SortKey::Name][slot % 3];
+                let sort = SortKey::ALL[slot % SORTS];
                 worker.send(Job::Table {
                     generation: self.jobs.generation,
                     frames: Arc::clone(&self.agg.frames),
                     graph: Arc::clone(&self.agg.graph),
-                    spec: self.table_spec(slot / 3, sort),
+                    spec: self.table_spec(slot / SORTS, sort),
                 });
                 self.jobs.table_asked = Some(slot);
                 return;
@@ -512,7 +517,7 @@ impl Session {
                     let view = View::from_table(
                         &self.profile,
                         table,
-                        &self.scales[slot / 3],
+                        &self.scales[slot / SORTS],
                         &self.table_options,
                     );
                     self.views[slot] = Some(view);

@@ -24,7 +24,9 @@
 //! - [`finder`] (ranked by [`score`]) and [`history`]: search and
 //!   back/forward;
 //! - [`refresh`]: loading the source again and reopening on the new
-//!   profile with the user's choices kept.
+//!   profile with the user's choices kept;
+//! - [`compare`]: a comparison with a base (from the command line, or
+//!   taken while exploring): base and new values beside the deltas.
 //!
 //! # Adding a view
 //!
@@ -47,6 +49,7 @@
 pub mod aggregate;
 pub mod calls;
 pub mod command;
+pub mod compare;
 pub mod finder;
 pub mod history;
 mod jobs;
@@ -63,6 +66,7 @@ mod worker;
 pub use aggregate::{Aggregate, Base};
 pub use calls::Calls;
 pub use command::Command;
+pub use compare::{Change, Comparison};
 pub use jobs::SLICE;
 pub use refresh::{Carry, FetchState, Fetched, Fetcher, Plan};
 pub use search::LastSearch;

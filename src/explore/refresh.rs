@@ -6,6 +6,7 @@
 //! says why.
 
 use super::aggregate::Aggregate;
+use super::compare::Comparison;
 use super::finder::Finder;
 use super::history::History;
 use super::search::LastSearch;
@@ -43,13 +44,15 @@ pub struct FetchState {
 /// What the session keeps when it reopens on a new profile.
 #[derive(Debug, Clone)]
 pub struct Carry {
-    settings: Settings,
+    pub(super) settings: Settings,
     sample_name: Option<Vec<u8>>,
     selected: Option<Identity>,
     history: History,
     search: Option<String>,
     notice: Option<Notice>,
     fetch: FetchState,
+    /// The base compared with, if any.
+    pub(super) comparison: Option<Comparison>,
 }
 
 impl Carry {
@@ -63,6 +66,7 @@ impl Carry {
             history: History::default(),
             search: None,
             notice: None,
+            comparison: None,
             fetch: FetchState {
                 can_refresh,
                 over_network,
@@ -121,6 +125,7 @@ impl Session {
             history: self.history.portable(),
             search: self.search.as_ref().map(|s| s.query.clone()),
             notice: self.notice.clone(),
+            comparison: self.comparison.clone(),
             fetch: FetchState {
                 fetched_at: None,
                 // Kept (not reset) so that `set_fetched` on the new profile
@@ -165,6 +170,7 @@ impl Session {
             None => Aggregate::quick(p, m, g, f, i),
         });
         session.fetch = carry.fetch;
+        session.comparison = carry.comparison;
         session.history = carry.history;
         session.reselect(carry.selected);
         if let Some(query) = carry.search {
@@ -194,6 +200,11 @@ impl Session {
             granularity: self.granularity,
             inline_frames: self.inline_frames,
             filters: self.filters.clone(),
+            base: self
+                .comparison
+                .as_ref()
+                .filter(|c| c.live())
+                .map(|c| Arc::clone(c.base())),
         }
     }
 
@@ -256,6 +267,10 @@ pub struct Plan {
     granularity: Granularity,
     inline_frames: bool,
     filters: Filters,
+    /// The base taken in the explorer, that a new profile is compared with
+    /// (not part of what the aggregate is computed for: that is the
+    /// combination when there is a base).
+    base: Option<Arc<Profile>>,
 }
 
 impl Plan {
@@ -266,6 +281,7 @@ impl Plan {
             granularity: settings.granularity,
             inline_frames: settings.inline_frames,
             filters: settings.filters.clone(),
+            base: None,
         }
     }
 
@@ -301,8 +317,10 @@ impl PartialEq for Plan {
 /// A load done by the [`Fetcher`], with the table's numbers computed for
 /// the plan the session had when it asked.
 pub struct Fetched {
-    /// The load.
+    /// The load (with a base taken, its profile is the comparison).
     pub loaded: Loaded,
+    /// With a base taken: the profile loaded, alone.
+    pub plain: Option<Profile>,
     /// The quick aggregate, and what it was computed for.
     pub ready: (Plan, Aggregate),
 }
@@ -328,14 +346,27 @@ impl Fetcher {
         let (done, results) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             while let Ok(plan) = asked.recv() {
-                let result = source.load().map_err(|e| e.to_string()).map(|loaded| {
-                    // The table's numbers here too, off the driver's thread.
-                    let agg = plan.aggregate(&loaded.profile);
-                    Box::new(Fetched {
-                        loaded,
-                        ready: (plan, agg),
-                    })
-                });
+                let result = source
+                    .load()
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut loaded| {
+                        // Compared with the base here, off the driver's thread.
+                        let plain = match &plan.base {
+                            Some(base) => {
+                                let compared =
+                                    super::compare::compare(base, loaded.profile.clone())?;
+                                Some(std::mem::replace(&mut loaded.profile, compared))
+                            }
+                            None => None,
+                        };
+                        // The table's numbers here too.
+                        let agg = plan.aggregate(&loaded.profile);
+                        Ok(Box::new(Fetched {
+                            loaded,
+                            plain,
+                            ready: (plan, agg),
+                        }))
+                    });
                 if done.send(result).is_err() {
                     return;
                 }

@@ -152,6 +152,10 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
+    /// The base the profile is compared with (see `compare`).
+    pub(super) comparison: Option<super::compare::Comparison>,
+    /// The user asked to take or drop a base (the driver does it).
+    pub(super) base_asked: bool,
 }
 
 impl Session {
@@ -233,6 +237,8 @@ impl Session {
             fetch,
             jumps: 0,
             calls_renewed: 0,
+            comparison: None,
+            base_asked: false,
         };
         session.views = session.empty_views();
         session.refresh_calls();

@@ -58,6 +58,10 @@ pub enum Action {
     Refresh,
     /// Open the prompt that saves the profile's bytes to a file.
     Save,
+    /// Take the profile shown as the base of a comparison, or drop it.
+    ToggleBase,
+    /// Sort a comparison by growth, by shrink, or in pprof's order.
+    CycleChangeOrder,
     /// Close the open prompt, pane or overlay.
     Close,
     /// Apply what was typed (search: jump; filter pane: apply the filters).

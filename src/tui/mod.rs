@@ -93,7 +93,6 @@ pub fn run(
     options: &ReportOptions,
 ) -> Result<(), String> {
     let settings = settings(&first.profile, args, options)?;
-    let theme = theme::Theme::from_env();
     let can_refresh = source.can_reload();
     let over_network = source.remote().is_some();
     if args.refresh.is_some() && !can_refresh {
@@ -102,11 +101,38 @@ pub fn run(
                 .into(),
         );
     }
-    let mut fetcher = can_refresh.then(|| Fetcher::start(source, args.refresh, Instant::now()));
+    let fetcher = can_refresh.then(|| Fetcher::start(source, args.refresh, Instant::now()));
     // The table's numbers before taking the terminal: no blank screen
     // meanwhile. Callers and callees come from the worker.
     let carry = Carry::first(settings, can_refresh, over_network);
-    let session = open(first, carry, None, false);
+    let session = open(first, None, carry, None, false)?;
+    explore(session, fetcher)
+}
+
+/// Opens the explorer on profiles loaded together (several merged, or
+/// compared with a base: `comparison`), named `title` in the header. They
+/// are not loaded again; `b` can still take a base.
+pub fn run_combined(
+    first: Loaded,
+    title: String,
+    comparison: Option<crate::explore::Comparison>,
+    args: &Args,
+    options: &ReportOptions,
+) -> Result<(), String> {
+    let mut settings = settings(&first.profile, args, options)?;
+    settings.file_name = title;
+    let carry = Carry::first(settings, false, false);
+    let mut session = open(first, None, carry, None, false)?;
+    if let Some(comparison) = comparison {
+        session.set_comparison(comparison);
+    }
+    explore(session, None)
+}
+
+/// The explorer over `session` until the user quits, with `fetcher`
+/// loading new profiles.
+fn explore(session: Session, mut fetcher: Option<Fetcher>) -> Result<(), String> {
+    let theme = theme::Theme::from_env();
     let mut guard =
         terminal::TerminalGuard::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut app = App::new(session, theme);
@@ -124,13 +150,23 @@ pub fn run(
         match exit {
             Exit::Quit => return Ok(()),
             Exit::Swap(next) => {
-                let Fetched { loaded, ready } = *next;
+                let Fetched {
+                    loaded,
+                    plain,
+                    ready,
+                } = *next;
                 let asked = fetcher.as_ref().is_some_and(Fetcher::was_asked);
-                let session = open(loaded, app.session.carry(), Some(ready), asked);
-                // The screen stays (focus, scroll position, an open help)
-                // over the refreshed session.
-                app.swap_session(session);
+                match open(loaded, plain, app.session.carry(), Some(ready), asked) {
+                    // The screen stays (focus, scroll position, an open
+                    // help) over the refreshed session.
+                    Ok(session) => app.swap_session(session),
+                    Err(error) => app.session.refresh_failed(&error),
+                }
             }
+            Exit::Base => match app.session.toggled_base() {
+                Ok(session) => app.swap_session(session),
+                Err(error) => app.session.say_error(error),
+            },
         }
     }
 }
@@ -138,13 +174,16 @@ pub fn run(
 /// The session on `loaded` with what `carry` keeps (and the table's
 /// numbers `ready`, used if computed as it says); `asked`: the load was
 /// asked for by the user (`r`), and its arrival is said.
+/// With a base taken, the profile is compared with it (`plain`: the
+/// profile alone, when the loader compared it already).
 fn open(
     loaded: Loaded,
+    plain: Option<Profile>,
     carry: Carry,
     ready: Option<(crate::explore::Plan, crate::explore::Aggregate)>,
     asked: bool,
-) -> Session {
-    let mut session = Session::resume_with(Arc::new(loaded.profile), carry, ready);
+) -> Result<Session, String> {
+    let mut session = crate::explore::compare::resume_loaded(loaded.profile, plain, carry, ready)?;
     session.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
     if asked {
         session.say(format!(
@@ -153,7 +192,7 @@ fn open(
             crate::fetch::format_duration(loaded.took)
         ));
     }
-    session
+    Ok(session)
 }
 
 /// Why the event loop returned.
@@ -162,6 +201,9 @@ pub enum Exit {
     Quit,
     /// A new profile was loaded: reopen on it.
     Swap(Box<Fetched>),
+    /// The user asked to take the profile shown as the base, or to drop
+    /// the base ([`Session::toggled_base`]).
+    Base,
 }
 
 /// How long the loop waits for a key while background work goes on,
@@ -191,7 +233,15 @@ pub fn run_app<B: Backend, E: EventSource>(
     app: &mut App,
     events: &mut E,
 ) -> io::Result<()> {
-    run_loop(terminal, app, events, None).map(|_| ())
+    loop {
+        match run_loop(terminal, app, events, None)? {
+            Exit::Base => match app.session.toggled_base() {
+                Ok(session) => app.swap_session(session),
+                Err(error) => app.session.say_error(error),
+            },
+            Exit::Quit | Exit::Swap(_) => return Ok(()),
+        }
+    }
 }
 
 /// [`run_app`] with a [`Fetcher`]: a new profile ends the loop
@@ -283,6 +333,9 @@ pub fn run_loop<B: Backend, E: EventSource>(
         }
         if app.quit {
             return Ok(Exit::Quit);
+        }
+        if app.session.take_base_request() {
+            return Ok(Exit::Base);
         }
         changed |= app.session.tick(Instant::now() + SLICE);
     }

@@ -23,6 +23,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" "),
         Span::styled(escape(session.file_name().as_bytes()), t.title()),
     ];
+    if let Some(comparison) = session.comparison() {
+        first.push(Span::raw(" "));
+        first.extend(compared(app, comparison));
+    }
     if let Some(binary) = p.mappings.first().map(|m| p.strings.get(m.file))
         && !binary.is_empty()
     {
@@ -103,4 +107,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         area,
     );
+}
+
+/// What the profile is compared with, and when the base was taken.
+fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'static>> {
+    let t = app.theme;
+    let mut spans = vec![
+        Span::styled("− base ", t.dim()),
+        Span::styled(escape(comparison.base_name.as_bytes()), t.title()),
+    ];
+    if let Some(at) = comparison.base_at {
+        let now = std::time::SystemTime::now();
+        let text = crate::explore::refresh::fetched_text("taken", at, now);
+        spans.push(Span::styled(format!(" ({text})"), t.dim()));
+    }
+    spans
 }

@@ -15,6 +15,7 @@
 //! very small one it replaces the table while it has the focus (Tab).
 
 mod calls;
+mod compare_table;
 mod filter;
 mod header;
 mod help;
@@ -126,6 +127,8 @@ pub fn prepare(app: &mut App, area: Rect) {
         app.seen_calls = app.session.calls_renewed();
         app.calls_offset = 0;
     }
+    // A comparison's base numbers for the granularity and filters shown.
+    app.session.prepare_comparison();
     if let Some(table) = panes.table {
         top_table::prepare(app, table);
     }
