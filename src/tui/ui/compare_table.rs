@@ -144,7 +144,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     };
     let session = &app.session;
     if session.row_count() == 0 {
-        let text = "no samples in either profile for this sample type";
+        // pprof leaves out what sums to zero: what did not change.
+        let text = if session.filters().is_empty() {
+            "nothing changed: every function has the same value in both profiles"
+        } else {
+            "nothing that passes the filters changed"
+        };
         frame.render_widget(Paragraph::new(Span::styled(text, t.dim())), body);
         return;
     }
