@@ -109,7 +109,10 @@ fn delta_base_and_new_are_pprof_top_of_the_comparison_and_of_each_profile() {
         let base = by_name(pprof_top(&format!(
             "tests/fixtures/go2/expected/heap.pprof.{sample_type}.all.top.txt"
         )));
-        assert!(new.len() > 40 && base.len() > 40, "{sample_type}: real reports");
+        assert!(
+            new.len() > 40 && base.len() > 40,
+            "{sample_type}: real reports"
+        );
         for kind_is_diff in [true, false] {
             let session = comparison(kind_is_diff, sample_type);
             let rows = changes(&session);
@@ -155,7 +158,11 @@ fn delta_base_and_new_are_pprof_top_of_the_comparison_and_of_each_profile() {
 #[test]
 fn the_orders_of_change_and_back_to_pprofs() {
     let mut session = comparison(true, "alloc_space");
-    assert_eq!(session.sort(), SortKey::Growth, "a comparison opens on growth");
+    assert_eq!(
+        session.sort(),
+        SortKey::Growth,
+        "a comparison opens on growth"
+    );
     let flats = |s: &Session| -> Vec<i64> { changes(s).iter().map(|(_, c)| c.delta.0).collect() };
     let growth = flats(&session);
     assert!(growth.windows(2).all(|w| w[0] >= w[1]), "{growth:?}");
@@ -233,7 +240,11 @@ fn a_base_taken_shows_what_a_refresh_changed_and_b_drops_it() {
         assert_eq!(name, "main.sortWork", "the largest growth first");
         assert_eq!(top.delta.0, 21625308);
         for (name, change) in &rows {
-            assert_eq!(change.delta, want.get(name).copied().unwrap_or((0, 0)), "{name}");
+            assert_eq!(
+                change.delta,
+                want.get(name).copied().unwrap_or((0, 0)),
+                "{name}"
+            );
         }
         // `b` again: the new profile alone.
         let mut refreshed = refreshed;
@@ -258,7 +269,10 @@ fn a_base_from_the_command_line_stays() {
     session.apply(Command::ToggleBase);
     assert!(!session.take_base_request());
     let notice = session.notice().expect("said");
-    assert!(notice.error && notice.text.contains("command line"), "{notice:?}");
+    assert!(
+        notice.error && notice.text.contains("command line"),
+        "{notice:?}"
+    );
     // Without a base, there is no change to order by.
     let mut alone = plain(NEW);
     alone.apply(Command::CycleChangeOrder);
@@ -291,7 +305,10 @@ fn comparison_screens() {
     insta::assert_snapshot!("comparison_growth_80x24", screen(80, 24, "").backend());
     insta::assert_snapshot!("comparison_growth_200x50", screen(200, 50, "").backend());
     insta::assert_snapshot!("comparison_shrink_120x32", screen(120, 32, "d").backend());
-    insta::assert_snapshot!("comparison_drilled_120x32", screen(120, 32, "j\n").backend());
+    insta::assert_snapshot!(
+        "comparison_drilled_120x32",
+        screen(120, 32, "j\n").backend()
+    );
 }
 
 #[test]

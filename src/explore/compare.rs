@@ -202,11 +202,14 @@ impl Session {
             _ => (SortKey::Growth, "sorted by change: largest growth first"),
         };
         self.show_table(sample_index, sort, Some(text.to_string()));
-        if self.jobs.pending.is_none() {
-            // The point of the order is its first rows: the cursor goes
-            // there (a jump, so the view follows).
-            self.select_row(0);
-            self.jumps += 1;
+        // The point of the order is its first rows: the cursor goes there
+        // (a jump, so the view follows), now or when the table arrives.
+        match &mut self.jobs.pending {
+            Some(pending) => pending.to_top = true,
+            None => {
+                self.select_row(0);
+                self.jumps += 1;
+            }
         }
     }
 

@@ -70,6 +70,8 @@ pub(super) struct Pending {
     /// The notice said meanwhile, and what to say once switched.
     pub(super) text: String,
     pub(super) done: Option<String>,
+    /// Select the first row once switched (an order of change).
+    pub(super) to_top: bool,
 }
 
 /// What a new aggregate being computed was asked for: said when it arrives.

@@ -87,6 +87,7 @@ impl Session {
             sort,
             text,
             done,
+            to_top: false,
         });
         self.request_table();
     }
@@ -98,6 +99,10 @@ impl Session {
         };
         (self.sample_index, self.sort) = (pending.sample_index, pending.sort);
         self.switch_view();
+        if pending.to_top {
+            self.select_row(0);
+            self.jumps += 1;
+        }
         // Unless another command said something since.
         if self.unsay(&pending.text)
             && let Some(text) = pending.done
