@@ -42,9 +42,18 @@ fn run(args: &Args) -> Result<(), String> {
         tag_filters(args, &combined.profile, &mut options)?;
         if explore {
             let (title, comparison) = combined_names(&sources, &mut combined);
+            // What `w` saves: the combined profile, as `--proto` writes it
+            // (pprof reads it back as this profile).
+            let mut bytes = Vec::new();
+            report::proto(
+                &combined.profile,
+                &report::ReportOptions::default(),
+                &mut bytes,
+            )
+            .map_err(|e| format!("encoding the combined profile: {e}"))?;
             let first = fetch::Loaded {
                 profile: combined.profile,
-                bytes: Vec::new(),
+                bytes,
                 fetched_at: combined.fetched_at,
                 took: combined.took,
             };

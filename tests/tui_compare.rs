@@ -112,18 +112,45 @@ fn several_profiles_open_merged_and_say_how_many() {
     if !tmux_available() {
         return;
     }
+    let dir = tempfile::tempdir().expect("a scratch directory");
+    let at = |p: &str| format!("{}/{p}", env!("CARGO_MANIFEST_DIR"));
+    let (new, base) = (at(NEW), at(BASE));
     let t = Launch::new("merged")
         .size(120, 32)
         .env("NO_COLOR", "1")
-        .ppt(&[NEW, BASE, NEW]);
+        .dir(dir.path())
+        .ppt(&[&new, &base, &new]);
     let screen = t.wait_for("the merged profile", |s| s.contains("3 profiles merged"));
     assert!(
         screen.contains("Top ·") && screen.contains("main.sortWork"),
         "{screen}"
     );
     assert!(!screen.contains("Δ flat"), "no comparison:\n{screen}");
+    // `w` saves the merged profile, which reads back as itself.
+    t.keys(&["w"]);
+    t.wait_for("the prompt", |s| {
+        s.contains("save to: 3_profiles_merged.pb.gz")
+    });
+    t.keys(&["Enter"]);
+    t.wait_for("the confirmation", |s| s.contains("saved the profile"));
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(WAIT), Exit::Code(0));
+    let top = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ppt"))
+            .arg("--top")
+            .args(args)
+            .output()
+            .expect("ppt runs");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("text")
+    };
+    let saved = dir.path().join("3_profiles_merged.pb.gz");
+    let saved = saved.to_str().expect("a path");
+    // The report's lines after File, Type and Time.
+    let body = |report: String| report.lines().skip(3).collect::<Vec<_>>().join("\n");
+    let merged = body(top(&[&new, &base, &new]));
+    assert!(merged.contains("main.sortWork"));
+    assert_eq!(body(top(&[saved])), merged);
 }
 
 /// tests/fixtures/go/heap.pprof with every value times `factor`,

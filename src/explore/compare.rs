@@ -159,12 +159,20 @@ impl Session {
             return;
         }
         let measures: Vec<Measure> = self.measures.clone();
-        let agg = Aggregate::quick(
+        // The base's stacks resolved before are used again (a filter is
+        // then one pass over them, as for the profile shown).
+        let stacks = comparison
+            .numbers
+            .as_ref()
+            .and_then(|(_, agg)| agg.base.clone());
+        let agg = Aggregate::from_base(
             &comparison.base,
             &measures,
             self.granularity,
             &self.filters,
             self.inline_frames,
+            stacks,
+            None,
         );
         comparison.numbers = Some((plan, Arc::new(agg)));
     }
