@@ -348,3 +348,25 @@ fn growth_and_shrink_are_coloured_and_signed() {
     let minus = row.find(" -").expect("a sign") as u16 + 1;
     assert_eq!(buffer[(minus, y)].fg, Color::LightGreen, "{row}");
 }
+
+#[test]
+fn with_a_worker_every_order_is_built_and_the_session_goes_idle() {
+    // A comparison's worker sorts the orders of change too; a plain
+    // profile's does not, and neither stays busy waiting for them.
+    for mut session in [comparison(true, "alloc_space"), plain(NEW)] {
+        let comparing = session.comparison().is_some();
+        session.with_worker(|s| {
+            s.wait_idle();
+            assert!(!s.busy(), "idle (comparison: {comparing})");
+            // A switch to a table built ahead is immediate.
+            s.apply(Command::CycleChangeOrder);
+            assert!(!s.waiting_for_table());
+        });
+        let want = if comparing {
+            SortKey::Shrink
+        } else {
+            SortKey::Flat
+        };
+        assert_eq!(session.sort(), want);
+    }
+}

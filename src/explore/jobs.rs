@@ -420,10 +420,8 @@ impl Session {
         let (target, sort) = self.target();
         let order = std::iter::once(self.slot(target, sort))
             .chain((0..n).map(|index| self.slot(index, self.sort)))
-            .chain((0..SORTS * n).filter(|s| {
-                // The orders of change only for a comparison.
-                s % SORTS != super::recompute::sort_slot(self.sort)
-                    && (self.comparison.is_some() || !SortKey::ALL[s % SORTS].by_change())
+            .chain((0..SORTS * n).filter(|&s| {
+                s % SORTS != super::recompute::sort_slot(self.sort) && self.built_ahead(s)
             }));
         // Until the other sample indices are summed, only tables of the
         // one shown can be built.

@@ -278,7 +278,13 @@ impl Session {
         self.views
             .iter()
             .enumerate()
-            .any(|(slot, v)| slot != current && v.is_none())
+            .any(|(slot, v)| slot != current && v.is_none() && self.built_ahead(slot))
+    }
+
+    /// Whether the table of `slot` is built in advance: the orders of
+    /// change only for a comparison.
+    pub(super) fn built_ahead(&self, slot: usize) -> bool {
+        self.comparison.is_some() || !SortKey::ALL[slot % SORTS].by_change()
     }
 
     /// A new aggregate: new nodes, so every table is built again; `table`

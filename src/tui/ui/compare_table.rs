@@ -255,11 +255,10 @@ mod tests {
 
     #[test]
     fn columns_by_width() {
-        assert_eq!(
-            columns(78, 10, 7).len(),
-            4,
-            "Δ flat, base, new, Δ cum at 80 wide"
-        );
+        // 80 columns, values 11 wide (`+21118.46kB`): Δ flat, base, new,
+        // Δ cum; with values of 10, the share too.
+        assert_eq!(columns(78, 11, 7).len(), 4);
+        assert_eq!(columns(78, 10, 7).len(), 5);
         assert_eq!(columns(40, 10, 7), vec![Column::DeltaFlat]);
         assert_eq!(columns(200, 10, 7).len(), 7);
     }
