@@ -198,7 +198,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('q'), A::Quit, "quit", Some("quit")),
         (C::Browse, Key::ch('r'), A::Refresh, "load the profile again now", Some("refresh")),
         (C::Browse, Key::ch('w'), A::Save, "save the profile's bytes to a file", Some("save")),
-        (C::Browse, Key::ch('b'), A::ToggleBase, "take the profile shown as the base / drop it", Some("base")),
+        (C::Browse, Key::ch('b'), A::ToggleBase, "take the profile shown as base / drop it", Some("base")),
         (C::Browse, Key::ch('d'), A::CycleChangeOrder, "sort by change: growth, shrink, pprof's", None),
         (C::Browse, Key::plain(K::Esc), A::Close, "close the side pane focus", None),
         (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),
