@@ -14,13 +14,14 @@ TMP=$(mktemp -d)
 SOCKET=
 trap '[ -n "$SOCKET" ] && tmux -L "$SOCKET" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 
-# shot NAME PROFILE KEYS...: a fresh explorer, the keys, a capture.
+# shot NAME PROFILE KEYS...: a fresh explorer, the keys, a capture
+# (120x32, or WIDTH x HEIGHT when set).
 shot() {
-  local name=$1 profile=$2
+  local name=$1 profile=$2 width=${WIDTH:-120} height=${HEIGHT:-32}
   shift 2
   [ -n "$SOCKET" ] && tmux -L "$SOCKET" kill-server 2>/dev/null
   SOCKET="ppt-shots-$$-$name"
-  tmux -L "$SOCKET" -f /dev/null new-session -d -x 120 -y 32 \
+  tmux -L "$SOCKET" -f /dev/null new-session -d -x "$width" -y "$height" \
     -e TERM=xterm-256color -e COLORTERM=truecolor -e NO_COLOR= \
     "$PPT $profile; sleep 30"
   wait_for "Top ·"
@@ -33,7 +34,7 @@ shot() {
   done
   sleep 0.4
   tmux -L "$SOCKET" capture-pane -e -p > "$TMP/$name.ansi"
-  python3 scripts/ansi_to_png.py "$TMP/$name.ansi" "$OUT/$name.png" 120 32
+  python3 scripts/ansi_to_png.py "$TMP/$name.ansi" "$OUT/$name.png" "$width" "$height"
   echo "$OUT/$name.png"
 }
 
@@ -53,3 +54,7 @@ shot search assets/heap.pprof / text:stodec
 shot filter assets/heap.pprof f text:internal/ Down Down text:json
 shot help assets/heap.pprof '?'
 shot cpu assets/cpu.pprof s j Enter Enter
+shot flame assets/cpu.pprof F / text:json Enter
+shot calltree assets/cpu.pprof T j e
+WIDTH=200 HEIGHT=50 shot flame-wide assets/cpu.pprof F j j
+shot sandwich assets/cpu.pprof F l j j j j S

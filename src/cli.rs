@@ -14,7 +14,8 @@ use std::time::Duration;
 
 pub mod output;
 mod reports;
-pub use reports::ProfileReportArgs;
+pub mod setup;
+pub use reports::{ProfileReportArgs, ReportChoiceError};
 
 /// ppt: explore pprof profiles in the terminal.
 ///
@@ -24,6 +25,11 @@ pub use reports::ProfileReportArgs;
 #[command(name = "ppt", version, about, max_term_width = 100)]
 pub struct Args {
     /// Profile file (gzipped or raw profile.proto), - for standard input, or a URL to fetch it from (http://, https://, or host:port for http://host:port/debug/pprof/profile).
+    #[arg(
+        required_unless_present_any = ["completions", "man"],
+        default_value = "",
+        hide_default_value = true
+    )]
     pub profile: String,
     /// More profiles, merged with the first into one (as `go tool pprof A B` merges them).
     #[arg(value_name = "PROFILE")]
@@ -229,7 +235,7 @@ pub struct Args {
     )]
     pub node_count: Option<usize>,
 
-    /// Refuse profiles that decompress to more than this many bytes.
+    /// Refuse profiles that decompress to more than this many bytes. It bounds memory too: loading peaks at about this size, as the decompressed bytes are kept and long strings are not copied out of them.
     #[arg(long = "max-decompressed-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_DECOMPRESSED)]
     pub max_decompressed_size: u64,
 
@@ -250,6 +256,13 @@ pub struct Args {
     /// -traces, -tags, -raw, -comments, -proto, -text, -output, -tagshow/-taghide.
     #[command(flatten)]
     pub profile_reports: ProfileReportArgs,
+
+    /// Print the completion script for SHELL and exit (see the README for where to put it).
+    #[arg(long, value_name = "SHELL", exclusive = true, help_heading = "Setup")]
+    pub completions: Option<clap_complete::Shell>,
+    /// Print the man page (roff) and exit: `ppt --man > ppt.1`.
+    #[arg(long, exclusive = true, help_heading = "Setup")]
+    pub man: bool,
 }
 
 fn parse_granularity(s: &str) -> Result<Granularity, UnknownGranularity> {

@@ -122,6 +122,17 @@ impl UnitType {
     }
 }
 
+/// The units values of unit `sample_unit` can be printed in (`B`, `kB`,
+/// `MB`... for bytes), smallest first; none for a unit of no known family
+/// (counts).
+pub fn convertible_units(sample_unit: &str) -> Vec<&'static str> {
+    UNIT_TYPES
+        .iter()
+        .find(|t| t.sniff(sample_unit).is_some())
+        .map(|t| t.units.iter().map(|u| u.name).collect())
+        .unwrap_or_default()
+}
+
 /// pprof's `measurement.Scale`: `value` in unit `from`, expressed in `to`.
 /// Returns the scaled number and the unit suffix to print (empty for counts).
 pub fn scale(value: i64, from: &str, to: &OutputUnit) -> (f64, String) {

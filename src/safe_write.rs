@@ -9,31 +9,19 @@
 //! links are not supported, the name is checked just before a rename.
 
 use std::ffi::OsString;
-use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Why a file was not written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The file exists and overwriting was not asked for.
+    #[error("{} exists; pass --force to replace it", .0.display())]
     Exists(PathBuf),
     /// The file system said no.
+    #[error("writing {}: {}", .0.display(), .1)]
     Io(PathBuf, io::Error),
 }
-
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WriteError::Exists(path) => {
-                write!(f, "{} exists; pass --force to replace it", path.display())
-            }
-            WriteError::Io(path, e) => write!(f, "writing {}: {e}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for WriteError {}
 
 /// Writes `bytes` to `path` (see the module docs); an existing file is
 /// replaced only when `overwrite` is set.

@@ -50,22 +50,25 @@ fn a_comparison_opens_with_deltas_flips_its_order_and_drills_down() {
         "what is compared with what:\n{screen}"
     );
     let rows = table_rows(&screen);
-    // Δ flat, base flat, new flat, Δ cum: the new value is what
-    // `go tool pprof -top` prints for tests/fixtures/go/heap.pprof alone
-    // (tests/fixtures/go/expected/heap.pprof.default.top.txt).
+    // Δ flat, its share, base flat, new flat, Δ cum, in the explorer's
+    // units: the change is what `go tool pprof -top -diff_base` prints
+    // (20.62MB, 45.72%: tests/fixtures/go/expected2/heap.pprof.diff.top.txt),
+    // the new value what it prints for tests/fixtures/go/heap.pprof alone
+    // (36963.58kB, 36.10MB).
     let first: Vec<&str> = rows[0].split_whitespace().collect();
     assert_eq!(
         first,
         [
-            "+21118.46kB",
-            "15845.12kB",
-            "36963.58kB",
-            "+21118.46kB",
+            "+20.62MB",
+            "+45.72%",
+            "15.47MB",
+            "36.10MB",
+            "+20.62MB",
             "main.sortWork"
         ],
         "{screen}"
     );
-    assert!(rows[1].contains("21514.72kB") && rows[1].contains("encoding/json.Marshal"));
+    assert!(rows[1].contains("21.01MB") && rows[1].contains("encoding/json.Marshal"));
 
     // The largest shrink first.
     t.keys(&["d"]);
@@ -92,10 +95,10 @@ fn a_comparison_opens_with_deltas_flips_its_order_and_drills_down() {
     // Drill down: the second row's callers and callees, with the change.
     t.keys(&["j", "Enter"]);
     let screen = t.wait_for("the calls of Marshal", |s| {
-        current(s) == "encoding/json.Marshal" && s.contains("9138.58kB → 21514.72kB")
+        current(s) == "encoding/json.Marshal" && s.contains("8.92MB → 21.01MB")
     });
     assert!(
-        screen.contains("+12553.01kB"),
+        screen.contains("+12.26MB"),
         "the callers' change:\n{screen}"
     );
     t.keys(&["Enter"]);

@@ -106,7 +106,7 @@ fn readme_prompt_keys_are_bindings() {
         (Context::Search, "Esc", "cancel"),
         (Context::Filter, "Enter", "apply the filters"),
         (Context::Filter, "Esc", "close without applying"),
-        (Context::Filter, "C-x", "clear all filters"),
+        (Context::Filter, "C-x", "empty every field (Enter applies)"),
         (Context::Any, "C-c", "quit"),
     ] {
         assert!(

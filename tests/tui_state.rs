@@ -13,6 +13,7 @@ use ppt::analysis::{Filters, Pattern};
 use ppt::explore::{Session, Settings};
 use ppt::profile::Profile;
 use ppt::tui::app::{Mode, Pane};
+use ppt::tui::filter_form::Field;
 use ppt::tui::theme::Theme;
 use ppt::tui::{Action, App};
 use std::sync::Arc;
@@ -185,7 +186,10 @@ fn filter_then_clear() {
 
     // A bad regex: message in the pane, filters unchanged.
     app.update(Action::OpenFilter);
-    app.update(Action::Up);
+    // Up to the show field.
+    while !matches!(&app.mode, Mode::Filter(form) if form.current() == Field::Show) {
+        app.update(Action::Up);
+    }
     type_text(&mut app, "(");
     app.update(Action::Confirm);
     match &app.mode {
@@ -616,7 +620,13 @@ fn a_search_open_while_the_table_changes_searches_the_new_rows() {
         let (Mode::Search(_), Some(finder)) = (&app.mode, app.session.finder()) else {
             panic!("the prompt is open");
         };
-        let mut fresh = ppt::explore::finder::Finder::new(&app.session.view().table.rows);
+        let session = &app.session;
+        let cums = session
+            .rows(0..session.row_count())
+            .map(|r| r.cum)
+            .collect();
+        let rows = &session.view().table.rows;
+        let mut fresh = ppt::explore::finder::Finder::with_costs(rows, cums);
         fresh.set_query("go".into());
         fresh.finish(app.session.aggregate().display());
         assert!(!fresh.matches.is_empty());

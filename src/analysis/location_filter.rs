@@ -20,6 +20,34 @@ pub(super) enum FocusMark {
     Ignored,
 }
 
+/// What the filters match at one location, as pprof's warnings count it
+/// (see [`LocationFilter::warning_matches`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct WarningMatches {
+    /// How focus and ignore see it.
+    pub mark: FocusMark,
+    /// hide matches it.
+    pub hide: bool,
+    /// show leaves some of its lines.
+    pub show: bool,
+    /// show_from matches it (after hide and show).
+    pub show_from: bool,
+    /// hide and show leave none of its lines.
+    pub hidden: bool,
+}
+
+impl Default for WarningMatches {
+    fn default() -> Self {
+        WarningMatches {
+            mark: FocusMark::None,
+            hide: false,
+            show: false,
+            show_from: false,
+            hidden: false,
+        }
+    }
+}
+
 /// The outcome for one location.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) struct LocationOutcome {
@@ -440,6 +468,48 @@ impl<'a> LocationFilter<'a> {
             outcome.hidden |= before && none_kept(kept);
         }
         outcome
+    }
+
+    /// What pprof counts as a match of focus, ignore, hide, show and
+    /// show_from at `loc`, for its "expression matched no samples"
+    /// warnings (`FilterSamplesByName` and `ShowFrom`, which look at every
+    /// location of the profile, in a sample or not), and whether the
+    /// location is left without lines (hidden) by hide and show.
+    pub fn warning_matches(&mut self, loc: &Location, lines: &[Line]) -> WarningMatches {
+        let mut m = WarningMatches {
+            mark: self.focus_mark(loc, lines),
+            ..WarningMatches::default()
+        };
+        let mut kept = vec![true; lines.len()];
+        if self.pattern(Which::Hide).is_some() && self.location_matches(Which::Hide, loc, lines) {
+            m.hide = true;
+            if self.binary_matches(Which::Hide, loc) {
+                kept.fill(false);
+            } else {
+                for (keep, line) in kept.iter_mut().zip(lines) {
+                    *keep = !self.line_matches(Which::Hide, line);
+                }
+            }
+            m.hidden |= !kept.contains(&true);
+        }
+        if self.pattern(Which::Show).is_some() {
+            if !self.binary_matches(Which::Show, loc) {
+                for (keep, line) in kept.iter_mut().zip(lines) {
+                    *keep = *keep && self.line_matches(Which::Show, line);
+                }
+            }
+            m.show = kept.contains(&true);
+            m.hidden |= !m.show;
+        }
+        if self.pattern(Which::ShowFrom).is_some() {
+            // pprof's show_from looks at function names only.
+            m.show_from = self.binary_matches(Which::ShowFrom, loc)
+                || lines.iter().zip(&kept).any(|(line, &keep)| {
+                    let name = self.profile.functions[line.function as usize].name;
+                    keep && self.matches(Which::ShowFrom, name)
+                });
+        }
+        m
     }
 
     /// The binary of `loc` (empty when unknown).

@@ -3,7 +3,8 @@
 use crate::gopath;
 use crate::profile::{Profile, StrId, StringTable};
 use rustc_hash::FxHashMap;
-use std::sync::OnceLock;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a node in a [`NodeTable`].
 pub type NodeId = u32;
@@ -32,6 +33,11 @@ pub struct NodeInfo {
 pub struct NodeTable {
     infos: Vec<NodeInfo>,
     names: Vec<Box<[u8]>>,
+    /// Names that are a string the profile borrows from its input (a name
+    /// of megabytes, see `StringTable::lend`), borrowed here too rather
+    /// than copied: their node's entry in `names` is empty (no printable
+    /// name is), and the name is here, by increasing node id.
+    lent_names: Vec<(NodeId, Arc<Vec<u8>>, Range<usize>)>,
     index: FxHashMap<NodeInfo, NodeId>,
     /// Cleaned source paths, referenced by [`NodeInfo::file`].
     pub paths: StringTable,
@@ -66,7 +72,14 @@ impl NodeTable {
 
     /// The name pprof prints for node `id` (raw bytes from the profile).
     pub fn name(&self, id: NodeId) -> &[u8] {
-        &self.names[id as usize]
+        let name = &self.names[id as usize];
+        if name.is_empty()
+            && let Ok(k) = self.lent_names.binary_search_by_key(&id, |(n, _, _)| *n)
+        {
+            let (_, buffer, range) = &self.lent_names[k];
+            return &buffer[range.clone()];
+        }
+        name
     }
 
     /// The node's source file (cleaned), empty when not kept.
@@ -80,8 +93,15 @@ impl NodeTable {
             return id;
         }
         let id = self.infos.len() as NodeId;
-        self.names
-            .push(printable_name(&info, profile, &self.paths).into());
+        match lent_name(&info, profile, &self.paths) {
+            Some((buffer, range)) => {
+                self.names.push(Box::default());
+                self.lent_names.push((id, Arc::clone(buffer), range));
+            }
+            None => self
+                .names
+                .push(printable_name(&info, profile, &self.paths).into()),
+        }
         self.infos.push(info);
         self.index.insert(info, id);
         id
@@ -130,6 +150,20 @@ impl NodeTable {
         out.push(b'}');
         out
     }
+}
+
+/// The buffer and range of the node's printable name when it is the
+/// function's name alone and the profile borrows that name.
+fn lent_name<'p>(
+    info: &NodeInfo,
+    profile: &'p Profile,
+    paths: &StringTable,
+) -> Option<(&'p Arc<Vec<u8>>, Range<usize>)> {
+    let alone = info.address == 0 && info.line == 0 && paths.get(info.file).is_empty();
+    if !alone || info.name.is_empty() {
+        return None;
+    }
+    profile.strings.lent(info.name)
 }
 
 /// pprof's `NodeInfo.PrintableName`: `[address] [name] [file[:line]]`, with

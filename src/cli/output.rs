@@ -17,21 +17,14 @@ use std::path::{Path, PathBuf};
 pub type Render<'a> = dyn FnOnce(&mut dyn Write) -> Result<(), ReportError> + 'a;
 
 /// Why a report was not written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The report could not be made (or written to standard output).
+    #[error(transparent)]
     Report(ReportError),
     /// The file could not be written.
+    #[error("{}: {}", .0.display(), .1)]
     File(PathBuf, String),
-}
-
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutputError::Report(e) => e.fmt(f),
-            OutputError::File(path, reason) => write!(f, "{}: {reason}", path.display()),
-        }
-    }
 }
 
 /// A failure while writing into `path`: a failed write is about the file,

@@ -8,6 +8,17 @@ use crate::analysis::{FilterError, Pattern};
 use crate::report::ReportKind;
 use std::path::{Path, PathBuf};
 
+/// Why the command line's choice of report does not stand.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportChoiceError {
+    /// A report's pattern (`--peek`, `--list`) does not compile.
+    #[error(transparent)]
+    Pattern(#[from] FilterError),
+    /// Two reports asked for at once (pprof's words).
+    #[error("must set at most one output format")]
+    MoreThanOne,
+}
+
 /// Options flattened into [`Args`].
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ProfileReportArgs {
@@ -87,18 +98,18 @@ impl ProfileReportArgs {
 impl Args {
     /// The report the command line asks for; `None` when it asks for none
     /// (the explorer on a terminal, else `--top`). Like pprof, at most one.
-    pub fn report_kind(&self) -> Result<Option<ReportKind>, String> {
+    pub fn report_kind(&self) -> Result<Option<ReportKind>, ReportChoiceError> {
         let r = &self.profile_reports;
         let mut kinds = Vec::new();
         if self.top || r.text {
             kinds.push(ReportKind::Top);
         }
         if let Some(rx) = &self.peek {
-            let pattern = Pattern::new("peek", rx).map_err(|e| e.to_string())?;
+            let pattern = Pattern::new("peek", rx)?;
             kinds.push(ReportKind::Peek(pattern));
         }
         if let Some(rx) = &self.list {
-            let pattern = Pattern::new("list", rx).map_err(|e| e.to_string())?;
+            let pattern = Pattern::new("list", rx)?;
             kinds.push(ReportKind::List(pattern));
         }
         for (set, kind) in [
@@ -116,7 +127,7 @@ impl Args {
             }
         }
         if kinds.len() > 1 {
-            return Err("must set at most one output format".into());
+            return Err(ReportChoiceError::MoreThanOne);
         }
         Ok(kinds.pop())
     }
@@ -167,7 +178,7 @@ mod tests {
     fn one_report_at_most() {
         let a = parse(&["ppt", "-top", "-traces", "p.pb"]).unwrap();
         assert_eq!(
-            a.report_kind().unwrap_err(),
+            a.report_kind().unwrap_err().to_string(),
             "must set at most one output format"
         );
         // -top and -text are the same report.

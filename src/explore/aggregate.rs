@@ -286,7 +286,10 @@ impl Aggregate {
             _ if inline_frames => Base::new(profile, granularity),
             _ => None,
         };
-        if let Some(base) = &base
+        // A base kept from before (-noinlines toggled in the explorer)
+        // serves again once inlined frames are shown, not meanwhile.
+        if inline_frames
+            && let Some(base) = &base
             && let Some(sums) = base.aggregate(profile, measures, filters, column)
         {
             return Aggregate {

@@ -7,8 +7,9 @@
 //! tests and other views issue them directly.
 
 use super::jobs::Waiting;
+use super::refine::Refinement;
 use super::session::Session;
-use crate::analysis::Filters;
+use crate::analysis::{Filters, NodeId};
 
 /// One thing to do to the session.
 #[derive(Debug, Clone)]
@@ -67,6 +68,38 @@ pub enum Command {
     NextMatch,
     /// Jumps to the previous match of the last search.
     PrevMatch,
+    /// The next unit values are printed in: `auto` (each value in its own
+    /// best unit), `minimum` (pprof's one unit for the table), then each
+    /// unit of the sample type's family (`B`, `kB`...), then `auto` again.
+    CycleUnit,
+    /// Filters on the function of this node, as pprof's web UI's Refine
+    /// menu (see [`Refinement`]).
+    Refine(Refinement, NodeId),
+    /// The filters before the last change (a refinement, the filter pane,
+    /// a clear), back.
+    UndoFilters,
+    /// Inlined frames as functions of their own, or merged into their
+    /// callers (pprof's `--noinlines`).
+    ToggleInlines,
+    /// The next node fraction: none, 0.5%, 1%, 5% of the total (rows
+    /// whose cum is below it are left out, as pprof trims).
+    CycleNodeFraction,
+    /// Shows a whole-profile view (`None`: the table again).
+    ShowTree(Option<super::TreeView>),
+    /// Moves over the tree shown.
+    TreeMove(super::TreeStep),
+    /// Zooms into the selected call path.
+    TreeZoomIn,
+    /// Zooms back out one step.
+    TreeZoomOut,
+    /// Highlights the frames matching this regular expression (empty:
+    /// none), and says their share of the total.
+    TreeSearch(String),
+    /// Selects the next (1) or previous (-1) matching frame.
+    TreeNextMatch(isize),
+    /// Opens the sandwich of the selected frame's function; from the
+    /// sandwich, back to the view it was opened from.
+    Sandwich,
     /// Loads the profile again (the driver starts the load: see
     /// [`Session::take_refresh_request`]).
     Refresh,
@@ -115,9 +148,23 @@ impl Session {
             Command::CloseSearch => self.close_search(),
             Command::NextMatch => self.next_match(1),
             Command::PrevMatch => self.next_match(-1),
+            Command::CycleUnit => self.cycle_unit(),
+            Command::Refine(how, node) => self.refine(how, node),
+            Command::UndoFilters => self.undo_filters(),
+            Command::ToggleInlines => self.toggle_inlines(),
+            Command::CycleNodeFraction => self.cycle_node_fraction(),
             Command::Refresh => self.ask_refresh(),
             Command::ToggleBase => self.ask_base(),
             Command::CycleChangeOrder => self.cycle_change_order(),
+            Command::ShowTree(view) => self.show_tree(view),
+            Command::TreeMove(step) => self.tree_move(step),
+            Command::TreeZoomIn => self.tree_zoom_in(),
+            Command::TreeZoomOut => self.tree_zoom_out(),
+            Command::TreeSearch(query) => self.tree_search(query),
+            Command::TreeNextMatch(delta) => self.tree_next_match(delta),
+            Command::Sandwich => self.toggle_sandwich(),
         }
+        // Whatever changed, the tree shown follows it.
+        self.sync_tree();
     }
 }

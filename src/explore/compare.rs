@@ -17,7 +17,7 @@ use super::refresh::{Carry, Plan};
 use super::session::Session;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Measure, NodeId};
-use crate::profile::{BaseKind, Profile, subtract_base};
+use crate::profile::{BaseKind, MergeError, Profile, subtract_base};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -84,7 +84,7 @@ impl Comparison {
 
     /// `profile` (newly loaded) less this base, as `-diff_base` combines
     /// them: what a refresh shows while a base is taken.
-    pub fn compare(&self, profile: Profile) -> Result<Profile, String> {
+    pub fn compare(&self, profile: Profile) -> Result<Profile, CompareError> {
         compare(&self.base, profile)
     }
 
@@ -95,10 +95,21 @@ impl Comparison {
     }
 }
 
+/// Why a base cannot be taken, dropped or compared with.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// The new profile and the base cannot be compared (pprof's message:
+    /// other sample types, another kind of profile).
+    #[error("comparing with the base: {0}")]
+    Incompatible(#[from] MergeError),
+    /// A base from the command line stays.
+    #[error("the base comes from the command line")]
+    FromCommandLine,
+}
+
 /// `profile` less `base`, as `-diff_base` combines them.
-pub(super) fn compare(base: &Profile, profile: Profile) -> Result<Profile, String> {
-    subtract_base(profile, base.clone(), BaseKind::Diff, false)
-        .map_err(|e| format!("comparing with the base: {e}"))
+pub(super) fn compare(base: &Profile, profile: Profile) -> Result<Profile, CompareError> {
+    Ok(subtract_base(profile, base.clone(), BaseKind::Diff, false)?)
 }
 
 /// The session showing a profile loaded again, with what `carry` keeps:
@@ -110,7 +121,7 @@ pub fn resume_loaded(
     plain: Option<Profile>,
     mut carry: Carry,
     ready: Option<(Plan, Aggregate)>,
-) -> Result<Session, String> {
+) -> Result<Session, CompareError> {
     let live = carry.comparison.take().filter(Comparison::live);
     let (shown, ready) = match (live, plain) {
         (Some(base), Some(plain)) => {
@@ -245,14 +256,11 @@ impl Session {
     /// are kept.
     ///
     /// [`Command::ToggleBase`]: super::Command::ToggleBase
-    pub fn toggled_base(&self) -> Result<Session, String> {
+    pub fn toggled_base(&self) -> Result<Session, CompareError> {
         let mut carry = self.carry();
         let (profile, comparison, text) = match &self.comparison {
             Some(c) => {
-                let plain = c
-                    .plain
-                    .clone()
-                    .ok_or("the base comes from the command line")?;
+                let plain = c.plain.clone().ok_or(CompareError::FromCommandLine)?;
                 if carry.settings.sort.by_change() {
                     carry.settings.sort = SortKey::Flat;
                 }

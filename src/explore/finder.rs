@@ -13,6 +13,12 @@
 //!   ([`Finder::advance`]): the explorer scores in slices between frames, so
 //!   a keystroke never blocks the screen, however many names there are.
 //!   Until a scan ends, the matches of the query before are shown.
+//!
+//! Matches of similar quality (scores within an eighth of the best, or
+//! one matched character's worth) rank by cost, heaviest cum first:
+//! `/add` puts `main.(*Indexer).Add` at 68% above `runtime.addspecial` at
+//! 0.46%, whose score is only a case penalty higher. Then by score, then
+//! table order.
 
 use super::score::{Query, Scorer};
 use crate::analysis::NodeId;
@@ -55,6 +61,8 @@ pub struct Finder {
     pub matches: Vec<NodeId>,
     /// The match under the cursor.
     pub cursor: usize,
+    /// |cum| of each candidate, by table order (empty: all the same).
+    costs: Vec<u64>,
     /// Finished queries, each a prefix of the next, from the empty one:
     /// their matches in table order and ranked.
     finished: Vec<Finished>,
@@ -80,9 +88,17 @@ struct Scan {
 }
 
 impl Finder {
-    /// A prompt over `candidates` (the table's rows, in table order).
+    /// A prompt over `candidates` (the table's rows, in table order), all
+    /// of the same cost.
     pub fn new(candidates: &[NodeId]) -> Finder {
+        Finder::with_costs(candidates, Vec::new())
+    }
+
+    /// A prompt over `candidates` whose cum values are `cum` (in the same
+    /// order): among matches of similar quality, the heavier comes first.
+    pub fn with_costs(candidates: &[NodeId], cum: Vec<i64>) -> Finder {
         Finder {
+            costs: cum.into_iter().map(i64::unsigned_abs).collect(),
             matcher: SkimMatcherV2::default().smart_case(),
             scorers: (0..*THREADS).map(|_| Scorer::default()).collect(),
             query: String::new(),
@@ -179,7 +195,7 @@ impl Finder {
         };
         // `found` is in table order: the pool of longer queries.
         let pool: Vec<(u32, NodeId)> = scan.found.iter().map(|&(_, o, n)| (o, n)).collect();
-        let ranked = rank(scan.found, self.scorers.len());
+        let ranked = rank(scan.found, &self.costs, self.scorers.len());
         self.matches = ranked.clone();
         self.cursor = 0;
         self.finished.push(Finished {
@@ -289,14 +305,25 @@ fn score_all(
     }
 }
 
-/// The nodes of `found` (score, table order, node), best score first, then
-/// table order; sorted in halves on two threads when there are several.
-fn rank(mut found: Vec<(i64, u32, NodeId)>, threads: usize) -> Vec<NodeId> {
+/// The nodes of `found` (score, table order, node), best first: by
+/// quality (the score's distance to the best, in steps of an eighth of it
+/// or one matched character), then cost (`costs`, by table order), then
+/// score, then table order; sorted in halves on two threads when there are
+/// several.
+fn rank(mut found: Vec<(i64, u32, NodeId)>, costs: &[u64], threads: usize) -> Vec<NodeId> {
+    let best = found.iter().map(|f| f.0).max().unwrap_or(0);
+    let step = (best / 8).max(super::score::SCORE_MATCH as i64);
     // Score and table order as one integer: cheaper to compare than the
     // pair. Scores fit an i32 (the crate computes them in one).
     let key = |&(score, order, _): &(i64, u32, NodeId)| {
+        let quality = ((best - score) / step) as u64;
+        let cost = costs.get(order as usize).copied().unwrap_or(0);
         let descending = !((score as i32 as u32) ^ 0x8000_0000);
-        (u64::from(descending) << 32) | u64::from(order)
+        (
+            quality,
+            std::cmp::Reverse(cost),
+            (u64::from(descending) << 32) | u64::from(order),
+        )
     };
     if threads < 2 || found.len() < 4 * PARALLEL_MIN {
         found.sort_unstable_by_key(key);

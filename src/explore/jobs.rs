@@ -83,6 +83,10 @@ pub(super) enum Waiting {
     Cleared,
     /// Another granularity.
     Granularity,
+    /// Filters undone.
+    Undone,
+    /// Inlined frames shown or merged.
+    Inlines,
 }
 
 impl Session {
@@ -144,6 +148,7 @@ impl Session {
         self.request_calls();
         self.request_marks();
         self.request_table();
+        self.sync_tree();
         if arrived {
             // What arrived is shown first: a slice of search comes after.
             return true;
@@ -200,6 +205,8 @@ impl Session {
             || j.pending.is_some()
             || j.calls_asked
             || self.calls_wanted()
+            || self.trees.asked.is_some()
+            || self.tree_building()
     }
 
     /// Whether the worker is in the middle of a job (which cannot be
@@ -242,6 +249,7 @@ impl Session {
                 || self.agg.only_column.is_some()
                 || j.marks_asked
                 || j.calls_asked
+                || self.trees.asked.is_some()
                 || j.table_asked.is_some();
             if let Some(worker) = &self.jobs.worker
                 && asked
@@ -505,6 +513,13 @@ impl Session {
                     && let Some(neighbors) = neighbors
                 {
                     self.calls_arrived(neighbors);
+                }
+            }
+            Done::Tree { slot, key, tree } => {
+                self.trees.asked = None;
+                // An obsolete job comes back without a tree.
+                if key.0 == generation_now {
+                    self.tree_arrived(slot, key, tree);
                 }
             }
             Done::Table { generation, table } => {

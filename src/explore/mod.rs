@@ -23,10 +23,16 @@
 //!   `worker`: the background work and its bookkeeping;
 //! - [`finder`] (ranked by [`score`]) and [`history`]: search and
 //!   back/forward;
+//! - `units`: the unit values are printed in, cycled; [`refine`]: filters
+//!   from the selection, undone, and the toggles of inlined frames and of
+//!   the node fraction;
 //! - [`refresh`]: loading the source again and reopening on the new
 //!   profile with the user's choices kept;
 //! - [`compare`]: a comparison with a base (from the command line, or
 //!   taken while exploring): base and new values beside the deltas.
+//! - [`trees`]: the flame graph's and call trees' state and moves (their
+//!   trees built by `tree_build`), [`flame`]: the flame graph's layout,
+//!   `sandwich`: a function's callers and callees.
 //!
 //! # Adding a view
 //!
@@ -51,25 +57,33 @@ pub mod calls;
 pub mod command;
 pub mod compare;
 pub mod finder;
+pub mod flame;
 pub mod history;
 mod jobs;
 mod navigate;
 mod recompute;
+pub mod refine;
 pub mod refresh;
+mod sandwich;
 pub mod score;
 mod search;
 pub mod session;
 pub mod table;
+mod tree_build;
+pub mod trees;
+mod units;
 pub mod view;
 mod worker;
 
 pub use aggregate::{Aggregate, Base};
 pub use calls::Calls;
 pub use command::Command;
-pub use compare::{Change, Comparison};
+pub use compare::{Change, CompareError, Comparison};
 pub use jobs::SLICE;
+pub use refine::Refinement;
 pub use refresh::{Carry, FetchState, Fetched, Fetcher, Plan};
 pub use search::LastSearch;
 pub use session::{Hint, Notice, Row, Session, Settings};
 pub use table::{Table, TableOptions};
+pub use trees::{FrameInfo, TreeRow, TreeStep, TreeView};
 pub use view::{Identity, Scale, View};

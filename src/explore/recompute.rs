@@ -10,7 +10,6 @@
 
 use super::aggregate::Aggregate;
 use super::calls::Calls;
-use super::finder::Finder;
 use super::jobs::{Pending, Waiting};
 use super::session::Session;
 use super::table::Table;
@@ -122,7 +121,14 @@ impl Session {
 
     pub(super) fn set_filters(&mut self, filters: Filters, why: Waiting) {
         self.filters_typed(None);
-        self.filters = filters;
+        let before = std::mem::replace(&mut self.filters, filters);
+        if before != self.filters {
+            // For Command::UndoFilters (a long session keeps the last 100).
+            self.filter_undo.push(before);
+            if self.filter_undo.len() > 100 {
+                self.filter_undo.remove(0);
+            }
+        }
         self.rebuild_aggregate(why);
     }
 
@@ -135,7 +141,7 @@ impl Session {
     /// table shown and the selected function's calls: at once without a
     /// worker, else by the worker (the result is taken in by
     /// [`Session::tick`]).
-    fn rebuild_aggregate(&mut self, why: Waiting) {
+    pub(super) fn rebuild_aggregate(&mut self, why: Waiting) {
         self.jobs.generation += 1;
         let shown = Shown {
             table: self.table_spec(self.sample_index, self.sort),
@@ -228,8 +234,24 @@ impl Session {
             Waiting::Filters => format!("filters applied: {} rows", self.view.table.rows.len()),
             Waiting::Cleared => "filters cleared".to_string(),
             Waiting::Granularity => format!("granularity: {}", self.granularity.name()),
+            Waiting::Undone => format!("filters undone: {} rows", self.view.table.rows.len()),
+            Waiting::Inlines if self.inline_frames => "inlined functions shown".to_string(),
+            Waiting::Inlines => "inlined functions merged into their callers".to_string(),
         };
-        self.say(text);
+        match (why, self.no_match_warnings()) {
+            (Waiting::Filters | Waiting::Undone, Some(warnings)) => {
+                self.say_error(format!("{text} · {warnings}"))
+            }
+            _ => self.say(text),
+        }
+    }
+
+    /// pprof's warnings for the filters that match nothing (`Focus
+    /// expression matched no samples`), joined; `None` when every filter
+    /// matches something.
+    pub(super) fn no_match_warnings(&self) -> Option<String> {
+        let warnings = crate::analysis::no_match_warnings(&self.profile, &self.filters);
+        (!warnings.is_empty()).then(|| warnings.join(" · "))
     }
 
     /// One empty cache slot per sample type and sort.
@@ -269,6 +291,21 @@ impl Session {
             let old = std::mem::replace(&mut self.view, view);
             self.views[slot] = Some(old);
         }
+        self.reselect(keep);
+    }
+
+    /// Every table built again (the table options changed): the one shown
+    /// now, the others when shown; a table the worker is building for
+    /// the old options is not taken.
+    pub(super) fn rebuild_tables(&mut self) {
+        let keep = self.selected_identity();
+        self.jobs.table_asked = None;
+        self.jobs.pending = None;
+        self.jobs.marks_wanted.clear();
+        self.views = self.empty_views();
+        self.fill_column(self.sample_index);
+        self.view = self.build_view(self.sample_index, self.sort);
+        self.calls = super::Calls::default();
         self.reselect(keep);
     }
 
@@ -321,9 +358,11 @@ impl Session {
             _ => Calls::default(),
         };
         self.reselect(keep);
-        if let Some(search) = &mut self.search {
+        let searched = self.search.is_some().then(|| self.new_finder());
+        if let Some(search) = &mut self.search
+            && let Some(mut finder) = searched
+        {
             // Node ids changed: run the last search again.
-            let mut finder = Finder::new(&self.view.table.rows);
             finder.set_query(search.query.clone());
             if self.jobs.worker.is_none() {
                 finder.finish(self.agg.display());
@@ -335,10 +374,12 @@ impl Session {
             }
             search.index = 0;
         }
-        if let Some(finder) = &mut self.finding {
+        let typed = self.finding.is_some().then(|| self.new_finder());
+        if let Some(finder) = &mut self.finding
+            && let Some(mut fresh) = typed
+        {
             // A search being typed searches the new rows (node ids may
             // have changed) for what is typed.
-            let mut fresh = Finder::new(&self.view.table.rows);
             fresh.set_query(finder.query.clone());
             if self.jobs.worker.is_none() {
                 fresh.finish(self.agg.display());

@@ -6,14 +6,13 @@
 //! says why.
 
 use super::aggregate::Aggregate;
-use super::compare::Comparison;
-use super::finder::Finder;
+use super::compare::{CompareError, Comparison};
 use super::history::History;
 use super::search::LastSearch;
 use super::session::{Notice, Session, Settings};
 use super::view::Identity;
 use crate::analysis::{Filters, Granularity, Measure};
-use crate::fetch::{Loaded, Source};
+use crate::fetch::{Loaded, Source, SourceError};
 use crate::profile::Profile;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
@@ -53,6 +52,8 @@ pub struct Carry {
     fetch: FetchState,
     /// The base compared with, if any.
     pub(super) comparison: Option<Comparison>,
+    /// The flame graph or call tree shown, with its place.
+    tree: Option<super::trees::TreeCarry>,
 }
 
 impl Carry {
@@ -67,6 +68,7 @@ impl Carry {
             search: None,
             notice: None,
             comparison: None,
+            tree: None,
             fetch: FetchState {
                 can_refresh,
                 over_network,
@@ -126,6 +128,7 @@ impl Session {
             search: self.search.as_ref().map(|s| s.query.clone()),
             notice: self.notice.clone(),
             comparison: self.comparison.clone(),
+            tree: self.tree_carry(),
             fetch: FetchState {
                 fetched_at: None,
                 // Kept (not reset) so that `set_fetched` on the new profile
@@ -175,13 +178,16 @@ impl Session {
         session.reselect(carry.selected);
         if let Some(query) = carry.search {
             // Matched again in slices ([`Session::tick`]).
-            let mut finder = Finder::new(&session.view.table.rows);
+            let mut finder = session.new_finder();
             finder.set_query(query.clone());
             let mut search = LastSearch::new(query, Vec::new(), 0);
             search.rescan = Some(Box::new(finder));
             session.search = Some(search);
         }
         session.notice = carry.notice;
+        if let Some(tree) = carry.tree {
+            session.resume_tree(tree);
+        }
         session
     }
 
@@ -325,11 +331,22 @@ pub struct Fetched {
     pub ready: (Plan, Aggregate),
 }
 
+/// Why a refresh brought no new profile.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    /// The source could not be loaded.
+    #[error(transparent)]
+    Load(SourceError),
+    /// The new profile cannot be compared with the base taken.
+    #[error(transparent)]
+    Compare(#[from] CompareError),
+}
+
 /// Loads the source again on a thread of its own, when asked or every
 /// `--refresh` period.
 pub struct Fetcher {
     requests: Sender<Plan>,
-    results: Receiver<Result<Box<Fetched>, String>>,
+    results: Receiver<Result<Box<Fetched>, RefreshError>>,
     every: Option<Duration>,
     due: Option<Instant>,
     in_flight: bool,
@@ -348,7 +365,7 @@ impl Fetcher {
             while let Ok(plan) = asked.recv() {
                 let result = source
                     .load()
-                    .map_err(|e| e.to_string())
+                    .map_err(RefreshError::Load)
                     .and_then(|mut loaded| {
                         // Compared with the base here, off the driver's thread.
                         let plain = match &plan.base {
@@ -407,7 +424,7 @@ impl Fetcher {
         &mut self,
         now: Instant,
         plan: impl FnOnce() -> Plan,
-    ) -> Option<Result<Box<Fetched>, String>> {
+    ) -> Option<Result<Box<Fetched>, RefreshError>> {
         if !self.in_flight && self.due.is_some_and(|due| now >= due) {
             self.asked = false;
             self.fetch_now(plan());

@@ -31,7 +31,7 @@
 /// What the crate returns for a cell that cannot match (`i16::MIN`).
 const NEG: i32 = i16::MIN as i32;
 /// The crate's default `SkimScoreConfig`.
-const SCORE_MATCH: i32 = 16;
+pub(super) const SCORE_MATCH: i32 = 16;
 const GAP_START: i32 = -3;
 const GAP_EXTENSION: i32 = -1;
 const BONUS_CONSECUTIVE: i32 = -(GAP_START + GAP_EXTENSION);

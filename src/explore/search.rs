@@ -32,20 +32,38 @@ impl LastSearch {
     }
 }
 
+/// The cum of every row of the table, in table order: what ranks matches
+/// of similar quality.
+fn cums(session: &Session) -> Vec<i64> {
+    session
+        .rows(0..session.row_count())
+        .map(|r| r.cum)
+        .collect()
+}
+
 impl Session {
+    /// A search over the table's rows, ranked by their cost among matches
+    /// of similar quality.
+    pub(super) fn new_finder(&self) -> Finder {
+        Finder::with_costs(&self.view.table.rows, cums(self))
+    }
+
     /// Starts a search over the table's rows (every row matches the empty
     /// query).
     pub(super) fn open_search(&mut self) {
-        self.finding = Some(Box::new(Finder::new(&self.view.table.rows)));
+        self.finding = Some(Box::new(self.new_finder()));
     }
 
     /// The search typed is now `query`: scored at once, or in slices
     /// between frames with a worker ([`Session::tick`]).
     pub(super) fn search_for(&mut self, query: String) {
         let deadline = self.jobs.worker.as_ref().map(|_| Instant::now() + SLICE);
-        let finder = self
-            .finding
-            .get_or_insert_with(|| Box::new(Finder::new(&self.view.table.rows)));
+        if self.finding.is_none() {
+            self.finding = Some(Box::new(self.new_finder()));
+        }
+        let Some(finder) = self.finding.as_mut() else {
+            return;
+        };
         finder.set_query(query);
         finder.advance(self.agg.display(), deadline);
     }

@@ -156,6 +156,11 @@ pub struct Session {
     pub(super) comparison: Option<super::compare::Comparison>,
     /// The user asked to take or drop a base (the driver does it).
     pub(super) base_asked: bool,
+    /// The filters before each change, last last (see
+    /// [`Command::UndoFilters`](super::Command::UndoFilters)).
+    pub(super) filter_undo: Vec<Filters>,
+    /// The flame graph and call trees.
+    pub(super) trees: super::trees::Trees,
 }
 
 impl Session {
@@ -239,9 +244,18 @@ impl Session {
             calls_renewed: 0,
             comparison: None,
             base_asked: false,
+            filter_undo: Vec::new(),
+            trees: Default::default(),
         };
         session.views = session.empty_views();
         session.refresh_calls();
+        // Filters from the command line that match nothing are said as
+        // pprof says them.
+        if !session.filters.is_empty()
+            && let Some(warnings) = session.no_match_warnings()
+        {
+            session.say_error(warnings);
+        }
         session
     }
 
@@ -436,7 +450,8 @@ impl Session {
     /// waits for a scan.
     pub fn want_marks(&mut self, range: Range<usize>) {
         let rows = self.row_slice(range);
-        if self.jobs.worker.is_some() && self.agg.marks_scan_stacks() {
+        // A trimmed table's marks come from its own small graph, at once.
+        if self.jobs.worker.is_some() && self.agg.marks_scan_stacks() && !self.view.trimmed() {
             self.jobs.marks_wanted = self.view.unknown_marks(&self.agg, &rows);
         } else {
             self.view.prepare_marks(&self.agg, &rows);

@@ -45,7 +45,12 @@ impl Scale {
     /// This scale with the unit `options` ask for, else the one pprof
     /// chooses for rows whose smallest value is `smallest` (see
     /// [`Report::select_unit`]).
-    fn for_rows(&self, profile: &Profile, options: &TableOptions, smallest: Option<i64>) -> Scale {
+    pub(super) fn for_rows(
+        &self,
+        profile: &Profile,
+        options: &TableOptions,
+        smallest: Option<i64>,
+    ) -> Scale {
         let mut report = Report {
             profile,
             measure: self.measure,
@@ -155,6 +160,11 @@ impl View {
         }
     }
 
+    /// The view printed in the unit `options` say (the rows stay).
+    pub(super) fn rescale(&mut self, profile: &Profile, base: &Scale, options: &TableOptions) {
+        self.scale = base.for_rows(profile, options, self.table.smallest);
+    }
+
     /// The graph the rows come from and its column.
     fn graph<'a>(&'a self, agg: &'a Aggregate) -> (&'a Graph, usize) {
         (
@@ -200,14 +210,18 @@ impl View {
         if missing.is_empty() {
             return;
         }
-        let found: Vec<Neighbors> = match &self.table.trimmed {
-            Some(g) => missing
-                .iter()
-                .map(|&n| Neighbors::from_graph(g, n))
-                .collect(),
-            None => agg.callers_of(&missing),
-        };
-        self.learn_marks(&found);
+        match &self.table.trimmed {
+            Some(g) => {
+                // The trimmed graph's own edges (what the worker learns
+                // from the aggregate's is not for this table).
+                for &node in &missing {
+                    let neighbors = Neighbors::from_graph(g, node);
+                    let mark = neighbors.inline_mark(self.table.k, self.table.edge_cutoff);
+                    self.marks.insert(node, mark);
+                }
+            }
+            None => self.learn_marks(&agg.callers_of(&missing)),
+        }
     }
 
     /// The rows of `rows` whose inline marks need their callers (a scan of

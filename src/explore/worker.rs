@@ -29,7 +29,9 @@
 use super::aggregate::{Aggregate, Base};
 use super::calls::Calls;
 use super::table::{Table, TableOptions};
+use super::tree_build::{TreeKey, TreeSpec};
 use super::view::calls_of;
+use crate::analysis::CallTree;
 use crate::analysis::order::SortKey;
 use crate::analysis::{Filters, Frames, Granularity, Graph, Measure, Neighbors, NodeId, Selection};
 use crate::profile::Profile;
@@ -94,6 +96,12 @@ pub(super) enum Job {
         inline_frames: bool,
         base: Option<Base>,
         shown: Shown,
+    },
+    /// The call-path tree of the aggregate shown, for the flame graph or
+    /// a call tree.
+    Tree {
+        generation: u64,
+        spec: Box<TreeSpec>,
     },
     /// A table of the aggregate shown that the session may switch to next.
     Table {
@@ -160,6 +168,7 @@ impl Job {
             | Job::Columns { generation, .. }
             | Job::Aggregate { generation, .. }
             | Job::Table { generation, .. }
+            | Job::Tree { generation, .. }
             | Job::Calls { generation, .. }
             | Job::Prepare { generation, .. }
             | Job::Ahead { generation, .. }
@@ -187,6 +196,13 @@ pub(super) enum Done {
     Table {
         generation: u64,
         table: Option<Table>,
+    },
+    /// The tree asked for by [`Job::Tree`] (`None` when made obsolete, or
+    /// too large).
+    Tree {
+        slot: usize,
+        key: TreeKey,
+        tree: Option<CallTree>,
     },
     /// The edges of the aggregate of `generation`.
     Edges { generation: u64, graph: Graph },
@@ -264,7 +280,7 @@ fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
     for job in waiting {
         match job {
             Job::Aggregate { .. } | Job::Edges { .. } | Job::Columns { .. } => main = Some(job),
-            Job::Marks { .. } | Job::Calls { .. } => answer.push(job),
+            Job::Marks { .. } | Job::Calls { .. } | Job::Tree { .. } => answer.push(job),
             Job::Table { .. } => tables.push(job),
             Job::Ahead { .. } => ahead = Some(job),
             Job::Prepare { .. } => prepare = Some(job),
@@ -330,6 +346,15 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
         } => {
             let table = current(generation).then(|| spec.build(profile, &frames, &graph));
             done.send(Done::Table { generation, table }).is_ok()
+        }
+        Job::Tree { generation, spec } => {
+            let tree = current(generation).then(|| spec.build(profile)).flatten();
+            done.send(Done::Tree {
+                slot: spec.slot,
+                key: spec.key,
+                tree,
+            })
+            .is_ok()
         }
         Job::Ahead {
             generation,

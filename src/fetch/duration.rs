@@ -20,6 +20,12 @@ pub enum DurationError {
     /// A refresh period of zero.
     #[error("the refresh period must be longer than zero")]
     ZeroRefresh,
+    /// `--seconds` that is not a whole number.
+    #[error("bad number of seconds {0:?}; write e.g. 30")]
+    BadSeconds(String),
+    /// `--seconds` longer than [`MAX_DURATION`].
+    #[error("{} seconds is too long; the longest accepted is {} ({} seconds, a week)", .0, format_duration(MAX_DURATION), MAX_DURATION.as_secs())]
+    TooManySeconds(u64),
     /// Longer than [`MAX_DURATION`].
     #[error("{} is too long; the longest accepted is {} (a week)", format_duration(*.0), format_duration(MAX_DURATION))]
     TooLong(Duration),
@@ -73,17 +79,13 @@ fn within_range(d: Duration) -> Result<Duration, DurationError> {
 }
 
 /// Parses `--seconds`: a whole number of seconds, 0 (unset) to a week.
-pub fn parse_seconds(text: &str) -> Result<u64, String> {
+pub fn parse_seconds(text: &str) -> Result<u64, DurationError> {
     let secs: u64 = text
         .trim()
         .parse()
-        .map_err(|_| format!("bad number of seconds {text:?}; write e.g. 30"))?;
+        .map_err(|_| DurationError::BadSeconds(text.to_string()))?;
     if secs > MAX_DURATION.as_secs() {
-        return Err(format!(
-            "{secs} seconds is too long; the longest accepted is {} ({} seconds, a week)",
-            format_duration(MAX_DURATION),
-            MAX_DURATION.as_secs()
-        ));
+        return Err(DurationError::TooManySeconds(secs));
     }
     Ok(secs)
 }

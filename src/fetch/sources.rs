@@ -22,7 +22,6 @@ use crate::profile::{
     BaseKind, MergeError, Profile, ProfileError, Unfinished, combine, decode_unfinished,
     subtract_base,
 };
-use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
@@ -75,21 +74,28 @@ pub enum Role {
 }
 
 /// Why the profiles of a command line cannot be loaded.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CombineError {
     /// `--base` and `--diff-base` together.
+    #[error("-base and -diff_base flags cannot both be specified")]
     BaseAndDiffBase,
     /// `--normalize` without a base.
+    #[error("must have base profile to normalize by")]
     NormalizeWithoutBase,
     /// A source that cannot be named (a malformed URL).
+    #[error(transparent)]
     Source(SourceError),
     /// No source could be loaded.
+    #[error("failed to fetch any source profiles")]
     NoSource,
     /// Bases were given and none could be loaded.
+    #[error("failed to fetch any base profiles")]
     NoBase,
     /// The merged profile is past the model's limits.
+    #[error("merged profile: {0}")]
     Invalid(ProfileError),
     /// Two profiles cannot be merged or compared: pprof's message.
+    #[error("{}", incompatible(first, second, *role, error))]
     Incompatible {
         /// The profile the other was checked against.
         first: String,
@@ -108,60 +114,29 @@ impl From<ProfileError> for CombineError {
     }
 }
 
-impl fmt::Display for CombineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CombineError::BaseAndDiffBase => {
-                f.write_str("-base and -diff_base flags cannot both be specified")
-            }
-            CombineError::NormalizeWithoutBase => {
-                f.write_str("must have base profile to normalize by")
-            }
-            CombineError::Source(e) => write!(f, "{e}"),
-            CombineError::NoSource => f.write_str("failed to fetch any source profiles"),
-            CombineError::NoBase => f.write_str("failed to fetch any base profiles"),
-            CombineError::Invalid(e) => write!(f, "merged profile: {e}"),
-            CombineError::Incompatible {
-                first,
-                second,
-                role,
-                error,
-            } => match role {
-                Role::Sources => write!(
-                    f,
-                    "{first} and {second} cannot be merged: problem fetching source profiles: {error}"
-                ),
-                Role::Bases => write!(
-                    f,
-                    "bases {first} and {second} cannot be merged: problem fetching base profiles: {error}"
-                ),
-                Role::SourceAndBase => {
-                    write!(f, "{first} and base {second} cannot be compared: {error}")
-                }
-            },
-        }
+/// pprof's words for two profiles that cannot go together.
+fn incompatible(first: &str, second: &str, role: Role, error: &MergeError) -> String {
+    match role {
+        Role::Sources => format!(
+            "{first} and {second} cannot be merged: problem fetching source profiles: {error}"
+        ),
+        Role::Bases => format!(
+            "bases {first} and {second} cannot be merged: problem fetching base profiles: {error}"
+        ),
+        Role::SourceAndBase => format!("{first} and base {second} cannot be compared: {error}"),
     }
 }
 
-impl std::error::Error for CombineError {}
-
 /// A failed load: the error, and the sources left out before it (pprof
 /// prints those first).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
 pub struct LoadFailure {
     /// What stopped the load.
     pub error: CombineError,
     /// Sources that could not be loaded, before the failure.
     pub skipped: Vec<SourceError>,
 }
-
-impl fmt::Display for LoadFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.error.fmt(f)
-    }
-}
-
-impl std::error::Error for LoadFailure {}
 
 impl From<CombineError> for LoadFailure {
     fn from(error: CombineError) -> LoadFailure {

@@ -11,25 +11,37 @@ use super::model::{
 use super::pb;
 use super::prune;
 use super::strings::{StrId, StringTable};
-use super::wire::{RawSamples, SampleFields};
+use super::wire::{RawSamples, RawStrings, SampleFields};
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 impl Profile {
     /// Builds the model from the decoded protobuf, validating every reference.
     pub fn from_wire(mut wire: pb::Profile) -> Result<Profile, ProfileError> {
         let samples = std::mem::take(&mut wire.sample);
-        Builder::new(&wire)?
+        let strings = std::mem::take(&mut wire.string_table);
+        Builder::new(StringInput::Decoded(&strings))?
             .build(wire, SampleInput::Decoded(&samples))
             .and_then(Unfinished::finish)
     }
 
     /// Like [`Profile::from_wire`], with the samples still encoded, and not
     /// finished yet.
+    /// `strings` are ranges of `raw`; `lender`, when given, holds the same
+    /// bytes as `raw` and may keep the longest strings instead of a copy.
     pub(super) fn from_split(
         wire: pb::Profile,
         samples: RawSamples<'_>,
+        strings: &RawStrings,
+        raw: &[u8],
+        lender: Option<&Arc<Vec<u8>>>,
     ) -> Result<Unfinished, ProfileError> {
-        Builder::new(&wire)?.build(wire, SampleInput::Encoded(samples))
+        let strings = StringInput::Encoded {
+            strings,
+            raw,
+            lender,
+        };
+        Builder::new(strings)?.build(wire, SampleInput::Encoded(samples))
     }
 }
 
@@ -68,6 +80,68 @@ impl Unfinished {
         let (drop_frames, keep_frames) = (profile.drop_frames, profile.keep_frames);
         prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
         Ok(profile)
+    }
+}
+
+/// Where the strings come from: prost's vectors, or byte ranges of the
+/// input (see `wire.rs`), which may lend its longest strings.
+enum StringInput<'a> {
+    Decoded(&'a [Vec<u8>]),
+    Encoded {
+        strings: &'a RawStrings,
+        raw: &'a [u8],
+        lender: Option<&'a Arc<Vec<u8>>>,
+    },
+}
+
+/// A string at least this long is lent by the input rather than copied...
+const LEND_AT_LEAST: usize = 1 << 16;
+
+impl StringInput<'_> {
+    fn len(&self) -> usize {
+        match self {
+            StringInput::Decoded(s) => s.len(),
+            StringInput::Encoded { strings, .. } => strings.ranges.len(),
+        }
+    }
+
+    fn first_is_empty(&self) -> Option<bool> {
+        match self {
+            StringInput::Decoded(s) => s.first().map(Vec::is_empty),
+            StringInput::Encoded { strings, .. } => strings.ranges.first().map(|r| r.is_empty()),
+        }
+    }
+
+    /// Interns every string, in order.
+    fn intern_all(&self, table: &mut StringTable) -> Vec<StrId> {
+        match *self {
+            StringInput::Decoded(s) => s.iter().map(|s| table.intern(s)).collect(),
+            StringInput::Encoded {
+                strings,
+                raw,
+                lender,
+            } => {
+                // ...when such strings make up a good part of the input
+                // (a quarter): keeping the whole input alive for one long
+                // name among megabytes of samples would cost more than the
+                // copy.
+                let long: usize = strings
+                    .ranges
+                    .iter()
+                    .map(std::ops::Range::len)
+                    .filter(|&n| n >= LEND_AT_LEAST)
+                    .sum();
+                let lender = lender.filter(|_| long > 0 && long >= raw.len() / 4);
+                strings
+                    .ranges
+                    .iter()
+                    .map(|r| match lender {
+                        Some(l) if r.len() >= LEND_AT_LEAST => table.lend(l, r.clone()),
+                        _ => table.intern(&raw[r.clone()]),
+                    })
+                    .collect()
+            }
+        }
     }
 }
 
@@ -153,18 +227,17 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(wire: &pb::Profile) -> Result<Builder, ProfileError> {
-        let table = &wire.string_table;
-        match table.first() {
+    fn new(table: StringInput<'_>) -> Result<Builder, ProfileError> {
+        match table.first_is_empty() {
             None => {
                 return Err(ProfileError::NotAProfile(
                     "no string table (every pprof profile has one)".into(),
                 ));
             }
-            Some(first) if !first.is_empty() => {
+            Some(false) => {
                 return Err(invalid("string_table[0] must be the empty string".into()));
             }
-            Some(_) => {}
+            Some(true) => {}
         }
         if table.len() >= u32::MAX as usize {
             return Err(invalid(
@@ -172,7 +245,7 @@ impl Builder {
             ));
         }
         let mut strings = StringTable::default();
-        let string_ids = table.iter().map(|s| strings.intern(s)).collect();
+        let string_ids = table.intern_all(&mut strings);
         Ok(Builder {
             strings,
             string_ids,

@@ -7,6 +7,7 @@ use super::model::Profile;
 use super::wire;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Default ceiling on the size of a decompressed profile: far above any real
 /// profile (pprof's own trackers mention 300 MB), low enough that a gzip bomb
@@ -70,22 +71,26 @@ pub fn decode_unfinished(
         if raw.is_empty() {
             return Err(ProfileError::Empty);
         }
-        decode_raw(&raw)
+        // Shared, so that the model may keep its longest strings in it
+        // rather than copy them (the buffer is freed otherwise).
+        let raw = Arc::new(raw);
+        decode_raw(&raw, Some(&raw))
     } else {
         if bytes.len() as u64 > options.max_decompressed {
             return Err(ProfileError::TooLarge {
                 limit: options.max_decompressed,
             });
         }
-        decode_raw(bytes)
+        decode_raw(bytes, None)
     }
 }
 
 /// Decodes uncompressed protobuf bytes. Samples are read straight from
-/// `raw` into the model (see `wire.rs`).
-fn decode_raw(raw: &[u8]) -> Result<Unfinished, ProfileError> {
-    let (wire, samples) = wire::split(raw).map_err(|e| explain_decode_failure(raw, e))?;
-    Profile::from_split(wire, samples).map_err(|e| match e {
+/// `raw` into the model (see `wire.rs`); `lender` holds `raw` when the
+/// model may keep its longest strings there.
+fn decode_raw(raw: &[u8], lender: Option<&Arc<Vec<u8>>>) -> Result<Unfinished, ProfileError> {
+    let (wire, samples, strings) = wire::split(raw).map_err(|e| explain_decode_failure(raw, e))?;
+    Profile::from_split(wire, samples, &strings, raw, lender).map_err(|e| match e {
         ProfileError::Protobuf(_) => explain_decode_failure(raw, e),
         e => e,
     })
@@ -103,8 +108,15 @@ fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, ProfileError> {
         .checked_sub(4)
         .map(|i| u32::from_le_bytes(bytes[i..].try_into().expect("4 bytes")) as u64)
         .unwrap_or(0);
-    let ceiling = (bytes.len() as u64).saturating_mul(1032);
-    let hint = trailer_size.min(ceiling).min(limit);
+    // Deflate expands at most about 1032:1 (a little more with the gzip
+    // framing): a ceiling just above it, and room for the last read past
+    // the end, so that an honest size never makes the buffer grow (which
+    // doubles it: a profile of one huge string would take twice its size).
+    let ceiling = (bytes.len() as u64).saturating_mul(1040);
+    let hint = trailer_size
+        .min(ceiling)
+        .min(limit)
+        .saturating_add(64 << 10);
     let mut out = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
     decoder

@@ -57,7 +57,7 @@ impl Profile {
     /// sum(base) / sum(self) (0 when this profile sums to 0), so that both
     /// sum alike. The two must have the same types (pprof's `compatible`).
     pub fn normalize(&mut self, base: &Profile) -> Result<(), MergeError> {
-        compatible(self, base).map_err(|message| MergeError::new(message, 0, 1))?;
+        compatible(self, base, (0, 1))?;
         let sums = |p: &Profile| {
             let mut sums = vec![0i64; p.sample_types.len()];
             for i in 0..p.samples.len() {

@@ -5,7 +5,9 @@
 //! [`StrId`] per distinct text at load time. Everything after that compares
 //! ids instead of bytes.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHasher;
+use std::hash::Hasher;
+use std::sync::Arc;
 
 /// An index into a [`StringTable`]. `StrId::EMPTY` is the empty string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -21,16 +23,25 @@ impl StrId {
     }
 }
 
-/// Distinct byte strings, stored back to back in one buffer.
+/// Distinct byte strings, stored back to back in one buffer, except the
+/// very long ones a decoder lends from its input ([`StringTable::lend`]).
 ///
 /// Strings are bytes, not `str`: profiles written by C and C++ tools can carry
 /// any bytes in names, and ppt shows them rather than rejecting the profile.
 #[derive(Debug, Clone)]
 pub struct StringTable {
     bytes: Vec<u8>,
-    /// `starts[i]..starts[i + 1]` is string `i`; one more entry than strings.
+    /// `starts[i]..starts[i + 1]` is string `i` in `bytes`; one more entry
+    /// than strings. A lent string has an empty range there (only string 0
+    /// is really empty: texts are distinct).
     starts: Vec<usize>,
-    index: FxHashMap<Box<[u8]>, StrId>,
+    /// The buffer lent strings live in (the decompressed profile).
+    lender: Option<Arc<Vec<u8>>>,
+    /// The lent strings, by increasing id: (id, start, end) in `lender`.
+    lent: Vec<(StrId, usize, usize)>,
+    /// Every string's id, found by the hash of its text. The table holds
+    /// ids only, not a second copy of each text as a key.
+    index: hashbrown::HashTable<StrId>,
 }
 
 impl Default for StringTable {
@@ -38,37 +49,136 @@ impl Default for StringTable {
         let mut table = StringTable {
             bytes: Vec::new(),
             starts: vec![0],
-            index: FxHashMap::default(),
+            lender: None,
+            lent: Vec::new(),
+            index: hashbrown::HashTable::new(),
         };
         table.intern(b"");
         table
     }
 }
 
+fn hash_of(text: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(text);
+    h.write_usize(text.len());
+    h.finish()
+}
+
+/// The parts of a table that hold text, apart from its index, so that the
+/// index can hash and compare texts while it changes.
+struct Texts<'a> {
+    bytes: &'a [u8],
+    starts: &'a [usize],
+    lender: Option<&'a Arc<Vec<u8>>>,
+    lent: &'a [(StrId, usize, usize)],
+}
+
+impl<'a> Texts<'a> {
+    fn get(&self, id: StrId) -> &'a [u8] {
+        let i = id.0 as usize;
+        let (start, end) = (self.starts[i], self.starts[i + 1]);
+        if start == end
+            && i != 0
+            && let (Some(lender), Ok(k)) = (
+                self.lender,
+                self.lent.binary_search_by_key(&id, |&(id, _, _)| id),
+            )
+        {
+            let (_, start, end) = self.lent[k];
+            return &lender[start..end];
+        }
+        &self.bytes[start..end]
+    }
+}
+
 impl StringTable {
+    fn texts(&self) -> Texts<'_> {
+        Texts {
+            bytes: &self.bytes,
+            starts: &self.starts,
+            lender: self.lender.as_ref(),
+            lent: &self.lent,
+        }
+    }
+
+    fn next_id(&self) -> StrId {
+        StrId(u32::try_from(self.len()).expect(
+            "more than 4 billion distinct strings cannot be decoded within the input size limit",
+        ))
+    }
+
+    /// Records `id` (just added) in the index under `hash`.
+    fn index_new(&mut self, hash: u64, id: StrId) {
+        let texts = Texts {
+            bytes: &self.bytes,
+            starts: &self.starts,
+            lender: self.lender.as_ref(),
+            lent: &self.lent,
+        };
+        self.index
+            .insert_unique(hash, id, |&other| hash_of(texts.get(other)));
+    }
+
     /// Returns the id of `text`, adding it if it is new.
     pub fn intern(&mut self, text: &[u8]) -> StrId {
-        if let Some(&id) = self.index.get(text) {
+        let hash = hash_of(text);
+        if let Some(id) = self.find_hashed(hash, text) {
             return id;
         }
-        let id = StrId(u32::try_from(self.len()).expect(
-            "more than 4 billion distinct strings cannot be decoded within the input size limit",
-        ));
+        let id = self.next_id();
         self.bytes.extend_from_slice(text);
         self.starts.push(self.bytes.len());
-        self.index.insert(text.into(), id);
+        self.index_new(hash, id);
         id
+    }
+
+    /// Returns the id of the text at `range` of `lender`, adding it if it
+    /// is new, without copying it: the table keeps `lender` alive instead.
+    /// For the decoder's very long strings, which a copy would double in
+    /// memory (a profile may be one string of gigabytes). All lent strings
+    /// of a table come from one lender.
+    pub(super) fn lend(&mut self, lender: &Arc<Vec<u8>>, range: std::ops::Range<usize>) -> StrId {
+        let text = &lender[range.clone()];
+        if text.is_empty() {
+            return StrId::EMPTY;
+        }
+        let hash = hash_of(text);
+        if let Some(id) = self.find_hashed(hash, text) {
+            return id;
+        }
+        debug_assert!(self.lender.as_ref().is_none_or(|l| Arc::ptr_eq(l, lender)));
+        self.lender = Some(Arc::clone(lender));
+        let id = self.next_id();
+        self.starts.push(self.bytes.len());
+        self.lent.push((id, range.start, range.end));
+        self.index_new(hash, id);
+        id
+    }
+
+    fn find_hashed(&self, hash: u64, text: &[u8]) -> Option<StrId> {
+        let texts = self.texts();
+        self.index.find(hash, |&id| texts.get(id) == text).copied()
     }
 
     /// The id of `text` if the table has it.
     pub fn find(&self, text: &[u8]) -> Option<StrId> {
-        self.index.get(text).copied()
+        self.find_hashed(hash_of(text), text)
     }
 
     /// The bytes of string `id`.
     pub fn get(&self, id: StrId) -> &[u8] {
-        let i = id.0 as usize;
-        &self.bytes[self.starts[i]..self.starts[i + 1]]
+        self.texts().get(id)
+    }
+
+    /// Where string `id` lives when the table borrows it (see
+    /// [`StringTable::lend`]): the buffer and the range, so that a copy of
+    /// it elsewhere can borrow it too.
+    pub fn lent(&self, id: StrId) -> Option<(&Arc<Vec<u8>>, std::ops::Range<usize>)> {
+        let lender = self.lender.as_ref()?;
+        let k = self.lent.binary_search_by_key(&id, |&(id, _, _)| id).ok()?;
+        let (_, start, end) = self.lent[k];
+        Some((lender, start..end))
     }
 
     /// The string as text, with invalid UTF-8 replaced (for messages and UI).
@@ -101,6 +211,26 @@ mod tests {
         assert_eq!(t.intern(b""), StrId::EMPTY);
         assert_eq!(t.get(b), b"runtime.main");
         assert_eq!(t.len(), 3);
+    }
+
+    #[test]
+    fn lent_strings_read_and_deduplicate_like_copied_ones() {
+        let lender = Arc::new(b"xxmain.hugeyyruntime.main".to_vec());
+        let mut t = StringTable::default();
+        let copied = t.intern(b"runtime.main");
+        let huge = t.lend(&lender, 2..11);
+        assert_eq!(t.get(huge), b"main.huge");
+        assert_eq!(t.lend(&lender, 13..25), copied, "found by text");
+        assert_eq!(t.intern(b"main.huge"), huge);
+        assert_eq!(t.find(b"main.huge"), Some(huge));
+        assert_eq!(t.lend(&lender, 0..0), StrId::EMPTY);
+        let after = t.intern(b"after");
+        assert_eq!(t.get(after), b"after");
+        assert_eq!(t.get(copied), b"runtime.main");
+        assert_eq!(t.len(), 4);
+        let clone = t.clone();
+        drop(t);
+        assert_eq!(clone.get(huge), b"main.huge");
     }
 
     #[test]

@@ -14,6 +14,8 @@ use prost::Message;
 
 /// Profile field number of `sample`.
 const SAMPLE_FIELD: u64 = 2;
+/// Profile field number of `string_table`.
+const STRING_FIELD: u64 = 6;
 const VARINT: u64 = 0;
 const FIXED64: u64 = 1;
 const LENGTH_DELIMITED: u64 = 2;
@@ -84,14 +86,22 @@ impl RawSamples<'_> {
     }
 }
 
-/// Decodes everything but the samples with prost; returns the samples as
-/// byte ranges of `raw`.
-pub(super) fn split(raw: &[u8]) -> Result<(pb::Profile, RawSamples<'_>), ProfileError> {
+/// The string table of a profile, still encoded: each string a byte range
+/// of the input, so that a long one need not be copied
+/// (`StringTable::lend`).
+pub(super) struct RawStrings {
+    pub ranges: Vec<std::ops::Range<usize>>,
+}
+
+/// Decodes everything but the samples and the strings with prost; returns
+/// the samples and the strings as byte ranges of `raw`.
+pub(super) fn split(raw: &[u8]) -> Result<(pb::Profile, RawSamples<'_>, RawStrings), ProfileError> {
     let corrupt = |why: WireError| {
         ProfileError::Protobuf(format!("failed to decode Protobuf message: Profile: {why}"))
     };
     let mut rest = Vec::new();
     let mut ranges = Vec::new();
+    let mut strings = Vec::new();
     let mut pos = 0;
     while pos < raw.len() {
         let field_start = pos;
@@ -102,13 +112,22 @@ pub(super) fn split(raw: &[u8]) -> Result<(pb::Profile, RawSamples<'_>), Profile
             let end = end_of(raw, pos, len).map_err(corrupt)?;
             ranges.push((pos, end));
             pos = end;
+        } else if field == STRING_FIELD && wire_type == LENGTH_DELIMITED {
+            let len = varint(raw, &mut pos).map_err(corrupt)?;
+            let end = end_of(raw, pos, len).map_err(corrupt)?;
+            strings.push(pos..end);
+            pos = end;
         } else {
             skip(raw, &mut pos, field, wire_type).map_err(corrupt)?;
             rest.extend_from_slice(&raw[field_start..pos]);
         }
     }
     let wire = pb::Profile::decode(&rest[..]).map_err(|e| ProfileError::Protobuf(e.to_string()))?;
-    Ok((wire, RawSamples { data: raw, ranges }))
+    Ok((
+        wire,
+        RawSamples { data: raw, ranges },
+        RawStrings { ranges: strings },
+    ))
 }
 
 fn read_sample(bytes: &[u8], out: &mut SampleFields) -> Result<(), WireError> {
@@ -234,8 +253,10 @@ mod tests {
     fn split_decoding_equals_prost() {
         let original = sample_profile();
         let raw = original.encode_to_vec();
-        let (wire, samples) = split(&raw).unwrap();
+        let (wire, samples, strings) = split(&raw).unwrap();
         assert_eq!(samples.len(), 2);
+        let texts: Vec<&[u8]> = strings.ranges.iter().map(|r| &raw[r.clone()]).collect();
+        assert_eq!(texts, original.string_table);
         let mut fields = SampleFields::default();
         for (i, s) in original.sample.iter().enumerate() {
             samples.read(i, &mut fields).unwrap();
@@ -247,6 +268,7 @@ mod tests {
             wire,
             pb::Profile {
                 sample: vec![],
+                string_table: vec![],
                 ..original
             }
         );
@@ -258,7 +280,7 @@ mod tests {
         let sample = [0x08, 7, 0x08, 9, 0x10, 3];
         let mut raw = vec![0x12, sample.len() as u8];
         raw.extend_from_slice(&sample);
-        let (_, samples) = split(&raw).unwrap();
+        let (_, samples, _) = split(&raw).unwrap();
         let mut fields = SampleFields::default();
         samples.read(0, &mut fields).unwrap();
         assert_eq!(fields.location_ids, [7, 9]);
@@ -270,7 +292,7 @@ mod tests {
         let raw = sample_profile().encode_to_vec();
         for cut in 0..raw.len() {
             // Either a clean error or a shorter valid prefix: never a panic.
-            if let Ok((_, samples)) = split(&raw[..cut]) {
+            if let Ok((_, samples, _)) = split(&raw[..cut]) {
                 let mut fields = SampleFields::default();
                 for i in 0..samples.len() {
                     let _ = samples.read(i, &mut fields);
@@ -279,7 +301,7 @@ mod tests {
         }
         assert!(split(&[0x12, 0x05, 0x08]).is_err());
         assert!(split(&[0xff; 11]).is_err());
-        let (_, samples) = split(&[0x12, 0x02, 0x0b, 0x00]).unwrap(); // group wire type
+        let (_, samples, _) = split(&[0x12, 0x02, 0x0b, 0x00]).unwrap(); // group wire type
         assert!(samples.read(0, &mut SampleFields::default()).is_err());
     }
 }

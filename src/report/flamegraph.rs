@@ -25,32 +25,21 @@ pub struct Written {
 }
 
 /// Why no flame graph was written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum FlamegraphError {
     /// The stacks could not be made (see [`FoldedError`]).
+    #[error(transparent)]
     Stacks(FoldedError),
     /// No stack has a positive value: nothing to draw.
+    #[error("no stack has a positive value to draw (see --sample-index and the filters)")]
     NoStacks,
     /// inferno failed to draw them.
+    #[error("drawing the flame graph: {0}")]
     Render(std::io::Error),
     /// The file could not be written (or exists, see [`safe_write`]).
+    #[error(transparent)]
     Write(safe_write::WriteError),
 }
-
-impl std::fmt::Display for FlamegraphError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FlamegraphError::Stacks(e) => e.fmt(f),
-            FlamegraphError::NoStacks => f.write_str(
-                "no stack has a positive value to draw (see --sample-index and the filters)",
-            ),
-            FlamegraphError::Render(e) => write!(f, "drawing the flame graph: {e}"),
-            FlamegraphError::Write(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for FlamegraphError {}
 
 /// Draws the stacks of `profile` under `options` as a flame graph titled
 /// `name` (the profile's name) and the sample type, and writes it to

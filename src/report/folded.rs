@@ -24,34 +24,21 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 /// Why collapsed stacks could not be written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum FoldedError {
     /// The options do not make a report (unknown sample index...).
+    #[error(transparent)]
     Report(ReportError),
     /// `--mean` asks for a division that collapsed stacks cannot carry.
+    #[error("--mean does not apply to collapsed stacks, which carry raw sums of the sample index")]
     Mean,
     /// The stacks hold more frames than the call tree can index.
+    #[error("the profile's stacks hold more than 2^32 frames, too many for a call tree")]
     TooLarge,
     /// Writing failed.
+    #[error("writing: {0}")]
     Io(io::Error),
 }
-
-impl std::fmt::Display for FoldedError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FoldedError::Report(e) => e.fmt(f),
-            FoldedError::Mean => f.write_str(
-                "--mean does not apply to collapsed stacks, which carry raw sums of the sample index",
-            ),
-            FoldedError::TooLarge => {
-                f.write_str("the profile's stacks hold more than 2^32 frames, too many for a call tree")
-            }
-            FoldedError::Io(e) => write!(f, "writing: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for FoldedError {}
 
 impl From<io::Error> for FoldedError {
     fn from(e: io::Error) -> Self {

@@ -71,7 +71,7 @@ pub fn write_report(
         profile
     };
     match kind {
-        ReportKind::Top => out.write_all(&super::top(graph_profile, options)?)?,
+        ReportKind::Top => super::top::write_top(graph_profile, options, out)?,
         ReportKind::Peek(pattern) => {
             out.write_all(&super::peek(graph_profile, options, pattern)?)?
         }

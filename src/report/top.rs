@@ -4,9 +4,25 @@ use super::prepare::{Prepared, prepare};
 use super::{ReportError, ReportOptions, end_line};
 use crate::measurement as units;
 use crate::profile::Profile;
+use std::io::Write;
 
 /// Prints the top report of `profile` as `go tool pprof -top` would.
 pub fn top(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, ReportError> {
+    let mut out = Vec::new();
+    write_top(profile, options, &mut out)?;
+    Ok(out)
+}
+
+/// [`top`], written to `w` as it is made: lines are gathered a few kB at a
+/// time, and a name is written from where the profile holds it rather than
+/// copied (a profile may be one name of gigabytes) unless the line must be
+/// escaped as a whole.
+pub fn write_top(
+    profile: &Profile,
+    options: &ReportOptions,
+    w: &mut dyn Write,
+) -> Result<(), ReportError> {
+    const FLUSH_AT: usize = 1 << 16;
     let Prepared {
         report,
         frames,
@@ -54,9 +70,24 @@ pub fn top(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, Report
             )
             .as_bytes(),
         );
-        out.extend_from_slice(frames.nodes.name(n));
+        let name = frames.nodes.name(n);
+        if !options.escape_strings && name.len() >= FLUSH_AT {
+            w.write_all(&out)?;
+            w.write_all(name)?;
+            out.clear();
+        } else {
+            out.extend_from_slice(name);
+        }
         out.extend_from_slice(suffix);
+        // The name written out already only when not escaping: `start`
+        // then only matters as far as `out` goes.
+        let start = start.min(out.len());
         end_line(&mut out, start, options.escape_strings);
+        if out.len() >= FLUSH_AT {
+            w.write_all(&out)?;
+            out.clear();
+        }
     }
-    Ok(out)
+    w.write_all(&out)?;
+    Ok(())
 }

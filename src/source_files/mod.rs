@@ -24,7 +24,6 @@ pub use trim::{split_list, trim_path};
 use crate::gopath;
 use rustc_hash::FxHashMap;
 use std::ffi::OsStr;
-use std::fmt;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -43,7 +42,8 @@ pub struct SourceSearch {
 }
 
 /// A source file that could not be found or opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct NotFound {
     /// The name looked for, after trimming.
     pub file: Vec<u8>,
@@ -53,14 +53,6 @@ pub struct NotFound {
     /// absolute name, `could not find file NAME on path SEARCH_PATH` else.
     pub message: String,
 }
-
-impl fmt::Display for NotFound {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for NotFound {}
 
 impl SourceSearch {
     /// pprof's search: `source_path` (`:`-separated directories) or, when

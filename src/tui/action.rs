@@ -42,6 +42,16 @@ pub enum Action {
     CycleSort,
     /// Aggregate by the next granularity (functions, files, lines...).
     CycleGranularity,
+    /// Print values in the next unit (auto, minimum, B, kB...).
+    CycleUnit,
+    /// Filter on the selected function (pprof web's Refine menu).
+    Refine(crate::explore::Refinement),
+    /// Undo the last change of the filters.
+    UndoFilters,
+    /// Show inlined functions, or merge them into their callers.
+    ToggleInlines,
+    /// Leave out the rows under the next node fraction (none, 0.5%, 1%, 5%).
+    CycleNodeFraction,
     /// Open the fuzzy search prompt.
     Search,
     /// Jump to the next match of the last search.
@@ -62,6 +72,27 @@ pub enum Action {
     ToggleBase,
     /// Sort a comparison by growth, by shrink, or in pprof's order.
     CycleChangeOrder,
+    /// Open the flame graph, or go back to the table from it.
+    Flame,
+    /// Open the call tree, or go back to the table from it.
+    CallTree,
+    /// Flip the view: the flame graph's orientation, the call tree's
+    /// direction (top-down, bottom-up).
+    Flip,
+    /// Move left (the flame graph: the sibling before; the call tree:
+    /// collapse).
+    Left,
+    /// Move right (the sibling after; expand).
+    Right,
+    /// Expand the heaviest path under the selection.
+    ExpandHeaviest,
+    /// Open the sandwich of the selected function (its callers above,
+    /// its callees below), or close it.
+    Sandwich,
+    /// From the flame graph or call tree: the selected function in the
+    /// table, with its callers and callees; from the table: back to the
+    /// view left so.
+    ToTable,
     /// Close the open prompt, pane or overlay.
     Close,
     /// Apply what was typed (search: jump; filter pane: apply the filters).

@@ -33,12 +33,15 @@ pub enum Mode {
     Browse,
     /// The search prompt, with the query typed (the session searches).
     Search(String),
-    /// The filter pane.
-    Filter(FilterForm),
+    /// The filter pane (boxed: its fields make it the largest mode).
+    Filter(Box<FilterForm>),
     /// The help overlay, scrolled by this many lines.
     Help(u16),
     /// The save prompt.
     Save(SavePrompt),
+    /// The flame graph's or call tree's search prompt, with the regex
+    /// typed (the session highlights as it is typed).
+    TreeSearch(String),
 }
 
 /// Screen areas of the frame prepared last, for the mouse and for page
@@ -84,6 +87,8 @@ pub struct App {
     pub quit: bool,
     /// Time and place of the last click, to see double clicks.
     pub(super) last_click: Option<(Instant, u16, u16)>,
+    /// The flame graph's and call tree's screen state.
+    pub tree_screen: super::tree_keys::TreeScreen,
 }
 
 impl App {
@@ -103,6 +108,7 @@ impl App {
             areas: Areas::default(),
             quit: false,
             last_click: None,
+            tree_screen: Default::default(),
         }
     }
 
@@ -151,7 +157,14 @@ impl App {
     /// The keymap context of what is open.
     pub fn context(&self) -> Context {
         match self.mode {
+            Mode::Browse
+                if self.session.tree_view() == Some(crate::explore::TreeView::Sandwich) =>
+            {
+                Context::Sandwich
+            }
+            Mode::Browse if self.session.tree_view().is_some() => Context::Tree,
             Mode::Browse => Context::Browse,
+            Mode::TreeSearch(_) => Context::Search,
             Mode::Search(_) => Context::Search,
             Mode::Filter(_) => Context::Filter,
             Mode::Help(_) => Context::Help,
@@ -178,10 +191,14 @@ impl App {
             Mode::Filter(form) => self.filter_pane(form, action),
             Mode::Help(scroll) => self.help(scroll, action),
             Mode::Save(prompt) => self.save_prompt(prompt, action),
+            Mode::TreeSearch(query) => self.tree_search_prompt(query, action),
         }
     }
 
     fn browse(&mut self, action: Action) {
+        if self.session.tree_view().is_some() && self.tree_browse(action) {
+            return;
+        }
         let page = match self.focus {
             Pane::Table => self.areas.table.height.max(2) as isize - 1,
             Pane::Calls => self.areas.calls.height.max(2) as isize - 1,
@@ -219,6 +236,14 @@ impl App {
             Action::PickSample(i) => Command::PickSample(i),
             Action::CycleSort => Command::CycleSort,
             Action::CycleGranularity => Command::CycleGranularity,
+            Action::CycleUnit => Command::CycleUnit,
+            Action::Refine(how) => match self.refined_node() {
+                Some(node) => Command::Refine(how, node),
+                None => return,
+            },
+            Action::UndoFilters => Command::UndoFilters,
+            Action::ToggleInlines => Command::ToggleInlines,
+            Action::CycleNodeFraction => Command::CycleNodeFraction,
             Action::Search => {
                 self.mode = Mode::Search(String::new());
                 Command::OpenSearch
@@ -226,7 +251,7 @@ impl App {
             Action::NextMatch => Command::NextMatch,
             Action::PrevMatch => Command::PrevMatch,
             Action::OpenFilter => {
-                self.mode = Mode::Filter(FilterForm::new(self.session.filters()));
+                self.mode = Mode::Filter(Box::new(FilterForm::new(self.session.filters())));
                 return;
             }
             Action::ClearFilters if self.session.filters().is_empty() => {
@@ -245,9 +270,35 @@ impl App {
                 self.open_save();
                 return;
             }
-            Action::Confirm | Action::Insert(_) | Action::Erase | Action::ClearField => return,
+            Action::Flame | Action::CallTree => {
+                self.open_tree(action);
+                return;
+            }
+            Action::Confirm
+            | Action::Insert(_)
+            | Action::Erase
+            | Action::ClearField
+            | Action::Flip
+            | Action::Left
+            | Action::Right
+            | Action::ExpandHeaviest
+            | Action::Sandwich => return,
+            Action::ToTable => {
+                self.back_to_tree();
+                return;
+            }
         };
         self.session.apply(command);
+    }
+
+    /// The function a refinement applies to: the call under the pane's
+    /// cursor when the pane has the focus, else the table's selection.
+    fn refined_node(&self) -> Option<NodeId> {
+        let calls = self.session.calls();
+        match self.focus {
+            Pane::Calls => calls.at(calls.cursor).map(|c| c.node).or(calls.node),
+            Pane::Table => self.session.selected(),
+        }
     }
 
     /// The command that moves the cursor of the focused pane.

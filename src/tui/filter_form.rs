@@ -2,9 +2,12 @@
 //!
 //! The form edits text; nothing is recomputed until it is applied, and a
 //! pattern that does not compile leaves the active filters as they were and
-//! says why in the pane.
+//! says why in the pane. Every filter the command line can set has a field
+//! (the label filters and show_from/prune_from too), so that whatever
+//! filters the table is shown, and can be changed or removed, here.
 
-use crate::analysis::{FilterError, Filters, Pattern};
+use crate::analysis::{FilterError, Filters, Pattern, TagFilter};
+use crate::profile::Profile;
 
 /// One field of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,17 +24,29 @@ pub enum Field {
     Hide,
     /// pprof's show.
     Show,
+    /// pprof's show_from.
+    ShowFrom,
+    /// pprof's prune_from.
+    PruneFrom,
+    /// pprof's tagfocus.
+    TagFocus,
+    /// pprof's tagignore.
+    TagIgnore,
 }
 
 impl Field {
     /// All fields, in the pane's order.
-    pub const ALL: [Field; 6] = [
+    pub const ALL: [Field; 10] = [
         Field::Source,
         Field::Exclude,
         Field::Focus,
         Field::Ignore,
         Field::Hide,
         Field::Show,
+        Field::ShowFrom,
+        Field::PruneFrom,
+        Field::TagFocus,
+        Field::TagIgnore,
     ];
 
     /// The field's name, as in the header's list of active filters.
@@ -43,6 +58,10 @@ impl Field {
             Field::Ignore => "ignore",
             Field::Hide => "hide",
             Field::Show => "show",
+            Field::ShowFrom => "show_from",
+            Field::PruneFrom => "prune_from",
+            Field::TagFocus => "tagfocus",
+            Field::TagIgnore => "tagignore",
         }
     }
 
@@ -55,18 +74,44 @@ impl Field {
             Field::Ignore => "drop samples that pass through a matching function",
             Field::Hide => "remove matching functions from the stacks",
             Field::Show => "keep only matching functions in the stacks",
+            Field::ShowFrom => "cut stacks above the outermost matching function",
+            Field::PruneFrom => "cut stacks below the innermost matching function",
+            Field::TagFocus => "keep samples with a matching label (key=value, ranges)",
+            Field::TagIgnore => "drop samples with a matching label",
         }
     }
 
-    fn slot(self, filters: &mut Filters) -> &mut Option<Pattern> {
+    /// The field's filter in `filters`: a pattern, or a label filter.
+    fn slot(self, filters: &mut Filters) -> Slot<'_> {
         match self {
-            Field::Source => &mut filters.source_include,
-            Field::Exclude => &mut filters.source_exclude,
-            Field::Focus => &mut filters.focus,
-            Field::Ignore => &mut filters.ignore,
-            Field::Hide => &mut filters.hide,
-            Field::Show => &mut filters.show,
+            Field::Source => Slot::Pattern(&mut filters.source_include),
+            Field::Exclude => Slot::Pattern(&mut filters.source_exclude),
+            Field::Focus => Slot::Pattern(&mut filters.focus),
+            Field::Ignore => Slot::Pattern(&mut filters.ignore),
+            Field::Hide => Slot::Pattern(&mut filters.hide),
+            Field::Show => Slot::Pattern(&mut filters.show),
+            Field::ShowFrom => Slot::Pattern(&mut filters.show_from),
+            Field::PruneFrom => Slot::Pattern(&mut filters.prune_from),
+            Field::TagFocus => Slot::Tag(&mut filters.tag_focus),
+            Field::TagIgnore => Slot::Tag(&mut filters.tag_ignore),
         }
+    }
+}
+
+/// Where a field's filter lives in [`Filters`].
+enum Slot<'a> {
+    Pattern(&'a mut Option<Pattern>),
+    Tag(&'a mut Option<TagFilter>),
+}
+
+impl Slot<'_> {
+    /// The filter's text as given (empty: none).
+    fn text(&self) -> String {
+        match self {
+            Slot::Pattern(p) => p.as_ref().map(|p| p.as_str().to_string()),
+            Slot::Tag(t) => t.as_ref().map(|t| t.as_str().to_string()),
+        }
+        .unwrap_or_default()
     }
 }
 
@@ -74,7 +119,7 @@ impl Field {
 #[derive(Debug, Clone)]
 pub struct FilterForm {
     /// The text of each field, in [`Field::ALL`] order.
-    pub values: [String; 6],
+    pub values: [String; Field::ALL.len()],
     /// The field being edited.
     pub field: usize,
     /// Why the last apply failed.
@@ -85,12 +130,7 @@ impl FilterForm {
     /// A form showing `filters`.
     pub fn new(filters: &Filters) -> FilterForm {
         let mut copy = filters.clone();
-        let values = Field::ALL.map(|f| {
-            f.slot(&mut copy)
-                .as_ref()
-                .map(|p| p.as_str().to_string())
-                .unwrap_or_default()
-        });
+        let values = Field::ALL.map(|f| f.slot(&mut copy).text());
         FilterForm {
             values,
             field: 0,
@@ -127,16 +167,30 @@ impl FilterForm {
         self.error = None;
     }
 
-    /// `base` with the form's six filters in place of its own (other
-    /// filters, such as pprof's show_from, are kept).
-    pub fn compile(&self, base: &Filters) -> Result<Filters, FilterError> {
-        let mut filters = base.clone();
+    /// Empties every field.
+    pub fn clear_all(&mut self) {
+        for value in &mut self.values {
+            value.clear();
+        }
+        self.error = None;
+    }
+
+    /// The form's filters, label filters compiled against `profile` (the
+    /// profile explored). A field is its filter: an empty one sets none.
+    pub fn compile(&self, profile: &Profile) -> Result<Filters, FilterError> {
+        let mut filters = Filters::default();
         for (field, text) in Field::ALL.iter().zip(&self.values) {
-            *field.slot(&mut filters) = if text.is_empty() {
-                None
-            } else {
-                Some(Pattern::new(field.name(), text).map_err(one_line)?)
-            };
+            if text.is_empty() {
+                continue;
+            }
+            match field.slot(&mut filters) {
+                Slot::Pattern(slot) => {
+                    *slot = Some(Pattern::new(field.name(), text).map_err(one_line)?);
+                }
+                Slot::Tag(slot) => {
+                    *slot = Some(TagFilter::new(field.name(), text, profile).map_err(one_line)?);
+                }
+            }
         }
         Ok(filters)
     }
@@ -158,22 +212,23 @@ mod tests {
 
     #[test]
     fn round_trip_and_errors() {
+        let profile = Profile::default();
         let mut form = FilterForm::new(&Filters::default());
         form.move_field(2);
         for c in "json".chars() {
             form.insert(c);
         }
-        let f = form.compile(&Filters::default()).unwrap();
+        let f = form.compile(&profile).unwrap();
         assert_eq!(f.focus.as_ref().unwrap().as_str(), "json");
         assert_eq!(FilterForm::new(&f).values[2], "json");
         form.insert('(');
-        let err = form.compile(&Filters::default()).unwrap_err();
+        let err = form.compile(&profile).unwrap_err();
         assert_eq!(err.what, "focus");
         assert_eq!(
             err.to_string(),
             "invalid focus regexp \"json(\": unclosed group"
         );
         form.move_field(-3);
-        assert_eq!(form.current(), Field::Show);
+        assert_eq!(form.current(), Field::TagIgnore);
     }
 }

@@ -22,7 +22,7 @@ use ratatui::layout::{Position, Rect};
 use std::time::{Duration, Instant};
 
 /// Two clicks on the same cell closer than this are a double click.
-const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+pub(super) const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 /// Rows one wheel notch scrolls.
 const WHEEL_ROWS: isize = 3;
 
@@ -98,6 +98,10 @@ impl App {
     }
 
     fn mouse(&mut self, m: &MouseEvent, now: Instant) {
+        if self.session.tree_view().is_some() {
+            self.tree_mouse(m, now);
+            return;
+        }
         let at = Position::new(m.column, m.row);
         let inside = |r: Rect| r.contains(at);
         let pane = if inside(self.areas.table) {

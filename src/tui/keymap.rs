@@ -22,6 +22,11 @@ pub enum Context {
     Help,
     /// The save prompt.
     Save,
+    /// The flame graph and the call tree (keys not bound here are the
+    /// browsing ones).
+    Tree,
+    /// A function's sandwich (keys not bound here are the browsing ones).
+    Sandwich,
 }
 
 impl Context {
@@ -34,6 +39,8 @@ impl Context {
             Context::Filter => "Filter pane (f)",
             Context::Help => "Help",
             Context::Save => "Save prompt (w)",
+            Context::Tree => "Flame graph (F) and call tree (T)",
+            Context::Sandwich => "Sandwich (S)",
         }
     }
 
@@ -139,8 +146,8 @@ pub struct Binding {
 /// Mouse gestures, for the help overlay (they are not rebindable).
 pub const MOUSE: &[(&str, &str)] = &[
     ("wheel", "scroll the pane under the pointer"),
-    ("click", "select a row"),
-    ("double-click", "enter the function"),
+    ("click", "select a row, or a frame"),
+    ("double-click", "enter the function, or zoom"),
 ];
 
 /// All bindings.
@@ -155,6 +162,7 @@ pub struct Keymap {
 const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
     use Action as A;
     use Context as C;
+    use crate::explore::Refinement as R;
     use KeyCode as K;
     &[
         (C::Any, Key::ctrl('c'), A::Quit, "quit", None),
@@ -189,6 +197,14 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('9'), A::PickSample(8), "pick sample type 1-9", None),
         (C::Browse, Key::ch('s'), A::CycleSort, "sort by flat, cum, name", Some("sort")),
         (C::Browse, Key::ch('v'), A::CycleGranularity, "granularity: functions, files, lines...", Some("granularity")),
+        (C::Browse, Key::ch('u'), A::CycleUnit, "unit: auto, minimum, B, kB...", None),
+        (C::Browse, Key::ch('+'), A::Refine(R::Focus), "focus on the selected function", None),
+        (C::Browse, Key::ch('-'), A::Refine(R::Ignore), "ignore the selected function", None),
+        (C::Browse, Key::ch('H'), A::Refine(R::Hide), "hide the selected function", None),
+        (C::Browse, Key::ch('>'), A::Refine(R::ShowFrom), "show from the selected function", None),
+        (C::Browse, Key::ch('z'), A::UndoFilters, "undo the last filter change", None),
+        (C::Browse, Key::ch('L'), A::ToggleInlines, "inlined functions: shown or merged", None),
+        (C::Browse, Key::ch('%'), A::CycleNodeFraction, "hide rows under 0.5%, 1%, 5%, none", None),
         (C::Browse, Key::ch('/'), A::Search, "fuzzy search", Some("search")),
         (C::Browse, Key::ch('n'), A::NextMatch, "next match", None),
         (C::Browse, Key::ch('N'), A::PrevMatch, "previous match", None),
@@ -201,6 +217,33 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('b'), A::ToggleBase, "take the profile shown as base / drop it", Some("base")),
         (C::Browse, Key::ch('d'), A::CycleChangeOrder, "sort by change: growth, shrink, pprof's", None),
         (C::Browse, Key::plain(K::Esc), A::Close, "close the side pane focus", None),
+        (C::Browse, Key::ch('F'), A::Flame, "flame graph", Some("flame")),
+        (C::Browse, Key::ch('T'), A::CallTree, "call tree", Some("tree")),
+        (C::Browse, Key::ch('t'), A::ToTable, "back to the view left with t", None),
+        (C::Tree, Key::plain(K::Up), A::Up, "caller; tree: row up", Some("move")),
+        (C::Tree, Key::plain(K::Down), A::Down, "heaviest callee; tree: row down", Some("move")),
+        (C::Tree, Key::plain(K::Left), A::Left, "sibling before; tree: collapse", Some("move")),
+        (C::Tree, Key::plain(K::Right), A::Right, "sibling after; tree: expand", Some("move")),
+        (C::Tree, Key::ch('k'), A::Up, "caller; tree: row up", None),
+        (C::Tree, Key::ch('j'), A::Down, "heaviest callee; tree: row down", None),
+        (C::Tree, Key::ch('h'), A::Left, "sibling before; tree: collapse", None),
+        (C::Tree, Key::ch('l'), A::Right, "sibling after; tree: expand", None),
+        (C::Tree, Key::plain(K::Enter), A::Enter, "zoom into the selected frame", Some("zoom")),
+        (C::Tree, Key::plain(K::Backspace), A::Back, "zoom back out one step", Some("out")),
+        (C::Tree, Key::ch('e'), A::ExpandHeaviest, "expand the heaviest path (call tree)", None),
+        (C::Tree, Key::ch('o'), A::Flip, "flip: flame (↑↓ swap), bottom-up tree", Some("flip")),
+        (C::Tree, Key::ch('F'), A::Flame, "flame graph / back to the table", Some("flame")),
+        (C::Tree, Key::ch('T'), A::CallTree, "call tree / back to the table", Some("tree")),
+        (C::Tree, Key::ch('S'), A::Sandwich, "sandwich: callers and callees", Some("sandwich")),
+        (C::Tree, Key::ch('t'), A::ToTable, "this function in the table (t there: back)", Some("table")),
+        (C::Tree, Key::ch('/'), A::Search, "highlight frames matching a regex", Some("search")),
+        (C::Tree, Key::ch('n'), A::NextMatch, "next match", None),
+        (C::Tree, Key::ch('N'), A::PrevMatch, "previous match", None),
+        (C::Tree, Key::plain(K::Esc), A::Close, "clear the search, or back to the table", None),
+        (C::Sandwich, Key::ch('S'), A::Sandwich, "back to the flame graph or call tree", Some("back")),
+        (C::Sandwich, Key::plain(K::Esc), A::Close, "back to the flame graph or call tree", None),
+        (C::Sandwich, Key::ch('F'), A::Flame, "flame graph", Some("flame")),
+        (C::Sandwich, Key::ch('T'), A::CallTree, "call tree", Some("tree")),
         (C::Search, Key::plain(K::Up), A::Up, "choose the match above", Some("choose")),
         (C::Search, Key::plain(K::Down), A::Down, "choose the match below", Some("choose")),
         (C::Search, Key::ctrl('p'), A::Up, "choose the match above", None),
@@ -216,7 +259,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Filter, Key::plain(K::Enter), A::Confirm, "apply the filters", Some("apply")),
         (C::Filter, Key::plain(K::Backspace), A::Erase, "erase a character", None),
         (C::Filter, Key::ctrl('u'), A::ClearField, "empty the field", Some("empty")),
-        (C::Filter, Key::ctrl('x'), A::ClearFilters, "clear all filters", Some("clear all")),
+        (C::Filter, Key::ctrl('x'), A::ClearFilters, "empty every field (Enter applies)", Some("empty all")),
         (C::Filter, Key::plain(K::Esc), A::Close, "close without applying", Some("close")),
         (C::Save, Key::plain(K::Enter), A::Confirm, "write the file", Some("write")),
         (C::Save, Key::plain(K::Backspace), A::Erase, "erase a character", None),
@@ -264,13 +307,19 @@ impl Keymap {
                 .find(|b| b.context == ctx && b.key.matches(event))
                 .map(|b| b.action)
         };
-        find(context).or_else(|| find(Context::Any)).or_else(|| {
-            let typing = event.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE;
-            match event.code {
-                KeyCode::Char(c) if context.takes_text() && typing => Some(Action::Insert(c)),
-                _ => None,
-            }
-        })
+        let browsing = matches!(context, Context::Tree | Context::Sandwich)
+            .then(|| find(Context::Browse))
+            .flatten();
+        find(context)
+            .or(browsing)
+            .or_else(|| find(Context::Any))
+            .or_else(|| {
+                let typing = event.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE;
+                match event.code {
+                    KeyCode::Char(c) if context.takes_text() && typing => Some(Action::Insert(c)),
+                    _ => None,
+                }
+            })
     }
 
     /// The keys of `action` in `context`, joined as in help.

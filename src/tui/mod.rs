@@ -7,6 +7,7 @@
 //!   commands; [`action`] and [`keymap`]: what users can ask and with
 //!   which keys; [`input`]: events to actions; `prompts`: the search,
 //!   filter and save prompts; [`filter_form`]: the filter pane's fields;
+//!   [`tree_keys`]: the keys and mouse of the flame graph and call tree;
 //! - [`ui`]: one file per pane: `prepare` before a frame, `draw` reading
 //!   only; [`names`] and [`theme`]: names fitted to columns, colours;
 //! - [`terminal`] and [`event`]: the real terminal, or a test backend and
@@ -25,6 +26,7 @@ pub mod names;
 mod prompts;
 pub mod terminal;
 pub mod theme;
+pub mod tree_keys;
 pub mod ui;
 
 pub use action::Action;
@@ -45,15 +47,44 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Why the explorer could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplorerError {
+    /// The command line's sample index is not the profile's.
+    #[error("{profile}: {error}")]
+    Settings {
+        /// The profile as named on the command line.
+        profile: String,
+        /// What the sample index lacks.
+        error: crate::report::ReportError,
+    },
+    /// `--refresh` of standard input.
+    #[error("--refresh needs a profile that can be read again (a file or URL), not standard input")]
+    RefreshNeedsAFile,
+    /// The terminal could not be set up.
+    #[error("cannot open the terminal: {0}")]
+    Open(io::Error),
+    /// Reading or drawing on the terminal failed.
+    #[error("terminal: {0}")]
+    Terminal(io::Error),
+    /// A profile could not be compared with its base.
+    #[error(transparent)]
+    Compare(#[from] crate::explore::CompareError),
+}
+
 /// The explorer's starting state from the command line: the same options
 /// as `--top`, but no node is dropped unless `--node-fraction` asks.
 pub fn settings(
     profile: &Profile,
     args: &Args,
     options: &ReportOptions,
-) -> Result<Settings, String> {
-    let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean)
-        .map_err(|e| format!("{}: {e}", args.profile))?;
+) -> Result<Settings, ExplorerError> {
+    let measure = resolve_measure(profile, options.sample_index.as_deref(), options.mean).map_err(
+        |error| ExplorerError::Settings {
+            profile: args.profile.clone(),
+            error,
+        },
+    )?;
     let file_name = if args.profile == "-" {
         "stdin".to_string()
     } else {
@@ -75,7 +106,10 @@ pub fn settings(
             edge_fraction: options.edge_fraction,
             node_count: options.node_count.unwrap_or(0),
             drop_negative: options.drop_negative,
-            unit: options.unit.clone(),
+            // Each value in its own unit unless --unit says otherwise:
+            // with every row shown, pprof's one unit for the table
+            // (`minimum`) prints 4343883.87us for 4.34s.
+            unit: Some(options.unit.clone().unwrap_or_else(|| "auto".into())),
         },
         file_name,
     })
@@ -91,15 +125,12 @@ pub fn run(
     first: Loaded,
     args: &Args,
     options: &ReportOptions,
-) -> Result<(), String> {
+) -> Result<(), ExplorerError> {
     let settings = settings(&first.profile, args, options)?;
     let can_refresh = source.can_reload();
     let over_network = source.remote().is_some();
     if args.refresh.is_some() && !can_refresh {
-        return Err(
-            "--refresh needs a profile that can be read again (a file or URL), not standard input"
-                .into(),
-        );
+        return Err(ExplorerError::RefreshNeedsAFile);
     }
     let fetcher = can_refresh.then(|| Fetcher::start(source, args.refresh, Instant::now()));
     // The table's numbers before taking the terminal: no blank screen
@@ -118,7 +149,7 @@ pub fn run_combined(
     comparison: Option<crate::explore::Comparison>,
     args: &Args,
     options: &ReportOptions,
-) -> Result<(), String> {
+) -> Result<(), ExplorerError> {
     let mut settings = settings(&first.profile, args, options)?;
     settings.file_name = title;
     let carry = Carry::first(settings, false, false);
@@ -131,10 +162,9 @@ pub fn run_combined(
 
 /// The explorer over `session` until the user quits, with `fetcher`
 /// loading new profiles.
-fn explore(session: Session, mut fetcher: Option<Fetcher>) -> Result<(), String> {
+fn explore(session: Session, mut fetcher: Option<Fetcher>) -> Result<(), ExplorerError> {
     let theme = theme::Theme::from_env();
-    let mut guard =
-        terminal::TerminalGuard::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut guard = terminal::TerminalGuard::new().map_err(ExplorerError::Open)?;
     let mut app = App::new(session, theme);
     loop {
         // The worker shares the profile and is not waited for: quitting
@@ -146,7 +176,7 @@ fn explore(session: Session, mut fetcher: Option<Fetcher>) -> Result<(), String>
             &mut CrosstermEvents,
             fetcher.as_mut(),
         )
-        .map_err(|e| format!("terminal: {e}"))?;
+        .map_err(ExplorerError::Terminal)?;
         match exit {
             Exit::Quit => return Ok(()),
             Exit::Swap(next) => {
@@ -160,12 +190,12 @@ fn explore(session: Session, mut fetcher: Option<Fetcher>) -> Result<(), String>
                     // The screen stays (focus, scroll position, an open
                     // help) over the refreshed session.
                     Ok(session) => app.swap_session(session),
-                    Err(error) => app.session.refresh_failed(&error),
+                    Err(error) => app.session.refresh_failed(&error.to_string()),
                 }
             }
             Exit::Base => match app.session.toggled_base() {
                 Ok(session) => app.swap_session(session),
-                Err(error) => app.session.say_error(error),
+                Err(error) => app.session.say_error(error.to_string()),
             },
         }
     }
@@ -182,7 +212,7 @@ fn open(
     carry: Carry,
     ready: Option<(crate::explore::Plan, crate::explore::Aggregate)>,
     asked: bool,
-) -> Result<Session, String> {
+) -> Result<Session, crate::explore::CompareError> {
     let mut session = crate::explore::compare::resume_loaded(loaded.profile, plain, carry, ready)?;
     session.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
     if asked {
@@ -237,7 +267,7 @@ pub fn run_app<B: Backend, E: EventSource>(
         match run_loop(terminal, app, events, None)? {
             Exit::Base => match app.session.toggled_base() {
                 Ok(session) => app.swap_session(session),
-                Err(error) => app.session.say_error(error),
+                Err(error) => app.session.say_error(error.to_string()),
             },
             Exit::Quit | Exit::Swap(_) => return Ok(()),
         }
@@ -264,7 +294,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
             match f.poll(Instant::now(), || session.plan()) {
                 Some(Ok(fetched)) => pending = Some(fetched),
                 Some(Err(error)) => {
-                    session.refresh_failed(&error);
+                    session.refresh_failed(&error.to_string());
                     changed = true;
                 }
                 None => {}

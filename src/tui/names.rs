@@ -23,19 +23,35 @@ pub fn width(s: &str) -> usize {
 /// `name` fitted into `max` cells, as described in the module docs. The
 /// result is `name` itself when it fits.
 pub fn shorten(name: &str, max: usize) -> String {
+    if width(name) <= max {
+        return name.to_string();
+    }
+    if let Some((address, rest)) = split_address(name) {
+        // The address column is never dropped: the rest gives way.
+        let room = max.saturating_sub(width(address) + 1);
+        if width(address) < max && (room >= 8 || rest.is_empty()) {
+            return format!("{address} {}", shorten(rest, room));
+        }
+    }
     match elide(name, max) {
         None => name.to_string(),
-        Some(_) if max == 0 => String::new(),
-        Some((a, b)) => format!("{}…{}", &name[..a], &name[b..]),
+        Some(cut) => cut.apply(name),
     }
 }
 
 /// Like [`shorten`] for names that end with a location (`func file:line`,
 /// at the granularities that keep files): the file gives way first, down
-/// to its base name, so the function stays readable.
+/// to its base name, so the function stays readable. An address in front
+/// (the `addresses` granularity) always stays.
 pub fn shorten_located(name: &str, max: usize) -> String {
     if width(name) <= max {
         return name.to_string();
+    }
+    if let Some((address, rest)) = split_address(name) {
+        let room = max.saturating_sub(width(address) + 1);
+        if width(address) < max && (room >= 8 || rest.is_empty()) {
+            return format!("{address} {}", shorten_located(rest, room));
+        }
     }
     let Some(space) = name.rfind(' ') else {
         return shorten(name, max);
@@ -60,15 +76,52 @@ pub fn shorten_located(name: &str, max: usize) -> String {
     }
 }
 
-/// Which bytes of `name` [`shorten`] replaces by `…` (`None` when it
-/// fits; with `max` 0 nothing is shown at all). Lets callers that style single
+/// A name of the `addresses` granularity split after its address
+/// (`00000000004655dd runtime.usleep …`): the hex address and the rest.
+fn split_address(name: &str) -> Option<(&str, &str)> {
+    let (address, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let hex = address.len() >= 8 && address.bytes().all(|b| b.is_ascii_hexdigit());
+    hex.then_some((address, rest))
+}
+
+/// What [`elide`] leaves out of a name: bytes `start..end`, shown as `…`
+/// when `mark` (a package path dropped whole is not marked: what is left,
+/// `pprof.StartCPUProfile`, reads as a name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    /// First byte left out.
+    pub start: usize,
+    /// Byte after the last one left out.
+    pub end: usize,
+    /// Whether `…` stands in their place.
+    pub mark: bool,
+}
+
+impl Cut {
+    /// `name` without the bytes cut.
+    pub fn apply(&self, name: &str) -> String {
+        let mark = if self.mark { "…" } else { "" };
+        format!("{}{mark}{}", &name[..self.start], &name[self.end..])
+    }
+}
+
+/// Which bytes of `name` [`shorten`] leaves out (`None` when it fits; with
+/// `max` 0 nothing is shown at all). Lets callers that style single
 /// characters (search highlights) shorten the same way.
-pub fn elide(name: &str, max: usize) -> Option<(usize, usize)> {
+///
+/// In order, while the name does not fit: the middle of the package path
+/// goes (`example.com/…/store.(*Store).Put`), then the whole path
+/// (`store.(*Store).Put`), then leading name elements, cut only after a
+/// separator (`.`, `::`, `/`, space), never inside one (`…(*Store).Put`);
+/// an end that is a generic element alone (`func1`, `init`, `{closure}`)
+/// keeps the end of the element before it instead.
+pub fn elide(name: &str, max: usize) -> Option<Cut> {
     if width(name) <= max {
         return None;
     }
+    let cut = |start, end, mark| Some(Cut { start, end, mark });
     if max == 0 {
-        return Some((0, name.len()));
+        return cut(0, name.len(), false);
     }
     // The last path separator outside of brackets: what follows is the
     // package's last element and the function (`store.(*Store).Put`).
@@ -84,18 +137,25 @@ pub fn elide(name: &str, max: usize) -> Option<(usize, usize)> {
                     keep = i + 1;
                 }
             }
-            return Some((keep, slash));
+            if keep > 0 {
+                return cut(keep, slash, true);
+            }
+        }
+        if tail_width <= max + 1 {
+            // The package path dropped whole.
+            return cut(0, slash + 1, false);
         }
     }
-    // Not even that: keep the longest end that starts a name element
-    // (after a `.`, `/`, `:` or space), so no word is cut...
-    let boundaries = name
-        .char_indices()
-        .filter(|&(_, c)| matches!(c, '.' | '/' | ':' | ' '))
-        .map(|(i, c)| i + c.len_utf8());
-    for start in boundaries {
+    // Not even that: keep the longest end that starts a name element, so
+    // no word is cut...
+    for start in element_starts(name) {
         if start < name.len() && width(&name[start..]) < max {
-            return Some((0, start));
+            if is_generic(&name[start..]) {
+                // `…func1` says nothing: the end of the name instead,
+                // with some of its owner.
+                break;
+            }
+            return cut(0, start, true);
         }
     }
     // ...and when no element fits, as many final characters as fit.
@@ -109,7 +169,45 @@ pub fn elide(name: &str, max: usize) -> Option<(usize, usize)> {
         used += w;
         start = i;
     }
-    Some((0, start))
+    cut(0, start, true)
+}
+
+/// Byte offsets where a name element starts: after `.`, `/`, a space, or
+/// a whole `::` (never between its two colons).
+/// Separators inside brackets (`drop_in_place<alloc::vec::Vec<u8>>`) do
+/// not count: an end starting there would not read as a name.
+fn element_starts(name: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = name.as_bytes();
+    let mut depth = 0i32;
+    name.char_indices().filter_map(move |(i, c)| {
+        let after = i + c.len_utf8();
+        match c {
+            '(' | '[' | '<' | '{' => depth += 1,
+            ')' | ']' | '>' | '}' => depth -= 1,
+            _ => {}
+        }
+        let top = depth <= 0;
+        match c {
+            '.' | '/' | ' ' if top => Some(after),
+            ':' if top && i > 0 && bytes[i - 1] == b':' && bytes.get(after) != Some(&b':') => {
+                Some(after)
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Whether `element` is a name that says nothing alone: a closure's
+/// (`func1`, `{{closure}}`), an init function's, or a number.
+fn is_generic(element: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let element = element.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    element.is_empty()
+        || element == "init"
+        || element == "func"
+        || element.starts_with("{closure")
+        || element.starts_with("{{closure")
+        || digits(element)
 }
 
 /// `…` followed by the end of `s`, `max` cells in all.
@@ -173,7 +271,13 @@ mod tests {
     fn elides_the_path_middle_and_keeps_the_function() {
         assert_eq!(shorten(PUT, 40), "example.com/shop/…/store.(*Store).Put");
         assert_eq!(shorten(PUT, 33), "example.com/…/store.(*Store).Put");
-        assert_eq!(shorten(PUT, 25), "…/store.(*Store).Put");
+        // The whole path goes before the function is cut.
+        assert_eq!(shorten(PUT, 25), "store.(*Store).Put");
+        assert_eq!(shorten(PUT, 18), "store.(*Store).Put");
+        assert_eq!(
+            shorten("example.com/runtime/pprof.StartCPUProfile", 24),
+            "pprof.StartCPUProfile"
+        );
         assert_eq!(shorten(PUT, 13), "…(*Store).Put");
         assert_eq!(shorten(PUT, 10), "…Put");
         assert_eq!(
@@ -186,6 +290,39 @@ mod tests {
         for w in 0..60 {
             assert!(width(&shorten(PUT, w)) <= w, "width {w}");
         }
+    }
+
+    #[test]
+    fn never_cuts_inside_a_separator_nor_keeps_a_generic_end_alone() {
+        let rust = "indexmap::map::core::IndexMapCore<K,V>::find_key_index";
+        assert_eq!(shorten(rust, 20), "…find_key_index");
+        assert_eq!(
+            shorten(rust, 40),
+            "…core::IndexMapCore<K,V>::find_key_index"
+        );
+        assert_eq!(shorten(rust, 38), "…IndexMapCore<K,V>::find_key_index");
+        for w in 0..60 {
+            let short = shorten(rust, w);
+            assert!(width(&short) <= w, "width {w}");
+            assert!(!short.starts_with("…:") && !short.contains(":…"), "{short}");
+        }
+        let closure = "main.(*Indexer).Add.func1";
+        assert_eq!(shorten(closure, 12), "…Add.func1");
+        assert_eq!(shorten(closure, 8), "…d.func1");
+        assert_eq!(shorten(closure, 16), "…Add.func1");
+        assert_eq!(shorten("example.com/shop/index.init", 8), "…ex.init");
+    }
+
+    #[test]
+    fn the_address_stays() {
+        let name =
+            "00000000004655dd example.com/shop/internal/store.(*Store).Put /src/store/store.go:140";
+        for w in 26..90 {
+            let short = shorten_located(name, w);
+            assert!(short.starts_with("00000000004655dd "), "{w}: {short}");
+            assert!(width(&short) <= w, "{w}: {short}");
+        }
+        assert_eq!(shorten("00000000004655dd", 40), "00000000004655dd");
     }
 
     #[test]

@@ -91,6 +91,7 @@ impl App {
                 self.type_query(&mut query, text);
                 self.mode = Mode::Search(query);
             }
+            Mode::TreeSearch(query) => self.tree_type(query, text),
             mode @ (Mode::Filter(_) | Mode::Save(_)) => {
                 self.mode = mode;
                 for c in text.chars().filter(|c| !c.is_control()) {
@@ -101,7 +102,7 @@ impl App {
         }
     }
 
-    pub(super) fn filter_pane(&mut self, mut form: FilterForm, action: Action) {
+    pub(super) fn filter_pane(&mut self, mut form: Box<FilterForm>, action: Action) {
         match action {
             Action::Quit => self.quit = true,
             Action::Close => {
@@ -119,14 +120,17 @@ impl App {
                     Action::Erase => form.erase(),
                     _ => form.clear_field(),
                 }
-                let typed = form.compile(self.session.filters()).ok().map(Box::new);
+                let typed = form.compile(self.session.profile()).ok().map(Box::new);
                 self.session.apply(Command::FiltersTyped(typed));
             }
             Action::ClearFilters => {
-                self.session.apply(Command::ClearFilters);
-                return;
+                // Every field emptied, the pane kept open: Enter applies
+                // (no filters), Esc leaves the filters as they were.
+                form.clear_all();
+                let typed = form.compile(self.session.profile()).ok().map(Box::new);
+                self.session.apply(Command::FiltersTyped(typed));
             }
-            Action::Confirm => match form.compile(self.session.filters()) {
+            Action::Confirm => match form.compile(self.session.profile()) {
                 Ok(filters) => {
                     self.session.apply(Command::ApplyFilters(Box::new(filters)));
                     return;

@@ -106,15 +106,22 @@ impl Launch {
         // ppt starts once the pane is ready, on the Enter sent below:
         // what a process writes in its first milliseconds, before tmux
         // has set the pane up, can be lost.
-        let mut command = vec![
-            "sh",
-            "-c",
-            "stty -echo; read -r go; stty echo; exec \"$0\" \"$@\"",
-            env!("CARGO_BIN_EXE_ppt"),
-        ];
+        // A file, not a key: a key sent before the shell reads it can be
+        // lost, and ppt would never start.
+        let go = tempfile::Builder::new()
+            .prefix("ppt-go-")
+            .tempdir()
+            .expect("a scratch directory");
+        let go_file = go.path().join("go");
+        let wait = format!(
+            "while [ ! -e '{}' ]; do sleep 0.02; done; exec \"$0\" \"$@\"",
+            go_file.display()
+        );
+        let mut command = vec!["sh", "-c", &wait, env!("CARGO_BIN_EXE_ppt")];
         command.extend_from_slice(args);
-        let t = self.spawn(&command);
-        t.keys(&["Enter"]);
+        let mut t = self.spawn(&command);
+        std::fs::write(&go_file, b"").expect("the go file");
+        t._go = Some(go);
         t
     }
 
@@ -130,6 +137,7 @@ impl Launch {
         let t = Terminal {
             socket: format!("ppt-test-{}-{}", self.name, std::process::id()),
             _config: config,
+            _go: None,
         };
         let mut tmux = Command::new("tmux");
         tmux.args(["-L", &t.socket, "-f"])
@@ -155,6 +163,8 @@ pub struct Terminal {
     pub socket: String,
     /// Holds the configuration file until the server is gone.
     _config: tempfile::TempDir,
+    /// Holds the file that starts ppt (see [`Launch::ppt`]).
+    _go: Option<tempfile::TempDir>,
 }
 
 /// How the process in a [`Terminal`] ended.

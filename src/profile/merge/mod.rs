@@ -85,7 +85,7 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, MergeError> {
         return Err(MergeError::new("no profiles to merge".into(), 0, 0));
     };
     for (j, p) in profiles.iter().enumerate().skip(1) {
-        compatible(first, p).map_err(|message| MergeError::new(message, 0, j))?;
+        compatible(first, p, (0, j))?;
     }
     let treated: Vec<(&Profile, Treatment)> =
         profiles.iter().map(|&p| (p, Treatment::AsIs)).collect();
@@ -177,14 +177,16 @@ fn value_type_text(p: &Profile, t: Option<ValueType>) -> (&[u8], &[u8]) {
 
 /// pprof's `compatible`: the same period type and the same sample types,
 /// names and units exactly. The message is pprof's (its sample types print
-/// as Go pointers there; here as the types).
-pub(super) fn compatible(a: &Profile, b: &Profile) -> Result<(), String> {
+/// as Go pointers there; here as the types); `a` and `b` are profiles
+/// `ids.0` and `ids.1` of those given.
+pub(super) fn compatible(a: &Profile, b: &Profile, ids: (usize, usize)) -> Result<(), MergeError> {
+    let incompatible = |message: String| MergeError::new(message, ids.0, ids.1);
     if value_type_text(a, a.period_type) != value_type_text(b, b.period_type) {
-        return Err(format!(
+        return Err(incompatible(format!(
             "incompatible period types &{} and &{}",
             go_value_type(a, a.period_type),
             go_value_type(b, b.period_type)
-        ));
+        )));
     }
     let same = a.sample_types.len() == b.sample_types.len()
         && a.sample_types
@@ -200,11 +202,11 @@ pub(super) fn compatible(a: &Profile, b: &Profile) -> Result<(), String> {
                 .collect();
             format!("[{}]", types.join(" "))
         };
-        return Err(format!(
+        return Err(incompatible(format!(
             "incompatible sample types {} and {}",
             list(a),
             list(b)
-        ));
+        )));
     }
     Ok(())
 }
@@ -243,7 +245,7 @@ pub fn subtract_base(
     }
     let mut both = vec![profile, base];
     scale_profiles(&mut both)?;
-    compatible(&both[0], &both[1]).map_err(|message| MergeError::new(message, 0, 1))?;
+    compatible(&both[0], &both[1], (0, 1))?;
     let marked = kind == BaseKind::Diff;
     merge_treated(&[
         (&both[0], Treatment::AsIs),

@@ -38,6 +38,8 @@ enum Item {
     /// In a comparison: the function's flat (`false`) or cum (`true`) in
     /// the base and in the new profile.
     SelfChange(bool),
+    /// Both on one line, in a pane too short for the whole list.
+    SelfBoth,
     Blank,
 }
 
@@ -46,7 +48,9 @@ impl Item {
     fn position(&self, self_index: usize) -> Option<usize> {
         match self {
             Item::Call(pos) => Some(*pos),
-            Item::SelfName(..) | Item::SelfStats(_) | Item::SelfChange(_) => Some(self_index),
+            Item::SelfName(..) | Item::SelfStats(_) | Item::SelfChange(_) | Item::SelfBoth => {
+                Some(self_index)
+            }
             Item::Heading(_) | Item::Blank => None,
         }
     }
@@ -58,7 +62,15 @@ fn block(app: &App) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(t.pane_border(app.focus == Pane::Calls))
-        .title(Span::styled(" Callers · callees ", t.title()))
+        .title(Span::styled(
+            if app.session.mean() {
+                // A mean's share of a mean is no share of anything.
+                " Callers · callees · means, no shares "
+            } else {
+                " Callers · callees "
+            },
+            t.title(),
+        ))
         .padding(ratatui::widgets::Padding::horizontal(1))
 }
 
@@ -70,10 +82,11 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
     if inner.height == 0 || inner.width == 0 {
         return None;
     }
-    // A rule and two lines of trail, when there is room for them.
+    // A rule and one or two lines of trail, when the calls keep room for
+    // their rows: the trail never takes the place of the callees.
     let trail_height = match inner.height {
-        0..8 => 0,
-        8..14 => 2,
+        0..14 => 0,
+        14..20 => 2,
         _ => 3,
     };
     let [list, trail] =
@@ -83,13 +96,18 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
     // The lines, as cheap descriptions; only the visible ones are rendered.
     let calls = app.session.calls();
     let known = calls.known;
+    let share = if app.session.mean() {
+        "mean values"
+    } else {
+        "% of its cum"
+    };
     let mut items = Vec::with_capacity(calls.len() + 8);
     items.push(Item::Heading(if !known {
         "▲ callers: computing…".into()
     } else if calls.callers.is_empty() {
         "▲ no callers".into()
     } else {
-        format!("▲ callers ({}) · % of its cum", calls.callers.len())
+        format!("▲ callers ({}) · {share}", calls.callers.len())
     }));
     items.extend((0..calls.callers.len()).map(Item::Call));
     items.push(Item::Blank);
@@ -114,9 +132,24 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
     } else if calls.callees.is_empty() {
         "▼ no callees".into()
     } else {
-        format!("▼ callees ({}) · % of its cum", calls.callees.len())
+        format!("▼ callees ({}) · {share}", calls.callees.len())
     }));
     items.extend((0..calls.callees.len()).map(|i| Item::Call(calls.self_index() + 1 + i)));
+    if items.len() > list.height as usize {
+        // Short of room: no blank lines, flat and cum on one line, so that
+        // more calls show.
+        items.retain(|item| {
+            !matches!(
+                item,
+                Item::Blank | Item::SelfStats(true) | Item::SelfChange(true)
+            )
+        });
+        for item in &mut items {
+            if matches!(item, Item::SelfStats(false)) {
+                *item = Item::SelfBoth;
+            }
+        }
+    }
     Some((list, trail, items))
 }
 
@@ -142,6 +175,9 @@ pub fn prepare(app: &mut App, area: Rect) {
     } else if cursor_line >= offset + height {
         offset = cursor_line + 1 - height;
     }
+    // As many lines as fit (a bigger pane after a resize shows the lines
+    // above, not blank ones below), the cursor's line still among them.
+    offset = offset.min(items.len().saturating_sub(height));
     let self_index = calls.self_index();
     app.areas.calls_lines = items
         .iter()
@@ -226,8 +262,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .map(|c| names::width(&value(c.weight(k))))
         .max()
         .unwrap_or(0);
+    let shares = !session.mean();
+    let share_of = |w: i64| match shares {
+        true => percentage(w, cum),
+        false => String::new(),
+    };
     let share_width = visible_calls()
-        .map(|c| percentage(c.weight(k), cum).len())
+        .map(|c| share_of(c.weight(k)).len())
         .max()
         .unwrap_or(0);
     let mut lines = Vec::with_capacity(height);
@@ -242,10 +283,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 let fixed = value_width + 1 + share_width + 2 + if inline { 9 } else { 0 };
                 let mut spans = vec![
                     Span::styled(format!("{:>value_width$} ", value(w)), value_style(w)),
-                    Span::styled(
-                        format!("{:>share_width$}", percentage(w, cum)),
-                        t.heat(w, cum),
-                    ),
+                    Span::styled(format!("{:>share_width$}", share_of(w)), t.heat(w, cum)),
                     Span::raw("  "),
                     Span::raw(app.short_name(other, width.saturating_sub(fixed))),
                 ];
@@ -270,6 +308,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 } else {
                     line
                 }
+            }
+            Item::SelfBoth => {
+                let total = scale.total;
+                Line::from(vec![
+                    Span::styled("  flat ", t.dim()),
+                    Span::raw(format!("{} ", value(flat))),
+                    Span::styled(
+                        percentage(flat, total).trim().to_string(),
+                        t.heat(flat, total),
+                    ),
+                    Span::styled(" · cum ", t.dim()),
+                    Span::raw(format!("{} ", value(cum))),
+                    Span::styled(
+                        percentage(cum, total).trim().to_string(),
+                        t.heat(cum, total),
+                    ),
+                ])
             }
             Item::SelfStats(is_cum) => {
                 let total = scale.total;
@@ -372,7 +427,8 @@ fn step(app: &App, name: &str) -> String {
 }
 
 /// `text` cut into lines of at most `width` cells (for the full name),
-/// preferably after a `/`, `.` or space so that name elements stay whole.
+/// after a `/`, `.`, `::` or space so that name elements stay whole; only
+/// an element longer than a line is cut inside.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut rest = text;
@@ -380,24 +436,50 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         let mut used = 0;
         let mut hard = rest.len();
         let mut soft = None;
+        let bytes = rest.as_bytes();
         for (i, c) in rest.char_indices() {
             used += names::char_width(c);
             if used > width {
                 hard = i;
                 break;
             }
-            if matches!(c, '/' | '.' | ' ') {
-                soft = Some(i + c.len_utf8());
+            let after = i + c.len_utf8();
+            let separator = match c {
+                '/' | '.' | ' ' => true,
+                ':' => bytes.get(after) != Some(&b':'),
+                _ => false,
+            };
+            if separator && after < rest.len() {
+                soft = Some(after);
             }
         }
-        // A break point in the first third of the line wastes too much.
         let cut = match soft {
-            Some(s) if s * 3 >= hard => s,
-            _ => hard.max(rest.chars().next().map_or(1, char::len_utf8)),
+            Some(s) => s,
+            None => hard.max(rest.chars().next().map_or(1, char::len_utf8)),
         };
         pieces.push(rest[..cut].to_string());
         rest = &rest[cut..];
     }
     pieces.push(rest.to_string());
     pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_after_separators_only() {
+        let name = "example.com/shop/internal/store.(*Store).Decode";
+        assert_eq!(
+            wrap(name, 20),
+            ["example.com/shop/", "internal/store.", "(*Store).Decode"]
+        );
+        let rust = "hashbrown::raw::RawTable<T,A>::find_key_index";
+        assert_eq!(
+            wrap(rust, 24),
+            ["hashbrown::raw::", "RawTable<T,A>::", "find_key_index"]
+        );
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+    }
 }

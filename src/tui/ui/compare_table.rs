@@ -138,7 +138,7 @@ fn columns(width: u16, value: u16, percent: u16) -> Vec<Column> {
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     let focused = app.focus == Pane::Table;
-    frame.render_widget(block(app), area);
+    frame.render_widget(block(app, area.width), area);
     let Some((inner, body)) = body(area) else {
         return;
     };
@@ -193,7 +193,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             _ => 0,
         })
         .sum();
-    let name_width = inner.width.saturating_sub(fixed + 1) as usize;
+    // The name's cell starts with a space.
+    let name_width = inner.width.saturating_sub(fixed + 1 + 1) as usize;
     widths.push(Constraint::Fill(1));
     let sorted = if session.sort().by_change() {
         Column::DeltaFlat

@@ -1,8 +1,10 @@
-//! The filter pane: source include/exclude and pprof's four filters.
+//! The filter pane: source include/exclude, pprof's focus, ignore, hide,
+//! show, show_from, prune_from and the label filters.
 //!
 //! Each field shows its pattern and what it does; the field being edited
 //! has a cursor. A pattern that does not compile is reported here, in the
-//! pane, and nothing is applied.
+//! pane, and nothing is applied. When the pane is shorter than its fields,
+//! they scroll with the field being edited; the status line stays.
 
 use crate::safe_text::escape;
 use crate::tui::app::{App, Mode};
@@ -27,7 +29,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
 
-    let label_width = 9;
+    let label_width = 11;
     let value_width = (inner.width as usize / 3).clamp(12, 40);
     let mut lines = Vec::with_capacity(8);
     for (i, field) in Field::ALL.iter().enumerate() {
@@ -57,6 +59,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             Span::styled(format!("  {}", field.help()), t.dim()),
         ]));
     }
+    // The fields that fit, the one edited among them, above the status.
+    let room = (inner.height as usize).saturating_sub(2).max(1);
+    let first = form.field.saturating_sub(room - 1);
+    let mut lines: Vec<Line> = lines.into_iter().skip(first).take(room).collect();
     let status = match &form.error {
         Some(error) => Span::styled(format!(" ✗ {}", escape(error.as_bytes())), t.error()),
         None => Span::styled(

@@ -92,18 +92,33 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(session.sort().name()),
         Span::styled(" · filters ", t.dim()),
     ];
-    let mut active = session.filters().active().peekable();
-    if active.peek().is_none() {
+    // Every filter that shapes the table, label filters and prune_from
+    // included: a filter set on the command line is never hidden.
+    let filters = session.filters();
+    let mut active = filters.legend();
+    if let Some(prune) = &filters.prune_from {
+        active.push(("prune_from", prune.as_str()));
+    }
+    if active.is_empty() {
         second.push(Span::styled("none", t.dim()));
     }
-    for (i, (name, pattern)) in active.enumerate() {
+    for (i, (name, text)) in active.into_iter().enumerate() {
         if i > 0 {
             second.push(Span::raw(" "));
         }
         second.push(Span::styled(
-            format!("{name}={}", escape(pattern.as_str().as_bytes())),
+            format!("{name}={}", escape(text.as_bytes())),
             t.filter(),
         ));
+    }
+    // Too wide: the filters keep their place, what the table's title and
+    // the row count also say goes first (the sort, then "showing").
+    let fits = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>() <= area.width.into();
+    if !fits(&second) {
+        second.drain(7..9);
+    }
+    if !fits(&second) {
+        second.splice(2..5, [Span::styled(" · ", t.dim())]);
     }
     frame.render_widget(
         Paragraph::new(vec![Line::from(first), Line::from(second)]),

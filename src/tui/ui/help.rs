@@ -26,6 +26,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     );
     let mut right = Vec::new();
     for context in [
+        Context::Tree,
+        Context::Sandwich,
         Context::Search,
         Context::Filter,
         Context::Save,

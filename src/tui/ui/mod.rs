@@ -14,11 +14,14 @@
 //! the table when there is room, below it on a narrow terminal, and on a
 //! very small one it replaces the table while it has the focus (Tab).
 
+mod call_tree;
 mod calls;
 mod compare_table;
 mod filter;
+mod flame;
 mod header;
 mod help;
+mod sandwich;
 mod search;
 mod status;
 mod top_table;
@@ -31,10 +34,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 /// Width from which the side pane goes beside the table.
 const SIDE_BY_SIDE: u16 = 110;
-/// Body height from which the side pane goes below the table.
-const STACKED: u16 = 20;
-/// Height of the open filter pane.
-const FILTER_HEIGHT: u16 = 10;
+/// Body height from which the side pane goes below the table (a 20-line
+/// terminal keeps it).
+const STACKED: u16 = 16;
+/// Height of the open filter pane: its fields, a blank line and the status
+/// line, in a border.
+const FILTER_HEIGHT: u16 = crate::tui::filter_form::Field::ALL.len() as u16 + 4;
 
 /// Characters of a value's unit shown, the last one `…` when cut.
 const UNIT_MAX: usize = 9;
@@ -67,6 +72,8 @@ struct Panes {
     table: Option<Rect>,
     calls: Option<Rect>,
     filter: Option<Rect>,
+    /// The flame graph or call tree, which takes the body when shown.
+    tree: Option<Rect>,
 }
 
 impl Panes {
@@ -103,7 +110,14 @@ impl Panes {
         } else {
             (Some(body), None)
         };
+        let tree_shown = app.session.tree_view().is_some();
+        let (table, calls, tree) = if tree_shown {
+            (None, None, Some(body))
+        } else {
+            (table, calls, None)
+        };
         Panes {
+            tree,
             screen: area,
             head,
             status,
@@ -135,6 +149,13 @@ pub fn prepare(app: &mut App, area: Rect) {
     if let Some(calls) = panes.calls {
         calls::prepare(app, calls);
     }
+    if let Some(tree) = panes.tree {
+        match app.session.tree_view() {
+            Some(crate::explore::TreeView::Flame) => flame::prepare(app, tree),
+            Some(crate::explore::TreeView::Sandwich) => sandwich::prepare(app, tree),
+            _ => call_tree::prepare(app, tree),
+        }
+    }
 }
 
 /// Draws the whole screen, as [`prepare`] left it for this size.
@@ -147,6 +168,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Some(calls) = panes.calls {
         calls::draw(frame, app, calls);
+    }
+    if let Some(tree) = panes.tree {
+        match app.session.tree_view() {
+            Some(crate::explore::TreeView::Flame) => flame::draw(frame, app, tree),
+            Some(crate::explore::TreeView::Sandwich) => sandwich::draw(frame, app, tree),
+            _ => call_tree::draw(frame, app, tree),
+        }
     }
     if let Some(f) = panes.filter {
         filter::draw(frame, app, f);

@@ -110,11 +110,11 @@ fn highlighted(app: &App, name: &str, hits: &[usize], width: usize) -> Vec<Span<
         while hits.peek().is_some_and(|&&h| h < ci) {
             hits.next();
         }
-        if let Some((a, b)) = cut
-            && bi >= a
-            && bi < b
+        if let Some(cut) = cut
+            && bi >= cut.start
+            && bi < cut.end
         {
-            if bi == a {
+            if bi == cut.start && cut.mark {
                 plain.push('…');
             }
             continue;

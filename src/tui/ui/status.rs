@@ -44,7 +44,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let notice = app.session.notice().map(|n| (notice_text(app, n), n.error));
     if let Some((text, error)) = notice.or(refresh_error) {
         let style = if error { t.error() } else { t.info() };
-        let text = names::keep_end(&format!(" {text} "), width);
+        // The help and quit hints keep their place at the end.
+        let room = width.saturating_sub(used + essential_width(app, app.context()) + 1);
+        let text = names::keep_end(&format!(" {text} "), room);
         used += names::width(&text);
         spans.push(Span::styled(text, style));
         spans.push(Span::styled("│", t.dim()));
@@ -74,20 +76,57 @@ fn notice_text(app: &App, notice: &Notice) -> String {
     }
 }
 
-/// The hints of `context` that fit in `width` cells, whole hints only.
+/// The hints of `context` that fit in `width` cells, whole hints only,
+/// those of help and quit last and kept whatever the width: a new user
+/// always sees how to get help and how to leave.
 pub fn hint_spans(app: &App, context: Context, width: u16) -> Vec<Span<'static>> {
     let t = app.theme;
+    let (essential, others): (Vec<_>, Vec<_>) = app
+        .keymap
+        .hints(context)
+        .into_iter()
+        .partition(|(_, word)| is_essential(app, context, word));
+    let mut room = (width as usize).saturating_sub(essential_width(app, context));
     let mut spans = Vec::new();
-    let mut used = 0usize;
-    for (keys, word) in app.keymap.hints(context) {
-        let cost = 1 + names::width(&keys) + 1 + word.len() + 1;
-        if used + cost > width as usize {
-            break;
-        }
-        used += cost;
+    let mut push = |keys: String, word: &str| {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(keys, t.key()));
         spans.push(Span::styled(format!(" {word} "), t.dim()));
+    };
+    for (keys, word) in others {
+        let cost = hint_width(&keys, word);
+        if cost > room {
+            break;
+        }
+        room -= cost;
+        push(keys, word);
+    }
+    for (keys, word) in essential {
+        push(keys, word);
     }
     spans
+}
+
+/// Cells of one hint.
+fn hint_width(keys: &str, word: &str) -> usize {
+    1 + names::width(keys) + 1 + names::width(word) + 1
+}
+
+/// Whether the hint `word` of `context` is help's or quit's.
+fn is_essential(app: &App, context: Context, word: &str) -> bool {
+    app.keymap.bindings().iter().any(|b| {
+        b.context == context
+            && b.hint == Some(word)
+            && matches!(b.action, Action::Help | Action::Quit)
+    })
+}
+
+/// Cells of the help and quit hints of `context`.
+fn essential_width(app: &App, context: Context) -> usize {
+    app.keymap
+        .hints(context)
+        .iter()
+        .filter(|(_, word)| is_essential(app, context, word))
+        .map(|(keys, word)| hint_width(keys, word))
+        .sum()
 }

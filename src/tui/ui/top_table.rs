@@ -22,7 +22,7 @@ const NAME_MIN: u16 = 26;
 const NAME_MIN_COMPACT: u16 = 16;
 
 /// The pane's border.
-pub(super) fn block(app: &App) -> Block<'static> {
+pub(super) fn block(app: &App, width: u16) -> Block<'static> {
     let t = app.theme;
     let focused = app.focus == Pane::Table;
     let rows_total = app.session.row_count();
@@ -31,7 +31,15 @@ pub(super) fn block(app: &App) -> Block<'static> {
         .border_style(t.pane_border(focused))
         .title(Line::from(vec![
             Span::styled(" Top ", t.title()),
-            Span::styled(format!("· sort {} ", app.session.sort().name()), t.dim()),
+            Span::styled(
+                format!(
+                    "· sort {} · unit {} ",
+                    app.session.sort().name(),
+                    app.session.unit()
+                ),
+                t.dim(),
+            ),
+            Span::styled(trimming(app), t.filter()),
         ]))
         .title(
             Line::from(Span::styled(
@@ -44,6 +52,32 @@ pub(super) fn block(app: &App) -> Block<'static> {
             ))
             .right_aligned(),
         )
+        .title_bottom(selected_title(app, width))
+}
+
+/// What leaves rows out or merges them, for the title: the node fraction
+/// and merged inlined functions (`--noinlines`).
+fn trimming(app: &App) -> String {
+    let mut text = String::new();
+    let fraction = app.session.node_fraction();
+    if fraction > 0.0 {
+        text.push_str(&format!("· rows ≥ {}% ", fraction * 100.0));
+    }
+    if !app.session.inline_frames() {
+        text.push_str("· inlines merged ");
+    }
+    text
+}
+
+/// The selected function's whole name, for the bottom border: the rows
+/// may show it shortened.
+fn selected_title(app: &App, width: u16) -> Line<'static> {
+    let Some(node) = app.session.selected() else {
+        return Line::default();
+    };
+    let room = usize::from(width).saturating_sub(4);
+    let name = crate::tui::names::keep_end(app.session.name(node), room);
+    Line::from(Span::styled(format!(" {name} "), app.theme.dim()))
 }
 
 /// The rows' area in a pane of `area` (under the column titles), if the
@@ -91,7 +125,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     let t = app.theme;
     let focused = app.focus == Pane::Table;
-    frame.render_widget(block(app), area);
+    frame.render_widget(block(app, area.width), area);
     let Some((inner, body)) = body(area) else {
         return;
     };
