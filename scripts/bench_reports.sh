@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench_reports.sh — the reports on the filtered profile (--traces, --tags,
-# --raw, --proto) against `ppt --top` and against `go tool pprof`, with
+# bench_reports.sh — every report (--traces, --tags, --raw, --proto, --tree,
+# --dot, --callgrind, --list, and --top --diff-base against a second profile
+# of the same shape) against `ppt --top` and against `go tool pprof`, with
 # hyperfine (each comparison in one run, so the machine's load hits both).
 #
 # Usage: scripts/bench_reports.sh [PROFILE]
@@ -27,6 +28,11 @@ if [[ -z "$profile" ]]; then
   profile="$work/default.pb.gz"
   "$target/release/examples/gen_profile" "$profile" >/dev/null
 fi
+# The base of the comparisons: the same shape, another seed.
+base="$work/base.pb.gz"
+"$target/release/examples/gen_profile" --seed 2 "$base" >/dev/null
+# --list of the heaviest function (the first row of --top), as a regex.
+hot=$("$ppt" --top "$profile" | sed -n '6p' | awk '{print $6}' | sed 's/[][().*+?^$|\\{}]/\\&/g')
 out=${OUT:-$work}
 mkdir -p "$out"
 export TZ=UTC PPROF_BINARY_PATH=/nonexistent-pprof-binaries
@@ -36,14 +42,22 @@ hyperfine -N --warmup 1 --runs "${RUNS:-5}" --export-markdown "$out/ppt.md" \
   -n traces "$ppt --traces $profile" \
   -n tags "$ppt --tags $profile" \
   -n raw "$ppt --raw $profile" \
-  -n proto "$ppt --proto $work/out.pb.gz $profile"
+  -n proto "$ppt --proto $work/out.pb.gz $profile" \
+  -n tree "$ppt --tree $profile" \
+  -n dot "$ppt --dot $profile" \
+  -n callgrind "$ppt --callgrind $profile" \
+  -n list "$ppt --list ^$hot\$ $profile" \
+  -n diff_base "$ppt --top --diff-base $base $profile"
 
 if [[ -z "${NO_PPROF:-}" ]]; then
-  for report in traces tags raw proto; do
+  for report in traces tags raw proto tree dot callgrind list diff_base; do
     args="-$report"
-    [[ $report == proto ]] && args="-proto -output $work/pprof.pb.gz"
     ppt_args="--$report"
-    [[ $report == proto ]] && ppt_args="--proto $work/out.pb.gz"
+    case $report in
+      proto) args="-proto -output $work/pprof.pb.gz"; ppt_args="--proto $work/out.pb.gz" ;;
+      diff_base) args="-top -diff_base $base"; ppt_args="--top --diff-base $base" ;;
+      list) args="-list ^$hot\$"; ppt_args="--list ^$hot\$" ;;
+    esac
     hyperfine -N --runs "${PPROF_RUNS:-2}" --export-markdown "$out/pprof-$report.md" \
       -n "ppt $report" "$ppt $ppt_args $profile" \
       -n "pprof $report" "go tool pprof -symbolize=none $args $profile"

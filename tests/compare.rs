@@ -9,17 +9,19 @@
 //! Two checks read it:
 //! - every line is run through the `ppt` binary with pprof's own spellings,
 //!   and stdout and the exit status must be pprof's (`Time:` lines and
-//!   trailing spaces aside); a line asking for a report ppt does not have
-//!   yet (`--help` does not list it) is left out, and says so;
+//!   trailing spaces aside);
 //! - the `-raw` lines (pprof's dump of the merged profile: samples in order
 //!   with their values, location ids and labels, locations, mappings) are
 //!   compared with the profile ppt's loader builds, so the merge is checked
 //!   to the sample and id, whatever the reports built on it.
 
+mod common;
+
+use common::oracle::{
+    Case, assert_all_match, check_case, first_difference, fixture_dir, manifest_cases, report_lines,
+};
 use ppt::fetch::{SourceOptions, Sources};
 use ppt::profile::Profile;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The directories with a manifest of comparisons, and the manifest.
 const MANIFESTS: [(&str, &str); 2] = [
@@ -27,168 +29,19 @@ const MANIFESTS: [(&str, &str); 2] = [
     ("compare", "expected/MANIFEST.tsv"),
 ];
 
-struct Case {
-    dir: PathBuf,
-    manifest: &'static str,
-    profiles: Vec<String>,
-    args: Vec<String>,
-    expected: String,
-    exit: i32,
-}
-
-impl Case {
-    fn expected_path(&self) -> PathBuf {
-        let manifest = self.dir.join(self.manifest);
-        manifest.parent().expect("a directory").join(&self.expected)
-    }
-}
-
-/// Every line of every manifest. A line: profiles <TAB> pprof arguments <TAB>
-/// expected file, then optional columns `exit=N` (pprof's exit status) and
-/// `pprof=ARGS` (what pprof itself was run with, where its spelling differs;
-/// only for recording).
+/// Every line of every manifest (see `common::oracle::manifest_cases`;
+/// a `pprof=ARGS` column says what pprof itself was run with, where its
+/// spelling differs, for recording only).
 fn cases() -> Vec<Case> {
-    let mut cases = Vec::new();
-    for (name, manifest) in MANIFESTS {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        let text = std::fs::read_to_string(dir.join(manifest)).expect("manifest");
-        let d = dir.to_str().expect("a UTF-8 path");
-        for line in text.lines().filter(|l| !l.is_empty()) {
-            let fields: Vec<&str> = line.split('\t').collect();
-            assert!(fields.len() >= 3, "bad manifest line {line:?}");
-            let expand = |s: &str| s.replace("{DIR}", d);
-            cases.push(Case {
-                dir: dir.clone(),
-                manifest,
-                profiles: fields[0]
-                    .split(' ')
-                    .map(|p| match p.starts_with("{DIR}") {
-                        true => expand(p),
-                        false => format!("{d}/{p}"),
-                    })
-                    .collect(),
-                args: fields[1]
-                    .split(' ')
-                    .filter(|a| !a.is_empty())
-                    .map(expand)
-                    .collect(),
-                expected: fields[2].to_string(),
-                exit: fields[3..]
-                    .iter()
-                    .find_map(|f| f.strip_prefix("exit="))
-                    .map_or(0, |n| n.parse().expect("exit status")),
-            });
-        }
-    }
-    cases
-}
-
-fn normalize(text: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(text)
-        .lines()
-        .filter(|l| !l.starts_with("Time:"))
-        .map(|l| l.trim_end().to_string())
+    MANIFESTS
+        .iter()
+        .flat_map(|(name, manifest)| manifest_cases(&fixture_dir(name), manifest))
         .collect()
-}
-
-/// The reports that other parts of ppt bring: a line asking for one that
-/// `ppt --help` does not list is left out.
-const REPORTS: [&str; 8] = [
-    "traces",
-    "raw",
-    "tags",
-    "tree",
-    "dot",
-    "callgrind",
-    "list",
-    "proto",
-];
-
-fn missing_report(case: &Case, help: &str) -> Option<&'static str> {
-    REPORTS.into_iter().find(|r| {
-        case.args.iter().any(|a| a == &format!("-{r}")) && !help.contains(&format!("--{r}"))
-    })
-}
-
-fn run(case: &Case) -> Option<String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_ppt"))
-        .args(&case.args)
-        .args(&case.profiles)
-        .current_dir(&case.dir)
-        .env("TZ", "UTC")
-        .output()
-        .expect("run ppt");
-    let label = format!("{} {}", case.args.join(" "), case.profiles.join(" "));
-    let label = label.replace(case.dir.to_str().expect("UTF-8"), "{DIR}");
-    let status = output.status.code().unwrap_or(-1);
-    if status != case.exit {
-        return Some(format!(
-            "{label}: exit {status}, want {}: {}",
-            case.exit,
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let want = std::fs::read(case.expected_path()).expect("expected");
-    let (got, want) = (normalize(&output.stdout), normalize(&want));
-    if got == want {
-        return None;
-    }
-    let line = (0..got.len().max(want.len()))
-        .find(|&i| got.get(i) != want.get(i))
-        .unwrap_or(0);
-    Some(format!(
-        "{label}: line {}:\n   got: {}\n  want: {}",
-        line + 1,
-        got.get(line).map_or("", String::as_str),
-        want.get(line).map_or("", String::as_str)
-    ))
 }
 
 #[test]
 fn reports_of_compared_and_merged_profiles_match_pprof() {
-    let help = Command::new(env!("CARGO_BIN_EXE_ppt"))
-        .arg("--help")
-        .output()
-        .expect("ppt --help");
-    let help = String::from_utf8_lossy(&help.stdout).into_owned();
-    let cases = cases();
-    let (runnable, waiting): (Vec<&Case>, Vec<&Case>) = cases
-        .iter()
-        .partition(|c| missing_report(c, &help).is_none());
-    for c in &waiting {
-        eprintln!(
-            "note: ppt has no --{} yet: {} left out",
-            missing_report(c, &help).unwrap_or_default(),
-            c.expected
-        );
-    }
-    assert!(runnable.len() >= 60, "only {} cases run", runnable.len());
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let halves: Vec<_> = runnable
-            .chunks(runnable.len().div_ceil(2))
-            .map(|chunk| {
-                scope.spawn(move || chunk.iter().filter_map(|c| run(c)).collect::<Vec<_>>())
-            })
-            .collect();
-        halves
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker"))
-            .collect()
-    });
-    assert!(
-        failures.is_empty(),
-        "{} of {} reports differ from go tool pprof:\n{}",
-        failures.len(),
-        runnable.len(),
-        failures.join("\n")
-    );
-    println!(
-        "{} reports identical to go tool pprof ({} wait for their report)",
-        runnable.len(),
-        waiting.len()
-    );
+    assert_all_match("comparisons", &cases(), 60, |c| check_case(c, report_lines));
 }
 
 /// Loads a manifest line's profiles as the command line would.
@@ -382,17 +235,14 @@ fn merged_profiles_are_pprofs_to_the_sample_and_id() {
         .collect();
     assert!(cases.len() >= 18, "only {} -raw cases", cases.len());
     for case in &cases {
-        let want = std::fs::read_to_string(case.expected_path()).expect("expected");
-        let (got, want) = (pprof_dump(&load(case)), recorded_dump(&want));
-        let line = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i));
-        if let Some(i) = line {
-            panic!(
-                "{}: line {}:\n   got: {}\n  want: {}",
-                case.expected,
-                i + 1,
-                got.get(i).map_or("", String::as_str),
-                want.get(i).map_or("", String::as_str)
-            );
+        let want = std::fs::read_to_string(&case.expected).expect("expected");
+        let bytes = |lines: Vec<String>| -> Vec<Vec<u8>> {
+            lines.into_iter().map(String::into_bytes).collect()
+        };
+        let (got, want) = (bytes(pprof_dump(&load(case))), bytes(recorded_dump(&want)));
+        let label = case.expected.display().to_string();
+        if let Some(difference) = first_difference(&label, &got, &want) {
+            panic!("{difference}");
         }
     }
 }

@@ -6,8 +6,10 @@
 //! and must print the same bytes, the `Time:` line aside (its format changed
 //! between pprof versions) and trailing white space aside.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use common::oracle::{Case, assert_all_match, check_case, fixture_dir, report_lines};
+use std::path::Path;
 
 /// pprof arguments (`-top`, `-sample_index=1`, `-peek RE`) as ppt's.
 fn translate(pprof_args: &str) -> Vec<String> {
@@ -25,20 +27,8 @@ fn translate(pprof_args: &str) -> Vec<String> {
     out
 }
 
-fn normalize(text: &[u8]) -> Vec<Vec<u8>> {
-    text.split(|&b| b == b'\n')
-        .filter(|line| !line.starts_with(b"Time:"))
-        .map(|line| line.trim_ascii_end().to_vec())
-        .collect()
-}
-
-struct Case {
-    dir: PathBuf,
-    profile: String,
-    args: String,
-    expected: String,
-}
-
+/// The cases of `expected/MANIFEST.tsv`: profile <TAB> pprof arguments
+/// (`-top -sample_index=1`, translated) <TAB> expected file.
 fn cases(dir: &Path) -> Vec<Case> {
     let manifest = std::fs::read_to_string(dir.join("expected/MANIFEST.tsv")).expect("manifest");
     manifest
@@ -49,86 +39,18 @@ fn cases(dir: &Path) -> Vec<Case> {
             assert_eq!(fields.len(), 3, "bad manifest line {line:?}");
             Case {
                 dir: dir.to_path_buf(),
-                profile: fields[0].to_string(),
-                args: fields[1].to_string(),
-                expected: fields[2].to_string(),
+                profiles: vec![dir.join(fields[0]).to_string_lossy().into_owned()],
+                args: translate(fields[1]),
+                expected: dir.join("expected").join(fields[2]),
+                exit: 0,
             }
         })
         .collect()
 }
 
-/// Runs one case; `None` when ppt's output is identical.
-fn check(case: &Case) -> Option<String> {
-    // In the fixture's directory, as pprof ran (`-list` looks for sources
-    // relative to it).
-    let output = Command::new(env!("CARGO_BIN_EXE_ppt"))
-        .current_dir(&case.dir)
-        .env("TZ", "UTC")
-        .args(translate(&case.args))
-        .arg(case.dir.join(&case.profile))
-        .output()
-        .expect("run ppt");
-    let label = format!("{} {}", case.profile, case.args);
-    if !output.status.success() {
-        return Some(format!(
-            "{label}: exit {}: {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let want =
-        std::fs::read(case.dir.join("expected").join(&case.expected)).expect("expected file");
-    let (got, want) = (normalize(&output.stdout), normalize(&want));
-    if got == want {
-        return None;
-    }
-    let line = (0..got.len().max(want.len()))
-        .find(|&i| got.get(i) != want.get(i))
-        .unwrap_or(0);
-    let show = |v: Option<&Vec<u8>>| {
-        v.map(|l| String::from_utf8_lossy(l).into_owned())
-            .unwrap_or_default()
-    };
-    Some(format!(
-        "{label}: line {}:\n   got: {}\n  want: {}",
-        line + 1,
-        show(got.get(line)),
-        show(want.get(line))
-    ))
-}
-
-fn check_all(fixture_dir: &str, minimum: usize) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture_dir);
-    let cases = cases(&dir);
-    assert!(
-        cases.len() >= minimum,
-        "{fixture_dir}: only {} cases",
-        cases.len()
-    );
-    // Two workers: the machines this runs on have two cores.
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let halves: Vec<_> = cases
-            .chunks(cases.len().div_ceil(2).max(1))
-            .map(|chunk| scope.spawn(move || chunk.iter().filter_map(check).collect::<Vec<_>>()))
-            .collect();
-        halves
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker"))
-            .collect()
-    });
-    assert!(
-        failures.is_empty(),
-        "{} of {} reports differ from go tool pprof:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-    println!(
-        "{fixture_dir}: {} reports identical to go tool pprof",
-        cases.len()
-    );
+fn check_all(fixture: &str, minimum: usize) {
+    let cases = cases(&fixture_dir(fixture));
+    assert_all_match(fixture, &cases, minimum, |c| check_case(c, report_lines));
 }
 
 #[test]

@@ -10,50 +10,11 @@
 //! lines (also inside the dot legend) and trailing white space aside.
 //! (The crafted profiles' graph reports are in `tests/reports.rs`.)
 
+mod common;
+
+use common::oracle::{assert_all_match, check_case, fixture_dir, manifest_cases};
 use regex::bytes::Regex;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Case {
-    dir: PathBuf,
-    profiles: Vec<String>,
-    args: Vec<String>,
-    expected: String,
-    exit: i32,
-}
-
-fn cases(dir: &Path, manifest: &str) -> Vec<Case> {
-    let text = std::fs::read_to_string(dir.join("expected2").join(manifest)).expect("manifest");
-    let dir_text = dir.to_str().expect("fixture path is UTF-8");
-    text.lines()
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let fields: Vec<&str> = line.split('\t').collect();
-            assert!(fields.len() >= 3, "bad manifest line {line:?}");
-            let exit = fields[3..]
-                .iter()
-                .find_map(|f| f.strip_prefix("exit="))
-                .map_or(0, |n| n.parse().expect("exit=N"));
-            Case {
-                dir: dir.to_path_buf(),
-                profiles: fields[0]
-                    .split(' ')
-                    .map(|p| match p.strip_prefix("{DIR}") {
-                        Some(rest) => format!("{dir_text}{rest}"),
-                        None => dir.join(p).to_string_lossy().into_owned(),
-                    })
-                    .collect(),
-                args: fields[1]
-                    .split(' ')
-                    .filter(|a| !a.is_empty())
-                    .map(|a| a.replace("{DIR}", dir_text))
-                    .collect(),
-                expected: fields[2].to_string(),
-                exit,
-            }
-        })
-        .collect()
-}
+use std::path::Path;
 
 /// The lines compared: `Time:` lines and the dot legend's `Time: ...\l`
 /// left out, trailing white space trimmed.
@@ -71,79 +32,15 @@ fn normalize(text: &[u8], dot: bool) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Runs one case; `None` when ppt's output and exit status are pprof's.
-fn check(case: &Case) -> Option<String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_ppt"))
-        .current_dir(&case.dir)
-        .env("TZ", "UTC")
-        .args(&case.args)
-        .args(&case.profiles)
-        .output()
-        .expect("run ppt");
-    let label = format!("{} {}", case.args.join(" "), case.profiles.join(" "));
-    let status = output.status.code().unwrap_or(-1);
-    if status != case.exit {
-        return Some(format!(
-            "{label}: exit {status}, want {}: {}",
-            case.exit,
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let want = std::fs::read(case.dir.join("expected2").join(&case.expected)).expect("expected");
-    let dot = case.expected.ends_with(".dot") || case.args.iter().any(|a| a == "-dot");
-    let (got, want) = (normalize(&output.stdout, dot), normalize(&want, dot));
-    if got == want {
-        return None;
-    }
-    let line = (0..got.len().max(want.len()))
-        .find(|&i| got.get(i) != want.get(i))
-        .unwrap_or(0);
-    let show = |v: Option<&Vec<u8>>| {
-        v.map(|l| String::from_utf8_lossy(l).into_owned())
-            .unwrap_or_default()
-    };
-    Some(format!(
-        "{label}: line {}:\n   got: {}\n  want: {}",
-        line + 1,
-        show(got.get(line)),
-        show(want.get(line))
-    ))
-}
-
-/// Checks every case of `fixture_dir`'s `manifest`, which must hold at
-/// least `minimum` of them.
-fn check_all(fixture_dir: &str, manifest: &str, minimum: usize) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture_dir);
-    let cases = cases(&dir, manifest);
-    assert!(
-        cases.len() >= minimum,
-        "{fixture_dir}: only {} cases",
-        cases.len()
-    );
-    // Two workers: the machines this runs on have two cores.
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let halves: Vec<_> = cases
-            .chunks(cases.len().div_ceil(2).max(1))
-            .map(|chunk| scope.spawn(move || chunk.iter().filter_map(check).collect::<Vec<_>>()))
-            .collect();
-        halves
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker"))
-            .collect()
+/// Checks every case of `fixture`'s `manifest` (under `expected2/`),
+/// which must hold at least `minimum` of them.
+fn check_all(fixture: &str, manifest: &str, minimum: usize) {
+    let cases = manifest_cases(&fixture_dir(fixture), &format!("expected2/{manifest}"));
+    assert_all_match(fixture, &cases, minimum, |case| {
+        let dot = case.expected.extension().is_some_and(|e| e == "dot")
+            || case.args.iter().any(|a| a == "-dot");
+        check_case(case, |text| normalize(text, dot))
     });
-    assert!(
-        failures.is_empty(),
-        "{} of {} reports differ from go tool pprof:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-    println!(
-        "{fixture_dir}: {} reports identical to go tool pprof",
-        cases.len()
-    );
 }
 
 #[test]

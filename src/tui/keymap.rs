@@ -30,6 +30,12 @@ pub enum Context {
 }
 
 impl Context {
+    /// Whether the context is a view over the table that takes the
+    /// table's keys it does not bind itself.
+    pub fn browses(self) -> bool {
+        matches!(self, Context::Tree | Context::Sandwich)
+    }
+
     /// The heading of the context's section in the help overlay.
     pub fn title(self) -> &'static str {
         match self {
@@ -307,9 +313,7 @@ impl Keymap {
                 .find(|b| b.context == ctx && b.key.matches(event))
                 .map(|b| b.action)
         };
-        let browsing = matches!(context, Context::Tree | Context::Sandwich)
-            .then(|| find(Context::Browse))
-            .flatten();
+        let browsing = context.browses().then(|| find(Context::Browse)).flatten();
         find(context)
             .or(browsing)
             .or_else(|| find(Context::Any))
@@ -353,7 +357,19 @@ impl Keymap {
     /// word joined.
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
         let mut hints: Vec<(Vec<String>, &'static str)> = Vec::new();
-        for b in self.bindings.iter().filter(|b| b.context == context) {
+        // The views over the table take the table's keys they do not
+        // override: help and quit among them, which every hint line ends
+        // with.
+        let inherited = |b: &&Binding| {
+            context.browses()
+                && b.context == Context::Browse
+                && matches!(b.action, Action::Help | Action::Quit)
+        };
+        for b in self
+            .bindings
+            .iter()
+            .filter(|b| b.context == context || inherited(b))
+        {
             let Some(hint) = b.hint else { continue };
             match hints.iter_mut().find(|(_, h)| *h == hint) {
                 Some((keys, _)) => keys.push(b.key.label()),

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod oracle;
 pub mod tmux;
 
 // Where the end-to-end tests have always found them.

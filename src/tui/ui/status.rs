@@ -115,7 +115,7 @@ fn hint_width(keys: &str, word: &str) -> usize {
 /// Whether the hint `word` of `context` is help's or quit's.
 fn is_essential(app: &App, context: Context, word: &str) -> bool {
     app.keymap.bindings().iter().any(|b| {
-        b.context == context
+        (b.context == context || (context.browses() && b.context == Context::Browse))
             && b.hint == Some(word)
             && matches!(b.action, Action::Help | Action::Quit)
     })
