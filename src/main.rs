@@ -68,6 +68,9 @@ enum Error {
     /// The explorer failed.
     #[error(transparent)]
     Explorer(#[from] ExplorerError),
+    /// The merged or compared profile could not be encoded for saving.
+    #[error("encoding the combined profile")]
+    EncodeCombined(#[source] ReportError),
 }
 
 impl Error {
@@ -133,8 +136,33 @@ fn run(args: &Args) -> Result<(), Error> {
         && args.flamegraph.is_none()
         && std::io::stdout().is_terminal();
     if !sources.is_single() {
-        let combined = load_sources(args, &sources, explore)?;
-        tag_filters(args, &combined.profile, &mut options, true)?;
+        let mut sources = sources;
+        if explore {
+            sources.keep_base();
+        }
+        let mut combined = load_sources(args, &sources)?;
+        tag_filters(args, &combined.profile, &mut options, !explore)?;
+        if explore {
+            let (title, comparison) = combined_names(&sources, &mut combined);
+            // What `w` saves: the combined profile, as `--proto` writes it
+            // (pprof reads it back as this profile).
+            let mut bytes = Vec::new();
+            report::proto(
+                &combined.profile,
+                &report::ReportOptions::default(),
+                &mut bytes,
+            )
+            .map_err(Error::EncodeCombined)?;
+            let first = fetch::Loaded {
+                profile: combined.profile,
+                bytes,
+                fetched_at: combined.fetched_at,
+                took: combined.took,
+            };
+            return Ok(ppt::tui::run_combined(
+                first, title, comparison, args, &options,
+            )?);
+        }
         return print_output(args, kind, &combined.profile, &options);
     }
     let (source, loaded) = load_profile(args)?;
@@ -198,11 +226,7 @@ fn tag_filters(
 
 /// Loads several profiles into one (src/fetch/sources.rs), saying on
 /// stderr what pprof says: the sources left out and how many were merged.
-fn load_sources(
-    args: &Args,
-    sources: &fetch::Sources,
-    explore: bool,
-) -> Result<fetch::Combined, Error> {
+fn load_sources(args: &Args, sources: &fetch::Sources) -> Result<fetch::Combined, Error> {
     if args.save.is_some() || args.refresh.is_some() {
         return Err(Error::SaveOrRefreshOfSeveral);
     }
@@ -214,17 +238,33 @@ fn load_sources(
     for notice in combined.notices(sources) {
         eprintln!("{notice}");
     }
-    if explore {
-        eprintln!(
-            "ppt: the explorer opens a single profile for now; here is the report of the {} merged",
-            if sources.bases().is_empty() {
-                "profiles"
-            } else {
-                "comparison"
-            }
-        );
-    }
     Ok(combined)
+}
+
+/// What the explorer's header calls profiles loaded together: the source
+/// (or how many were merged), and the base compared with, kept apart for
+/// its own numbers.
+fn combined_names(
+    sources: &fetch::Sources,
+    combined: &mut fetch::Combined,
+) -> (String, Option<ppt::explore::Comparison>) {
+    let name = |list: &[Source], merged: usize| match list {
+        [one] => safe_text::escape(ppt::gopath::base(one.name().as_bytes())),
+        _ => format!("{merged} profiles merged"),
+    };
+    let mut title = name(sources.sources(), combined.merged);
+    let comparison = combined.base.take().map(|base| {
+        let mut base_name = name(sources.bases(), combined.bases_merged);
+        if base_name == title
+            && let ([new], [old]) = (sources.sources(), sources.bases())
+        {
+            // Two files of one name: their paths tell them apart.
+            title = safe_text::escape(new.name().as_bytes());
+            base_name = safe_text::escape(old.name().as_bytes());
+        }
+        ppt::explore::Comparison::new(base, base_name, None)
+    });
+    (title, comparison)
 }
 
 /// Prints the report where the command line sends it (src/cli/output.rs):

@@ -200,7 +200,7 @@ fn large_cpu() -> Profile {
 fn check_many_rows_order(p: &Profile, frames: &Frames, g: &Graph) -> usize {
     let names = &frames.nodes;
     let mut tied_names = 0;
-    for key in [SortKey::Flat, SortKey::Cum, SortKey::Name] {
+    for key in SortKey::ALL {
         let present = g.present_nodes(0);
         let mut nodes = present.clone();
         assert!(nodes.len() > 1000, "the many-rows sort is used");
@@ -226,6 +226,17 @@ fn check_many_rows_order(p: &Profile, frames: &Frames, g: &Graph) -> usize {
                 SortKey::Name => by_name
                     .then(flat(b).cmp(&flat(a)))
                     .then(cum(b).cmp(&cum(a))),
+                // The orders of change compare signed values.
+                SortKey::Growth => g
+                    .flat(b, 0)
+                    .cmp(&g.flat(a, 0))
+                    .then(by_name)
+                    .then(g.cum(b, 0).cmp(&g.cum(a, 0))),
+                SortKey::Shrink => g
+                    .flat(a, 0)
+                    .cmp(&g.flat(b, 0))
+                    .then(by_name)
+                    .then(g.cum(a, 0).cmp(&g.cum(b, 0))),
             };
             let order = order.then_with(|| names.go_sprint(a, p).cmp(&names.go_sprint(b, p)));
             assert!(order.is_le(), "{key:?}: {a} before {b}");

@@ -15,16 +15,37 @@ pub enum SortKey {
     Cum,
     /// Name ascending (explorer only).
     Name,
+    /// Signed flat descending, then name, then signed cum descending: the
+    /// largest growth first in a comparison (explorer only).
+    Growth,
+    /// Signed flat ascending, then name, then signed cum ascending: the
+    /// largest shrink first in a comparison (explorer only).
+    Shrink,
 }
 
 impl SortKey {
-    /// The next key, for a key that cycles through them.
+    /// Every key, in the order of the explorer's table caches.
+    pub const ALL: [SortKey; 5] = [
+        SortKey::Flat,
+        SortKey::Cum,
+        SortKey::Name,
+        SortKey::Growth,
+        SortKey::Shrink,
+    ];
+
+    /// The next key, for a key that cycles through them (the orders of
+    /// change go on with pprof's).
     pub fn next(self) -> SortKey {
         match self {
             SortKey::Flat => SortKey::Cum,
             SortKey::Cum => SortKey::Name,
-            SortKey::Name => SortKey::Flat,
+            SortKey::Name | SortKey::Growth | SortKey::Shrink => SortKey::Flat,
         }
+    }
+
+    /// Whether the key orders by the size of a change.
+    pub fn by_change(self) -> bool {
+        matches!(self, SortKey::Growth | SortKey::Shrink)
     }
 
     /// A short label.
@@ -33,6 +54,8 @@ impl SortKey {
             SortKey::Flat => "flat",
             SortKey::Cum => "cum",
             SortKey::Name => "name",
+            SortKey::Growth => "growth",
+            SortKey::Shrink => "shrink",
         }
     }
 }
@@ -56,6 +79,7 @@ pub fn sort_nodes(
             .cmp(&table.go_sprint(b, profile))
     };
     let by_name = |a: NodeId, b: NodeId| table.name(a).cmp(table.name(b));
+    let signed = |n: NodeId| (graph.flat(n, column), graph.cum(n, column));
     let compare = |a: NodeId, b: NodeId| {
         let order = match key {
             SortKey::Flat => flat(b)
@@ -69,6 +93,18 @@ pub fn sort_nodes(
             SortKey::Name => by_name(a, b)
                 .then_with(|| flat(b).cmp(&flat(a)))
                 .then_with(|| cum(b).cmp(&cum(a))),
+            SortKey::Growth => {
+                let ((fa, ca), (fb, cb)) = (signed(a), signed(b));
+                fb.cmp(&fa)
+                    .then_with(|| by_name(a, b))
+                    .then_with(|| cb.cmp(&ca))
+            }
+            SortKey::Shrink => {
+                let ((fa, ca), (fb, cb)) = (signed(a), signed(b));
+                fa.cmp(&fb)
+                    .then_with(|| by_name(a, b))
+                    .then_with(|| ca.cmp(&cb))
+            }
         };
         order.then_with(|| tie(a, b))
     };
@@ -85,7 +121,8 @@ pub fn sort_nodes(
     let ranks = table.name_ranks();
     let in_name_order = |n: NodeId| match key {
         SortKey::Flat => flat(n) == 0,
-        SortKey::Cum => false,
+        // Zero changes sit between growth and shrink.
+        SortKey::Cum | SortKey::Growth | SortKey::Shrink => false,
         SortKey::Name => true,
     };
     // Ascending: a value sorted descending becomes its complement. The
@@ -95,6 +132,8 @@ pub fn sort_nodes(
         let value = match key {
             SortKey::Cum => cum(n),
             SortKey::Flat | SortKey::Name => flat(n),
+            SortKey::Growth => graph.flat(n, column),
+            SortKey::Shrink => graph.flat(n, column).wrapping_neg(),
         };
         (desc(value) << 32) | u128::from(ranks[n as usize])
     };

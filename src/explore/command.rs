@@ -121,6 +121,11 @@ pub enum Command {
         /// The value's position under it.
         value: usize,
     },
+    /// Takes the profile shown as the base, or drops the base taken (the
+    /// driver does it: see [`Session::take_base_request`]).
+    ToggleBase,
+    /// Sorts a comparison by growth, then by shrink, then in pprof's order.
+    CycleChangeOrder,
 }
 
 impl Session {
@@ -167,6 +172,8 @@ impl Session {
             Command::ToggleInlines => self.toggle_inlines(),
             Command::CycleNodeFraction => self.cycle_node_fraction(),
             Command::Refresh => self.ask_refresh(),
+            Command::ToggleBase => self.ask_base(),
+            Command::CycleChangeOrder => self.cycle_change_order(),
             Command::ShowTree(view) => self.show_tree(view),
             Command::TreeMove(step) => self.tree_move(step),
             Command::TreeZoomIn => self.tree_zoom_in(),

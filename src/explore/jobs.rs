@@ -7,6 +7,7 @@
 //! Without a worker every command computes what it needs before it
 //! returns; with one, commands return at once and the results follow.
 
+use super::recompute::SORTS;
 use super::session::Session;
 use super::view::View;
 use super::worker::{self, Done, Job, Worker};
@@ -69,6 +70,8 @@ pub(super) struct Pending {
     /// The notice said meanwhile, and what to say once switched.
     pub(super) text: String,
     pub(super) done: Option<String>,
+    /// Select the first row once switched (an order of change).
+    pub(super) to_top: bool,
 }
 
 /// What a new aggregate being computed was asked for: said when it arrives.
@@ -426,18 +429,20 @@ impl Session {
         let (target, sort) = self.target();
         let order = std::iter::once(self.slot(target, sort))
             .chain((0..n).map(|index| self.slot(index, self.sort)))
-            .chain((0..3 * n).filter(|s| s % 3 != super::recompute::sort_slot(self.sort)));
+            .chain((0..SORTS * n).filter(|&s| {
+                s % SORTS != super::recompute::sort_slot(self.sort) && self.built_ahead(s)
+            }));
         // Until the other sample indices are summed, only tables of the
         // one shown can be built.
-        let summed = |slot: usize| self.agg.only_column.is_none_or(|only| slot / 3 == only);
+        let summed = |slot: usize| self.agg.only_column.is_none_or(|only| slot / SORTS == only);
         for slot in order {
             if slot != current && self.views[slot].is_none() && summed(slot) {
-                let sort = [SortKey::Flat, SortKey::Cum, SortKey::Name][slot % 3];
+                let sort = SortKey::ALL[slot % SORTS];
                 worker.send(Job::Table {
                     generation: self.jobs.generation,
                     frames: Arc::clone(&self.agg.frames),
                     graph: Arc::clone(&self.agg.graph),
-                    spec: self.table_spec(slot / 3, sort),
+                    spec: self.table_spec(slot / SORTS, sort),
                 });
                 self.jobs.table_asked = Some(slot);
                 return;
@@ -528,7 +533,7 @@ impl Session {
                     let view = View::from_table(
                         &self.profile,
                         table,
-                        &self.scales[slot / 3],
+                        &self.scales[slot / SORTS],
                         &self.table_options,
                     );
                     self.views[slot] = Some(view);

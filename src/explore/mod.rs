@@ -30,6 +30,8 @@
 //!   profile with the user's choices kept;
 //! - [`source`] and [`tags`]: the source view's annotated listing and the
 //!   tags view's label breakdown, with `--list`'s and `--tags`' numbers.
+//! - [`compare`]: a comparison with a base (from the command line, or
+//!   taken while exploring): base and new values beside the deltas.
 //! - [`trees`]: the flame graph's and call trees' state and moves (their
 //!   trees built by `tree_build`), [`flame`]: the flame graph's layout,
 //!   `sandwich`: a function's callers and callees.
@@ -55,6 +57,7 @@
 pub mod aggregate;
 pub mod calls;
 pub mod command;
+pub mod compare;
 pub mod finder;
 pub mod flame;
 pub mod history;
@@ -79,6 +82,7 @@ mod worker;
 pub use aggregate::{Aggregate, Base};
 pub use calls::Calls;
 pub use command::Command;
+pub use compare::{Change, CompareError, Comparison};
 pub use jobs::SLICE;
 pub use refine::Refinement;
 pub use refresh::{Carry, FetchState, Fetched, Fetcher, Plan};

@@ -20,12 +20,17 @@ use crate::analysis::{Filters, Graph};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The cache slot of a sort (three per sample type).
+/// The cache slots of each sample type: one per sort.
+pub(super) const SORTS: usize = SortKey::ALL.len();
+
+/// The cache slot of a sort ([`SORTS`] per sample type).
 pub(super) fn sort_slot(sort: SortKey) -> usize {
     match sort {
         SortKey::Flat => 0,
         SortKey::Cum => 1,
         SortKey::Name => 2,
+        SortKey::Growth => 3,
+        SortKey::Shrink => 4,
     }
 }
 
@@ -58,7 +63,7 @@ impl Session {
     /// then. With a worker, a table not built yet is asked of it, and the
     /// one shown stays (commands still work) until it arrives: on the
     /// biggest profiles sorting a table takes a tenth of a second or more.
-    fn show_table(&mut self, sample_index: usize, sort: SortKey, done: Option<String>) {
+    pub(super) fn show_table(&mut self, sample_index: usize, sort: SortKey, done: Option<String>) {
         let wanted = self.slot(sample_index, sort);
         let ready =
             wanted == self.slot(self.sample_index, self.sort) || self.views[wanted].is_some();
@@ -81,6 +86,7 @@ impl Session {
             sort,
             text,
             done,
+            to_top: false,
         });
         self.request_table();
     }
@@ -92,6 +98,10 @@ impl Session {
         };
         (self.sample_index, self.sort) = (pending.sample_index, pending.sort);
         self.switch_view();
+        if pending.to_top {
+            self.select_row(0);
+            self.jumps += 1;
+        }
         // Unless another command said something since.
         if self.unsay(&pending.text)
             && let Some(text) = pending.done
@@ -246,11 +256,11 @@ impl Session {
 
     /// One empty cache slot per sample type and sort.
     pub(super) fn empty_views(&self) -> Vec<Option<View>> {
-        (0..self.measures.len() * 3).map(|_| None).collect()
+        (0..self.measures.len() * SORTS).map(|_| None).collect()
     }
 
     pub(super) fn slot(&self, sample_index: usize, sort: SortKey) -> usize {
-        sample_index * 3 + sort_slot(sort)
+        sample_index * SORTS + sort_slot(sort)
     }
 
     fn build_view(&self, sample_index: usize, sort: SortKey) -> View {
@@ -305,7 +315,13 @@ impl Session {
         self.views
             .iter()
             .enumerate()
-            .any(|(slot, v)| slot != current && v.is_none())
+            .any(|(slot, v)| slot != current && v.is_none() && self.built_ahead(slot))
+    }
+
+    /// Whether the table of `slot` is built in advance: the orders of
+    /// change only for a comparison.
+    pub(super) fn built_ahead(&self, slot: usize) -> bool {
+        self.comparison.is_some() || !SortKey::ALL[slot % SORTS].by_change()
     }
 
     /// A new aggregate: new nodes, so every table is built again; `table`

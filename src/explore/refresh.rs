@@ -6,6 +6,7 @@
 //! says why.
 
 use super::aggregate::Aggregate;
+use super::compare::{CompareError, Comparison};
 use super::history::History;
 use super::search::LastSearch;
 use super::session::{Notice, Session, Settings};
@@ -42,13 +43,15 @@ pub struct FetchState {
 /// What the session keeps when it reopens on a new profile.
 #[derive(Debug, Clone)]
 pub struct Carry {
-    settings: Settings,
+    pub(super) settings: Settings,
     sample_name: Option<Vec<u8>>,
     selected: Option<Identity>,
     history: History,
     search: Option<String>,
     notice: Option<Notice>,
     fetch: FetchState,
+    /// The base compared with, if any.
+    pub(super) comparison: Option<Comparison>,
     /// The flame graph or call tree shown, with its place.
     tree: Option<super::trees::TreeCarry>,
 }
@@ -64,6 +67,7 @@ impl Carry {
             history: History::default(),
             search: None,
             notice: None,
+            comparison: None,
             tree: None,
             fetch: FetchState {
                 can_refresh,
@@ -124,6 +128,7 @@ impl Session {
             history: self.history.portable(),
             search: self.search.as_ref().map(|s| s.query.clone()),
             notice: self.notice.clone(),
+            comparison: self.comparison.clone(),
             tree: self.tree_carry(),
             fetch: FetchState {
                 fetched_at: None,
@@ -169,6 +174,7 @@ impl Session {
             None => Aggregate::quick(p, m, g, f, i),
         });
         session.fetch = carry.fetch;
+        session.comparison = carry.comparison;
         session.history = carry.history;
         session.reselect(carry.selected);
         if let Some(query) = carry.search {
@@ -201,6 +207,11 @@ impl Session {
             granularity: self.granularity,
             inline_frames: self.inline_frames,
             filters: self.filters.clone(),
+            base: self
+                .comparison
+                .as_ref()
+                .filter(|c| c.live())
+                .map(|c| Arc::clone(c.base())),
         }
     }
 
@@ -263,6 +274,10 @@ pub struct Plan {
     granularity: Granularity,
     inline_frames: bool,
     filters: Filters,
+    /// The base taken in the explorer, that a new profile is compared with
+    /// (not part of what the aggregate is computed for: that is the
+    /// combination when there is a base).
+    base: Option<Arc<Profile>>,
 }
 
 impl Plan {
@@ -273,6 +288,7 @@ impl Plan {
             granularity: settings.granularity,
             inline_frames: settings.inline_frames,
             filters: settings.filters.clone(),
+            base: None,
         }
     }
 
@@ -308,17 +324,30 @@ impl PartialEq for Plan {
 /// A load done by the [`Fetcher`], with the table's numbers computed for
 /// the plan the session had when it asked.
 pub struct Fetched {
-    /// The load.
+    /// The load (with a base taken, its profile is the comparison).
     pub loaded: Loaded,
+    /// With a base taken: the profile loaded, alone.
+    pub plain: Option<Profile>,
     /// The quick aggregate, and what it was computed for.
     pub ready: (Plan, Aggregate),
+}
+
+/// Why a refresh brought no new profile.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    /// The source could not be loaded.
+    #[error(transparent)]
+    Load(SourceError),
+    /// The new profile cannot be compared with the base taken.
+    #[error(transparent)]
+    Compare(#[from] CompareError),
 }
 
 /// Loads the source again on a thread of its own, when asked or every
 /// `--refresh` period.
 pub struct Fetcher {
     requests: Sender<Plan>,
-    results: Receiver<Result<Box<Fetched>, SourceError>>,
+    results: Receiver<Result<Box<Fetched>, RefreshError>>,
     every: Option<Duration>,
     due: Option<Instant>,
     in_flight: bool,
@@ -335,14 +364,27 @@ impl Fetcher {
         let (done, results) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             while let Ok(plan) = asked.recv() {
-                let result = source.load().map(|loaded| {
-                    // The table's numbers here too, off the driver's thread.
-                    let agg = plan.aggregate(&loaded.profile);
-                    Box::new(Fetched {
-                        loaded,
-                        ready: (plan, agg),
-                    })
-                });
+                let result = source
+                    .load()
+                    .map_err(RefreshError::Load)
+                    .and_then(|mut loaded| {
+                        // Compared with the base here, off the driver's thread.
+                        let plain = match &plan.base {
+                            Some(base) => {
+                                let compared =
+                                    super::compare::compare(base, loaded.profile.clone())?;
+                                Some(std::mem::replace(&mut loaded.profile, compared))
+                            }
+                            None => None,
+                        };
+                        // The table's numbers here too.
+                        let agg = plan.aggregate(&loaded.profile);
+                        Ok(Box::new(Fetched {
+                            loaded,
+                            plain,
+                            ready: (plan, agg),
+                        }))
+                    });
                 if done.send(result).is_err() {
                     return;
                 }
@@ -383,7 +425,7 @@ impl Fetcher {
         &mut self,
         now: Instant,
         plan: impl FnOnce() -> Plan,
-    ) -> Option<Result<Box<Fetched>, SourceError>> {
+    ) -> Option<Result<Box<Fetched>, RefreshError>> {
         if !self.in_flight && self.due.is_some_and(|due| now >= due) {
             self.asked = false;
             self.fetch_now(plan());

@@ -155,6 +155,10 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
+    /// The base the profile is compared with (see `compare`).
+    pub(super) comparison: Option<super::compare::Comparison>,
+    /// The user asked to take or drop a base (the driver does it).
+    pub(super) base_asked: bool,
     /// The filters before each change, last last (see
     /// [`Command::UndoFilters`](super::Command::UndoFilters)).
     pub(super) filter_undo: Vec<Filters>,
@@ -253,6 +257,8 @@ impl Session {
             fetch,
             jumps: 0,
             calls_renewed: 0,
+            comparison: None,
+            base_asked: false,
             filter_undo: Vec::new(),
             trees: Default::default(),
             source_paths: settings.source_paths,

@@ -38,6 +38,8 @@ pub struct Sources {
     bases: Vec<Source>,
     kind: BaseKind,
     normalize: bool,
+    /// Keep the bases merged, alone, in [`Combined::base`].
+    keep_base: bool,
 }
 
 /// The merged profile, and what went into it.
@@ -51,6 +53,9 @@ pub struct Combined {
     pub bases_merged: usize,
     /// The sources left out, and why.
     pub skipped: Vec<SourceError>,
+    /// The bases merged, alone, when [`Sources::keep_base`] asked for them
+    /// (the explorer shows their numbers beside the changes).
+    pub base: Option<Profile>,
     /// When the last profile had arrived.
     pub fetched_at: SystemTime,
     /// How long loading and merging took.
@@ -167,7 +172,14 @@ impl Sources {
             bases,
             kind,
             normalize,
+            keep_base: false,
         })
+    }
+
+    /// Keeps the bases merged, alone, beside the comparison
+    /// ([`Combined::base`]).
+    pub fn keep_base(&mut self) {
+        self.keep_base = true;
     }
 
     /// [`Sources::new`] from the arguments as written (see [`Source::new`]).
@@ -249,8 +261,9 @@ impl Sources {
         } = merging;
         let (merged, bases_merged) = (source.count, base.count);
         match grabbed.and_then(|()| self.compare(&items, source, base)) {
-            Ok(profile) => Ok(Combined {
+            Ok((profile, base)) => Ok(Combined {
                 profile,
+                base,
                 merged,
                 bases_merged,
                 skipped,
@@ -261,17 +274,29 @@ impl Sources {
         }
     }
 
-    /// The merged sources less the merged bases, finished.
+    /// The merged sources less the merged bases, finished; and the bases
+    /// alone, finished, if kept.
     fn compare(
         &self,
         items: &[&Source],
         source: Group,
         base: Group,
-    ) -> Result<Profile, CombineError> {
+    ) -> Result<(Profile, Option<Profile>), CombineError> {
         let merged = source.merged.ok_or(CombineError::NoSource)?;
         let mut profile = merged.profile;
+        let mut kept = None;
         if !self.bases.is_empty() {
             let base = base.merged.ok_or(CombineError::NoBase)?;
+            if self.keep_base {
+                kept = Some(
+                    Unfinished {
+                        profile: base.profile.clone(),
+                        drop_frames: base.drop_frames.clone(),
+                        keep_frames: base.keep_frames.clone(),
+                    }
+                    .finish()?,
+                );
+            }
             profile = subtract_base(profile, base.profile, self.kind, self.normalize).map_err(
                 |error| CombineError::Incompatible {
                     first: items[merged.first].name().to_string(),
@@ -281,12 +306,13 @@ impl Sources {
                 },
             )?;
         }
-        Ok(Unfinished {
+        let profile = Unfinished {
             profile,
             drop_frames: merged.drop_frames,
             keep_frames: merged.keep_frames,
         }
-        .finish()?)
+        .finish()?;
+        Ok((profile, kept))
     }
 }
 

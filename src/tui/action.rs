@@ -68,6 +68,10 @@ pub enum Action {
     Refresh,
     /// Open the prompt that saves the profile's bytes to a file.
     Save,
+    /// Take the profile shown as the base of a comparison, or drop it.
+    ToggleBase,
+    /// Sort a comparison by growth, by shrink, or in pprof's order.
+    CycleChangeOrder,
     /// Open the flame graph, or go back to the table from it.
     Flame,
     /// Open the call tree, or go back to the table from it.

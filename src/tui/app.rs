@@ -280,6 +280,8 @@ impl App {
                 return;
             }
             Action::Refresh => Command::Refresh,
+            Action::ToggleBase => Command::ToggleBase,
+            Action::CycleChangeOrder => Command::CycleChangeOrder,
             Action::Save => {
                 self.open_save();
                 return;

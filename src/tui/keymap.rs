@@ -240,6 +240,8 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Browse, Key::ch('q'), A::Quit, "quit", Some("quit")),
         (C::Browse, Key::ch('r'), A::Refresh, "load the profile again now", Some("refresh")),
         (C::Browse, Key::ch('w'), A::Save, "save the profile's bytes to a file", Some("save")),
+        (C::Browse, Key::ch('b'), A::ToggleBase, "take the profile shown as base / drop it", Some("base")),
+        (C::Browse, Key::ch('d'), A::CycleChangeOrder, "sort by change: growth, shrink, pprof's", None),
         (C::Browse, Key::plain(K::Esc), A::Close, "close the side pane focus", None),
         (C::Browse, Key::ch('F'), A::Flame, "flame graph", Some("flame")),
         (C::Browse, Key::ch('T'), A::CallTree, "call tree", Some("tree")),

@@ -74,6 +74,9 @@ pub enum ExplorerError {
     /// Reading or drawing on the terminal failed.
     #[error("terminal: {0}")]
     Terminal(io::Error),
+    /// A profile could not be compared with its base.
+    #[error(transparent)]
+    Compare(#[from] crate::explore::CompareError),
 }
 
 /// The explorer's starting state from the command line: the same options
@@ -158,20 +161,52 @@ pub fn run(
     let config = config::load()?;
     let settings = settings_with(&first.profile, args, options, &config.defaults)?;
     theme::use_palette(config.palette);
-    let theme = theme::Theme::from_env();
     let can_refresh = source.can_reload();
     let over_network = source.remote().is_some();
     if args.refresh.is_some() && !can_refresh {
         return Err(ExplorerError::RefreshNeedsAFile);
     }
-    let mut fetcher = can_refresh.then(|| Fetcher::start(source, args.refresh, Instant::now()));
+    let fetcher = can_refresh.then(|| Fetcher::start(source, args.refresh, Instant::now()));
     // The table's numbers before taking the terminal: no blank screen
     // meanwhile. Callers and callees come from the worker.
     let carry = Carry::first(settings, can_refresh, over_network);
-    let session = open(first, carry, None, false);
+    let session = open(first, None, carry, None, false)?;
+    explore(session, fetcher, config.keymap)
+}
+
+/// Opens the explorer on profiles loaded together (several merged, or
+/// compared with a base: `comparison`), named `title` in the header. They
+/// are not loaded again; `b` can still take a base.
+pub fn run_combined(
+    first: Loaded,
+    title: String,
+    comparison: Option<crate::explore::Comparison>,
+    args: &Args,
+    options: &ReportOptions,
+) -> Result<(), ExplorerError> {
+    let config = config::load()?;
+    let mut settings = settings_with(&first.profile, args, options, &config.defaults)?;
+    theme::use_palette(config.palette);
+    settings.file_name = title;
+    let carry = Carry::first(settings, false, false);
+    let mut session = open(first, None, carry, None, false)?;
+    if let Some(comparison) = comparison {
+        session.set_comparison(comparison);
+    }
+    explore(session, None, config.keymap)
+}
+
+/// The explorer over `session` until the user quits, with `fetcher`
+/// loading new profiles.
+fn explore(
+    session: Session,
+    mut fetcher: Option<Fetcher>,
+    keymap: keymap::Keymap,
+) -> Result<(), ExplorerError> {
+    let theme = theme::Theme::from_env();
     let mut guard = terminal::TerminalGuard::new().map_err(ExplorerError::Open)?;
     let mut app = App::new(session, theme);
-    app.keymap = config.keymap;
+    app.keymap = keymap;
     loop {
         // The worker shares the profile and is not waited for: quitting
         // while it is in a long pass over the samples is immediate.
@@ -186,13 +221,23 @@ pub fn run(
         match exit {
             Exit::Quit => return Ok(()),
             Exit::Swap(next) => {
-                let Fetched { loaded, ready } = *next;
+                let Fetched {
+                    loaded,
+                    plain,
+                    ready,
+                } = *next;
                 let asked = fetcher.as_ref().is_some_and(Fetcher::was_asked);
-                let session = open(loaded, app.session.carry(), Some(ready), asked);
-                // The screen stays (focus, scroll position, an open help)
-                // over the refreshed session.
-                app.swap_session(session);
+                match open(loaded, plain, app.session.carry(), Some(ready), asked) {
+                    // The screen stays (focus, scroll position, an open
+                    // help) over the refreshed session.
+                    Ok(session) => app.swap_session(session),
+                    Err(error) => app.session.refresh_failed(&error.to_string()),
+                }
             }
+            Exit::Base => match app.session.toggled_base() {
+                Ok(session) => app.swap_session(session),
+                Err(error) => app.session.say_error(error.to_string()),
+            },
         }
     }
 }
@@ -200,13 +245,16 @@ pub fn run(
 /// The session on `loaded` with what `carry` keeps (and the table's
 /// numbers `ready`, used if computed as it says); `asked`: the load was
 /// asked for by the user (`r`), and its arrival is said.
+/// With a base taken, the profile is compared with it (`plain`: the
+/// profile alone, when the loader compared it already).
 fn open(
     loaded: Loaded,
+    plain: Option<Profile>,
     carry: Carry,
     ready: Option<(crate::explore::Plan, crate::explore::Aggregate)>,
     asked: bool,
-) -> Session {
-    let mut session = Session::resume_with(Arc::new(loaded.profile), carry, ready);
+) -> Result<Session, crate::explore::CompareError> {
+    let mut session = crate::explore::compare::resume_loaded(loaded.profile, plain, carry, ready)?;
     session.set_fetched(Arc::from(loaded.bytes), loaded.fetched_at);
     if asked {
         session.say(format!(
@@ -215,7 +263,7 @@ fn open(
             crate::fetch::format_duration(loaded.took)
         ));
     }
-    session
+    Ok(session)
 }
 
 /// Why the event loop returned.
@@ -224,6 +272,9 @@ pub enum Exit {
     Quit,
     /// A new profile was loaded: reopen on it.
     Swap(Box<Fetched>),
+    /// The user asked to take the profile shown as the base, or to drop
+    /// the base ([`Session::toggled_base`]).
+    Base,
 }
 
 /// How long the loop waits for a key while background work goes on,
@@ -253,7 +304,15 @@ pub fn run_app<B: Backend, E: EventSource>(
     app: &mut App,
     events: &mut E,
 ) -> io::Result<()> {
-    run_loop(terminal, app, events, None).map(|_| ())
+    loop {
+        match run_loop(terminal, app, events, None)? {
+            Exit::Base => match app.session.toggled_base() {
+                Ok(session) => app.swap_session(session),
+                Err(error) => app.session.say_error(error.to_string()),
+            },
+            Exit::Quit | Exit::Swap(_) => return Ok(()),
+        }
+    }
 }
 
 /// [`run_app`] with a [`Fetcher`]: a new profile ends the loop
@@ -351,6 +410,9 @@ pub fn run_loop<B: Backend, E: EventSource>(
             // then drawn whole, as it was.
             app.edited(terminal::edit(&path, line));
             changed = true;
+        }
+        if app.session.take_base_request() {
+            return Ok(Exit::Base);
         }
         changed |= app.session.tick(Instant::now() + SLICE);
     }

@@ -238,4 +238,14 @@ impl Theme {
     pub fn info(&self) -> Style {
         self.fg(palette().info)
     }
+
+    /// A change in a comparison: growth red, shrink green, no change dim
+    /// (the numbers carry their `+` and `-` signs without colour).
+    pub fn change(&self, delta: i64) -> Style {
+        match delta.signum() {
+            1 => self.fg(Color::LightRed),
+            -1 => self.fg(Color::LightGreen),
+            _ => self.dim(),
+        }
+    }
 }

@@ -35,6 +35,9 @@ enum Item {
     SelfName(String, Option<usize>),
     /// The function's flat (`false`) or cum (`true`).
     SelfStats(bool),
+    /// In a comparison: the function's flat (`false`) or cum (`true`) in
+    /// the base and in the new profile.
+    SelfChange(bool),
     /// Both on one line, in a pane too short for the whole list.
     SelfBoth,
     Blank,
@@ -45,7 +48,9 @@ impl Item {
     fn position(&self, self_index: usize) -> Option<usize> {
         match self {
             Item::Call(pos) => Some(*pos),
-            Item::SelfName(..) | Item::SelfStats(_) | Item::SelfBoth => Some(self_index),
+            Item::SelfName(..) | Item::SelfStats(_) | Item::SelfChange(_) | Item::SelfBoth => {
+                Some(self_index)
+            }
             Item::Heading(_) | Item::Blank => None,
         }
     }
@@ -117,6 +122,10 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
     }
     items.push(Item::SelfStats(false));
     items.push(Item::SelfStats(true));
+    if app.session.comparison().is_some() {
+        items.push(Item::SelfChange(false));
+        items.push(Item::SelfChange(true));
+    }
     items.push(Item::Blank);
     items.push(Item::Heading(if !known {
         "▼ callees: computing…".into()
@@ -129,7 +138,12 @@ fn lines(app: &App, area: Rect) -> Option<(Rect, Rect, Vec<Item>)> {
     if items.len() > list.height as usize {
         // Short of room: no blank lines, flat and cum on one line, so that
         // more calls show.
-        items.retain(|item| !matches!(item, Item::Blank | Item::SelfStats(true)));
+        items.retain(|item| {
+            !matches!(
+                item,
+                Item::Blank | Item::SelfStats(true) | Item::SelfChange(true)
+            )
+        });
         for item in &mut items {
             if matches!(item, Item::SelfStats(false)) {
                 *item = Item::SelfBoth;
@@ -210,7 +224,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let scale = session.scale();
     let k = calls.k;
     let (flat, cum) = session.values(node);
-    let value = |v: i64| super::value_text(scale, v);
+    // A comparison's values are changes: signed, coloured by growth.
+    let comparing = session.comparison().is_some();
+    let value = |v: i64| match comparing {
+        true => super::compare_table::signed(scale, v),
+        false => super::value_text(scale, v),
+    };
+    let value_style = |v: i64| match comparing {
+        true => t.change(v),
+        false => t.text(),
+    };
     let selected = if focused {
         t.selected()
     } else {
@@ -259,7 +282,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 let inline = call.inline(k);
                 let fixed = value_width + 1 + share_width + 2 + if inline { 9 } else { 0 };
                 let mut spans = vec![
-                    Span::raw(format!("{:>value_width$} ", value(w))),
+                    Span::styled(format!("{:>value_width$} ", value(w)), value_style(w)),
                     Span::styled(format!("{:>share_width$}", share_of(w)), t.heat(w, cum)),
                     Span::raw("  "),
                     Span::raw(app.short_name(other, width.saturating_sub(fixed))),
@@ -312,9 +335,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 };
                 Line::from(vec![
                     Span::styled(format!("  {label} "), t.dim()),
-                    Span::raw(format!("{:>10} ", value(v))),
+                    Span::styled(format!("{:>10} ", value(v)), value_style(v)),
                     Span::styled(percentage(v, total), t.heat(v, total)),
                     Span::styled(" of total", t.dim()),
+                ])
+            }
+            Item::SelfChange(is_cum) => {
+                let change = session.change(node);
+                let pick = |pair: (i64, i64)| if *is_cum { pair.1 } else { pair.0 };
+                let label = if *is_cum { "cum " } else { "flat" };
+                let (base, new) = change.map_or((0, 0), |c| (pick(c.base), pick(c.new)));
+                // The numbers first: the words are what a narrow pane cuts.
+                Line::from(vec![
+                    Span::styled(format!("  {label} "), t.dim()),
+                    Span::raw(super::value_text(scale, base)),
+                    Span::styled(" → ", t.dim()),
+                    Span::raw(super::value_text(scale, new)),
+                    Span::styled(" (base → new)", t.dim()),
                 ])
             }
         };

@@ -23,6 +23,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" "),
         Span::styled(escape(session.file_name().as_bytes()), t.title()),
     ];
+    if let Some(comparison) = session.comparison() {
+        first.push(Span::raw(" "));
+        first.extend(compared(app, comparison));
+    }
     if let Some(binary) = p.mappings.first().map(|m| p.strings.get(m.file))
         && !binary.is_empty()
     {
@@ -47,7 +51,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         // The reason is in the status line.
         first.push(Span::styled("· refresh failed ", t.error()));
     }
-    if let Some(at) = session.source().fetched_at {
+    // A comparison says when its new profile came beside its name.
+    let compared_live = session.comparison().is_some_and(|c| c.base_at.is_some());
+    if let Some(at) = session.source().fetched_at.filter(|_| !compared_live) {
         let now = std::time::SystemTime::now();
         let text = crate::explore::refresh::fetched_text(session.source().arrived(), at, now);
         // Without the clock when all of it does not fit: a cut-off time
@@ -118,4 +124,32 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         area,
     );
+}
+
+/// What the profile is compared with, and when the base was taken.
+/// Short, so that both times fit 80 columns: how long ago the new
+/// profile came, the clock time the base was taken at.
+fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'static>> {
+    let t = app.theme;
+    let session = &app.session;
+    let now = std::time::SystemTime::now();
+    let mut spans = Vec::new();
+    if let (Some(at), Some(_)) = (session.source().fetched_at, comparison.base_at) {
+        let text = crate::explore::refresh::fetched_text(session.source().arrived(), at, now);
+        let ago = text.split_once(", ").map_or(text.as_str(), |(ago, _)| ago);
+        spans.push(Span::styled(format!("({ago}) "), t.dim()));
+    }
+    spans.push(Span::styled("− base ", t.dim()));
+    spans.push(Span::styled(
+        escape(comparison.base_name.as_bytes()),
+        t.title(),
+    ));
+    if let Some(at) = comparison.base_at {
+        let text = crate::explore::refresh::fetched_text("taken", at, now);
+        let clock = text
+            .split_once(", ")
+            .map_or(text.as_str(), |(_, clock)| clock);
+        spans.push(Span::styled(format!(" (taken {clock})"), t.dim()));
+    }
+    spans
 }

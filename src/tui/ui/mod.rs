@@ -16,6 +16,7 @@
 
 mod call_tree;
 mod calls;
+mod compare_table;
 mod filter;
 mod flame;
 mod header;
@@ -142,6 +143,8 @@ pub fn prepare(app: &mut App, area: Rect) {
         app.seen_calls = app.session.calls_renewed();
         app.calls_offset = 0;
     }
+    // A comparison's base numbers for the granularity and filters shown.
+    app.session.prepare_comparison();
     // The source and tags views take the body.
     match app.mode {
         Mode::Source(_) => return source::prepare(app, panes.body),

@@ -22,7 +22,7 @@ const NAME_MIN: u16 = 26;
 const NAME_MIN_COMPACT: u16 = 16;
 
 /// The pane's border.
-fn block(app: &App, width: u16) -> Block<'static> {
+pub(super) fn block(app: &App, width: u16) -> Block<'static> {
     let t = app.theme;
     let focused = app.focus == Pane::Table;
     let rows_total = app.session.row_count();
@@ -82,7 +82,7 @@ fn selected_title(app: &App, width: u16) -> Line<'static> {
 
 /// The rows' area in a pane of `area` (under the column titles), if the
 /// pane has room for any, and the pane's inside.
-fn body(area: Rect) -> Option<(Rect, Rect)> {
+pub(super) fn body(area: Rect) -> Option<(Rect, Rect)> {
     // The border alone decides the inside (titles take no room).
     let inner = Block::default().borders(Borders::ALL).inner(area);
     if inner.height < 2 || inner.width == 0 {
@@ -120,6 +120,9 @@ pub fn prepare(app: &mut App, area: Rect) {
 
 /// Draws the table into `area`.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    if app.session.comparison().is_some() {
+        return super::compare_table::draw(frame, app, area);
+    }
     let t = app.theme;
     let focused = app.focus == Pane::Table;
     frame.render_widget(block(app, area.width), area);
@@ -208,6 +211,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         SortKey::Flat => "flat",
         SortKey::Cum => "cum",
         SortKey::Name => "name",
+        SortKey::Growth | SortKey::Shrink => "flat",
     };
     let header = Row::new(titles.iter().map(|&title| {
         let w = match title {
