@@ -2,10 +2,14 @@
 //! scripted key events, compared with accepted snapshots
 //! (`tests/snapshots/`; review changes with `cargo insta review`).
 
+#[path = "common/keys.rs"]
+mod keys;
+use keys::{key, keys};
+
 mod common;
 
 use common::HOSTILE_NAMES_SHOWN;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{Event, KeyCode, KeyModifiers, MouseEvent, MouseEventKind};
 use ppt::explore::{Session, Settings};
 use ppt::profile::{DecodeOptions, Profile, load};
 use ppt::tui::theme::Theme;
@@ -17,32 +21,6 @@ use std::sync::Arc;
 
 fn heap() -> Arc<Profile> {
     Arc::new(load("assets/heap.pprof", &DecodeOptions::default()).expect("fixture loads"))
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-/// Key events for `keys`: characters as typed, `<Enter>`-style names for
-/// the others.
-fn keys(script: &[&str]) -> Vec<Event> {
-    let mut events = Vec::new();
-    for &k in script {
-        let code = match k {
-            "<Enter>" => KeyCode::Enter,
-            "<Esc>" => KeyCode::Esc,
-            "<Tab>" => KeyCode::Tab,
-            "<Down>" => KeyCode::Down,
-            "<Up>" => KeyCode::Up,
-            "<Bksp>" => KeyCode::Backspace,
-            text => {
-                events.extend(text.chars().map(|c| key(KeyCode::Char(c))));
-                continue;
-            }
-        };
-        events.push(key(code));
-    }
-    events
 }
 
 /// The screen after playing `events` on a `width` x `height` terminal.

@@ -3,7 +3,11 @@
 //! review changes with `cargo insta review`), and their colours checked
 //! cell by cell.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+#[path = "common/keys.rs"]
+mod keys;
+use keys::keys;
+
+use crossterm::event::{Event, KeyModifiers};
 use ppt::explore::{Session, Settings};
 use ppt::profile::{DecodeOptions, Profile, load};
 use ppt::tui::theme::Theme;
@@ -16,33 +20,6 @@ use std::sync::Arc;
 
 fn cpu() -> Arc<Profile> {
     Arc::new(load("assets/cpu.pprof", &DecodeOptions::default()).expect("fixture loads"))
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-/// Key events for `keys`: characters as typed, `<Enter>`-style names for
-/// the others.
-fn keys(script: &[&str]) -> Vec<Event> {
-    let mut events = Vec::new();
-    for &k in script {
-        let code = match k {
-            "<Enter>" => KeyCode::Enter,
-            "<Esc>" => KeyCode::Esc,
-            "<Bksp>" => KeyCode::Backspace,
-            "<Down>" => KeyCode::Down,
-            "<Up>" => KeyCode::Up,
-            "<Left>" => KeyCode::Left,
-            "<Right>" => KeyCode::Right,
-            text => {
-                events.extend(text.chars().map(|c| key(KeyCode::Char(c))));
-                continue;
-            }
-        };
-        events.push(key(code));
-    }
-    events
 }
 
 /// The app after playing `script` on a `width` x `height` terminal.

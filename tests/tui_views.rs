@@ -1,10 +1,14 @@
 //! The source and tags views on ratatui's TestBackend, driven by scripted
 //! keys, compared with accepted snapshots (`tests/snapshots/`).
 
+#[path = "common/keys.rs"]
+mod keys;
+use keys::keys;
+
 #[path = "common/explorer.rs"]
 mod explorer;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyModifiers};
 use ppt::explore::{Session, Settings, SourcePaths};
 use ppt::profile::{DecodeOptions, load};
 use ppt::source_files::GoRoots;
@@ -13,29 +17,6 @@ use ppt::tui::{App, ScriptedEvents, run_app};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::Arc;
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-/// Key events: characters as typed, `<Enter>`-style names for others.
-fn keys(script: &[&str]) -> Vec<Event> {
-    let mut events = Vec::new();
-    for &k in script {
-        let code = match k {
-            "<Enter>" => KeyCode::Enter,
-            "<Esc>" => KeyCode::Esc,
-            "<Down>" => KeyCode::Down,
-            "<PgDn>" => KeyCode::PageDown,
-            text => {
-                events.extend(text.chars().map(|c| key(KeyCode::Char(c))));
-                continue;
-            }
-        };
-        events.push(key(code));
-    }
-    events
-}
 
 /// The app after `script` on `file` (under tests/fixtures/go) on a
 /// `width` x `height` screen, sources looked for under `source_path` with
