@@ -58,3 +58,6 @@ shot flame assets/cpu.pprof F / text:json Enter
 shot calltree assets/cpu.pprof T j e
 WIDTH=200 HEIGHT=50 shot flame-wide assets/cpu.pprof F j j
 shot sandwich assets/cpu.pprof F l j j j j S
+shot source "--source-path tests/fixtures/go/expected2/src --trim-path /srv/shop:/usr/local/go/src tests/fixtures/go/heap.pprof" l
+shot tags tests/fixtures/go/heap.pprof '#'
+shot compare "--diff-base tests/fixtures/go2/heap.pprof tests/fixtures/go/heap.pprof"
