@@ -81,12 +81,13 @@ fn readme_shows_the_screenshots() {
         .collect();
     shots.sort();
     assert!(!shots.is_empty());
-    // Screenshots of files ppt writes are shown in their own sections.
+    // Screenshots of files ppt writes, and of comparisons, are shown in
+    // their own sections.
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for shot in shots {
         let shown_in = match shot.as_str() {
-            "flamegraph-svg.png" => &readme,
+            "flamegraph-svg.png" | "compare.png" => &readme,
             _ => &section,
         };
         assert!(
