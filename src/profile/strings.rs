@@ -24,7 +24,7 @@ impl StrId {
 }
 
 /// Distinct byte strings, stored back to back in one buffer, except the
-/// very long ones a decoder lends from its input ([`StringTable::lend`]).
+/// very long ones a decoder lends from its input (`StringTable::lend`).
 ///
 /// Strings are bytes, not `str`: profiles written by C and C++ tools can carry
 /// any bytes in names, and ppt shows them rather than rejecting the profile.
@@ -172,7 +172,7 @@ impl StringTable {
     }
 
     /// Where string `id` lives when the table borrows it (see
-    /// [`StringTable::lend`]): the buffer and the range, so that a copy of
+    /// `StringTable::lend`): the buffer and the range, so that a copy of
     /// it elsewhere can borrow it too.
     pub fn lent(&self, id: StrId) -> Option<(&Arc<Vec<u8>>, std::ops::Range<usize>)> {
         let lender = self.lender.as_ref()?;
