@@ -32,7 +32,7 @@ fi
 base="$work/base.pb.gz"
 "$target/release/examples/gen_profile" --seed 2 "$base" >/dev/null
 # --list of the heaviest function (the first row of --top), as a regex.
-hot=$("$ppt" --top "$profile" | sed -n '6p' | awk '{print $6}' | sed 's/[][().*+?^$|\\{}]/\\&/g')
+hot=$("$ppt" --top "$profile" | awk 'found {print $6; exit} / flat% / {found=1}' | sed 's/[][().*+?^$|\\{}]/\\&/g')
 out=${OUT:-$work}
 mkdir -p "$out"
 export TZ=UTC PPROF_BINARY_PATH=/nonexistent-pprof-binaries
