@@ -31,7 +31,8 @@ fi
 # The base of the comparisons: the same shape, another seed.
 base="$work/base.pb.gz"
 "$target/release/examples/gen_profile" --seed 2 "$base" >/dev/null
-# --list of the heaviest function (the first row of --top), as a regex.
+# --list of the heaviest function (the first row of --top), as a regex
+# (single-quoted in hyperfine's commands, which it splits as a shell would).
 hot=$("$ppt" --top "$profile" | awk 'found {print $6; exit} / flat% / {found=1}' | sed 's/[][().*+?^$|\\{}]/\\&/g')
 out=${OUT:-$work}
 mkdir -p "$out"
@@ -46,7 +47,7 @@ hyperfine -N --warmup 1 --runs "${RUNS:-5}" --export-markdown "$out/ppt.md" \
   -n tree "$ppt --tree $profile" \
   -n dot "$ppt --dot $profile" \
   -n callgrind "$ppt --callgrind $profile" \
-  -n list "$ppt --list ^$hot\$ $profile" \
+  -n list "$ppt --list '^$hot\$' $profile" \
   -n diff_base "$ppt --top --diff-base $base $profile"
 
 if [[ -z "${NO_PPROF:-}" ]]; then
@@ -56,7 +57,7 @@ if [[ -z "${NO_PPROF:-}" ]]; then
     case $report in
       proto) args="-proto -output $work/pprof.pb.gz"; ppt_args="--proto $work/out.pb.gz" ;;
       diff_base) args="-top -diff_base $base"; ppt_args="--top --diff-base $base" ;;
-      list) args="-list ^$hot\$"; ppt_args="--list ^$hot\$" ;;
+      list) args="-list '^$hot\$'"; ppt_args="--list '^$hot\$'" ;;
     esac
     hyperfine -N --runs "${PPROF_RUNS:-2}" --export-markdown "$out/pprof-$report.md" \
       -n "ppt $report" "$ppt $ppt_args $profile" \
