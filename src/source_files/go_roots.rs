@@ -174,7 +174,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            c("/root/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go"),
+            c("/home/builder/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go"),
             ["/home/u/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go",]
         );
         assert_eq!(
