@@ -11,6 +11,9 @@
 //!   those of `ppt -top` with the filters on the original (the percentages
 //!   differ: pprof takes its total before filtering).
 
+mod common;
+
+use common::oracle::{assert_all_match, first_difference};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -82,16 +85,16 @@ fn check(dir: &Path, profile: &str, filters: &str, expected: &str) -> Option<Str
     let want = normalize(
         &std::fs::read(fixtures().join("proto/expected").join(expected)).expect("expected file"),
     );
-    if got != want {
-        let line = (0..got.len().max(want.len()))
-            .find(|&i| got.get(i) != want.get(i))
-            .unwrap_or(0);
-        return Some(format!(
-            "{label}: ppt -top of the written file, line {}:\n   got: {}\n  want: {}",
-            line + 1,
-            got.get(line).map_or("", String::as_str),
-            want.get(line).map_or("", String::as_str)
-        ));
+    let bytes = |lines: Vec<String>| -> Vec<Vec<u8>> {
+        lines.into_iter().map(String::into_bytes).collect()
+    };
+    let difference = first_difference(
+        &format!("{label}: ppt -top of the written file"),
+        &bytes(got),
+        &bytes(want),
+    );
+    if difference.is_some() {
+        return difference;
     }
 
     let mut of_written = TOP.to_vec();
@@ -120,34 +123,10 @@ fn written_profiles_read_back_as_pprof_reads_them() {
         .filter(|l| !l.is_empty())
         .map(|l| l.split('\t').collect())
         .collect();
-    assert!(cases.len() >= 72, "only {} round trips", cases.len());
     let dir = tempfile::tempdir().expect("temporary directory");
-    // Two workers: the machines this runs on have two cores.
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let halves: Vec<_> = cases
-            .chunks(cases.len().div_ceil(2))
-            .map(|chunk| {
-                let dir = dir.path();
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .filter_map(|c| check(dir, c[0], c[1], c[2]))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        halves
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker"))
-            .collect()
+    assert_all_match("round trips", &cases, 72, |c| {
+        check(dir.path(), c[0], c[1], c[2])
     });
-    assert!(
-        failures.is_empty(),
-        "{} of {} round trips failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
 }
 
 #[test]

@@ -211,3 +211,21 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         h,
     )
 }
+
+/// `block` drawn in `area` with one line of `text` in `style` inside it
+/// (a view's error or its "computing…" line), the text escaped like names.
+fn boxed_line(
+    frame: &mut Frame,
+    block: ratatui::widgets::Block,
+    area: Rect,
+    text: &str,
+    style: ratatui::style::Style,
+) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let text = crate::safe_text::escape(text.as_bytes());
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(ratatui::text::Span::styled(text, style)),
+        inner,
+    );
+}

@@ -78,15 +78,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let listing = match app.session.source_listing() {
         Some(Ok(listing)) => listing,
         Some(Err(why)) => {
-            let block = block(app, None, 0);
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    crate::safe_text::escape(why.to_string().as_bytes()),
-                    t.error(),
-                )),
-                inner,
+            super::boxed_line(
+                frame,
+                block(app, None, 0),
+                area,
+                &why.to_string(),
+                t.error(),
             );
             return;
         }

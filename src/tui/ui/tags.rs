@@ -67,16 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let view = match app.session.tags() {
         Some(Ok(view)) => view,
         Some(Err(why)) => {
-            let block = block(app, 0, 0);
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    crate::safe_text::escape(why.to_string().as_bytes()),
-                    t.error(),
-                )),
-                inner,
-            );
+            super::boxed_line(frame, block(app, 0, 0), area, &why.to_string(), t.error());
             return;
         }
         None => {
