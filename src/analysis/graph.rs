@@ -9,10 +9,9 @@
 //! without recomputing anything.
 
 use super::frames::Frames;
+use super::graph_walk::Walk;
 use super::node::NodeId;
 use crate::profile::Profile;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Index of an edge in a [`Graph`].
 pub type EdgeId = u32;
@@ -34,18 +33,17 @@ impl Measure {
     }
 
     /// The value and its divisor for one sample.
-    fn of(&self, values: &[i64]) -> (i64, i64) {
+    pub(super) fn of(&self, values: &[i64]) -> (i64, i64) {
         let divisor = if self.mean { values[0] } else { 0 };
         (values[self.index], divisor)
     }
 }
 
-const EDGE_SEEN: u8 = 1;
-const EDGE_NOT_INLINE: u8 = 2;
+pub(super) const EDGE_SEEN: u8 = 1;
+pub(super) const EDGE_NOT_INLINE: u8 = 2;
 /// Some contribution skipped nodes left out of the graph (pprof's
 /// `Residual`): the edge stands for a path, not a call.
-const EDGE_RESIDUAL: u8 = 4;
-const UNSET: u32 = u32::MAX;
+pub(super) const EDGE_RESIDUAL: u8 = 4;
 
 /// Flat, cum and edges of every node for every measure.
 ///
@@ -105,124 +103,27 @@ impl Graph {
         kept_nodes: Option<&[bool]>,
         with_edges: bool,
     ) -> Graph {
-        let m = measures.len();
-        let n = frames.nodes.len();
-        let any_mean = measures.iter().any(|x| x.mean);
+        let walk = Walk {
+            profile,
+            frames,
+            measures,
+            kept_nodes,
+            with_edges,
+        };
+        let (nodes, edges) = walk.sum();
         let mut g = Graph {
             measures: measures.to_vec(),
-            node_count: n,
-            flat: vec![0; n * m],
-            cum: vec![0; n * m],
-            flat_div: if any_mean { vec![0; n * m] } else { Vec::new() },
-            cum_div: if any_mean { vec![0; n * m] } else { Vec::new() },
+            node_count: frames.nodes.len(),
+            flat: nodes.flat,
+            cum: nodes.cum,
+            flat_div: nodes.flat_div,
+            cum_div: nodes.cum_div,
+            edges: edges.ends,
+            edge_weight: edges.weight,
+            edge_div: edges.div,
+            edge_flags: edges.flags,
             ..Graph::default()
         };
-        let mut edge_index: HashMap<u64, EdgeId, BuildHasherDefault<PairHasher>> =
-            HashMap::default();
-        let mut edge_stamp: Vec<u32> = Vec::new();
-        let mut node_stamp = vec![UNSET; n];
-        let mut last_edge_into: Vec<(NodeId, EdgeId)> =
-            vec![(UNSET, UNSET); if with_edges { n } else { 0 }];
-        let mut w = vec![0i64; m];
-        let mut dw = vec![0i64; m];
-        let mut contributes = vec![false; m];
-        let samples = &profile.samples;
-
-        for s in 0..samples.len() {
-            if !frames.keeps_sample(s) {
-                continue;
-            }
-            let values = samples.values(s);
-            let mut any = false;
-            for (column, measure) in measures.iter().enumerate() {
-                (w[column], dw[column]) = measure.of(values);
-                contributes[column] = w[column] != 0 || dw[column] != 0;
-                any |= contributes[column];
-            }
-            if !any {
-                continue;
-            }
-            let stamp = s as u32;
-            let mut parent: Option<NodeId> = None;
-            let mut residual = false;
-            for &loc in frames.stack(profile, s).iter().rev() {
-                let loc_nodes = frames.location(loc);
-                let outermost = loc_nodes.len().wrapping_sub(1);
-                for (ni, &node) in loc_nodes.iter().enumerate().rev() {
-                    if kept_nodes.is_some_and(|kept| !kept[node as usize]) {
-                        residual = true;
-                        continue;
-                    }
-                    let base = node as usize * m;
-                    if node_stamp[node as usize] != stamp {
-                        node_stamp[node as usize] = stamp;
-                        add_into(&mut g.cum[base..base + m], &w);
-                        if any_mean {
-                            add_into(&mut g.cum_div[base..base + m], &dw);
-                        }
-                    }
-                    if let Some(caller) = parent.filter(|&p| with_edges && p != node) {
-                        let next_id = g.edges.len() as EdgeId;
-                        let key = (u64::from(caller) << 32) | u64::from(node);
-                        // Most frames are reached from the same caller as
-                        // last time: a per-callee cache of the last edge
-                        // skips the (cache-missing) table lookup.
-                        let cached = &mut last_edge_into[node as usize];
-                        let e = if cached.0 == caller && cached.1 != UNSET {
-                            cached.1 as usize
-                        } else {
-                            let e = *edge_index.entry(key).or_insert_with(|| {
-                                g.edges.push((caller, node));
-                                edge_stamp.push(UNSET);
-                                g.edge_weight.extend(std::iter::repeat_n(0, m));
-                                if any_mean {
-                                    g.edge_div.extend(std::iter::repeat_n(0, m));
-                                }
-                                g.edge_flags.extend(std::iter::repeat_n(0, m));
-                                next_id
-                            });
-                            *cached = (caller, e);
-                            e as usize
-                        };
-                        if edge_stamp[e] != stamp {
-                            edge_stamp[e] = stamp;
-                            // An edge is inline when the callee is not the
-                            // outermost line of its location.
-                            let mut flag = if ni != outermost {
-                                EDGE_SEEN
-                            } else {
-                                EDGE_SEEN | EDGE_NOT_INLINE
-                            };
-                            if residual {
-                                flag |= EDGE_RESIDUAL;
-                            }
-                            for column in 0..m {
-                                if contributes[column] {
-                                    g.edge_weight[e * m + column] =
-                                        g.edge_weight[e * m + column].wrapping_add(w[column]);
-                                    if any_mean {
-                                        g.edge_div[e * m + column] =
-                                            g.edge_div[e * m + column].wrapping_add(dw[column]);
-                                    }
-                                    g.edge_flags[e * m + column] |= flag;
-                                }
-                            }
-                        }
-                    }
-                    parent = Some(node);
-                    residual = false;
-                }
-            }
-            if let Some(leaf) = parent
-                && !residual
-            {
-                let base = leaf as usize * m;
-                add_into(&mut g.flat[base..base + m], &w);
-                if any_mean {
-                    add_into(&mut g.flat_div[base..base + m], &dw);
-                }
-            }
-        }
         g.index_edges();
         g
     }
@@ -400,40 +301,6 @@ impl Graph {
     pub fn outgoing(&self, node: NodeId) -> &[EdgeId] {
         let i = node as usize;
         &self.out_edges[self.out_starts[i] as usize..self.out_starts[i + 1] as usize]
-    }
-}
-
-/// Hashes a caller/callee pair packed in a u64. The pairs are small dense
-/// integers, which a plain multiplicative hash (FxHash) maps to hashes whose
-/// high bits, which the table uses to tell entries apart, barely differ:
-/// lookups then probe long runs. A full 64-bit mix (the murmur3 finalizer)
-/// spreads them.
-#[derive(Default)]
-struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-        z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        z ^ (z >> 33)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// Adds a sample's values to one node's row (one entry per measure).
-fn add_into(row: &mut [i64], values: &[i64]) {
-    for (sum, v) in row.iter_mut().zip(values) {
-        *sum = sum.wrapping_add(*v);
     }
 }
 

@@ -25,6 +25,7 @@ mod filtered;
 mod frames;
 mod granularity;
 mod graph;
+mod graph_walk;
 mod huge_pages;
 mod location_filter;
 mod neighbors;

@@ -77,7 +77,7 @@ pub fn write_report(
         }
         ReportKind::Tree => out.write_all(&super::tree(graph_profile, options)?)?,
         ReportKind::Dot => out.write_all(&super::dot(graph_profile, options)?)?,
-        ReportKind::Callgrind => out.write_all(&super::callgrind(graph_profile, options)?)?,
+        ReportKind::Callgrind => super::write_callgrind(graph_profile, options, out)?,
         ReportKind::List(pattern) => {
             out.write_all(&super::list(graph_profile, options, pattern)?)?
         }

@@ -1,0 +1,585 @@
+//! The pass over the samples that [`Graph`](super::Graph) is summed from,
+//! as pprof's `graph.New` walks them: a stack from the root; every node on
+//! it gets the sample's value in `cum` once (recursion is not counted
+//! twice), every distinct caller->callee pair once, the innermost kept
+//! frame in `flat`.
+//!
+//! On a large profile this is the slowest part of a report: millions of
+//! frames, each touching a node's sums and an edge's, in no order. So:
+//! - the edges are summed in an open-addressing table whose slot holds the
+//!   edge's key, its sums and the stamp of the last sample that added to it
+//!   (one cache line, where separate tables cost a miss each), and are
+//!   numbered in the order they are first seen, as one walk numbers them;
+//! - on large profiles the walk is shared between threads: each walks every
+//!   stack and sums the nodes of its share (by id) and the edges into them;
+//!   the shares' edges are then put in the order one walk would have seen
+//!   them.
+
+use super::frames::Frames;
+use super::graph::{EDGE_NOT_INLINE, EDGE_RESIDUAL, EDGE_SEEN, Measure};
+use super::huge_pages::zeroed;
+use super::node::NodeId;
+use super::parallel::{THREADS, even_split, in_parallel};
+use crate::profile::Profile;
+
+/// Samples and kept nodes from which a walk that sums edges is shared
+/// between threads (fewer: a thread costs more than it saves). A walk of
+/// node sums alone is not: those few arrays stay in cache, and every
+/// thread would walk every stack to do a part of little work.
+const PARALLEL_SAMPLES: usize = 1 << 14;
+const PARALLEL_NODES: usize = 1 << 14;
+
+/// What a walk sums: the measures, which nodes it keeps, whether edges.
+#[derive(Clone, Copy)]
+pub(super) struct Walk<'a> {
+    pub profile: &'a Profile,
+    pub frames: &'a Frames,
+    pub measures: &'a [Measure],
+    /// Nodes outside the set are left out: their callers connect to their
+    /// callees directly (residual edges), and a sample whose leaf is left
+    /// out adds no flat value.
+    pub kept_nodes: Option<&'a [bool]>,
+    pub with_edges: bool,
+}
+
+/// Flat and cum of every node (`m` numbers a node), and the sums of the
+/// mean divisor (empty when no measure is a mean).
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct NodeSums {
+    pub flat: Vec<i64>,
+    pub cum: Vec<i64>,
+    pub flat_div: Vec<i64>,
+    pub cum_div: Vec<i64>,
+}
+
+/// Edges in the order first seen, `m` numbers an edge.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct EdgeSums {
+    pub ends: Vec<(NodeId, NodeId)>,
+    pub weight: Vec<i64>,
+    pub div: Vec<i64>,
+    pub flags: Vec<u8>,
+    /// Where each edge was first seen (sample, then the frame's place in
+    /// the walk of its stack); only kept when the walk is shared.
+    first_seen: Vec<u64>,
+}
+
+/// What one share of a walk summed.
+struct Share {
+    nodes: NodeSums,
+    edges: EdgeSums,
+}
+
+impl Walk<'_> {
+    /// Sums every kept sample: on several threads for a large profile.
+    pub fn sum(&self) -> (NodeSums, EdgeSums) {
+        let parts = match self.with_edges
+            && self.kept_count() >= PARALLEL_NODES
+            && self.profile.samples.len() >= PARALLEL_SAMPLES
+        {
+            true => THREADS,
+            false => 1,
+        };
+        self.sum_in(parts)
+    }
+
+    /// Sums every kept sample in `parts` shares (a power of two), on as
+    /// many threads.
+    fn sum_in(&self, parts: usize) -> (NodeSums, EdgeSums) {
+        let mut shares = match parts {
+            1 => vec![self.share(0, 1)],
+            _ => in_parallel(even_split(parts, parts), |part| {
+                self.share(part.start, parts)
+            }),
+        };
+        let mut rest = shares.split_off(1);
+        let Some(Share { mut nodes, edges }) = shares.pop() else {
+            return Default::default();
+        };
+        if rest.is_empty() {
+            return (nodes, edges);
+        }
+        for other in &rest {
+            for (sum, other) in [
+                (&mut nodes.flat, &other.nodes.flat),
+                (&mut nodes.cum, &other.nodes.cum),
+                (&mut nodes.flat_div, &other.nodes.flat_div),
+                (&mut nodes.cum_div, &other.nodes.cum_div),
+            ] {
+                for (s, o) in sum.iter_mut().zip(other) {
+                    *s = s.wrapping_add(*o);
+                }
+            }
+        }
+        let mut all = vec![edges];
+        all.extend(rest.drain(..).map(|share| share.edges));
+        (nodes, merge_edges(&all, self.measures.len()))
+    }
+
+    /// How many nodes the walk keeps.
+    fn kept_count(&self) -> usize {
+        self.kept_nodes.map_or(self.frames.nodes.len(), |k| {
+            k.iter().filter(|&&keep| keep).count()
+        })
+    }
+
+    /// Sums the nodes whose id is `part` modulo `parts` (a power of two),
+    /// and the edges into them.
+    fn share(&self, part: usize, parts: usize) -> Share {
+        let Walk {
+            profile,
+            frames,
+            measures,
+            kept_nodes,
+            with_edges,
+        } = *self;
+        let m = measures.len();
+        let n = frames.nodes.len();
+        let any_mean = measures.iter().any(|x| x.mean);
+        let (mask, mine) = ((parts - 1) as NodeId, part as NodeId);
+        let mut sums = NodeSums {
+            flat: vec![0; n * m],
+            cum: vec![0; n * m],
+            flat_div: if any_mean { vec![0; n * m] } else { Vec::new() },
+            cum_div: if any_mean { vec![0; n * m] } else { Vec::new() },
+        };
+        let kept = if with_edges { self.kept_count() } else { 0 };
+        let mut edges = EdgeTable::new(m, any_mean, parts > 1, kept / parts);
+        // The last sample that added to each node's cum.
+        let mut node_stamp = vec![u32::MAX; n];
+        let mut w = vec![0i64; m];
+        let mut dw = vec![0i64; m];
+        let mut contributes = vec![false; m];
+        let mut steps: Vec<Step> = Vec::new();
+        let samples = &profile.samples;
+
+        for s in 0..samples.len() {
+            if !frames.keeps_sample(s) {
+                continue;
+            }
+            let values = samples.values(s);
+            let mut any = false;
+            for (column, measure) in measures.iter().enumerate() {
+                (w[column], dw[column]) = measure.of(values);
+                contributes[column] = w[column] != 0 || dw[column] != 0;
+                any |= contributes[column];
+            }
+            if !any {
+                continue;
+            }
+            let stamp = s as u32;
+            let adding = Adding {
+                stamp,
+                w: &w,
+                dw: &dw,
+                contributes: &contributes,
+            };
+            // First the frames of this share, each node's and edge's sums
+            // asked of memory at once; then the sums.
+            steps.clear();
+            let mut parent: Option<NodeId> = None;
+            let mut residual = false;
+            let mut ordinal = 0u32;
+            for &loc in frames.stack(profile, s).iter().rev() {
+                let loc_nodes = frames.location(loc);
+                let outermost = loc_nodes.len().wrapping_sub(1);
+                for (ni, &node) in loc_nodes.iter().enumerate().rev() {
+                    if kept_nodes.is_some_and(|kept| !kept[node as usize]) {
+                        residual = true;
+                        continue;
+                    }
+                    ordinal = ordinal.wrapping_add(1);
+                    if node & mask == mine && !with_edges {
+                        // Node sums alone: small enough to be in cache.
+                        let base = node as usize * m;
+                        if node_stamp[node as usize] != stamp {
+                            node_stamp[node as usize] = stamp;
+                            add_into(&mut sums.cum[base..base + m], &w);
+                            if any_mean {
+                                add_into(&mut sums.cum_div[base..base + m], &dw);
+                            }
+                        }
+                    } else if node & mask == mine {
+                        prefetch(&node_stamp[node as usize..]);
+                        prefetch(&sums.cum[node as usize * m..]);
+                        let caller = match parent {
+                            Some(p) if p != node => {
+                                edges.prefetch(p, node);
+                                p
+                            }
+                            _ => NO_CALLER,
+                        };
+                        // An edge is inline when the callee is not the
+                        // outermost line of its location.
+                        let mut flag = if ni != outermost {
+                            EDGE_SEEN
+                        } else {
+                            EDGE_SEEN | EDGE_NOT_INLINE
+                        };
+                        if residual {
+                            flag |= EDGE_RESIDUAL;
+                        }
+                        steps.push(Step {
+                            node,
+                            caller,
+                            flag,
+                            ordinal,
+                        });
+                    }
+                    parent = Some(node);
+                    residual = false;
+                }
+            }
+            for step in &steps {
+                let node = step.node;
+                let base = node as usize * m;
+                if node_stamp[node as usize] != stamp {
+                    node_stamp[node as usize] = stamp;
+                    add_into(&mut sums.cum[base..base + m], &w);
+                    if any_mean {
+                        add_into(&mut sums.cum_div[base..base + m], &dw);
+                    }
+                }
+                if step.caller != NO_CALLER {
+                    let seen = (u64::from(stamp) << 32) | u64::from(step.ordinal);
+                    let slot = edges.slot(step.caller, node, seen);
+                    edges.add(slot, step.flag, &adding);
+                }
+            }
+            if let Some(leaf) = parent
+                && !residual
+                && leaf & mask == mine
+            {
+                let base = leaf as usize * m;
+                add_into(&mut sums.flat[base..base + m], &w);
+                if any_mean {
+                    add_into(&mut sums.flat_div[base..base + m], &dw);
+                }
+            }
+        }
+        Share {
+            nodes: sums,
+            edges: edges.into_sums(),
+        }
+    }
+}
+
+/// Adds a sample's values to one node's row (one entry per measure).
+fn add_into(row: &mut [i64], values: &[i64]) {
+    for (sum, v) in row.iter_mut().zip(values) {
+        *sum = sum.wrapping_add(*v);
+    }
+}
+
+/// The edges of every share, in the order one walk would have first seen
+/// them (each share's are in that order already).
+fn merge_edges(shares: &[EdgeSums], m: usize) -> EdgeSums {
+    let total: usize = shares.iter().map(|s| s.ends.len()).sum();
+    let any_div = shares.iter().any(|s| !s.div.is_empty());
+    let mut all = EdgeSums {
+        ends: Vec::with_capacity(total),
+        weight: Vec::with_capacity(total * m),
+        div: Vec::with_capacity(if any_div { total * m } else { 0 }),
+        flags: Vec::with_capacity(total * m),
+        first_seen: Vec::new(),
+    };
+    let mut next = vec![0usize; shares.len()];
+    loop {
+        // The share whose next edge was seen first (few shares: a scan).
+        let mut pick: Option<(u64, usize)> = None;
+        for (k, share) in shares.iter().enumerate() {
+            if let Some(&seen) = share.first_seen.get(next[k])
+                && pick.is_none_or(|(best, _)| seen < best)
+            {
+                pick = Some((seen, k));
+            }
+        }
+        let Some((_, k)) = pick else { break };
+        let (share, e) = (&shares[k], next[k]);
+        next[k] += 1;
+        let row = e * m..(e + 1) * m;
+        all.ends.push(share.ends[e]);
+        all.weight.extend_from_slice(&share.weight[row.clone()]);
+        all.flags.extend_from_slice(&share.flags[row.clone()]);
+        if any_div {
+            all.div.extend_from_slice(&share.div[row]);
+        }
+    }
+    all
+}
+
+/// No caller: the root, or a node called from itself (no edge).
+const NO_CALLER: NodeId = NodeId::MAX;
+
+/// A frame of the share walked: its node, the edge into it.
+struct Step {
+    node: NodeId,
+    caller: NodeId,
+    flag: u8,
+    ordinal: u32,
+}
+
+/// Asks the CPU to start loading what `at` points to into cache.
+#[inline]
+fn prefetch<T>(at: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: SSE is part of every x86_64 CPU, and a prefetch only
+        // hints at a load: it never faults or reads into Rust values (the
+        // pointer is in bounds anyway).
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(at.as_ptr().cast()) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
+/// The values one sample adds.
+struct Adding<'a> {
+    stamp: u32,
+    w: &'a [i64],
+    dw: &'a [i64],
+    contributes: &'a [bool],
+}
+
+/// Edge sums by (caller, callee): open addressing, linear probing. A slot
+/// is `stride` words: the key plus one (0: empty), the edge's number and
+/// the stamp plus one of the last sample that added to it, the flags of
+/// each measure (a byte each), the weights, the divisor sums.
+struct EdgeTable {
+    m: usize,
+    with_div: bool,
+    flag_words: usize,
+    stride: usize,
+    slots: Vec<u64>,
+    /// Slot count minus one (a power of two).
+    mask: usize,
+    len: usize,
+    ends: Vec<(NodeId, NodeId)>,
+    record_first_seen: bool,
+    first_seen: Vec<u64>,
+}
+
+impl EdgeTable {
+    fn new(m: usize, with_div: bool, record_first_seen: bool, nodes: usize) -> EdgeTable {
+        let flag_words = m.div_ceil(8);
+        let stride = 2 + flag_words + m * (1 + usize::from(with_div));
+        // Room for a few edges a node before growing (zeroed memory is
+        // only touched where used).
+        let count = (nodes * 4).next_power_of_two().max(64);
+        EdgeTable {
+            m,
+            with_div,
+            flag_words,
+            stride,
+            slots: zeroed(count * stride),
+            mask: count - 1,
+            len: 0,
+            ends: Vec::new(),
+            record_first_seen,
+            first_seen: Vec::new(),
+        }
+    }
+
+    /// The slot (its first word) of edge `caller` -> `callee`, added
+    /// (first seen at `seen`) if new.
+    #[inline]
+    fn slot(&mut self, caller: NodeId, callee: NodeId, seen: u64) -> usize {
+        let key = ((u64::from(caller) << 32) | u64::from(callee)) + 1;
+        let mut i = mix(key) as usize & self.mask;
+        loop {
+            let at = i * self.stride;
+            match self.slots[at] {
+                k if k == key => return at,
+                0 => {
+                    if (self.len + 1) * 4 > (self.mask + 1) * 3 {
+                        self.grow();
+                        return self.slot(caller, callee, seen);
+                    }
+                    self.slots[at] = key;
+                    self.slots[at + 1] = self.len as u64;
+                    self.len += 1;
+                    self.ends.push((caller, callee));
+                    if self.record_first_seen {
+                        self.first_seen.push(seen);
+                    }
+                    return at;
+                }
+                _ => i = (i + 1) & self.mask,
+            }
+        }
+    }
+
+    /// Starts loading the slot where edge `caller` -> `callee` is looked
+    /// for first.
+    #[inline]
+    fn prefetch(&self, caller: NodeId, callee: NodeId) {
+        let key = ((u64::from(caller) << 32) | u64::from(callee)) + 1;
+        let i = mix(key) as usize & self.mask;
+        prefetch(&self.slots[i * self.stride..]);
+    }
+
+    /// Adds a sample to the edge at `at`, unless it added already.
+    #[inline]
+    fn add(&mut self, at: usize, flag: u8, sample: &Adding) {
+        let stamp = u64::from(sample.stamp.wrapping_add(1)) << 32;
+        let word = self.slots[at + 1];
+        if word & !0xffff_ffff == stamp {
+            return;
+        }
+        self.slots[at + 1] = (word & 0xffff_ffff) | stamp;
+        let flags = at + 2;
+        let weights = flags + self.flag_words;
+        let divs = weights + self.m;
+        for column in 0..self.m {
+            if sample.contributes[column] {
+                let sum = &mut self.slots[weights + column];
+                *sum = (*sum as i64).wrapping_add(sample.w[column]) as u64;
+                if self.with_div {
+                    let sum = &mut self.slots[divs + column];
+                    *sum = (*sum as i64).wrapping_add(sample.dw[column]) as u64;
+                }
+                self.slots[flags + column / 8] |= u64::from(flag) << (8 * (column % 8));
+            }
+        }
+    }
+
+    /// Twice the slots, every edge moved to its place in them.
+    fn grow(&mut self) {
+        let count = (self.mask + 1) * 2;
+        let old = std::mem::replace(&mut self.slots, zeroed(count * self.stride));
+        self.mask = count - 1;
+        for slot in old.chunks_exact(self.stride) {
+            if slot[0] == 0 {
+                continue;
+            }
+            let mut i = mix(slot[0]) as usize & self.mask;
+            while self.slots[i * self.stride] != 0 {
+                i = (i + 1) & self.mask;
+            }
+            self.slots[i * self.stride..(i + 1) * self.stride].copy_from_slice(slot);
+        }
+    }
+
+    /// The sums, by edge number.
+    fn into_sums(self) -> EdgeSums {
+        let (m, n) = (self.m, self.len);
+        let mut sums = EdgeSums {
+            weight: vec![0; n * m],
+            div: if self.with_div {
+                vec![0; n * m]
+            } else {
+                Vec::new()
+            },
+            flags: vec![0; n * m],
+            ends: self.ends,
+            first_seen: self.first_seen,
+        };
+        let flags = 2;
+        let weights = flags + self.flag_words;
+        let divs = weights + m;
+        for slot in self.slots.chunks_exact(self.stride) {
+            if slot[0] == 0 {
+                continue;
+            }
+            let e = (slot[1] & 0xffff_ffff) as usize;
+            for column in 0..m {
+                sums.weight[e * m + column] = slot[weights + column] as i64;
+                if self.with_div {
+                    sums.div[e * m + column] = slot[divs + column] as i64;
+                }
+                sums.flags[e * m + column] = (slot[flags + column / 8] >> (8 * (column % 8))) as u8;
+            }
+        }
+        sums
+    }
+}
+
+/// The murmur3 finalizer: caller/callee pairs are small dense integers,
+/// which a multiplicative hash maps to clustered slots.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    z ^ (z >> 33)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Filters, Granularity};
+
+    fn fixture(name: &str) -> Profile {
+        let path = format!("{}/tests/fixtures/go/{name}", env!("CARGO_MANIFEST_DIR"));
+        crate::profile::load(&path, &Default::default()).expect("fixture loads")
+    }
+
+    /// However many threads share it, a walk sums what one walk sums, and
+    /// numbers the edges as one walk does.
+    #[test]
+    fn shared_walks_sum_as_one() {
+        for (name, measures) in [
+            ("cpu.pprof", vec![Measure::plain(1)]),
+            ("heap.pprof", (0..4).map(Measure::plain).collect::<Vec<_>>()),
+            (
+                "block.pprof",
+                vec![
+                    Measure {
+                        index: 1,
+                        mean: true,
+                    },
+                    Measure::plain(0),
+                ],
+            ),
+        ] {
+            let profile = fixture(name);
+            for granularity in [Granularity::Functions, Granularity::Addresses] {
+                let frames = Frames::new(&profile, granularity, &Filters::default());
+                // Every third node left out: residual edges.
+                let kept: Vec<bool> = (0..frames.nodes.len()).map(|n| n % 3 != 1).collect();
+                for kept_nodes in [None, Some(kept.as_slice())] {
+                    for with_edges in [true, false] {
+                        let walk = Walk {
+                            profile: &profile,
+                            frames: &frames,
+                            measures: &measures,
+                            kept_nodes,
+                            with_edges,
+                        };
+                        let one = walk.sum_in(1);
+                        assert!(!one.0.cum.iter().all(|&v| v == 0), "{name}");
+                        assert_eq!(with_edges, !one.1.ends.is_empty(), "{name}");
+                        for parts in [2, 4] {
+                            let shared = walk.sum_in(parts);
+                            assert!(shared == one, "{name} {granularity:?} {parts}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The table grows from its smallest size and keeps every edge.
+    #[test]
+    fn edge_table_grows() {
+        let mut table = EdgeTable::new(2, true, true, 0);
+        let adding = Adding {
+            stamp: 0,
+            w: &[3, 4],
+            dw: &[1, 1],
+            contributes: &[true, false],
+        };
+        for i in 0..1000u32 {
+            let at = table.slot(i % 37, i, u64::from(i));
+            table.add(at, EDGE_SEEN, &adding);
+            // The same sample adds once.
+            table.add(at, EDGE_SEEN, &adding);
+        }
+        let sums = table.into_sums();
+        assert_eq!(sums.ends.len(), 1000);
+        assert_eq!(sums.ends[999], (999 % 37, 999));
+        assert_eq!(&sums.weight[..4], &[3, 0, 3, 0]);
+        assert_eq!(&sums.div[..2], &[1, 0]);
+        assert_eq!(&sums.flags[..2], &[EDGE_SEEN, 0]);
+        assert_eq!(sums.first_seen.len(), 1000);
+    }
+}
