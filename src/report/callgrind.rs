@@ -181,10 +181,10 @@ impl Batch {
 /// the same), then as they were.
 fn sort_calls(calls: &mut [Call], names: &NodeTable) {
     calls.sort_by(|a, b| {
-        if a.weight != b.weight {
-            return b.weight.wrapping_abs().cmp(&a.weight.wrapping_abs());
-        }
-        names.name(a.callee).cmp(names.name(b.callee))
+        b.weight
+            .wrapping_abs()
+            .cmp(&a.weight.wrapping_abs())
+            .then_with(|| names.name(a.callee).cmp(names.name(b.callee)))
     });
 }
 

@@ -64,7 +64,7 @@ pub fn write_report(
     // load: with negative values, merging changes them (two identical
     // samples of 5 and -5 count 10 apart, 0 merged).
     let merged;
-    let graph_profile = if has_negative_values(profile) {
+    let graph_profile = if !profile.signs_apart && has_negative_values(profile) {
         merged = profile.merged();
         &*merged
     } else {

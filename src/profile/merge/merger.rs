@@ -102,6 +102,7 @@ impl Merger {
             keep_frames,
             // pprof's merge is the merge on load: nothing left to merge.
             merged_on_load: true,
+            signs_apart: false,
         };
         let locations = profiles.iter().map(|p| p.locations.len()).max();
         Merger {
