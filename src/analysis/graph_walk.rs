@@ -10,10 +10,11 @@
 //!   edge's key, its sums and the stamp of the last sample that added to it
 //!   (one cache line, where separate tables cost a miss each), and are
 //!   numbered in the order they are first seen, as one walk numbers them;
-//! - on large profiles the walk is shared between threads: each walks every
-//!   stack and sums the nodes of its share (by id) and the edges into them;
-//!   the shares' edges are then put in the order one walk would have seen
-//!   them.
+//! - on large profiles the walk is shared between threads. A graph of many
+//!   edges is shared by node: each thread walks every stack and sums the
+//!   nodes of its share (by id) and the edges into them, and the shares'
+//!   edges are then put in the order one walk would have seen them. Other
+//!   walks are shared by runs of samples, whose sums are then added.
 
 use super::frames::Frames;
 use super::graph::{EDGE_NOT_INLINE, EDGE_RESIDUAL, EDGE_SEEN, Measure};
@@ -21,12 +22,15 @@ use super::huge_pages::zeroed;
 use super::node::NodeId;
 use super::parallel::{THREADS, even_split, in_parallel};
 use crate::profile::Profile;
+use rustc_hash::FxHashMap;
+use std::ops::Range;
 
-/// Samples and kept nodes from which a walk that sums edges is shared
-/// between threads (fewer: a thread costs more than it saves). A walk of
-/// node sums alone is not: those few arrays stay in cache, and every
-/// thread would walk every stack to do a part of little work.
+/// Samples from which a walk is shared between threads (fewer: a thread
+/// costs more than it saves).
 const PARALLEL_SAMPLES: usize = 1 << 14;
+/// Kept nodes from which a walk that sums edges is shared by node: with
+/// fewer, the edges are few and runs of samples merge them quickly (and a
+/// share by node walks every stack on every thread).
 const PARALLEL_NODES: usize = 1 << 14;
 
 /// What a walk sums: the measures, which nodes it keeps, whether edges.
@@ -65,6 +69,7 @@ pub(super) struct EdgeSums {
 }
 
 /// What one share of a walk summed.
+#[derive(Debug)]
 struct Share {
     nodes: NodeSums,
     edges: EdgeSums,
@@ -73,47 +78,37 @@ struct Share {
 impl Walk<'_> {
     /// Sums every kept sample: on several threads for a large profile.
     pub fn sum(&self) -> (NodeSums, EdgeSums) {
-        let parts = match self.with_edges
-            && self.kept_count() >= PARALLEL_NODES
-            && self.profile.samples.len() >= PARALLEL_SAMPLES
-        {
-            true => THREADS,
-            false => 1,
-        };
-        self.sum_in(parts)
-    }
-
-    /// Sums every kept sample in `parts` shares (a power of two), on as
-    /// many threads.
-    fn sum_in(&self, parts: usize) -> (NodeSums, EdgeSums) {
-        let mut shares = match parts {
-            1 => vec![self.share(0, 1)],
-            _ => in_parallel(even_split(parts, parts), |part| {
-                self.share(part.start, parts)
-            }),
-        };
-        let mut rest = shares.split_off(1);
-        let Some(Share { mut nodes, edges }) = shares.pop() else {
-            return Default::default();
-        };
-        if rest.is_empty() {
+        if self.profile.samples.len() < PARALLEL_SAMPLES || THREADS < 2 {
+            let Share { nodes, edges } = self.share(0, 1, 0..self.profile.samples.len());
             return (nodes, edges);
         }
-        for other in &rest {
-            for (sum, other) in [
-                (&mut nodes.flat, &other.nodes.flat),
-                (&mut nodes.cum, &other.nodes.cum),
-                (&mut nodes.flat_div, &other.nodes.flat_div),
-                (&mut nodes.cum_div, &other.nodes.cum_div),
-            ] {
-                for (s, o) in sum.iter_mut().zip(other) {
-                    *s = s.wrapping_add(*o);
-                }
-            }
+        match self.with_edges && self.kept_count() >= PARALLEL_NODES {
+            true => self.by_nodes(THREADS),
+            false => self.by_samples(THREADS),
         }
-        let mut all = vec![edges];
-        all.extend(rest.drain(..).map(|share| share.edges));
-        (nodes, merge_edges(&all, self.measures.len()))
+    }
+
+    /// Sums every kept sample in `parts` shares of the nodes (a power of
+    /// two), on as many threads: each walks every stack. For graphs of many
+    /// edges, which shares of the samples would each sum, to be merged.
+    fn by_nodes(&self, parts: usize) -> (NodeSums, EdgeSums) {
+        let samples = self.profile.samples.len();
+        let shares = in_parallel(even_split(parts, parts), |part| {
+            self.share(part.start, parts, 0..samples)
+        });
+        let (nodes, edges) = add_nodes(shares);
+        (nodes, merge_edges(&edges, self.measures.len()))
+    }
+
+    /// Sums every kept sample in `parts` runs of samples, on as many
+    /// threads; the edges of each run after the first are added to those
+    /// of the runs before, new ones after them (the order one walk sees
+    /// them in).
+    fn by_samples(&self, parts: usize) -> (NodeSums, EdgeSums) {
+        let runs = even_split(self.profile.samples.len(), parts);
+        let shares = in_parallel(runs, |run| self.share(0, 1, run));
+        let (nodes, edges) = add_nodes(shares);
+        (nodes, add_edges(edges, self.measures.len()))
     }
 
     /// How many nodes the walk keeps.
@@ -124,8 +119,8 @@ impl Walk<'_> {
     }
 
     /// Sums the nodes whose id is `part` modulo `parts` (a power of two),
-    /// and the edges into them.
-    fn share(&self, part: usize, parts: usize) -> Share {
+    /// and the edges into them, over the samples of `run`.
+    fn share(&self, part: usize, parts: usize, run: Range<usize>) -> Share {
         let Walk {
             profile,
             frames,
@@ -153,7 +148,7 @@ impl Walk<'_> {
         let mut steps: Vec<Step> = Vec::new();
         let samples = &profile.samples;
 
-        for s in 0..samples.len() {
+        for s in run {
             if !frames.keeps_sample(s) {
                 continue;
             }
@@ -262,6 +257,71 @@ impl Walk<'_> {
             edges: edges.into_sums(),
         }
     }
+}
+
+/// The node sums of every share added up, and each share's edges.
+fn add_nodes(shares: Vec<Share>) -> (NodeSums, Vec<EdgeSums>) {
+    let mut shares = shares.into_iter();
+    let Some(Share { mut nodes, edges }) = shares.next() else {
+        return Default::default();
+    };
+    let mut all_edges = vec![edges];
+    for other in shares {
+        for (sum, other) in [
+            (&mut nodes.flat, &other.nodes.flat),
+            (&mut nodes.cum, &other.nodes.cum),
+            (&mut nodes.flat_div, &other.nodes.flat_div),
+            (&mut nodes.cum_div, &other.nodes.cum_div),
+        ] {
+            add_into(sum, other);
+        }
+        all_edges.push(other.edges);
+    }
+    (nodes, all_edges)
+}
+
+/// The edges of runs of samples, in run order, made one: an edge's sums
+/// added, its flags joined; numbered as first seen.
+fn add_edges(runs: Vec<EdgeSums>, m: usize) -> EdgeSums {
+    // A run without edges has no divisor sums either.
+    let with_div = runs.iter().any(|r| !r.div.is_empty());
+    let mut runs = runs.into_iter();
+    let Some(mut all) = runs.next() else {
+        return EdgeSums::default();
+    };
+    let mut index: FxHashMap<(NodeId, NodeId), usize> = all
+        .ends
+        .iter()
+        .enumerate()
+        .map(|(e, &ends)| (ends, e))
+        .collect();
+    for run in runs {
+        for (e, &ends) in run.ends.iter().enumerate() {
+            let row = e * m..(e + 1) * m;
+            match index.get(&ends) {
+                Some(&k) => {
+                    let to = k * m..(k + 1) * m;
+                    add_into(&mut all.weight[to.clone()], &run.weight[row.clone()]);
+                    if with_div {
+                        add_into(&mut all.div[to.clone()], &run.div[row.clone()]);
+                    }
+                    for (flags, more) in all.flags[to].iter_mut().zip(&run.flags[row]) {
+                        *flags |= more;
+                    }
+                }
+                None => {
+                    index.insert(ends, all.ends.len());
+                    all.ends.push(ends);
+                    all.weight.extend_from_slice(&run.weight[row.clone()]);
+                    if with_div {
+                        all.div.extend_from_slice(&run.div[row.clone()]);
+                    }
+                    all.flags.extend_from_slice(&run.flags[row]);
+                }
+            }
+        }
+    }
+    all
 }
 
 /// Adds a sample's values to one node's row (one entry per measure).
@@ -545,12 +605,17 @@ mod tests {
                             kept_nodes,
                             with_edges,
                         };
-                        let one = walk.sum_in(1);
+                        let Share { nodes, edges } = walk.share(0, 1, 0..profile.samples.len());
+                        let one = (nodes, edges);
                         assert!(!one.0.cum.iter().all(|&v| v == 0), "{name}");
                         assert_eq!(with_edges, !one.1.ends.is_empty(), "{name}");
                         for parts in [2, 4] {
-                            let shared = walk.sum_in(parts);
-                            assert!(shared == one, "{name} {granularity:?} {parts}");
+                            let shared = walk.by_nodes(parts);
+                            assert!(shared == one, "{name} {granularity:?} by nodes {parts}");
+                        }
+                        for parts in [2, 3, 7] {
+                            let shared = walk.by_samples(parts);
+                            assert!(shared == one, "{name} {granularity:?} by samples {parts}");
                         }
                     }
                 }

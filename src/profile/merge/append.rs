@@ -155,7 +155,7 @@ pub(super) fn append_base(mut profile: Profile, base: &Profile) -> Result<Profil
                 })
                 // Labels of nothing are no labels to pprof.
                 .filter(|l| !(l.str.is_empty() && l.num == 0 && l.num_unit.is_empty()))
-                .filter(|l| !(l.key == mark.key && !l.str.is_empty())),
+                .filter(|l| l.key != mark.key || l.str.is_empty()),
         );
         labels.push(mark);
         out.samples
