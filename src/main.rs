@@ -165,6 +165,12 @@ fn run(args: &Args) -> Result<(), Error> {
         }
         return print_output(args, kind, &combined.profile, &options);
     }
+    if !explore && args.save.is_none() {
+        // A report needs the profile only: decoded as the file is read.
+        let profile = Source::new(&args.profile, args.source_options())?.decode()?;
+        tag_filters(args, &profile, &mut options, true)?;
+        return print_output(args, kind, &profile, &options);
+    }
     let (source, loaded) = load_profile(args)?;
     tag_filters(args, &loaded.profile, &mut options, !explore)?;
     if explore {
