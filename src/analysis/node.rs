@@ -169,30 +169,41 @@ fn lent_name<'p>(
 /// pprof's `NodeInfo.PrintableName`: `[address] [name] [file[:line]]`, with
 /// `[binary]` or `<unknown>` standing in when nothing else is known.
 fn printable_name(info: &NodeInfo, profile: &Profile, paths: &StringTable) -> Vec<u8> {
-    let mut parts: Vec<Vec<u8>> = Vec::with_capacity(3);
-    if info.address != 0 {
-        parts.push(format!("{:016x}", info.address).into_bytes());
-    }
+    use std::io::Write;
     let name = profile.strings.get(info.name);
-    if !name.is_empty() {
-        parts.push(name.to_vec());
-    }
     let file = paths.get(info.file);
+    // One buffer, parts separated by a space (tens of thousands of nodes:
+    // a vector per part would cost more than the names).
+    let mut out = Vec::with_capacity(name.len() + file.len() + 24);
+    let part = |out: &mut Vec<u8>| {
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+    };
+    if info.address != 0 {
+        let _ = write!(out, "{:016x}", info.address);
+    }
+    if !name.is_empty() {
+        part(&mut out);
+        out.extend_from_slice(name);
+    }
     if info.line != 0 {
-        let mut part = file.to_vec();
-        part.extend_from_slice(format!(":{}", info.line).as_bytes());
-        parts.push(part);
+        part(&mut out);
+        out.extend_from_slice(file);
+        let _ = write!(out, ":{}", info.line);
     } else if !file.is_empty() {
-        parts.push(file.to_vec());
+        part(&mut out);
+        out.extend_from_slice(file);
     } else if !name.is_empty() {
         // The name alone.
     } else if !info.objfile.is_empty() {
-        let mut part = b"[".to_vec();
-        part.extend_from_slice(gopath::base(profile.strings.get(info.objfile)));
-        part.push(b']');
-        parts.push(part);
+        part(&mut out);
+        out.push(b'[');
+        out.extend_from_slice(gopath::base(profile.strings.get(info.objfile)));
+        out.push(b']');
     } else {
-        parts.push(b"<unknown>".to_vec());
+        part(&mut out);
+        out.extend_from_slice(b"<unknown>");
     }
-    parts.join(&b' ')
+    out
 }

@@ -338,8 +338,8 @@ impl Builder {
                 "sample {k} has {count} values but the profile has {type_count} sample types"
             ))
         };
-        // The first sample's fault stops the pass there; every sample's
-        // values are stored `count` wide.
+        // The first fault found while reading stops everything after it;
+        // every sample's values are stored `count` wide.
         let stop = columns.first_error.as_ref().map_or(n, |f| f.sample);
         if n > 0 && stop > 0 && count != type_count {
             return Err(wrong_count(0, count));
@@ -357,25 +357,31 @@ impl Builder {
             first_error,
             ..
         } = columns;
+
+        // Locations, on both cores: the first unknown one is the profile's
+        // error unless a fault comes before it.
+        let unknown = resolve_locations(&mut stacks, &large_ids, location_ids);
+        let unknown = unknown.map(|(frame, id)| {
+            // The sample whose stack holds that frame.
+            let k = stack_starts.partition_point(|&start| start as usize <= frame) - 1;
+            (k, id)
+        });
+        let labels_until = unknown.map_or(stop, |(k, _)| k.min(stop) + 1).min(n);
         let mut labels = Vec::with_capacity(raw_labels.len());
-        let (mut frames, mut kept) = (0usize, 0usize);
-        let (mut stack_from, mut labels_from) = (0usize, 0usize);
-        // Written in place: what is kept never lies after what is read.
-        for k in 0..n.min(stop) {
-            let (stack_to, labels_to) = (
-                stack_starts[k + 1] as usize,
-                label_starts[k + 1] as usize,
-            );
-            let first_frame = frames;
-            for i in stack_from..stack_to {
-                let id = location_id(&large_ids, stacks[i]);
-                stacks[frames] = location_ids.get(id).ok_or_else(|| {
-                    invalid(format!("sample {k} refers to unknown location id {id}"))
-                })?;
-                frames += 1;
+        for k in 0..labels_until {
+            if let Some((bad, id)) = unknown
+                && bad == k
+                && k < stop
+            {
+                return Err(invalid(format!(
+                    "sample {k} refers to unknown location id {id}"
+                )));
             }
-            let first_label = labels.len();
-            for l in &raw_labels[labels_from..labels_to] {
+            if k == stop {
+                break;
+            }
+            let range = label_starts[k] as usize..label_starts[k + 1] as usize;
+            for l in &raw_labels[range] {
                 labels.push(Label {
                     key: self.string(l.key, || format!("sample {k} label key"))?,
                     str: self.string(l.str, || format!("sample {k} label value"))?,
@@ -383,17 +389,6 @@ impl Builder {
                     num_unit: self.string(l.num_unit, || format!("sample {k} label unit"))?,
                 });
             }
-            (stack_from, labels_from) = (stack_to, labels_to);
-            let row = k * count..(k + 1) * count;
-            if values[row.clone()].iter().all(|&v| v == 0) {
-                frames = first_frame;
-                labels.truncate(first_label);
-                continue;
-            }
-            values.copy_within(row, kept * count);
-            kept += 1;
-            stack_starts[kept] = frames as u32;
-            label_starts[kept] = labels.len() as u32;
         }
         if let Some(fault) = first_error {
             return Err(match fault.kind {
@@ -403,10 +398,39 @@ impl Builder {
                 SampleFaultKind::ValueCount(c) => wrong_count(fault.sample, c),
             });
         }
-        stacks.truncate(frames);
-        stack_starts.truncate(kept + 1);
-        values.truncate(kept * count);
-        label_starts.truncate(kept + 1);
+        drop(raw_labels);
+        let all_zero = |k: usize| values[k * count..(k + 1) * count].iter().all(|&v| v == 0);
+        if (0..n).any(all_zero) {
+            // Rare: written in place, what is kept never lies after what
+            // is read.
+            let (mut frames, mut kept_labels, mut kept) = (0usize, 0usize, 0usize);
+            for k in 0..n {
+                let stack = stack_starts[k] as usize..stack_starts[k + 1] as usize;
+                let label = label_starts[k] as usize..label_starts[k + 1] as usize;
+                let row = k * count..(k + 1) * count;
+                if values[row.clone()].iter().all(|&v| v == 0) {
+                    continue;
+                }
+                let (from_frame, from_label) = (frames, kept_labels);
+                frames += stack.len();
+                kept_labels += label.len();
+                stacks.copy_within(stack, from_frame);
+                labels.copy_within(label, from_label);
+                values.copy_within(row, kept * count);
+                // Sample `k`'s starts were read above: overwriting them
+                // (kept <= k) is safe.
+                stack_starts[kept] = from_frame as u32;
+                label_starts[kept] = from_label as u32;
+                kept += 1;
+            }
+            stack_starts[kept] = frames as u32;
+            label_starts[kept] = kept_labels as u32;
+            stacks.truncate(frames);
+            labels.truncate(kept_labels);
+            values.truncate(kept * count);
+            stack_starts.truncate(kept + 1);
+            label_starts.truncate(kept + 1);
+        }
         Ok(Samples::from_columns(
             stacks,
             stack_starts,
@@ -415,6 +439,41 @@ impl Builder {
             labels,
             label_starts,
         ))
+    }
+}
+
+/// Replaces every location code of `stacks` by the location's index, on
+/// both cores; returns the first frame whose location is unknown, and its
+/// id (the frames after it are left as they were).
+fn resolve_locations(
+    stacks: &mut [u32],
+    large_ids: &[u64],
+    location_ids: &IdIndex,
+) -> Option<(usize, u64)> {
+    let resolve = |part: &mut [u32]| -> Option<(usize, u64)> {
+        for (i, code) in part.iter_mut().enumerate() {
+            let id = location_id(large_ids, *code);
+            match location_ids.get(id) {
+                Some(index) => *code = index,
+                None => return Some((i, id)),
+            }
+        }
+        None
+    };
+    if stacks.len() < 1 << 18 {
+        return resolve(stacks);
+    }
+    let half = stacks.len() / 2;
+    let (first, second) = stacks.split_at_mut(half);
+    let (a, b) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| resolve(second));
+        let a = resolve(first);
+        (a, later.join())
+    });
+    match (a, b) {
+        (Some(found), _) => Some(found),
+        (None, Ok(found)) => found.map(|(i, id)| (half + i, id)),
+        (None, Err(panic)) => std::panic::resume_unwind(panic),
     }
 }
 
