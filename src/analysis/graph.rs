@@ -8,6 +8,7 @@
 //! measures in the same pass is what lets the explorer switch sample index
 //! without recomputing anything.
 
+use super::flat_cum;
 use super::frames::Frames;
 use super::node::NodeId;
 use super::parallel;
@@ -362,6 +363,24 @@ impl Pass<'_> {
         let with_edges = self.with_edges;
         let m = measures.len();
         let n = frames.nodes.len();
+        if let [measure] = measures
+            && !measure.mean
+            && !with_edges
+            && kept_nodes.is_none()
+        {
+            // The hot pass of the text reports, laid out for the caches.
+            let (flat, cum) = flat_cum::flat_and_cum(profile, frames, measure.index, samples);
+            return Partial {
+                graph: Graph {
+                    measures: measures.to_vec(),
+                    node_count: n,
+                    flat,
+                    cum,
+                    ..Graph::default()
+                },
+                edge_index: EdgeIndex::default(),
+            };
+        }
         let any_mean = measures.iter().any(|x| x.mean);
         let mut g = Graph {
             measures: measures.to_vec(),
@@ -508,7 +527,7 @@ impl Partial {
         sum(&mut g.cum, &other.cum);
         sum(&mut g.flat_div, &other.flat_div);
         sum(&mut g.cum_div, &other.cum_div);
-        let with_div = !g.edge_div.is_empty();
+        let with_div = g.measures.iter().any(|x| x.mean);
         for (e, &(caller, callee)) in other.edges.iter().enumerate() {
             let key = (u64::from(caller) << 32) | u64::from(callee);
             let next_id = g.edges.len() as EdgeId;
@@ -593,4 +612,66 @@ fn adjacency(n: usize, endpoint: impl Iterator<Item = NodeId> + Clone) -> (Vec<u
         *slot += 1;
     }
     (starts, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Filters, Granularity};
+
+    fn fixture(name: &str) -> Profile {
+        let path = format!("{}/tests/fixtures/go/{name}", env!("CARGO_MANIFEST_DIR"));
+        crate::profile::load(&path, &Default::default()).expect("fixture loads")
+    }
+
+    /// The graph of a pass over everything, and of two halves added up,
+    /// must be the same graph: edges in the same order, same sums.
+    #[test]
+    fn halves_add_up_to_the_whole() {
+        for name in ["cpu.pprof", "heap.pprof", "allocs.pprof"] {
+            let profile = fixture(name);
+            let frames = Frames::new(&profile, Granularity::Functions, &Filters::default());
+            let measures: Vec<Measure> = (0..profile.sample_types.len())
+                .map(Measure::plain)
+                .chain([Measure {
+                    index: profile.sample_types.len() - 1,
+                    mean: true,
+                }])
+                .collect();
+            let kept: Vec<bool> = (0..frames.nodes.len()).map(|n| n % 3 != 0).collect();
+            for (measures, kept) in [
+                (&measures[..], None),
+                (&measures[..1], None),
+                (&measures[..], Some(&kept[..])),
+            ] {
+                for with_edges in [false, true] {
+                    let classes = kept.map(|k| location_classes(&frames, &profile, k));
+                    let pass = Pass {
+                        profile: &profile,
+                        frames: &frames,
+                        measures,
+                        kept_nodes: kept,
+                        classes: classes.as_deref(),
+                        with_edges,
+                    };
+                    let n = profile.samples.len();
+                    let whole = pass.run(0..n).graph;
+                    for cut in [0, 1, n / 3, n / 2, n] {
+                        let mut halves = pass.run(0..cut);
+                        halves.add(pass.run(cut..n));
+                        let g = halves.graph;
+                        let what = format!("{name} cut at {cut} edges {with_edges}");
+                        assert_eq!(g.flat, whole.flat, "{what}");
+                        assert_eq!(g.cum, whole.cum, "{what}");
+                        assert_eq!(g.flat_div, whole.flat_div, "{what}");
+                        assert_eq!(g.cum_div, whole.cum_div, "{what}");
+                        assert_eq!(g.edges, whole.edges, "{what}");
+                        assert_eq!(g.edge_weight, whole.edge_weight, "{what}");
+                        assert_eq!(g.edge_div, whole.edge_div, "{what}");
+                        assert_eq!(g.edge_flags, whole.edge_flags, "{what}");
+                    }
+                }
+            }
+        }
+    }
 }

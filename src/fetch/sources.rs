@@ -19,8 +19,7 @@
 
 use super::{Source, SourceError, SourceErrorKind, progress};
 use crate::profile::{
-    BaseKind, MergeError, Profile, ProfileError, Unfinished, combine,
-    subtract_base,
+    BaseKind, MergeError, Profile, ProfileError, Unfinished, combine, subtract_base,
 };
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -6,13 +6,15 @@
 use super::error::ProfileError;
 use super::load_merge;
 use super::model::{
-    Function, Label, Line, Location, Mapping, MappingFlags, MappingIdx, Profile, Samples, ValueType,
+    Function, Line, Location, Mapping, MappingFlags, MappingIdx, Profile, Samples, ValueType,
 };
 use super::pb;
 use super::prune;
-use super::strings::{StrId, StringTable};
 use super::stream::{Parts, Splitter};
-use super::wire::{RawFunction, RawLocations, SampleColumns, SampleFaultKind, location_id};
+use super::strings::{StrId, StringTable};
+use super::wire::{
+    RawFunction, RawLabel, RawLocations, SampleColumns, SampleFaultKind, WIDE_INDEX, location_id,
+};
 use prost::Message;
 use rustc_hash::FxHashMap;
 
@@ -28,8 +30,8 @@ impl Profile {
 
     /// The model of a profile read by [`Splitter`], not finished yet.
     pub(super) fn from_parts(parts: Parts) -> Result<Unfinished, ProfileError> {
-        let wire =
-            pb::Profile::decode(&parts.rest[..]).map_err(|e| ProfileError::Protobuf(e.to_string()))?;
+        let wire = pb::Profile::decode(&parts.rest[..])
+            .map_err(|e| ProfileError::Protobuf(e.to_string()))?;
         Builder::new(parts.strings, parts.string_ids)?.build(
             wire,
             &parts.functions,
@@ -352,7 +354,8 @@ impl Builder {
             code_starts: mut stack_starts,
             large_ids,
             mut values,
-            labels: raw_labels,
+            mut labels,
+            wide_label,
             mut label_starts,
             first_error,
             ..
@@ -367,7 +370,14 @@ impl Builder {
             (k, id)
         });
         let labels_until = unknown.map_or(stop, |(k, _)| k.min(stop) + 1).min(n);
-        let mut labels = Vec::with_capacity(raw_labels.len());
+        // A string index as read, the one that did not fit included.
+        let written = |at: usize, index: StrId, field: fn(&RawLabel) -> i64| match index.0 {
+            WIDE_INDEX => wide_label
+                .as_ref()
+                .filter(|(place, _)| *place == at)
+                .map_or(i64::from(WIDE_INDEX), |(_, raw)| field(raw)),
+            index => i64::from(index),
+        };
         for k in 0..labels_until {
             if let Some((bad, id)) = unknown
                 && bad == k
@@ -380,14 +390,17 @@ impl Builder {
             if k == stop {
                 break;
             }
-            let range = label_starts[k] as usize..label_starts[k + 1] as usize;
-            for l in &raw_labels[range] {
-                labels.push(Label {
-                    key: self.string(l.key, || format!("sample {k} label key"))?,
-                    str: self.string(l.str, || format!("sample {k} label value"))?,
-                    num: l.num,
-                    num_unit: self.string(l.num_unit, || format!("sample {k} label unit"))?,
-                });
+            for at in label_starts[k] as usize..label_starts[k + 1] as usize {
+                let l = &mut labels[at];
+                l.key = self.string(written(at, l.key, |r| r.key), || {
+                    format!("sample {k} label key")
+                })?;
+                l.str = self.string(written(at, l.str, |r| r.str), || {
+                    format!("sample {k} label value")
+                })?;
+                l.num_unit = self.string(written(at, l.num_unit, |r| r.num_unit), || {
+                    format!("sample {k} label unit")
+                })?;
             }
         }
         if let Some(fault) = first_error {
@@ -398,7 +411,6 @@ impl Builder {
                 SampleFaultKind::ValueCount(c) => wrong_count(fault.sample, c),
             });
         }
-        drop(raw_labels);
         let all_zero = |k: usize| values[k * count..(k + 1) * count].iter().all(|&v| v == 0);
         if (0..n).any(all_zero) {
             // Rare: written in place, what is kept never lies after what
@@ -616,6 +628,56 @@ mod tests {
         assert!(!is_absolute_url(b"/usr/bin/x"));
         assert!(!is_absolute_url(b"x"));
         assert!(!is_absolute_url(b"1a:b"));
+    }
+
+    #[test]
+    fn locations_resolve_alike_on_one_core_and_two() {
+        let ids = IdIndex::build((1..1001u32).map(|i| u64::from(i) * 7), "location").unwrap();
+        let codes: Vec<u32> = (0..(1u32 << 19)).map(|i| (i % 1000 + 1) * 7).collect();
+        let mut two = codes.clone();
+        assert_eq!(resolve_locations(&mut two, &[], &ids), None);
+        let one: Vec<u32> = codes
+            .iter()
+            .map(|&c| ids.get(u64::from(c)).unwrap())
+            .collect();
+        assert_eq!(two, one);
+        // The first unknown one, in either half.
+        for bad in [5, (1 << 18) + 3, (1 << 19) - 1] {
+            let mut with_bad = codes.clone();
+            with_bad[bad] = 3;
+            with_bad[(1 << 19) - 1] = 4;
+            let found = resolve_locations(&mut with_bad, &[], &ids);
+            let expected = if bad == (1 << 19) - 1 { 4 } else { 3 };
+            assert_eq!(found, Some((bad, expected)));
+        }
+    }
+
+    #[test]
+    fn a_label_string_index_of_any_size_is_reported_as_written() {
+        let profile = |key: i64| pb::Profile {
+            sample_type: vec![pb::ValueType { r#type: 1, unit: 1 }],
+            sample: vec![pb::Sample {
+                location_id: vec![],
+                value: vec![1],
+                label: vec![pb::Label {
+                    key,
+                    str: 1,
+                    num: 0,
+                    num_unit: 0,
+                }],
+            }],
+            string_table: vec![b"".to_vec(), b"x".to_vec()],
+            ..Default::default()
+        };
+        let ok = Profile::from_wire(profile(1)).expect("valid");
+        assert_eq!(ok.strings.get(ok.samples.labels(0)[0].key), b"x");
+        for key in [2, 1 << 40, i64::from(u32::MAX), -1] {
+            let err = Profile::from_wire(profile(key)).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("sample 0 label key refers to string {key},")),
+                "{err}"
+            );
+        }
     }
 
     #[test]

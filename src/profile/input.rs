@@ -101,10 +101,8 @@ fn inflate_beside(
     let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let mut decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
-                64 << 10,
-                input,
-            ));
+            let mut decoder =
+                flate2::read::MultiGzDecoder::new(BufReader::with_capacity(64 << 10, input));
             let mut total = 0u64;
             loop {
                 let mut buf = empty_rx.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);

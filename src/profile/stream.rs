@@ -12,8 +12,8 @@
 use super::error::ProfileError;
 use super::strings::{StrId, StringTable};
 use super::wire::{
-    self, FUNCTION_FIELD, Field, LENGTH_DELIMITED, LOCATION_FIELD, Next, RawFunction,
-    RawLocations, SAMPLE_FIELD, STRING_FIELD, SampleColumns, WireError,
+    self, FUNCTION_FIELD, Field, LENGTH_DELIMITED, LOCATION_FIELD, Next, RawFunction, RawLocations,
+    SAMPLE_FIELD, STRING_FIELD, SampleColumns, WireError,
 };
 use std::sync::Arc;
 

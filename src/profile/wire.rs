@@ -10,7 +10,9 @@
 //! locations, mappings) is decoded by prost as usual.
 
 use super::error::ProfileError;
+use super::model::Label;
 use super::pb;
+use super::strings::StrId;
 use prost::Message;
 use rustc_hash::FxHashMap;
 
@@ -183,6 +185,10 @@ pub(super) struct RawLabel {
     pub num_unit: i64,
 }
 
+/// In a label read but not resolved, a string index that does not fit
+/// (see [`SampleColumns::wide_label`]).
+pub(super) const WIDE_INDEX: u32 = u32::MAX;
+
 /// Location ids below this are stored as they are; larger ones get a code
 /// from here up (see [`SampleColumns::codes`]).
 pub(super) const FIRST_LARGE_CODE: u32 = 1 << 31;
@@ -206,7 +212,13 @@ pub(super) struct SampleColumns {
     /// are stored as that many (the profile is invalid otherwise, see
     /// `first_error`).
     pub value_count: Option<usize>,
-    pub labels: Vec<RawLabel>,
+    /// The labels, their strings still the file's indices (resolved in
+    /// place once the strings are known: a second array of labels would
+    /// cost as much again). An index beyond `u32` is [`WIDE_INDEX`].
+    pub labels: Vec<Label>,
+    /// The first label with an index beyond `u32` (which no string table
+    /// has): its place in `labels` and its indices as written.
+    pub wide_label: Option<(usize, RawLabel)>,
     pub label_starts: Vec<u32>,
     /// The first sample that could not be read, or whose number of values
     /// differs from the first one's: what the profile is rejected for
@@ -331,8 +343,7 @@ impl SampleColumns {
                     let packed = &bytes[..end];
                     while pos < end {
                         values.push(
-                            varint(packed, &mut pos).map_err(WireError::in_packed("value"))?
-                                as i64,
+                            varint(packed, &mut pos).map_err(WireError::in_packed("value"))? as i64,
                         );
                     }
                 }
@@ -340,12 +351,25 @@ impl SampleColumns {
                     let len = varint(bytes, &mut pos)?;
                     let end = end_of(bytes, pos, len)?;
                     let label = pb::Label::decode(&bytes[pos..end]).map_err(WireError::Label)?;
-                    self.labels.push(RawLabel {
-                        key: label.key,
-                        str: label.str,
+                    let narrow = |index: i64| StrId(u32::try_from(index).unwrap_or(WIDE_INDEX));
+                    let written = Label {
+                        key: narrow(label.key),
+                        str: narrow(label.str),
                         num: label.num,
-                        num_unit: label.num_unit,
-                    });
+                        num_unit: narrow(label.num_unit),
+                    };
+                    let wide =
+                        [written.key, written.str, written.num_unit].contains(&StrId(WIDE_INDEX));
+                    if wide && self.wide_label.is_none() {
+                        let raw = RawLabel {
+                            key: label.key,
+                            str: label.str,
+                            num: label.num,
+                            num_unit: label.num_unit,
+                        };
+                        self.wide_label = Some((self.labels.len(), raw));
+                    }
+                    self.labels.push(written);
                     pos = end;
                 }
                 (1..=3, _) => return Err(WireError::WrongWireType { field, wire_type }),
@@ -392,7 +416,12 @@ pub(super) struct RawFunction {
 }
 
 /// Reads a varint field's value, or says which field had the wrong type.
-fn varint_field(bytes: &[u8], pos: &mut usize, field: u64, wire_type: u64) -> Result<u64, WireError> {
+fn varint_field(
+    bytes: &[u8],
+    pos: &mut usize,
+    field: u64,
+    wire_type: u64,
+) -> Result<u64, WireError> {
     match wire_type {
         VARINT => varint(bytes, pos),
         _ => Err(WireError::WrongWireType { field, wire_type }),
@@ -578,7 +607,10 @@ mod tests {
             }
         }
         assert!(matches!(next_field(&field, 0), Ok(Next::Whole(_))));
-        assert!(matches!(next_field(&[0x02, 0x00], 0), Err(WireError::FieldZero)));
+        assert!(matches!(
+            next_field(&[0x02, 0x00], 0),
+            Err(WireError::FieldZero)
+        ));
         assert!(matches!(
             next_field(&[0x0b], 0),
             Err(WireError::UnsupportedWireType(3))
