@@ -177,6 +177,7 @@ impl Frames {
         let sample_kept = filters
             .selects_samples()
             .then(|| select_samples(profile, filters, &marks));
+        nodes.done_interning();
         let location_node = location_starts
             .windows(2)
             .map(|w| match w[1] - w[0] {

@@ -89,6 +89,13 @@ impl NodeTable {
 
     /// The node with identity `info`, added if new.
     pub(crate) fn intern(&mut self, info: NodeInfo, profile: &Profile) -> NodeId {
+        if self.index.len() != self.infos.len() {
+            // Dropped by `done_interning`: found again from the nodes.
+            self.index = (0..)
+                .zip(&self.infos)
+                .map(|(id, &info)| (info, id))
+                .collect();
+        }
         if let Some(&id) = self.index.get(&info) {
             return id;
         }
@@ -105,6 +112,13 @@ impl NodeTable {
         self.infos.push(info);
         self.index.insert(info, id);
         id
+    }
+
+    /// Frees what finding a node by its identity takes (a hash table as
+    /// large as the nodes, tens of megabytes on a large profile), once
+    /// every node is in; a later [`NodeTable::intern`] builds it again.
+    pub(crate) fn done_interning(&mut self) {
+        self.index = FxHashMap::default();
     }
 
     /// For every node, the rank of its name in byte order: comparing ranks
