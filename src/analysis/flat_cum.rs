@@ -65,7 +65,11 @@ pub(super) fn flat_and_cum(
             // value (the innermost line of the innermost location with
             // nodes).
             for &loc in frames.stack(profile, s) {
-                nodes.extend_from_slice(frames.location(loc));
+                // Most locations have one node: pushed one by one (a copy
+                // of a slice is a call per frame).
+                for &node in frames.location(loc) {
+                    nodes.push(node);
+                }
             }
             ends.push((nodes.len(), s as u32, w));
         }
