@@ -17,7 +17,7 @@
 //!   walks are shared by runs of samples, whose sums are then added.
 
 use super::frames::Frames;
-use super::graph::{EDGE_NOT_INLINE, EDGE_RESIDUAL, EDGE_SEEN, Measure};
+use super::graph::{EDGE_NOT_INLINE, EDGE_RESIDUAL, EDGE_SEEN, Measure, PARALLEL_FROM_FRAMES};
 use super::huge_pages::zeroed;
 use super::node::NodeId;
 use super::parallel::{THREADS, even_split, in_parallel};
@@ -25,9 +25,6 @@ use crate::profile::Profile;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
-/// Samples from which a walk is shared between threads (fewer: a thread
-/// costs more than it saves).
-const PARALLEL_SAMPLES: usize = 1 << 14;
 /// Kept nodes from which a walk that sums edges is shared by node: with
 /// fewer, the edges are few and runs of samples merge them quickly (and a
 /// share by node walks every stack on every thread).
@@ -43,6 +40,8 @@ pub(super) struct Walk<'a> {
     /// callees directly (residual edges), and a sample whose leaf is left
     /// out adds no flat value.
     pub kept_nodes: Option<&'a [bool]>,
+    /// With `kept_nodes`, each location's [`location_classes`].
+    pub classes: Option<&'a [u8]>,
     pub with_edges: bool,
 }
 
@@ -78,7 +77,7 @@ struct Share {
 impl Walk<'_> {
     /// Sums every kept sample: on several threads for a large profile.
     pub fn sum(&self) -> (NodeSums, EdgeSums) {
-        if self.profile.samples.len() < PARALLEL_SAMPLES || THREADS < 2 {
+        if self.profile.samples.frame_count() < PARALLEL_FROM_FRAMES || THREADS < 2 {
             let Share { nodes, edges } = self.share(0, 1, 0..self.profile.samples.len());
             return (nodes, edges);
         }
@@ -126,6 +125,7 @@ impl Walk<'_> {
             frames,
             measures,
             kept_nodes,
+            classes,
             with_edges,
         } = *self;
         let m = measures.len();
@@ -176,6 +176,16 @@ impl Walk<'_> {
             let mut residual = false;
             let mut ordinal = 0u32;
             for &loc in frames.stack(profile, s).iter().rev() {
+                if let Some(classes) = classes {
+                    match classes[loc as usize] {
+                        NO_NODES => continue,
+                        NONE_KEPT => {
+                            residual = true;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
                 let loc_nodes = frames.location(loc);
                 let outermost = loc_nodes.len().wrapping_sub(1);
                 for (ni, &node) in loc_nodes.iter().enumerate().rev() {
@@ -322,6 +332,30 @@ fn add_edges(runs: Vec<EdgeSums>, m: usize) -> EdgeSums {
         }
     }
     all
+}
+
+/// What a masked pass does with a location's frames (see
+/// [`location_classes`]).
+const NO_NODES: u8 = 0;
+const NONE_KEPT: u8 = 1;
+const SOME_KEPT: u8 = 2;
+
+/// For each location, whether it has nodes and whether any is kept: most
+/// frames of a trimmed pass have none kept, and a table of a byte per
+/// location answers that without reaching for the nodes.
+pub(super) fn location_classes(frames: &Frames, profile: &Profile, kept: &[bool]) -> Vec<u8> {
+    (0..profile.locations.len() as u32)
+        .map(|loc| {
+            let nodes = frames.location(loc);
+            if nodes.is_empty() {
+                NO_NODES
+            } else if nodes.iter().any(|&n| kept[n as usize]) {
+                SOME_KEPT
+            } else {
+                NONE_KEPT
+            }
+        })
+        .collect()
 }
 
 /// Adds a sample's values to one node's row (one entry per measure).
@@ -598,11 +632,13 @@ mod tests {
                 let kept: Vec<bool> = (0..frames.nodes.len()).map(|n| n % 3 != 1).collect();
                 for kept_nodes in [None, Some(kept.as_slice())] {
                     for with_edges in [true, false] {
+                        let classes = kept_nodes.map(|k| location_classes(&frames, &profile, k));
                         let walk = Walk {
                             profile: &profile,
                             frames: &frames,
                             measures: &measures,
                             kept_nodes,
+                            classes: classes.as_deref(),
                             with_edges,
                         };
                         let Share { nodes, edges } = walk.share(0, 1, 0..profile.samples.len());
