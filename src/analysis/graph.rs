@@ -123,7 +123,7 @@ impl Graph {
         let ranges = if profile.samples.frame_count() >= PARALLEL_FROM_FRAMES {
             parallel::even_split(samples, parallel::THREADS)
         } else {
-            vec![0..samples]
+            std::iter::once(0..samples).collect()
         };
         let mut parts = parallel::in_parallel(ranges, |range| pass.run(range)).into_iter();
         let mut whole = parts.next().unwrap_or_else(|| pass.run(0..0));
