@@ -391,8 +391,9 @@ impl Builder {
             if k == stop {
                 break;
             }
-            for at in label_starts[k] as usize..label_starts[k + 1] as usize {
-                let l = &mut labels[at];
+            let from = label_starts[k] as usize;
+            let to = label_starts[k + 1] as usize;
+            for (at, l) in (from..).zip(&mut labels[from..to]) {
                 l.key = self.string(written(at, l.key, |r| r.key), || {
                     format!("sample {k} label key")
                 })?;
