@@ -324,3 +324,64 @@ fn diff_bases_appended_report_as_merged() {
     }
     assert!(appended >= 5, "only {appended} diff bases appended");
 }
+
+/// A fleet: more profiles than pprof merges at once (64). Chunks are
+/// merged on the threads that decode them, in whatever order they finish,
+/// and folded in command-line order: the result is pprof's `chunkedGrab`,
+/// each chunk merged, then folded into what came before.
+#[test]
+fn a_fleet_merges_chunk_by_chunk_as_pprof() {
+    use ppt::profile::{Unfinished, combine, decode_unfinished};
+    use ppt::report::{ReportKind, ReportOptions, write_report};
+    let dir = fixture_dir("go");
+    let path = |i: usize| {
+        let which = if i % 3 == 0 {
+            "../go2/heap.pprof"
+        } else {
+            "heap.pprof"
+        };
+        dir.join(which).to_str().expect("UTF-8").to_string()
+    };
+    let files: Vec<String> = (0..150).map(path).collect();
+    let sources =
+        Sources::from_args(&files, &[], &[], false, SourceOptions::default()).expect("sources");
+    let combined = sources.load().expect("load");
+    assert_eq!(combined.merged, files.len());
+
+    let decoded: Vec<Unfinished> = files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).expect("reads");
+            decode_unfinished(&bytes, &Default::default()).expect("decodes")
+        })
+        .collect();
+    let (drop_frames, keep_frames) = (
+        decoded[0].drop_frames.clone(),
+        decoded[0].keep_frames.clone(),
+    );
+    let profiles: Vec<Profile> = decoded.into_iter().map(|u| u.profile).collect();
+    let mut folded: Option<Profile> = None;
+    for chunk in profiles.chunks(64) {
+        let merged = combine(chunk.to_vec()).expect("a chunk merges");
+        folded = Some(match folded {
+            None => merged,
+            Some(before) => combine(vec![before, merged]).expect("chunks fold"),
+        });
+    }
+    let want = Unfinished {
+        profile: folded.expect("merged"),
+        drop_frames,
+        keep_frames,
+    }
+    .finish()
+    .expect("finishes");
+    let raw = |p: &Profile| {
+        let mut out = Vec::new();
+        write_report(&ReportKind::Raw, p, &ReportOptions::default(), &mut out).expect("-raw");
+        out
+    };
+    assert!(
+        raw(&combined.profile) == raw(&want),
+        "the fleet's -raw differs"
+    );
+}
