@@ -335,7 +335,7 @@ fn a_fleet_merges_chunk_by_chunk_as_pprof() {
     use ppt::report::{ReportKind, ReportOptions, write_report};
     let dir = fixture_dir("go");
     let path = |i: usize| {
-        let which = if i % 3 == 0 {
+        let which = if i.is_multiple_of(3) {
             "../go2/heap.pprof"
         } else {
             "heap.pprof"
