@@ -20,6 +20,7 @@
 //! stand on it.
 
 mod call_tree;
+mod edge_table;
 mod filter;
 mod filtered;
 mod flat_cum;
