@@ -7,10 +7,10 @@
 //! On a large profile this is the slowest part of a report: millions of
 //! frames, each touching a node's sums and an edge's, in no order. So:
 //! - the edges are summed in an open-addressing table (`edge_table.rs`)
-//!   whose slot holds the
-//!   edge's key, its sums and the stamp of the last sample that added to it
-//!   (one cache line, where separate tables cost a miss each), and are
-//!   numbered in the order they are first seen, as one walk numbers them;
+//!   whose slot holds the edge's key, its sums and the stamp of the last
+//!   sample that added to it (one cache line, where separate tables cost a
+//!   miss each), and are numbered in the order they are first seen, as one
+//!   walk numbers them;
 //! - on large profiles the walk is shared between threads. A graph of many
 //!   edges is shared by node: each thread walks every stack and sums the
 //!   nodes of its share (by id) and the edges into them, and the shares'
