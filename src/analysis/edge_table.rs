@@ -59,9 +59,10 @@ impl EdgeTable {
     ) -> EdgeTable {
         let flag_words = m.div_ceil(8);
         let stride = 2 + flag_words + m * (1 + usize::from(with_div));
-        // Room for a few edges a node before growing (zeroed memory is
-        // only touched where used).
-        let count = (nodes * 4).next_power_of_two().max(64);
+        // Room for about six edges a node (a graph at address granularity
+        // has eight) before growing: growing zeroes and fills a table twice
+        // the size, more than a table a little too large costs.
+        let count = (nodes * 8).next_power_of_two().max(64);
         EdgeTable {
             m,
             with_div,

@@ -118,17 +118,70 @@ impl Walk<'_> {
         })
     }
 
+    /// The frames of sample `s` whose node is of share `mine` (id modulo
+    /// `mask + 1`), pushed onto `steps` root first, each with the edge into
+    /// it (none without edges); returns the node the sample's flat value
+    /// goes to, when of this share ([`NO_LEAF`] else).
+    fn resolve(&self, s: usize, mask: NodeId, mine: NodeId, steps: &mut Vec<Step>) -> NodeId {
+        let (frames, kept_nodes) = (self.frames, self.kept_nodes);
+        let mut parent: Option<NodeId> = None;
+        let mut residual = false;
+        let mut ordinal = 0u32;
+        for &loc in frames.stack(self.profile, s).iter().rev() {
+            if let Some(classes) = self.classes {
+                match classes[loc as usize] {
+                    NO_NODES => continue,
+                    NONE_KEPT => {
+                        residual = true;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let loc_nodes = frames.location(loc);
+            let outermost = loc_nodes.len().wrapping_sub(1);
+            for (ni, &node) in loc_nodes.iter().enumerate().rev() {
+                if kept_nodes.is_some_and(|kept| !kept[node as usize]) {
+                    residual = true;
+                    continue;
+                }
+                ordinal = ordinal.wrapping_add(1);
+                if node & mask == mine {
+                    let caller = match parent {
+                        Some(p) if self.with_edges && p != node => p,
+                        _ => NO_CALLER,
+                    };
+                    // An edge is inline when the callee is not the
+                    // outermost line of its location.
+                    let mut flag = if ni != outermost {
+                        EDGE_SEEN
+                    } else {
+                        EDGE_SEEN | EDGE_NOT_INLINE
+                    };
+                    if residual {
+                        flag |= EDGE_RESIDUAL;
+                    }
+                    steps.push(Step {
+                        node,
+                        caller,
+                        flag,
+                        ordinal,
+                    });
+                }
+                parent = Some(node);
+                residual = false;
+            }
+        }
+        match parent {
+            Some(leaf) if !residual && leaf & mask == mine => leaf,
+            _ => NO_LEAF,
+        }
+    }
+
     /// Sums the nodes whose id is `part` modulo `parts` (a power of two),
     /// and the edges into them, over the samples of `run`.
     fn share(&self, part: usize, parts: usize, run: Range<usize>) -> Share {
-        let Walk {
-            profile,
-            frames,
-            measures,
-            kept_nodes,
-            classes,
-            with_edges,
-        } = *self;
+        let (profile, frames, measures) = (self.profile, self.frames, self.measures);
         let m = measures.len();
         let n = frames.nodes.len();
         let any_mean = measures.iter().any(|x| x.mean);
@@ -139,127 +192,93 @@ impl Walk<'_> {
             flat_div: if any_mean { vec![0; n * m] } else { Vec::new() },
             cum_div: if any_mean { vec![0; n * m] } else { Vec::new() },
         };
-        let kept = if with_edges { self.kept_count() } else { 0 };
+        let kept = if self.with_edges {
+            self.kept_count()
+        } else {
+            0
+        };
         let mut edges = EdgeTable::new(m, any_mean, parts > 1, kept / parts);
         // The last sample that added to each node's cum.
         let mut node_stamp = vec![u32::MAX; n];
-        let mut w = vec![0i64; m];
-        let mut dw = vec![0i64; m];
-        let mut contributes = vec![false; m];
-        let mut steps: Vec<Step> = Vec::new();
+        let mut block = Block::default();
         let samples = &profile.samples;
-
-        for s in run {
-            if !frames.keeps_sample(s) {
-                continue;
+        let mut next = run.start;
+        while next < run.end {
+            // A block of samples resolved into the frames of this share
+            // (loads that do not wait for one another)...
+            block.clear();
+            while next < run.end && block.samples.len() < BLOCK {
+                let s = next;
+                next += 1;
+                if !frames.keeps_sample(s) {
+                    continue;
+                }
+                let values = samples.values(s);
+                let at = block.w.len();
+                let mut any = false;
+                for measure in measures {
+                    let (w, dw) = measure.of(values);
+                    block.w.push(w);
+                    block.dw.push(dw);
+                    block.contributes.push(w != 0 || dw != 0);
+                    any |= w != 0 || dw != 0;
+                }
+                if !any {
+                    block.w.truncate(at);
+                    block.dw.truncate(at);
+                    block.contributes.truncate(at);
+                    continue;
+                }
+                let leaf = self.resolve(s, mask, mine, &mut block.steps);
+                block.samples.push(BlockSample {
+                    stamp: s as u32,
+                    steps_end: block.steps.len(),
+                    leaf,
+                });
             }
-            let values = samples.values(s);
-            let mut any = false;
-            for (column, measure) in measures.iter().enumerate() {
-                (w[column], dw[column]) = measure.of(values);
-                contributes[column] = w[column] != 0 || dw[column] != 0;
-                any |= contributes[column];
-            }
-            if !any {
-                continue;
-            }
-            let stamp = s as u32;
-            let adding = Adding {
-                stamp,
-                w: &w,
-                dw: &dw,
-                contributes: &contributes,
-            };
-            // First the frames of this share, each node's and edge's sums
-            // asked of memory at once; then the sums.
-            steps.clear();
-            let mut parent: Option<NodeId> = None;
-            let mut residual = false;
-            let mut ordinal = 0u32;
-            for &loc in frames.stack(profile, s).iter().rev() {
-                if let Some(classes) = classes {
-                    match classes[loc as usize] {
-                        NO_NODES => continue,
-                        NONE_KEPT => {
-                            residual = true;
-                            continue;
+            // ...then summed, each step's node and edge asked of memory a
+            // few steps ahead.
+            let mut j = 0;
+            for (b, sample) in block.samples.iter().enumerate() {
+                let row = b * m..(b + 1) * m;
+                let (w, dw) = (&block.w[row.clone()], &block.dw[row.clone()]);
+                let adding = Adding {
+                    stamp: sample.stamp,
+                    w,
+                    dw,
+                    contributes: &block.contributes[row],
+                };
+                while j < sample.steps_end {
+                    if let Some(ahead) = block.steps.get(j + AHEAD) {
+                        prefetch(&node_stamp[ahead.node as usize..]);
+                        prefetch(&sums.cum[ahead.node as usize * m..]);
+                        if ahead.caller != NO_CALLER {
+                            edges.prefetch(ahead.caller, ahead.node);
                         }
-                        _ => {}
+                    }
+                    let step = block.steps[j];
+                    j += 1;
+                    let node = step.node;
+                    let base = node as usize * m;
+                    if node_stamp[node as usize] != sample.stamp {
+                        node_stamp[node as usize] = sample.stamp;
+                        add_into(&mut sums.cum[base..base + m], w);
+                        if any_mean {
+                            add_into(&mut sums.cum_div[base..base + m], dw);
+                        }
+                    }
+                    if step.caller != NO_CALLER {
+                        let seen = (u64::from(sample.stamp) << 32) | u64::from(step.ordinal);
+                        let slot = edges.slot(step.caller, node, seen);
+                        edges.add(slot, step.flag, &adding);
                     }
                 }
-                let loc_nodes = frames.location(loc);
-                let outermost = loc_nodes.len().wrapping_sub(1);
-                for (ni, &node) in loc_nodes.iter().enumerate().rev() {
-                    if kept_nodes.is_some_and(|kept| !kept[node as usize]) {
-                        residual = true;
-                        continue;
-                    }
-                    ordinal = ordinal.wrapping_add(1);
-                    if node & mask == mine && !with_edges {
-                        // Node sums alone: small enough to be in cache.
-                        let base = node as usize * m;
-                        if node_stamp[node as usize] != stamp {
-                            node_stamp[node as usize] = stamp;
-                            add_into(&mut sums.cum[base..base + m], &w);
-                            if any_mean {
-                                add_into(&mut sums.cum_div[base..base + m], &dw);
-                            }
-                        }
-                    } else if node & mask == mine {
-                        prefetch(&node_stamp[node as usize..]);
-                        prefetch(&sums.cum[node as usize * m..]);
-                        let caller = match parent {
-                            Some(p) if p != node => {
-                                edges.prefetch(p, node);
-                                p
-                            }
-                            _ => NO_CALLER,
-                        };
-                        // An edge is inline when the callee is not the
-                        // outermost line of its location.
-                        let mut flag = if ni != outermost {
-                            EDGE_SEEN
-                        } else {
-                            EDGE_SEEN | EDGE_NOT_INLINE
-                        };
-                        if residual {
-                            flag |= EDGE_RESIDUAL;
-                        }
-                        steps.push(Step {
-                            node,
-                            caller,
-                            flag,
-                            ordinal,
-                        });
-                    }
-                    parent = Some(node);
-                    residual = false;
-                }
-            }
-            for step in &steps {
-                let node = step.node;
-                let base = node as usize * m;
-                if node_stamp[node as usize] != stamp {
-                    node_stamp[node as usize] = stamp;
-                    add_into(&mut sums.cum[base..base + m], &w);
+                if sample.leaf != NO_LEAF {
+                    let base = sample.leaf as usize * m;
+                    add_into(&mut sums.flat[base..base + m], w);
                     if any_mean {
-                        add_into(&mut sums.cum_div[base..base + m], &dw);
+                        add_into(&mut sums.flat_div[base..base + m], dw);
                     }
-                }
-                if step.caller != NO_CALLER {
-                    let seen = (u64::from(stamp) << 32) | u64::from(step.ordinal);
-                    let slot = edges.slot(step.caller, node, seen);
-                    edges.add(slot, step.flag, &adding);
-                }
-            }
-            if let Some(leaf) = parent
-                && !residual
-                && leaf & mask == mine
-            {
-                let base = leaf as usize * m;
-                add_into(&mut sums.flat[base..base + m], &w);
-                if any_mean {
-                    add_into(&mut sums.flat_div[base..base + m], &dw);
                 }
             }
         }
@@ -406,7 +425,45 @@ fn merge_edges(shares: &[EdgeSums], m: usize) -> EdgeSums {
 /// No caller: the root, or a node called from itself (no edge).
 const NO_CALLER: NodeId = NodeId::MAX;
 
+/// No flat value for this share: the leaf is left out, or of another share.
+const NO_LEAF: NodeId = NodeId::MAX;
+
+/// Samples resolved at a time, and how many steps ahead a step's sums are
+/// fetched.
+const BLOCK: usize = 256;
+const AHEAD: usize = 8;
+
+/// A block of samples resolved into steps.
+#[derive(Default)]
+struct Block {
+    samples: Vec<BlockSample>,
+    steps: Vec<Step>,
+    /// Each sample's values and divisors, `m` a sample, and whether each
+    /// adds anything.
+    w: Vec<i64>,
+    dw: Vec<i64>,
+    contributes: Vec<bool>,
+}
+
+impl Block {
+    fn clear(&mut self) {
+        self.samples.clear();
+        self.steps.clear();
+        self.w.clear();
+        self.dw.clear();
+        self.contributes.clear();
+    }
+}
+
+/// A sample of a block: its stamp, where its steps end, its flat node.
+struct BlockSample {
+    stamp: u32,
+    steps_end: usize,
+    leaf: NodeId,
+}
+
 /// A frame of the share walked: its node, the edge into it.
+#[derive(Clone, Copy)]
 struct Step {
     node: NodeId,
     caller: NodeId,

@@ -3,12 +3,14 @@
 //! address, calls per edge, names compressed as callgrind allows.
 
 use super::prepare::{GraphShape, Prepared, prepare_shaped};
+use super::trim::TrimmedGraph;
 use super::{OutputUnit, ReportError, ReportOptions};
 use crate::analysis::{Graph, NodeId, NodeInfo, NodeTable};
 use crate::measurement as units;
 use crate::profile::{Profile, StrId, StringTable};
 use rustc_hash::FxHashMap;
 use std::io::Write;
+use std::sync::mpsc;
 
 /// Prints the callgrind report of `profile` as `go tool pprof -callgrind`
 /// would: addresses granularity with inlined frames, nothing trimmed.
@@ -32,6 +34,22 @@ pub fn write_callgrind(
     options: &ReportOptions,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
+    write_gathering_beside(profile, options, out, GATHER_BESIDE_FROM, BATCH)
+}
+
+/// Graphs of more nodes than this have their batches gathered on a thread
+/// of their own.
+const GATHER_BESIDE_FROM: usize = 2 * BATCH;
+
+/// [`write_callgrind`] in batches of `batch` nodes, gathered on a thread
+/// of their own for graphs of more than `beside_from` nodes.
+fn write_gathering_beside(
+    profile: &Profile,
+    options: &ReportOptions,
+    out: &mut dyn Write,
+    beside_from: usize,
+    batch_size: usize,
+) -> Result<(), ReportError> {
     let Prepared {
         report,
         frames,
@@ -54,76 +72,146 @@ pub fn write_callgrind(
     let _ = writeln!(buf, "positions: instr line");
     let _ = writeln!(buf, "events: {}({unit_name})", report.sample_type);
     let strings = &profile.strings;
-    let mut objfiles = Compressor::new(strings);
-    let mut files = Compressor::new(&names.paths);
-    let mut functions = Compressor::new(strings);
-    let mut previous: Option<NodeInfo> = None;
-    let mut batch = Batch::default();
-    for nodes in trimmed.nodes.chunks(BATCH) {
-        batch.gather(g, names, nodes);
+    let mut printer = Printer {
+        strings,
+        paths: &names.paths,
+        suffixes: &suffixes,
+        objfiles: Compressor::new(strings),
+        files: Compressor::new(&names.paths),
+        functions: Compressor::new(strings),
+        previous: None,
+        scaled: &scaled,
+    };
+    let mut flush = |buf: &mut Vec<u8>| -> Result<(), ReportError> {
+        if buf.len() >= FLUSH_AT {
+            out.write_all(buf)?;
+            buf.clear();
+        }
+        Ok(())
+    };
+    let trimmed = &trimmed;
+    let gather = |batch: &mut Batch, nodes: &[NodeId]| batch.gather(g, names, trimmed, nodes);
+    if trimmed.nodes.len() <= beside_from {
+        let mut batch = Batch::default();
+        for nodes in trimmed.nodes.chunks(batch_size) {
+            gather(&mut batch, nodes);
+            printer.print(&batch, &mut buf, &mut flush)?;
+        }
+    } else {
+        // A large graph: batches are gathered on a thread of their own
+        // while this one prints the one before.
+        std::thread::scope(|scope| -> Result<(), ReportError> {
+            let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(2);
+            let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+            let gather = &gather;
+            scope.spawn(move || {
+                for nodes in trimmed.nodes.chunks(batch_size) {
+                    let mut batch = empty_rx.try_recv().unwrap_or_default();
+                    gather(&mut batch, nodes);
+                    // The printer stopped (a write failed): nothing to do.
+                    if full_tx.send(batch).is_err() {
+                        return;
+                    }
+                }
+            });
+            for batch in full_rx {
+                printer.print(&batch, &mut buf, &mut flush)?;
+                // The gatherer may be done.
+                let _ = empty_tx.send(batch);
+            }
+            Ok(())
+        })?;
+    }
+    out.write_all(&buf)?;
+    Ok(())
+}
+
+/// What printing carries from a node to the next: callgrind's name
+/// compression and the previous node (positions are relative to it).
+struct Printer<'a> {
+    strings: &'a StringTable,
+    paths: &'a StringTable,
+    suffixes: &'a FxHashMap<NodeId, String>,
+    objfiles: Compressor<'a>,
+    files: Compressor<'a>,
+    functions: Compressor<'a>,
+    previous: Option<NodeInfo>,
+    scaled: &'a dyn Fn(i64) -> i64,
+}
+
+impl Printer<'_> {
+    /// Prints the nodes of `batch` and their calls into `buf`, handing it
+    /// to `flush` after each node.
+    fn print(
+        &mut self,
+        batch: &Batch,
+        buf: &mut Vec<u8>,
+        flush: &mut impl FnMut(&mut Vec<u8>) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
+        let (strings, paths) = (self.strings, self.paths);
         for (k, info) in batch.infos.iter().enumerate() {
-            let changed = previous.is_none_or(|p| {
+            let changed = self.previous.is_none_or(|p| {
                 // Equal ids are equal texts; different ids may still be.
                 let same = |a: StrId, b: StrId, table: &StringTable| {
                     a == b || table.get(a) == table.get(b)
                 };
                 !same(p.objfile, info.objfile, strings)
-                    || !same(p.file, info.file, &names.paths)
+                    || !same(p.file, info.file, paths)
                     || !same(p.name, info.name, strings)
             });
             if changed {
                 buf.extend_from_slice(b"\nob=");
-                objfiles.write(&mut buf, info.objfile);
+                self.objfiles.write(buf, info.objfile);
                 buf.extend_from_slice(b"\nfl=");
-                files.write(&mut buf, info.file);
+                self.files.write(buf, info.file);
                 buf.extend_from_slice(b"\nfn=");
-                functions.write(&mut buf, info.name);
+                self.functions.write(buf, info.name);
                 buf.push(b'\n');
             }
-            write_position(&mut buf, previous.as_ref(), info.address);
+            let previous = self.previous.as_ref();
+            write_position(buf, previous, info.address);
             buf.push(b' ');
-            push_int(&mut buf, info.line);
+            push_int(buf, info.line);
             buf.push(b' ');
-            push_int(&mut buf, scaled(batch.flats[k]));
+            push_int(buf, (self.scaled)(batch.flats[k]));
             buf.push(b'\n');
             let calls = batch.edge_starts[k]..batch.edge_starts[k + 1];
             for (call, callee_info) in batch.calls[calls.clone()]
                 .iter()
                 .zip(&batch.callee_infos[calls])
             {
-                let callee = call.callee;
                 buf.extend_from_slice(b"cfl=");
-                files.write(&mut buf, callee_info.file);
+                self.files.write(buf, callee_info.file);
                 buf.extend_from_slice(b"\ncfn=");
-                match suffixes.get(&callee) {
+                let suffix = match self.suffixes.is_empty() {
+                    true => None,
+                    false => self.suffixes.get(&call.callee),
+                };
+                match suffix {
                     Some(suffix) => {
                         let name = [strings.get(callee_info.name), suffix.as_bytes()].concat();
-                        functions.write_text(&mut buf, &name);
+                        self.functions.write_text(buf, &name);
                     }
                     // A callee left out of the graph (--drop-negative) has
                     // no name in pprof's table: an empty one.
-                    None if !trimmed.is_shown(callee) => {}
-                    None => functions.write(&mut buf, callee_info.name),
+                    None if !call.shown => {}
+                    None => self.functions.write(buf, callee_info.name),
                 }
                 buf.extend_from_slice(b"\ncalls=0 ");
                 // pprof gives the callee's address relative to the
                 // previous node, not this one.
-                write_position(&mut buf, previous.as_ref(), callee_info.address);
+                write_position(buf, previous, callee_info.address);
                 buf.push(b' ');
-                push_int(&mut buf, callee_info.line);
+                push_int(buf, callee_info.line);
                 buf.extend_from_slice(b"\n* * ");
-                push_int(&mut buf, scaled(call.weight));
+                push_int(buf, (self.scaled)(call.weight));
                 buf.push(b'\n');
             }
-            previous = Some(*info);
-            if buf.len() >= FLUSH_AT {
-                out.write_all(&buf)?;
-                buf.clear();
-            }
+            self.previous = Some(*info);
+            flush(buf)?;
         }
+        Ok(())
     }
-    out.write_all(&buf)?;
-    Ok(())
 }
 
 /// One edge out of a node, as printed.
@@ -131,6 +219,8 @@ pub fn write_callgrind(
 struct Call {
     callee: NodeId,
     weight: i64,
+    /// Whether the callee is one of the graph's nodes.
+    shown: bool,
 }
 
 /// What printing a batch of nodes reads, gathered first: on a large
@@ -149,7 +239,7 @@ struct Batch {
 }
 
 impl Batch {
-    fn gather(&mut self, g: &Graph, names: &NodeTable, nodes: &[NodeId]) {
+    fn gather(&mut self, g: &Graph, names: &NodeTable, trimmed: &TrimmedGraph, nodes: &[NodeId]) {
         self.infos.clear();
         self.infos.extend(nodes.iter().map(|&n| *names.info(n)));
         self.flats.clear();
@@ -161,9 +251,11 @@ impl Batch {
             let start = self.calls.len();
             for &edge in g.outgoing(n) {
                 if g.has_edge(edge, 0) {
+                    let callee = g.edge(edge).1;
                     self.calls.push(Call {
-                        callee: g.edge(edge).1,
+                        callee,
                         weight: g.edge_weight(edge, 0),
+                        shown: trimmed.is_shown(callee),
                     });
                 }
             }
@@ -341,6 +433,27 @@ mod tests {
         let mut out = Vec::new();
         write_position(&mut out, info.as_ref(), address);
         String::from_utf8(out).unwrap()
+    }
+
+    /// Gathering on a thread of its own prints what gathering in turn
+    /// prints, every batch in order.
+    #[test]
+    fn gathering_beside_prints_the_same() {
+        for name in ["cpu.pprof", "heap.pprof"] {
+            let path = format!("{}/tests/fixtures/go/{name}", env!("CARGO_MANIFEST_DIR"));
+            let profile = crate::profile::load(&path, &Default::default()).expect("loads");
+            let print = |beside_from, batch| {
+                let mut out = Vec::new();
+                let options = ReportOptions::default();
+                write_gathering_beside(&profile, &options, &mut out, beside_from, batch)
+                    .expect("the report");
+                out
+            };
+            let in_turn = print(usize::MAX, BATCH);
+            let beside = print(0, 7);
+            assert!(in_turn.len() > 10_000, "{name}: {} bytes", in_turn.len());
+            assert!(in_turn == beside, "{name}");
+        }
     }
 
     #[test]
