@@ -28,6 +28,8 @@
 
 use super::aggregate::{Aggregate, Base};
 use super::calls::Calls;
+use super::compare_sides::{SideNumbers, Sides};
+use super::refresh::Plan;
 use super::table::{Table, TableOptions};
 use super::tree_build::{TreeKey, TreeSpec};
 use super::view::calls_of;
@@ -103,6 +105,19 @@ pub(super) enum Job {
         generation: u64,
         spec: Box<TreeSpec>,
     },
+    /// The base's and new profile's own numbers of a comparison, for
+    /// these settings (`plan`), from those `before` (see
+    /// [`Sides::numbers`]).
+    Compared {
+        generation: u64,
+        sides: Arc<Sides>,
+        measures: Vec<Measure>,
+        granularity: Granularity,
+        filters: Box<Filters>,
+        inline_frames: bool,
+        before: Option<Arc<SideNumbers>>,
+        plan: Box<Plan>,
+    },
     /// A table of the aggregate shown that the session may switch to next.
     Table {
         generation: u64,
@@ -169,6 +184,7 @@ impl Job {
             | Job::Aggregate { generation, .. }
             | Job::Table { generation, .. }
             | Job::Tree { generation, .. }
+            | Job::Compared { generation, .. }
             | Job::Calls { generation, .. }
             | Job::Prepare { generation, .. }
             | Job::Ahead { generation, .. }
@@ -203,6 +219,12 @@ pub(super) enum Done {
         slot: usize,
         key: TreeKey,
         tree: Option<CallTree>,
+    },
+    /// The numbers asked for by [`Job::Compared`] (`None` when made
+    /// obsolete).
+    Compared {
+        plan: Box<Plan>,
+        numbers: Option<Box<SideNumbers>>,
     },
     /// The edges of the aggregate of `generation`.
     Edges { generation: u64, graph: Graph },
@@ -280,7 +302,9 @@ fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
     for job in waiting {
         match job {
             Job::Aggregate { .. } | Job::Edges { .. } | Job::Columns { .. } => main = Some(job),
-            Job::Marks { .. } | Job::Calls { .. } | Job::Tree { .. } => answer.push(job),
+            Job::Marks { .. } | Job::Calls { .. } | Job::Tree { .. } | Job::Compared { .. } => {
+                answer.push(job)
+            }
             Job::Table { .. } => tables.push(job),
             Job::Ahead { .. } => ahead = Some(job),
             Job::Prepare { .. } => prepare = Some(job),
@@ -355,6 +379,28 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                 tree,
             })
             .is_ok()
+        }
+        Job::Compared {
+            generation,
+            sides,
+            measures,
+            granularity,
+            filters,
+            inline_frames,
+            before,
+            plan,
+        } => {
+            let numbers = current(generation).then(|| {
+                Box::new(sides.numbers(
+                    profile,
+                    &measures,
+                    granularity,
+                    &filters,
+                    inline_frames,
+                    before.as_deref(),
+                ))
+            });
+            done.send(Done::Compared { plan, numbers }).is_ok()
         }
         Job::Ahead {
             generation,

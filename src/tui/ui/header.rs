@@ -139,11 +139,21 @@ fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'sta
         let ago = text.split_once(", ").map_or(text.as_str(), |(ago, _)| ago);
         spans.push(Span::styled(format!("({ago}) "), t.dim()));
     }
+    let (new_taken, base_taken) = match comparison.base_at {
+        Some(_) => (None, None),
+        None => taken_texts(comparison.taken),
+    };
+    if let Some(text) = new_taken {
+        spans.push(Span::styled(format!("({text}) "), t.dim()));
+    }
     spans.push(Span::styled("− base ", t.dim()));
     spans.push(Span::styled(
         escape(comparison.base_name.as_bytes()),
         t.title(),
     ));
+    if let Some(text) = base_taken {
+        spans.push(Span::styled(format!(" ({text})"), t.dim()));
+    }
     if let Some(at) = comparison.base_at {
         let text = crate::explore::refresh::fetched_text("taken", at, now);
         let clock = text
@@ -152,4 +162,61 @@ fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'sta
         spans.push(Span::styled(format!(" (taken {clock})"), t.dim()));
     }
     spans
+}
+
+/// When the new profile and the base of a comparison from the command line
+/// were taken, as they say: clock times, with the date once when it is
+/// the same day (`14:02:11`, `13:58:40, 2024-05-01 UTC`), else each with
+/// its date.
+fn taken_texts(
+    (new, base): (Option<std::time::SystemTime>, Option<std::time::SystemTime>),
+) -> (Option<String>, Option<String>) {
+    let parts = |at: Option<std::time::SystemTime>| {
+        let nanos = at?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        Some(crate::report::date_and_clock_utc(
+            i64::try_from(nanos).ok()?,
+        ))
+    };
+    match (parts(new), parts(base)) {
+        (Some((d1, c1)), Some((d2, c2))) if d1 == d2 => (Some(c1), Some(format!("{c2}, {d2} UTC"))),
+        (Some((d1, c1)), Some((d2, c2))) => {
+            (Some(format!("{d1} {c1}")), Some(format!("{d2} {c2} UTC")))
+        }
+        (new, base) => (
+            new.map(|(d, c)| format!("{d} {c} UTC")),
+            base.map(|(d, c)| format!("{d} {c} UTC")),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::taken_texts;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn when_each_profile_was_taken() {
+        let at = |secs: u64| Some(UNIX_EPOCH + Duration::from_secs(secs));
+        // 2024-05-01 14:02:11 and 13:58:40 UTC.
+        let (new, base) = (1_714_572_131, 1_714_571_920);
+        assert_eq!(
+            taken_texts((at(new), at(base))),
+            (
+                Some("14:02:11".into()),
+                Some("13:58:40, 2024-05-01 UTC".into())
+            )
+        );
+        assert_eq!(
+            taken_texts((at(new), at(base - 86_400))),
+            (
+                Some("2024-05-01 14:02:11".into()),
+                Some("2024-04-30 13:58:40 UTC".into())
+            )
+        );
+        assert_eq!(
+            taken_texts((None, at(base))),
+            (None, Some("2024-05-01 13:58:40 UTC".into()))
+        );
+        assert_eq!(taken_texts((None, None)), (None, None));
+    }
 }
