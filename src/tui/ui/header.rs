@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     ];
     if let Some(comparison) = session.comparison() {
         first.push(Span::raw(" "));
-        first.extend(compared(app, comparison));
+        first.extend(compared(app, comparison, area.width));
     }
     if let Some(binary) = p.mappings.first().map(|m| p.strings.get(m.file))
         && !binary.is_empty()
@@ -129,7 +129,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 /// What the profile is compared with, and when the base was taken.
 /// Short, so that both times fit 80 columns: how long ago the new
 /// profile came, the clock time the base was taken at.
-fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'static>> {
+fn compared(
+    app: &App,
+    comparison: &crate::explore::Comparison,
+    area_width: u16,
+) -> Vec<Span<'static>> {
     let t = app.theme;
     let session = &app.session;
     let now = std::time::SystemTime::now();
@@ -141,7 +145,7 @@ fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'sta
     }
     let (new_taken, base_taken) = match comparison.base_at {
         Some(_) => (None, None),
-        None => taken_texts(comparison.taken),
+        None => taken_texts(comparison.taken, area_width >= WIDE),
     };
     if let Some(text) = new_taken {
         spans.push(Span::styled(format!("({text}) "), t.dim()));
@@ -164,12 +168,18 @@ fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'sta
     spans
 }
 
+/// From this width on, the header gives the dates the profiles of a
+/// comparison were taken on (narrower, their clock times only, so that the
+/// sample types keep some room).
+const WIDE: u16 = 120;
+
 /// When the new profile and the base of a comparison from the command line
 /// were taken, as they say: clock times, with the date once when it is
 /// the same day (`14:02:11`, `13:58:40, 2024-05-01 UTC`), else each with
-/// its date.
+/// its date; without `dates`, the clock times alone.
 fn taken_texts(
     (new, base): (Option<std::time::SystemTime>, Option<std::time::SystemTime>),
+    dates: bool,
 ) -> (Option<String>, Option<String>) {
     let parts = |at: Option<std::time::SystemTime>| {
         let nanos = at?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
@@ -178,6 +188,7 @@ fn taken_texts(
         ))
     };
     match (parts(new), parts(base)) {
+        (new, base) if !dates => (new.map(|(_, c)| c), base.map(|(_, c)| format!("{c} UTC"))),
         (Some((d1, c1)), Some((d2, c2))) if d1 == d2 => (Some(c1), Some(format!("{c2}, {d2} UTC"))),
         (Some((d1, c1)), Some((d2, c2))) => {
             (Some(format!("{d1} {c1}")), Some(format!("{d2} {c2} UTC")))
@@ -200,23 +211,27 @@ mod tests {
         // 2024-05-01 14:02:11 and 13:58:40 UTC.
         let (new, base) = (1_714_572_131, 1_714_571_920);
         assert_eq!(
-            taken_texts((at(new), at(base))),
+            taken_texts((at(new), at(base)), true),
             (
                 Some("14:02:11".into()),
                 Some("13:58:40, 2024-05-01 UTC".into())
             )
         );
         assert_eq!(
-            taken_texts((at(new), at(base - 86_400))),
+            taken_texts((at(new), at(base - 86_400)), true),
             (
                 Some("2024-05-01 14:02:11".into()),
                 Some("2024-04-30 13:58:40 UTC".into())
             )
         );
         assert_eq!(
-            taken_texts((None, at(base))),
+            taken_texts((None, at(base)), true),
             (None, Some("2024-05-01 13:58:40 UTC".into()))
         );
-        assert_eq!(taken_texts((None, None)), (None, None));
+        assert_eq!(taken_texts((None, None), true), (None, None));
+        assert_eq!(
+            taken_texts((at(new), at(base - 86_400)), false),
+            (Some("14:02:11".into()), Some("13:58:40 UTC".into()))
+        );
     }
 }
