@@ -130,11 +130,20 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         2
     };
     let compared = tree.widths().is_some();
-    // Plain: total, total%, self, self%; a comparison: Δ, new, base, Δ%.
-    let widths = match compared {
+    let scale = session.tree_scale();
+    let shown = || s.rows.iter().skip(s.offset).take(rows.height as usize);
+    // Plain: total, total%, self, self%; a comparison: Δ, new, base, Δ%,
+    // as wide as the widest on screen (a change takes a sign more).
+    let mut widths = match compared {
         true => [VALUE, VALUE, VALUE, PERCENT + 2],
         false => [VALUE, PERCENT, VALUE, PERCENT],
     };
+    for c in shown().filter_map(|row| tree.change(row.id)) {
+        let texts = change_cells(scale, &c);
+        for (w, text) in widths.iter_mut().zip(&texts) {
+            *w = (*w).max(names::width(text));
+        }
+    }
     let numbers = |cells: [&str; 4]| {
         let mut text = String::new();
         for (cell, w) in cells.iter().zip(widths).take(columns) {
@@ -152,25 +161,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(Span::styled(names::keep_end(&heading, width), t.dim())),
         head,
     );
-    let scale = session.tree_scale();
     let grand = scale.total;
     let selected = session.tree_selected();
     let matches = session.tree_matches();
     let mut lines = Vec::new();
-    for row in s.rows.iter().skip(s.offset).take(rows.height as usize) {
+    for row in shown() {
         let total = tree.total(row.id);
         let own = session.tree_self(row.id);
         let change = tree.change(row.id);
         let (numbers, style) = match change {
-            Some(c) => (
-                numbers([
-                    &signed(scale, c.delta),
-                    &value_text(scale, c.new),
-                    &value_text(scale, c.base),
-                    &relative(&c),
-                ]),
-                t.change(c.delta),
-            ),
+            Some(c) => {
+                let [delta, new, base, relative] = change_cells(scale, &c);
+                (numbers([&delta, &new, &base, &relative]), t.change(c.delta))
+            }
             None => (
                 numbers([
                     &value_text(scale, total),
@@ -207,6 +210,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines), rows);
     frame.render_widget(Paragraph::new(info_line(app, info.width as usize)), info);
+}
+
+/// A comparison's row: the change, the new and base values, the change
+/// relative to the base.
+fn change_cells(scale: &crate::explore::Scale, c: &crate::analysis::PathChange) -> [String; 4] {
+    [
+        signed(scale, c.delta),
+        value_text(scale, c.new),
+        value_text(scale, c.base),
+        relative(c),
+    ]
 }
 
 impl App {
