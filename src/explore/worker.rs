@@ -270,6 +270,7 @@ pub(super) fn serve(
     latest: Arc<AtomicU64>,
     working: Arc<AtomicBool>,
 ) {
+    yield_to_the_screen();
     while let Ok(job) = jobs.recv() {
         working.store(true, Ordering::SeqCst);
         let mut waiting = vec![job];
@@ -284,6 +285,24 @@ pub(super) fn serve(
         if !session_there {
             return;
         }
+    }
+}
+
+/// Makes this thread (and the threads it starts, which inherit it) a
+/// batch thread for the scheduler: woken by a job, it does not preempt
+/// the driver's thread. On a machine with two cores, the worker's two
+/// threads otherwise take both the moment a key hands them work, and the
+/// frame of that key waits for a time slice. Its share of the processor
+/// is the same.
+fn yield_to_the_screen() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid takes no pointer; sched_setscheduler reads the
+    // param, which lives across the call; on Linux a thread id names one
+    // thread, and a failure (not allowed) leaves the policy as it was.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::pid_t;
+        let param = libc::sched_param { sched_priority: 0 };
+        libc::sched_setscheduler(tid, libc::SCHED_BATCH, &param);
     }
 }
 

@@ -203,21 +203,21 @@ pub(super) fn box_style(
 }
 
 /// The colour of a comparison's frame: red for growth, green for shrink
-/// (the table's), from a light tint to full strength as the change goes
-/// from nothing to all of the larger of the two values; grey when
-/// unchanged.
+/// (the table's), from grey (unchanged) to full strength as the change
+/// goes from nothing to all of the larger of the two values it is the
+/// difference of (the base's, and base + change: the new value as the
+/// comparison counts it, scaled by `--normalize`). The square root makes
+/// a change of a tenth visible (a third of the way), one of a millionth
+/// not.
 pub(super) fn change_colour(change: &PathChange) -> Color {
     const NEUTRAL: (f64, f64, f64) = (200.0, 200.0, 192.0);
-    if change.delta == 0 {
-        return Color::Rgb(200, 200, 192);
-    }
-    let larger = change
-        .new
+    let counted = change.base.wrapping_add(change.delta);
+    let larger = counted
         .unsigned_abs()
         .max(change.base.unsigned_abs())
         .max(1) as f64;
     let relative = (change.delta.unsigned_abs() as f64 / larger).min(1.0);
-    let strength = 0.25 + 0.75 * relative;
+    let strength = relative.sqrt();
     let target = if change.delta > 0 {
         (235.0, 60.0, 50.0)
     } else {
@@ -517,7 +517,32 @@ fn hue(package: &str) -> Color {
 
 #[cfg(test)]
 mod tests {
-    use super::package_of;
+    use super::{PathChange, change_colour, package_of, relative};
+    use ratatui::style::Color;
+
+    #[test]
+    fn colours_and_words_of_a_change() {
+        let change = |new, base, delta| PathChange { new, base, delta };
+        // Unchanged: grey; a millionth: still grey; all new: full red.
+        let grey = Color::Rgb(200, 200, 192);
+        assert_eq!(change_colour(&change(50, 50, 0)), grey);
+        assert_eq!(change_colour(&change(1_000_001, 1_000_000, 1)), grey);
+        assert_eq!(change_colour(&change(10, 0, 10)), Color::Rgb(235, 60, 50));
+        assert_eq!(change_colour(&change(0, 10, -10)), Color::Rgb(60, 190, 85));
+        // A tenth more: a third of the way to red.
+        let Color::Rgb(r, g, _) = change_colour(&change(110, 100, 10)) else {
+            panic!("rgb");
+        };
+        assert!(r > 205 && g < 165 && g > 140, "{r} {g}");
+        // Normalized: the change against base + change, not the raw new.
+        let scaled = change_colour(&change(200, 100, 10));
+        assert_eq!(scaled, change_colour(&change(110, 100, 10)));
+        assert_eq!(relative(&change(110, 100, 10)), "(+10.0%)");
+        assert_eq!(relative(&change(0, 100, -100)), "(vanished)");
+        assert_eq!(relative(&change(5, 0, 5)), "(new)");
+        assert_eq!(relative(&change(3, 1000, -997)), "(-99.7%)");
+        assert_eq!(relative(&change(1001, 1000, 1)), "(+0.10%)");
+    }
 
     #[test]
     fn packages_of_go_cpp_and_rust_names() {
