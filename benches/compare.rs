@@ -257,3 +257,41 @@ fn flame_toggle_widths_result(bencher: Bencher) {
 fn flame_switch_sample_index_result(bencher: Bencher) {
     results(bencher, &[Action::Flame], &[Action::NextSample]);
 }
+
+/// The combined profile (new less base), and its frames at function
+/// granularity, for the tree builds.
+static COMBINED: LazyLock<(Arc<Profile>, Arc<ppt::analysis::Frames>)> = LazyLock::new(|| {
+    let (new, base) = &*PAIR;
+    let combined = subtract_base(new.clone(), base.clone(), BaseKind::Diff, false).unwrap();
+    let frames = ppt::analysis::Frames::with_inlining(
+        &combined,
+        ppt::analysis::Granularity::Functions,
+        &ppt::analysis::Filters::default(),
+        true,
+    );
+    (Arc::new(combined), Arc::new(frames))
+});
+
+/// The comparison's tree (each path's new, base and change values), as
+/// the worker builds it for the flame graph: inuse_space.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn build_compared_tree(bencher: Bencher) {
+    let (profile, frames) = &*COMBINED;
+    let how = ppt::analysis::TreeComparison {
+        widths: ppt::analysis::Side::New,
+        new_scale: 1.0,
+    };
+    let kind = ppt::analysis::TreeKind::TopDown;
+    bencher.bench(|| {
+        ppt::analysis::CallTree::build_compared(profile, Arc::clone(frames), 3, kind, how).unwrap()
+    });
+}
+
+/// The plain tree of the same combined profile (widths by the change), as
+/// the flame graph drew a comparison before: the reference.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn build_plain_tree_of_the_comparison(bencher: Bencher) {
+    let (profile, frames) = &*COMBINED;
+    let kind = ppt::analysis::TreeKind::TopDown;
+    bencher.bench(|| ppt::analysis::CallTree::build(profile, Arc::clone(frames), 3, kind).unwrap());
+}

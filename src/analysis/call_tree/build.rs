@@ -25,9 +25,17 @@ pub(super) trait Weight: Copy + Default + Send + Sync {
     fn add(self, other: Self) -> Self;
     /// What siblings are ordered by: the larger first.
     fn order(&self) -> (u64, u64);
+    /// The nodes' weights, with room for `bound` nodes or growing to it.
+    fn room(bound: usize) -> Vec<Self>;
 }
 
 impl Weight for i64 {
+    /// Room for every node there can be, zeroed lazily (pages are
+    /// committed as written, see `Nodes`).
+    fn room(bound: usize) -> Vec<i64> {
+        huge_pages::zeroed(bound)
+    }
+
     #[inline]
     fn add(self, other: i64) -> i64 {
         self.wrapping_add(other)
@@ -247,7 +255,7 @@ impl<V: Weight> Nodes<V> {
         Nodes {
             frame: huge_pages::zeroed(bound),
             parent: huge_pages::zeroed(bound),
-            total: huge_pages::zeroed(bound),
+            total: V::room(bound),
             len: 0,
         }
     }
@@ -258,7 +266,10 @@ impl<V: Weight> Nodes<V> {
         let at = self.len;
         self.frame[at] = frame;
         self.parent[at] = parent;
-        self.total[at] = total;
+        match self.total.get_mut(at) {
+            Some(t) => *t = total,
+            None => self.total.push(total),
+        }
         self.len += 1;
         at as u32
     }

@@ -79,21 +79,45 @@ impl PathChange {
 }
 
 /// What one sample adds to a comparison's path: the width side's value
-/// first (what the siblings are ordered by, then the other side's).
+/// first (what the siblings are ordered by, then the other side's), and
+/// where the change is not new − base (`-normalize`), the change.
+trait Sides: Weight {
+    fn of(width: i64, other: i64, delta: i64) -> Self;
+    fn width(&self) -> i64;
+    fn other(&self) -> i64;
+    /// `None`: new − base.
+    fn delta(&self) -> Option<i64>;
+}
+
+/// The two sides (16 bytes a node: the tree of a comparison is built
+/// from twice the samples of one profile, its size matters).
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Sides {
+struct Pair {
+    width: i64,
+    other: i64,
+}
+
+/// The two sides and the change.
+#[derive(Debug, Clone, Copy, Default)]
+struct Triple {
     width: i64,
     other: i64,
     delta: i64,
 }
 
-impl Weight for Sides {
+/// Grows as the nodes are made: the bound of the plain tree's lazily
+/// zeroed arrays is every frame of every path, which a type that is not a
+/// number would have to fill.
+fn grown<V>(bound: usize) -> Vec<V> {
+    Vec::with_capacity(bound.min(1 << 20))
+}
+
+impl Weight for Pair {
     #[inline]
-    fn add(self, o: Sides) -> Sides {
-        Sides {
+    fn add(self, o: Pair) -> Pair {
+        Pair {
             width: self.width.wrapping_add(o.width),
             other: self.other.wrapping_add(o.other),
-            delta: self.delta.wrapping_add(o.delta),
         }
     }
 
@@ -103,20 +127,81 @@ impl Weight for Sides {
     fn order(&self) -> (u64, u64) {
         (self.width.unsigned_abs(), self.other.unsigned_abs())
     }
+
+    fn room(bound: usize) -> Vec<Pair> {
+        grown(bound)
+    }
+}
+
+impl Sides for Pair {
+    #[inline]
+    fn of(width: i64, other: i64, _: i64) -> Pair {
+        Pair { width, other }
+    }
+    fn width(&self) -> i64 {
+        self.width
+    }
+    fn other(&self) -> i64 {
+        self.other
+    }
+    fn delta(&self) -> Option<i64> {
+        None
+    }
+}
+
+impl Weight for Triple {
+    #[inline]
+    fn add(self, o: Triple) -> Triple {
+        Triple {
+            width: self.width.wrapping_add(o.width),
+            other: self.other.wrapping_add(o.other),
+            delta: self.delta.wrapping_add(o.delta),
+        }
+    }
+
+    #[inline]
+    fn order(&self) -> (u64, u64) {
+        (self.width.unsigned_abs(), self.other.unsigned_abs())
+    }
+
+    fn room(bound: usize) -> Vec<Triple> {
+        grown(bound)
+    }
+}
+
+impl Sides for Triple {
+    #[inline]
+    fn of(width: i64, other: i64, delta: i64) -> Triple {
+        Triple {
+            width,
+            other,
+            delta,
+        }
+    }
+    fn width(&self) -> i64 {
+        self.width
+    }
+    fn other(&self) -> i64 {
+        self.other
+    }
+    fn delta(&self) -> Option<i64> {
+        Some(self.delta)
+    }
 }
 
 /// A comparison's numbers besides the widths, per node.
 pub(super) struct Compared {
     widths: Side,
     other: Vec<i64>,
-    delta: Vec<i64>,
+    /// The change where it is not new − base (`-normalize`).
+    delta: Option<Vec<i64>>,
     /// The sums over every sample, filters or not: what shares are of.
     totals: PathChange,
 }
 
 impl Compared {
     pub(super) fn memory_bytes(&self) -> usize {
-        (self.other.capacity() + self.delta.capacity()) * 8
+        (self.other.capacity() + self.delta.as_ref().map_or(0, Vec::capacity)) * 8
     }
 }
 
@@ -134,53 +219,10 @@ impl CallTree {
         how: TreeComparison,
     ) -> Option<CallTree> {
         let split = Split::new(profile, sample_index, how.new_scale);
-        let side = |s: usize| -> Option<Sides> {
-            let change = split.change(s)?;
-            Some(Sides {
-                width: change.of(how.widths),
-                other: change.of(how.widths.other()),
-                delta: change.delta,
-            })
-        };
-        let paths = Paths::from_frames(profile, &frames, kind, side)?;
-        let built = build::build(paths, frames.nodes.len(), frames.nodes.name_ranks());
-        let totals = (0..profile.samples.len())
-            .filter_map(|s| split.change(s))
-            .fold(PathChange::default(), |sum, c| PathChange {
-                new: sum.new.wrapping_add(c.new),
-                base: sum.base.wrapping_add(c.base),
-                delta: sum.delta.wrapping_add(c.delta),
-            });
-        let n = built.total.len();
-        let (mut width, mut other, mut delta) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for s in &built.total {
-            width.push(s.width);
-            other.push(s.other);
-            delta.push(s.delta);
+        match how.new_scale == 1.0 {
+            true => build_sides::<Pair>(&split, frames, kind, how.widths),
+            false => build_sides::<Triple>(&split, frames, kind, how.widths),
         }
-        let plain = build::Built {
-            frame: built.frame,
-            parent: built.parent,
-            end: built.end,
-            total: width,
-        };
-        let compared = Compared {
-            widths: how.widths,
-            other,
-            delta,
-            totals,
-        };
-        Some(CallTree::from_built(
-            frames,
-            kind,
-            sample_index,
-            plain,
-            Some(Box::new(compared)),
-        ))
     }
 
     /// The side the widths are of, in a comparison's tree.
@@ -197,11 +239,11 @@ impl CallTree {
             Side::New => (width, other),
             Side::Base => (other, width),
         };
-        Some(PathChange {
-            new,
-            base,
-            delta: c.delta[id as usize],
-        })
+        let delta = match &c.delta {
+            Some(delta) => delta[id as usize],
+            None => new.wrapping_sub(base),
+        };
+        Some(PathChange { new, base, delta })
     }
 
     /// The sums of the whole comparison, before filters, in a
@@ -209,6 +251,67 @@ impl CallTree {
     pub fn compared_totals(&self) -> Option<PathChange> {
         self.compared.as_ref().map(|c| c.totals)
     }
+}
+
+/// [`CallTree::build_compared`] with weights `S`.
+fn build_sides<S: Sides>(
+    split: &Split,
+    frames: Arc<Frames>,
+    kind: TreeKind,
+    widths: Side,
+) -> Option<CallTree> {
+    let profile = split.profile;
+    let weight = |s: usize| -> Option<S> {
+        let change = split.change(s)?;
+        Some(S::of(
+            change.of(widths),
+            change.of(widths.other()),
+            change.delta,
+        ))
+    };
+    let paths = Paths::from_frames(profile, &frames, kind, weight)?;
+    let built = build::build(paths, frames.nodes.len(), frames.nodes.name_ranks());
+    let totals = (0..profile.samples.len())
+        .filter_map(|s| split.change(s))
+        .fold(PathChange::default(), |sum, c| PathChange {
+            new: sum.new.wrapping_add(c.new),
+            base: sum.base.wrapping_add(c.base),
+            delta: sum.delta.wrapping_add(c.delta),
+        });
+    let n = built.total.len();
+    let (mut width, mut other) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut delta = built
+        .total
+        .first()
+        .and_then(S::delta)
+        .map(|_| Vec::with_capacity(n));
+    for s in &built.total {
+        width.push(s.width());
+        other.push(s.other());
+        if let (Some(d), Some(v)) = (&mut delta, s.delta()) {
+            d.push(v);
+        }
+    }
+    drop(built.total);
+    let plain = build::Built {
+        frame: built.frame,
+        parent: built.parent,
+        end: built.end,
+        total: width,
+    };
+    let compared = Compared {
+        widths,
+        other,
+        delta,
+        totals,
+    };
+    Some(CallTree::from_built(
+        frames,
+        kind,
+        split.sample_index,
+        plain,
+        Some(Box::new(compared)),
+    ))
 }
 
 /// Which side each sample of a comparison is of, and what it adds.
