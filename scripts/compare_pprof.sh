@@ -6,8 +6,10 @@
 #   scripts/compare_pprof.sh [options] [PROFILE...]
 #
 # For each PROFILE, runs (stdout to /dev/null, under /usr/bin/time -v):
-#   zcat PROFILE                  the floor: just decompressing the file
+#   zcat PROFILE                  just decompressing the file
 #                                 (`cat` for a profile that is not gzipped)
+#   libdeflate-gunzip -c PROFILE  the floor: the fastest inflater there is
+#                                 (when installed; package libdeflate-tools)
 #   ppt --top PROFILE
 #   go tool pprof -top PROFILE
 # RUNS times each, and prints the median wall time, peak RSS and CPU time
@@ -36,7 +38,8 @@
 #   GO                the go command (default: go)
 #
 # Needs: cargo, go (for pprof), GNU time at /usr/bin/time
-# (`apt-get install -y time` if missing), zcat, awk.
+# (`apt-get install -y time` if missing), zcat, awk; libdeflate-gunzip
+# for the floor (optional).
 #
 # Exits non-zero if any command fails (pprof or ppt rejecting a profile
 # included): a comparison of a failed run would be meaningless.
@@ -200,10 +203,18 @@ for p in "${profiles[@]}"; do
     echo "$base ($size_mb MB), $runs runs each" >&2
 
     # zcat on a file that is not gzipped fails; cat is then the floor.
+    gzipped=0
     if gzip -t "$p" 2>/dev/null; then
+        gzipped=1
         measure zcat zcat "$p"
     else
         measure zcat cat "$p"
+    fi
+    # The fastest inflater there is: the floor ppt's speed is held to.
+    floor=0
+    if ((gzipped)) && command -v libdeflate-gunzip >/dev/null; then
+        floor=1
+        measure floor libdeflate-gunzip -c "$p"
     fi
     measure ppt "$ppt_bin" --top "$p"
     if ((do_pprof)); then
@@ -211,7 +222,9 @@ for p in "${profiles[@]}"; do
     fi
     echo >&2
 
-    tools=(zcat ppt)
+    tools=(zcat)
+    ((floor)) && tools+=(floor)
+    tools+=(ppt)
     ((do_pprof)) && tools+=(pprof)
     for t in "${tools[@]}"; do
         w="$(median "$work/$t.runs" 1)"
@@ -222,6 +235,11 @@ for p in "${profiles[@]}"; do
         rss["$t"]="$r"
         cpu["$t"]="$c"
     done
+    if ((floor)); then
+        awk -v b="$base" -v wf="${wall[floor]}" -v wt="${wall[ppt]}" 'BEGIN {
+            printf "%-28s %-6s %8.1fx\n", b, "/floor", (wf > 0 ? wt / wf : 0)
+        }' >>"$work/table"
+    fi
     if ((do_pprof)); then
         awk -v b="$base" -v wp="${wall[pprof]}" -v wt="${wall[ppt]}" -v rp="${rss[pprof]}" -v rt="${rss[ppt]}" -v cp="${cpu[pprof]}" -v ct="${cpu[ppt]}" 'BEGIN {
             printf "%-28s %-6s %8.1fx %8.1fx %8.1fx\n", b, "ratio", (wt > 0 ? wp / wt : 0), (rt > 0 ? rp / rt : 0), (ct > 0 ? cp / ct : 0)
@@ -233,4 +251,6 @@ cat "$work/table"
 echo
 echo "wall: median of $runs runs (elapsed); RSS: median of the peak resident set sizes;"
 echo "CPU: median of user + system seconds (pprof's garbage collector runs on other cores);"
-echo "ratio: pprof / ppt. zcat: decompressing the file to /dev/null, the floor for any reader."
+echo "ratio: pprof / ppt. zcat: decompressing the file to /dev/null."
+echo "floor: libdeflate-gunzip -c FILE >/dev/null, the fastest inflater (Debian: libdeflate-tools);"
+echo "/floor: ppt's wall time over the floor's."

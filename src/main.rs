@@ -165,6 +165,16 @@ fn run(args: &Args) -> Result<(), Error> {
         }
         return print_output(args, kind, &combined.profile, &options);
     }
+    if !explore && args.save.is_none() {
+        // A report needs the profile only: decoded as the file is read.
+        let profile = Source::new(&args.profile, args.source_options())?.decode()?;
+        tag_filters(args, &profile, &mut options, true)?;
+        let printed = print_output(args, kind, &profile, &options);
+        // The process ends here: freeing the profile's memory piece by
+        // piece would only make the report wait for the exit.
+        std::mem::forget(profile);
+        return printed;
+    }
     let (source, loaded) = load_profile(args)?;
     tag_filters(args, &loaded.profile, &mut options, !explore)?;
     if explore {

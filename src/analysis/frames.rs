@@ -41,6 +41,9 @@ impl Default for FrameOptions {
     }
 }
 
+/// In [`Frames::location_node`]: the location has no node or several.
+const NOT_ONE: NodeId = NodeId::MAX;
+
 /// Every location's nodes and the surviving samples.
 #[derive(Debug, Clone)]
 pub struct Frames {
@@ -51,6 +54,10 @@ pub struct Frames {
     /// no nodes was hidden and is skipped in every stack.
     location_nodes: Vec<NodeId>,
     location_starts: Vec<u32>,
+    /// The node of each location that has exactly one (most do), else
+    /// [`NOT_ONE`]: a pass over millions of frames reads one array
+    /// instead of two.
+    location_node: Vec<NodeId>,
     /// Samples kept by focus/ignore/show_from; `None` keeps them all.
     sample_kept: Option<Vec<bool>>,
     /// The part of each stack that remains after show_from/prune_from, as
@@ -96,7 +103,9 @@ impl Frames {
         location_starts.push(0u32);
         let mut outcomes = Vec::with_capacity(profile.locations.len());
         let mut marks = Vec::new();
-        let mut clean_paths: Vec<Option<StrId>> = vec![None; profile.functions.len()];
+        // By file name: far fewer files than functions.
+        let mut clean_paths: Vec<Option<StrId>> = vec![None; profile.strings.len()];
+        let mut function_nodes: Vec<Option<NodeId>> = vec![None; profile.functions.len()];
         let mut kept: Vec<bool> = Vec::new();
 
         for (l, loc) in profile.locations.iter().enumerate() {
@@ -130,6 +139,17 @@ impl Frames {
                     .zip(&kept)
                     .filter_map(|(line, &keep)| keep.then_some(line))
                 {
+                    // A named function's node is the same at every line
+                    // when neither addresses nor lines are kept: found
+                    // once per function rather than once per line.
+                    let by_function = !granularity.keeps_address()
+                        && !granularity.keeps_line()
+                        && !options.obj_names;
+                    let f = line.function as usize;
+                    if by_function && let Some(node) = function_nodes[f] {
+                        location_nodes.push(node);
+                        continue;
+                    }
                     let info = line_info(
                         profile,
                         &mut nodes,
@@ -140,7 +160,12 @@ impl Frames {
                         binary,
                         line,
                     );
-                    location_nodes.push(nodes.intern(info, profile));
+                    let node = nodes.intern(info, profile);
+                    // Only a name keeps the binary out of the identity.
+                    if by_function && !info.name.is_empty() {
+                        function_nodes[f] = Some(node);
+                    }
+                    location_nodes.push(node);
                 }
             }
             location_starts.push(location_nodes.len() as u32);
@@ -152,10 +177,19 @@ impl Frames {
         let sample_kept = filters
             .selects_samples()
             .then(|| select_samples(profile, filters, &marks));
+        nodes.done_interning();
+        let location_node = location_starts
+            .windows(2)
+            .map(|w| match w[1] - w[0] {
+                1 => location_nodes[w[0] as usize],
+                _ => NOT_ONE,
+            })
+            .collect();
         Frames {
             nodes,
             location_nodes,
             location_starts,
+            location_node,
             sample_kept,
             sample_windows,
             granularity,
@@ -163,8 +197,13 @@ impl Frames {
     }
 
     /// The nodes of location `loc`, innermost first; empty when hidden.
+    #[inline]
     pub fn location(&self, loc: LocationIdx) -> &[NodeId] {
         let l = loc as usize;
+        let one = &self.location_node[l];
+        if *one != NOT_ONE {
+            return std::slice::from_ref(one);
+        }
         &self.location_nodes[self.location_starts[l] as usize..self.location_starts[l + 1] as usize]
     }
 
@@ -284,7 +323,7 @@ fn line_info(
         StrId::EMPTY
     };
     let file = if granularity.keeps_file() && !f.filename.is_empty() {
-        *clean_paths[line.function as usize].get_or_insert_with(|| {
+        *clean_paths[f.filename.0 as usize].get_or_insert_with(|| {
             let path = source_files::trim_path(
                 profile.strings.get(f.filename),
                 &options.trim_path,

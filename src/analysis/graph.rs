@@ -8,8 +8,10 @@
 //! measures in the same pass is what lets the explorer switch sample index
 //! without recomputing anything.
 
+use super::flat_cum;
 use super::frames::Frames;
 use super::node::NodeId;
+use super::parallel;
 use crate::profile::Profile;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -105,124 +107,30 @@ impl Graph {
         kept_nodes: Option<&[bool]>,
         with_edges: bool,
     ) -> Graph {
-        let m = measures.len();
-        let n = frames.nodes.len();
-        let any_mean = measures.iter().any(|x| x.mean);
-        let mut g = Graph {
-            measures: measures.to_vec(),
-            node_count: n,
-            flat: vec![0; n * m],
-            cum: vec![0; n * m],
-            flat_div: if any_mean { vec![0; n * m] } else { Vec::new() },
-            cum_div: if any_mean { vec![0; n * m] } else { Vec::new() },
-            ..Graph::default()
+        let classes = kept_nodes.map(|kept| location_classes(frames, profile, kept));
+        let pass = Pass {
+            profile,
+            frames,
+            measures,
+            kept_nodes,
+            classes: classes.as_deref(),
+            with_edges,
         };
-        let mut edge_index: HashMap<u64, EdgeId, BuildHasherDefault<PairHasher>> =
-            HashMap::default();
-        let mut edge_stamp: Vec<u32> = Vec::new();
-        let mut node_stamp = vec![UNSET; n];
-        let mut last_edge_into: Vec<(NodeId, EdgeId)> =
-            vec![(UNSET, UNSET); if with_edges { n } else { 0 }];
-        let mut w = vec![0i64; m];
-        let mut dw = vec![0i64; m];
-        let mut contributes = vec![false; m];
-        let samples = &profile.samples;
-
-        for s in 0..samples.len() {
-            if !frames.keeps_sample(s) {
-                continue;
-            }
-            let values = samples.values(s);
-            let mut any = false;
-            for (column, measure) in measures.iter().enumerate() {
-                (w[column], dw[column]) = measure.of(values);
-                contributes[column] = w[column] != 0 || dw[column] != 0;
-                any |= contributes[column];
-            }
-            if !any {
-                continue;
-            }
-            let stamp = s as u32;
-            let mut parent: Option<NodeId> = None;
-            let mut residual = false;
-            for &loc in frames.stack(profile, s).iter().rev() {
-                let loc_nodes = frames.location(loc);
-                let outermost = loc_nodes.len().wrapping_sub(1);
-                for (ni, &node) in loc_nodes.iter().enumerate().rev() {
-                    if kept_nodes.is_some_and(|kept| !kept[node as usize]) {
-                        residual = true;
-                        continue;
-                    }
-                    let base = node as usize * m;
-                    if node_stamp[node as usize] != stamp {
-                        node_stamp[node as usize] = stamp;
-                        add_into(&mut g.cum[base..base + m], &w);
-                        if any_mean {
-                            add_into(&mut g.cum_div[base..base + m], &dw);
-                        }
-                    }
-                    if let Some(caller) = parent.filter(|&p| with_edges && p != node) {
-                        let next_id = g.edges.len() as EdgeId;
-                        let key = (u64::from(caller) << 32) | u64::from(node);
-                        // Most frames are reached from the same caller as
-                        // last time: a per-callee cache of the last edge
-                        // skips the (cache-missing) table lookup.
-                        let cached = &mut last_edge_into[node as usize];
-                        let e = if cached.0 == caller && cached.1 != UNSET {
-                            cached.1 as usize
-                        } else {
-                            let e = *edge_index.entry(key).or_insert_with(|| {
-                                g.edges.push((caller, node));
-                                edge_stamp.push(UNSET);
-                                g.edge_weight.extend(std::iter::repeat_n(0, m));
-                                if any_mean {
-                                    g.edge_div.extend(std::iter::repeat_n(0, m));
-                                }
-                                g.edge_flags.extend(std::iter::repeat_n(0, m));
-                                next_id
-                            });
-                            *cached = (caller, e);
-                            e as usize
-                        };
-                        if edge_stamp[e] != stamp {
-                            edge_stamp[e] = stamp;
-                            // An edge is inline when the callee is not the
-                            // outermost line of its location.
-                            let mut flag = if ni != outermost {
-                                EDGE_SEEN
-                            } else {
-                                EDGE_SEEN | EDGE_NOT_INLINE
-                            };
-                            if residual {
-                                flag |= EDGE_RESIDUAL;
-                            }
-                            for column in 0..m {
-                                if contributes[column] {
-                                    g.edge_weight[e * m + column] =
-                                        g.edge_weight[e * m + column].wrapping_add(w[column]);
-                                    if any_mean {
-                                        g.edge_div[e * m + column] =
-                                            g.edge_div[e * m + column].wrapping_add(dw[column]);
-                                    }
-                                    g.edge_flags[e * m + column] |= flag;
-                                }
-                            }
-                        }
-                    }
-                    parent = Some(node);
-                    residual = false;
-                }
-            }
-            if let Some(leaf) = parent
-                && !residual
-            {
-                let base = leaf as usize * m;
-                add_into(&mut g.flat[base..base + m], &w);
-                if any_mean {
-                    add_into(&mut g.flat_div[base..base + m], &dw);
-                }
-            }
+        let samples = profile.samples.len();
+        // Two halves of the samples on two cores, when there are enough
+        // frames to pay for a thread; the halves add up to exactly the
+        // graph of one pass (edges numbered in the order they are met).
+        let ranges = if profile.samples.frame_count() >= PARALLEL_FROM_FRAMES {
+            parallel::even_split(samples, parallel::THREADS)
+        } else {
+            std::iter::once(0..samples).collect()
+        };
+        let mut parts = parallel::in_parallel(ranges, |range| pass.run(range)).into_iter();
+        let mut whole = parts.next().unwrap_or_else(|| pass.run(0..0));
+        for part in parts {
+            whole.add(part);
         }
+        let mut g = whole.graph;
         g.index_edges();
         g
     }
@@ -403,6 +311,248 @@ impl Graph {
     }
 }
 
+/// Below this many frames in all, a graph is built on one thread.
+const PARALLEL_FROM_FRAMES: usize = 1 << 18;
+
+/// What a masked pass does with a location's frames (see
+/// [`location_classes`]).
+const NO_NODES: u8 = 0;
+const NONE_KEPT: u8 = 1;
+const SOME_KEPT: u8 = 2;
+
+/// For each location, whether it has nodes and whether any is kept: most
+/// frames of a trimmed pass have none kept, and a table of a byte per
+/// location answers that without reaching for the nodes.
+fn location_classes(frames: &Frames, profile: &Profile, kept: &[bool]) -> Vec<u8> {
+    (0..profile.locations.len() as u32)
+        .map(|loc| {
+            let nodes = frames.location(loc);
+            if nodes.is_empty() {
+                NO_NODES
+            } else if nodes.iter().any(|&n| kept[n as usize]) {
+                SOME_KEPT
+            } else {
+                NONE_KEPT
+            }
+        })
+        .collect()
+}
+
+type EdgeIndex = HashMap<u64, EdgeId, BuildHasherDefault<PairHasher>>;
+
+/// A pass over some of the samples.
+struct Pass<'a> {
+    profile: &'a Profile,
+    frames: &'a Frames,
+    measures: &'a [Measure],
+    kept_nodes: Option<&'a [bool]>,
+    classes: Option<&'a [u8]>,
+    with_edges: bool,
+}
+
+/// The graph of some of the samples, with its edges still findable.
+struct Partial {
+    graph: Graph,
+    edge_index: EdgeIndex,
+}
+
+impl Pass<'_> {
+    fn run(&self, samples: std::ops::Range<usize>) -> Partial {
+        let (profile, frames, measures, kept_nodes) =
+            (self.profile, self.frames, self.measures, self.kept_nodes);
+        let with_edges = self.with_edges;
+        let m = measures.len();
+        let n = frames.nodes.len();
+        if let [measure] = measures
+            && !measure.mean
+            && !with_edges
+            && kept_nodes.is_none()
+        {
+            // The hot pass of the text reports, laid out for the caches.
+            let (flat, cum) = flat_cum::flat_and_cum(profile, frames, measure.index, samples);
+            return Partial {
+                graph: Graph {
+                    measures: measures.to_vec(),
+                    node_count: n,
+                    flat,
+                    cum,
+                    ..Graph::default()
+                },
+                edge_index: EdgeIndex::default(),
+            };
+        }
+        let any_mean = measures.iter().any(|x| x.mean);
+        let mut g = Graph {
+            measures: measures.to_vec(),
+            node_count: n,
+            flat: vec![0; n * m],
+            cum: vec![0; n * m],
+            flat_div: if any_mean { vec![0; n * m] } else { Vec::new() },
+            cum_div: if any_mean { vec![0; n * m] } else { Vec::new() },
+            ..Graph::default()
+        };
+        let mut edge_index = EdgeIndex::default();
+        let mut edge_stamp: Vec<u32> = Vec::new();
+        let mut node_stamp = vec![UNSET; n];
+        let mut last_edge_into: Vec<(NodeId, EdgeId)> =
+            vec![(UNSET, UNSET); if with_edges { n } else { 0 }];
+        let mut w = vec![0i64; m];
+        let mut dw = vec![0i64; m];
+        let mut contributes = vec![false; m];
+        let all = &profile.samples;
+
+        for s in samples {
+            if !frames.keeps_sample(s) {
+                continue;
+            }
+            let values = all.values(s);
+            let mut any = false;
+            for (column, measure) in measures.iter().enumerate() {
+                (w[column], dw[column]) = measure.of(values);
+                contributes[column] = w[column] != 0 || dw[column] != 0;
+                any |= contributes[column];
+            }
+            if !any {
+                continue;
+            }
+            let stamp = s as u32;
+            let mut parent: Option<NodeId> = None;
+            let mut residual = false;
+            for &loc in frames.stack(profile, s).iter().rev() {
+                if let Some(classes) = self.classes {
+                    match classes[loc as usize] {
+                        NO_NODES => continue,
+                        NONE_KEPT => {
+                            residual = true;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+                let loc_nodes = frames.location(loc);
+                let outermost = loc_nodes.len().wrapping_sub(1);
+                for (ni, &node) in loc_nodes.iter().enumerate().rev() {
+                    if kept_nodes.is_some_and(|kept| !kept[node as usize]) {
+                        residual = true;
+                        continue;
+                    }
+                    let base = node as usize * m;
+                    if node_stamp[node as usize] != stamp {
+                        node_stamp[node as usize] = stamp;
+                        add_into(&mut g.cum[base..base + m], &w);
+                        if any_mean {
+                            add_into(&mut g.cum_div[base..base + m], &dw);
+                        }
+                    }
+                    if let Some(caller) = parent.filter(|&p| with_edges && p != node) {
+                        let next_id = g.edges.len() as EdgeId;
+                        let key = (u64::from(caller) << 32) | u64::from(node);
+                        // Most frames are reached from the same caller as
+                        // last time: a per-callee cache of the last edge
+                        // skips the (cache-missing) table lookup.
+                        let cached = &mut last_edge_into[node as usize];
+                        let e = if cached.0 == caller && cached.1 != UNSET {
+                            cached.1 as usize
+                        } else {
+                            let e = *edge_index.entry(key).or_insert_with(|| {
+                                g.edges.push((caller, node));
+                                edge_stamp.push(UNSET);
+                                g.edge_weight.extend(std::iter::repeat_n(0, m));
+                                if any_mean {
+                                    g.edge_div.extend(std::iter::repeat_n(0, m));
+                                }
+                                g.edge_flags.extend(std::iter::repeat_n(0, m));
+                                next_id
+                            });
+                            *cached = (caller, e);
+                            e as usize
+                        };
+                        if edge_stamp[e] != stamp {
+                            edge_stamp[e] = stamp;
+                            // An edge is inline when the callee is not the
+                            // outermost line of its location.
+                            let mut flag = if ni != outermost {
+                                EDGE_SEEN
+                            } else {
+                                EDGE_SEEN | EDGE_NOT_INLINE
+                            };
+                            if residual {
+                                flag |= EDGE_RESIDUAL;
+                            }
+                            for column in 0..m {
+                                if contributes[column] {
+                                    g.edge_weight[e * m + column] =
+                                        g.edge_weight[e * m + column].wrapping_add(w[column]);
+                                    if any_mean {
+                                        g.edge_div[e * m + column] =
+                                            g.edge_div[e * m + column].wrapping_add(dw[column]);
+                                    }
+                                    g.edge_flags[e * m + column] |= flag;
+                                }
+                            }
+                        }
+                    }
+                    parent = Some(node);
+                    residual = false;
+                }
+            }
+            if let Some(leaf) = parent
+                && !residual
+            {
+                let base = leaf as usize * m;
+                add_into(&mut g.flat[base..base + m], &w);
+                if any_mean {
+                    add_into(&mut g.flat_div[base..base + m], &dw);
+                }
+            }
+        }
+        Partial {
+            graph: g,
+            edge_index,
+        }
+    }
+}
+
+impl Partial {
+    /// Adds the graph of the samples that follow these.
+    fn add(&mut self, later: Partial) {
+        let (g, other) = (&mut self.graph, later.graph);
+        let m = g.measures.len();
+        let sum = |into: &mut Vec<i64>, from: &[i64]| {
+            for (a, b) in into.iter_mut().zip(from) {
+                *a = a.wrapping_add(*b);
+            }
+        };
+        sum(&mut g.flat, &other.flat);
+        sum(&mut g.cum, &other.cum);
+        sum(&mut g.flat_div, &other.flat_div);
+        sum(&mut g.cum_div, &other.cum_div);
+        let with_div = g.measures.iter().any(|x| x.mean);
+        for (e, &(caller, callee)) in other.edges.iter().enumerate() {
+            let key = (u64::from(caller) << 32) | u64::from(callee);
+            let next_id = g.edges.len() as EdgeId;
+            let to = *self.edge_index.entry(key).or_insert_with(|| {
+                g.edges.push((caller, callee));
+                g.edge_weight.extend(std::iter::repeat_n(0, m));
+                if with_div {
+                    g.edge_div.extend(std::iter::repeat_n(0, m));
+                }
+                g.edge_flags.extend(std::iter::repeat_n(0, m));
+                next_id
+            }) as usize;
+            for c in 0..m {
+                g.edge_weight[to * m + c] =
+                    g.edge_weight[to * m + c].wrapping_add(other.edge_weight[e * m + c]);
+                if with_div {
+                    g.edge_div[to * m + c] =
+                        g.edge_div[to * m + c].wrapping_add(other.edge_div[e * m + c]);
+                }
+                g.edge_flags[to * m + c] |= other.edge_flags[e * m + c];
+            }
+        }
+    }
+}
+
 /// Hashes a caller/callee pair packed in a u64. The pairs are small dense
 /// integers, which a plain multiplicative hash (FxHash) maps to hashes whose
 /// high bits, which the table uses to tell entries apart, barely differ:
@@ -462,4 +612,66 @@ fn adjacency(n: usize, endpoint: impl Iterator<Item = NodeId> + Clone) -> (Vec<u
         *slot += 1;
     }
     (starts, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Filters, Granularity};
+
+    fn fixture(name: &str) -> Profile {
+        let path = format!("{}/tests/fixtures/go/{name}", env!("CARGO_MANIFEST_DIR"));
+        crate::profile::load(&path, &Default::default()).expect("fixture loads")
+    }
+
+    /// The graph of a pass over everything, and of two halves added up,
+    /// must be the same graph: edges in the same order, same sums.
+    #[test]
+    fn halves_add_up_to_the_whole() {
+        for name in ["cpu.pprof", "heap.pprof", "allocs.pprof"] {
+            let profile = fixture(name);
+            let frames = Frames::new(&profile, Granularity::Functions, &Filters::default());
+            let measures: Vec<Measure> = (0..profile.sample_types.len())
+                .map(Measure::plain)
+                .chain([Measure {
+                    index: profile.sample_types.len() - 1,
+                    mean: true,
+                }])
+                .collect();
+            let kept: Vec<bool> = (0..frames.nodes.len()).map(|n| n % 3 != 0).collect();
+            for (measures, kept) in [
+                (&measures[..], None),
+                (&measures[..1], None),
+                (&measures[..], Some(&kept[..])),
+            ] {
+                for with_edges in [false, true] {
+                    let classes = kept.map(|k| location_classes(&frames, &profile, k));
+                    let pass = Pass {
+                        profile: &profile,
+                        frames: &frames,
+                        measures,
+                        kept_nodes: kept,
+                        classes: classes.as_deref(),
+                        with_edges,
+                    };
+                    let n = profile.samples.len();
+                    let whole = pass.run(0..n).graph;
+                    for cut in [0, 1, n / 3, n / 2, n] {
+                        let mut halves = pass.run(0..cut);
+                        halves.add(pass.run(cut..n));
+                        let g = halves.graph;
+                        let what = format!("{name} cut at {cut} edges {with_edges}");
+                        assert_eq!(g.flat, whole.flat, "{what}");
+                        assert_eq!(g.cum, whole.cum, "{what}");
+                        assert_eq!(g.flat_div, whole.flat_div, "{what}");
+                        assert_eq!(g.cum_div, whole.cum_div, "{what}");
+                        assert_eq!(g.edges, whole.edges, "{what}");
+                        assert_eq!(g.edge_weight, whole.edge_weight, "{what}");
+                        assert_eq!(g.edge_div, whole.edge_div, "{what}");
+                        assert_eq!(g.edge_flags, whole.edge_flags, "{what}");
+                    }
+                }
+            }
+        }
+    }
 }

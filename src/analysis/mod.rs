@@ -22,6 +22,7 @@
 mod call_tree;
 mod filter;
 mod filtered;
+mod flat_cum;
 mod frames;
 mod granularity;
 mod graph;

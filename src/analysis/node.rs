@@ -89,6 +89,13 @@ impl NodeTable {
 
     /// The node with identity `info`, added if new.
     pub(crate) fn intern(&mut self, info: NodeInfo, profile: &Profile) -> NodeId {
+        if self.index.len() != self.infos.len() {
+            // Dropped by `done_interning`: found again from the nodes.
+            self.index = (0..)
+                .zip(&self.infos)
+                .map(|(id, &info)| (info, id))
+                .collect();
+        }
         if let Some(&id) = self.index.get(&info) {
             return id;
         }
@@ -105,6 +112,13 @@ impl NodeTable {
         self.infos.push(info);
         self.index.insert(info, id);
         id
+    }
+
+    /// Frees what finding a node by its identity takes (a hash table as
+    /// large as the nodes, tens of megabytes on a large profile), once
+    /// every node is in; a later [`NodeTable::intern`] builds it again.
+    pub(crate) fn done_interning(&mut self) {
+        self.index = FxHashMap::default();
     }
 
     /// For every node, the rank of its name in byte order: comparing ranks
@@ -169,30 +183,41 @@ fn lent_name<'p>(
 /// pprof's `NodeInfo.PrintableName`: `[address] [name] [file[:line]]`, with
 /// `[binary]` or `<unknown>` standing in when nothing else is known.
 fn printable_name(info: &NodeInfo, profile: &Profile, paths: &StringTable) -> Vec<u8> {
-    let mut parts: Vec<Vec<u8>> = Vec::with_capacity(3);
-    if info.address != 0 {
-        parts.push(format!("{:016x}", info.address).into_bytes());
-    }
+    use std::io::Write;
     let name = profile.strings.get(info.name);
-    if !name.is_empty() {
-        parts.push(name.to_vec());
-    }
     let file = paths.get(info.file);
+    // One buffer, parts separated by a space (tens of thousands of nodes:
+    // a vector per part would cost more than the names).
+    let mut out = Vec::with_capacity(name.len() + file.len() + 24);
+    let part = |out: &mut Vec<u8>| {
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+    };
+    if info.address != 0 {
+        let _ = write!(out, "{:016x}", info.address);
+    }
+    if !name.is_empty() {
+        part(&mut out);
+        out.extend_from_slice(name);
+    }
     if info.line != 0 {
-        let mut part = file.to_vec();
-        part.extend_from_slice(format!(":{}", info.line).as_bytes());
-        parts.push(part);
+        part(&mut out);
+        out.extend_from_slice(file);
+        let _ = write!(out, ":{}", info.line);
     } else if !file.is_empty() {
-        parts.push(file.to_vec());
+        part(&mut out);
+        out.extend_from_slice(file);
     } else if !name.is_empty() {
         // The name alone.
     } else if !info.objfile.is_empty() {
-        let mut part = b"[".to_vec();
-        part.extend_from_slice(gopath::base(profile.strings.get(info.objfile)));
-        part.push(b']');
-        parts.push(part);
+        part(&mut out);
+        out.push(b'[');
+        out.extend_from_slice(gopath::base(profile.strings.get(info.objfile)));
+        out.push(b']');
     } else {
-        parts.push(b"<unknown>".to_vec());
+        part(&mut out);
+        out.extend_from_slice(b"<unknown>");
     }
-    parts.join(&b' ')
+    out
 }

@@ -1,7 +1,9 @@
 //! A profile's source, loadable again and again: what `--refresh` needs.
 
 use super::{Remote, SourceError, SourceErrorKind, adjust_url, http, progress};
-use crate::profile::{DecodeOptions, Profile, ProfileError, decode};
+use crate::profile::{
+    DecodeOptions, Profile, ProfileError, Unfinished, decode, decode_from, decode_unfinished, open,
+};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -139,6 +141,34 @@ impl Source {
         })
     }
 
+    /// [`Source::decode_unfinished`], finished: one profile as it is shown.
+    pub fn decode(&self) -> Result<Profile, SourceError> {
+        self.decode_unfinished()
+            .and_then(|u| Ok(u.finish()?))
+            .map_err(|kind| SourceError {
+                source_name: self.name.clone(),
+                kind,
+            })
+    }
+
+    /// Reads or fetches and decodes, without keeping the bytes: a file or
+    /// standard input is decoded as it is read (never held whole), a
+    /// download once it has arrived. Not finished (see [`Unfinished`]).
+    pub fn decode_unfinished(&self) -> Result<Unfinished, SourceErrorKind> {
+        let options = &self.options.decode;
+        let decoded = match &self.kind {
+            Kind::Url(_) => {
+                let bytes = self.read()?;
+                decode_unfinished(&bytes, options)
+            }
+            Kind::Stdin => decode_from(std::io::stdin(), options),
+            Kind::File(path) => open(path)
+                .map_err(ProfileError::Io)
+                .and_then(|file| decode_from(file, options)),
+        };
+        Ok(decoded?)
+    }
+
     /// Only the bytes, undecoded.
     pub fn read(&self) -> Result<Vec<u8>, SourceErrorKind> {
         let limit = self.options.decode.max_decompressed;
@@ -159,13 +189,11 @@ impl Source {
                 Ok(bytes)
             }
             Kind::File(path) => {
-                if path.is_dir() {
-                    return Err(ProfileError::Io(std::io::Error::other(
-                        "is a directory, not a profile",
-                    ))
-                    .into());
-                }
-                Ok(std::fs::read(path).map_err(ProfileError::Io)?)
+                let mut bytes = Vec::new();
+                open(path)
+                    .and_then(|mut file| file.read_to_end(&mut bytes))
+                    .map_err(ProfileError::Io)?;
+                Ok(bytes)
             }
         }
     }

@@ -19,8 +19,7 @@
 
 use super::{Source, SourceError, SourceErrorKind, progress};
 use crate::profile::{
-    BaseKind, MergeError, Profile, ProfileError, Unfinished, combine, decode_unfinished,
-    subtract_base,
+    BaseKind, MergeError, Profile, ProfileError, Unfinished, combine, subtract_base,
 };
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -454,10 +453,7 @@ fn grab_one(source: &Source, announce: bool) -> Result<Unfinished, SourceError> 
     if announce && let Some(remote) = source.remote() {
         progress::announce(remote);
     }
-    let bytes = source.read().map_err(error)?;
-    let mut u = decode_unfinished(&bytes, &source.options().decode)
-        .map_err(|e: ProfileError| error(e.into()))?;
-    drop(bytes);
+    let mut u = source.decode_unfinished().map_err(error)?;
     if let Some(remote) = source.remote() {
         let p = &mut u.profile;
         let url = p.strings.intern(remote.url.as_bytes());

@@ -6,42 +6,38 @@
 use super::error::ProfileError;
 use super::load_merge;
 use super::model::{
-    Function, Label, Line, Location, Mapping, MappingFlags, MappingIdx, Profile, Samples, ValueType,
+    Function, Line, Location, Mapping, MappingFlags, MappingIdx, Profile, Samples, ValueType,
 };
 use super::pb;
 use super::prune;
+use super::stream::{Parts, Splitter};
 use super::strings::{StrId, StringTable};
-use super::wire::{RawSamples, RawStrings, SampleFields};
+use super::wire::{
+    RawFunction, RawLabel, RawLocations, SampleColumns, SampleFaultKind, WIDE_INDEX, location_id,
+};
+use prost::Message;
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
 
 impl Profile {
-    /// Builds the model from the decoded protobuf, validating every reference.
-    pub fn from_wire(mut wire: pb::Profile) -> Result<Profile, ProfileError> {
-        let samples = std::mem::take(&mut wire.sample);
-        let strings = std::mem::take(&mut wire.string_table);
-        Builder::new(StringInput::Decoded(&strings))?
-            .build(wire, SampleInput::Decoded(&samples))
-            .and_then(Unfinished::finish)
+    /// Builds the model from the decoded protobuf, validating every
+    /// reference: the message is encoded and read back exactly as a file
+    /// would be, so that there is one way in.
+    pub fn from_wire(wire: pb::Profile) -> Result<Profile, ProfileError> {
+        let mut splitter = Splitter::new();
+        splitter.feed(&wire.encode_to_vec())?;
+        Profile::from_parts(splitter.finish()?).and_then(Unfinished::finish)
     }
 
-    /// Like [`Profile::from_wire`], with the samples still encoded, and not
-    /// finished yet.
-    /// `strings` are ranges of `raw`; `lender`, when given, holds the same
-    /// bytes as `raw` and may keep the longest strings instead of a copy.
-    pub(super) fn from_split(
-        wire: pb::Profile,
-        samples: RawSamples<'_>,
-        strings: &RawStrings,
-        raw: &[u8],
-        lender: Option<&Arc<Vec<u8>>>,
-    ) -> Result<Unfinished, ProfileError> {
-        let strings = StringInput::Encoded {
-            strings,
-            raw,
-            lender,
-        };
-        Builder::new(strings)?.build(wire, SampleInput::Encoded(samples))
+    /// The model of a profile read by [`Splitter`], not finished yet.
+    pub(super) fn from_parts(parts: Parts) -> Result<Unfinished, ProfileError> {
+        let wire = pb::Profile::decode(&parts.rest[..])
+            .map_err(|e| ProfileError::Protobuf(e.to_string()))?;
+        Builder::new(parts.strings, parts.string_ids)?.build(
+            wire,
+            &parts.functions,
+            &parts.locations,
+            parts.samples,
+        )
     }
 }
 
@@ -80,96 +76,6 @@ impl Unfinished {
         let (drop_frames, keep_frames) = (profile.drop_frames, profile.keep_frames);
         prune::drop_uninteresting_frames(&mut profile, drop_frames, keep_frames);
         Ok(profile)
-    }
-}
-
-/// Where the strings come from: prost's vectors, or byte ranges of the
-/// input (see `wire.rs`), which may lend its longest strings.
-enum StringInput<'a> {
-    Decoded(&'a [Vec<u8>]),
-    Encoded {
-        strings: &'a RawStrings,
-        raw: &'a [u8],
-        lender: Option<&'a Arc<Vec<u8>>>,
-    },
-}
-
-/// A string at least this long is lent by the input rather than copied...
-const LEND_AT_LEAST: usize = 1 << 16;
-
-impl StringInput<'_> {
-    fn len(&self) -> usize {
-        match self {
-            StringInput::Decoded(s) => s.len(),
-            StringInput::Encoded { strings, .. } => strings.ranges.len(),
-        }
-    }
-
-    fn first_is_empty(&self) -> Option<bool> {
-        match self {
-            StringInput::Decoded(s) => s.first().map(Vec::is_empty),
-            StringInput::Encoded { strings, .. } => strings.ranges.first().map(|r| r.is_empty()),
-        }
-    }
-
-    /// Interns every string, in order.
-    fn intern_all(&self, table: &mut StringTable) -> Vec<StrId> {
-        match *self {
-            StringInput::Decoded(s) => s.iter().map(|s| table.intern(s)).collect(),
-            StringInput::Encoded {
-                strings,
-                raw,
-                lender,
-            } => {
-                // ...when such strings make up a good part of the input
-                // (a quarter): keeping the whole input alive for one long
-                // name among megabytes of samples would cost more than the
-                // copy.
-                let long: usize = strings
-                    .ranges
-                    .iter()
-                    .map(std::ops::Range::len)
-                    .filter(|&n| n >= LEND_AT_LEAST)
-                    .sum();
-                let lender = lender.filter(|_| long > 0 && long >= raw.len() / 4);
-                strings
-                    .ranges
-                    .iter()
-                    .map(|r| match lender {
-                        Some(l) if r.len() >= LEND_AT_LEAST => table.lend(l, r.clone()),
-                        _ => table.intern(&raw[r.clone()]),
-                    })
-                    .collect()
-            }
-        }
-    }
-}
-
-/// Where the samples come from: prost's structs (tests, small inputs) or
-/// the encoded bytes (see `wire.rs`).
-enum SampleInput<'a> {
-    Decoded(&'a [pb::Sample]),
-    Encoded(RawSamples<'a>),
-}
-
-impl SampleInput<'_> {
-    fn len(&self) -> usize {
-        match self {
-            SampleInput::Decoded(s) => s.len(),
-            SampleInput::Encoded(s) => s.len(),
-        }
-    }
-
-    fn read(&self, i: usize, out: &mut SampleFields) -> Result<(), ProfileError> {
-        match self {
-            SampleInput::Decoded(s) => {
-                out.location_ids.clone_from(&s[i].location_id);
-                out.values.clone_from(&s[i].value);
-                out.labels.clone_from(&s[i].label);
-                Ok(())
-            }
-            SampleInput::Encoded(s) => s.read(i, out),
-        }
     }
 }
 
@@ -227,25 +133,23 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(table: StringInput<'_>) -> Result<Builder, ProfileError> {
-        match table.first_is_empty() {
+    fn new(strings: StringTable, string_ids: Vec<StrId>) -> Result<Builder, ProfileError> {
+        match string_ids.first() {
             None => {
                 return Err(ProfileError::NotAProfile(
                     "no string table (every pprof profile has one)".into(),
                 ));
             }
-            Some(false) => {
+            Some(&first) if !first.is_empty() => {
                 return Err(invalid("string_table[0] must be the empty string".into()));
             }
-            Some(true) => {}
+            Some(_) => {}
         }
-        if table.len() >= u32::MAX as usize {
+        if string_ids.len() >= u32::MAX as usize {
             return Err(invalid(
                 "string table has more than 4 billion entries".into(),
             ));
         }
-        let mut strings = StringTable::default();
-        let string_ids = table.intern_all(&mut strings);
         Ok(Builder {
             strings,
             string_ids,
@@ -275,7 +179,9 @@ impl Builder {
     fn build(
         mut self,
         wire: pb::Profile,
-        input: SampleInput<'_>,
+        raw_functions: &[RawFunction],
+        raw_locations: &RawLocations,
+        input: SampleColumns,
     ) -> Result<Unfinished, ProfileError> {
         let sample_types = wire
             .sample_type
@@ -305,9 +211,9 @@ impl Builder {
             });
         }
 
-        let function_ids = IdIndex::build(wire.function.iter().map(|f| f.id), "function")?;
-        let mut functions = Vec::with_capacity(wire.function.len());
-        for f in &wire.function {
+        let function_ids = IdIndex::build(raw_functions.iter().map(|f| f.id), "function")?;
+        let mut functions = Vec::with_capacity(raw_functions.len());
+        for f in raw_functions {
             functions.push(Function {
                 id: f.id,
                 name: self.string(f.name, || format!("function {} name", f.id))?,
@@ -318,10 +224,11 @@ impl Builder {
             });
         }
 
-        let location_ids = IdIndex::build(wire.location.iter().map(|l| l.id), "location")?;
-        let mut locations = Vec::with_capacity(wire.location.len());
-        let mut lines = Vec::with_capacity(wire.location.iter().map(|l| l.line.len()).sum());
-        for l in &wire.location {
+        let location_ids =
+            IdIndex::build(raw_locations.locations.iter().map(|l| l.id), "location")?;
+        let mut locations = Vec::with_capacity(raw_locations.locations.len());
+        let mut lines = Vec::with_capacity(raw_locations.lines.len());
+        for l in &raw_locations.locations {
             let mapping = match l.mapping_id {
                 0 => None,
                 id => Some(mapping_ids.get(id).ok_or_else(|| {
@@ -332,7 +239,7 @@ impl Builder {
                 })?),
             };
             let first = lines.len();
-            for line in &l.line {
+            for line in &raw_locations.lines[l.lines.start as usize..l.lines.end as usize] {
                 let function = match line.function_id {
                     0 => {
                         return Err(invalid(format!(
@@ -365,40 +272,7 @@ impl Builder {
             });
         }
 
-        let mut samples = Samples::new(sample_types.len());
-        let mut stack = Vec::new();
-        let mut labels = Vec::new();
-        let mut fields = SampleFields::default();
-        for k in 0..input.len() {
-            input.read(k, &mut fields)?;
-            if fields.values.len() != sample_types.len() {
-                return Err(invalid(format!(
-                    "sample {k} has {} values but the profile has {} sample types",
-                    fields.values.len(),
-                    sample_types.len()
-                )));
-            }
-            stack.clear();
-            for &id in &fields.location_ids {
-                stack.push(location_ids.get(id).ok_or_else(|| {
-                    invalid(format!("sample {k} refers to unknown location id {id}"))
-                })?);
-            }
-            labels.clear();
-            for l in &fields.labels {
-                labels.push(Label {
-                    key: self.string(l.key, || format!("sample {k} label key"))?,
-                    str: self.string(l.str, || format!("sample {k} label value"))?,
-                    num: l.num,
-                    num_unit: self.string(l.num_unit, || format!("sample {k} label unit"))?,
-                });
-            }
-            // pprof merges the profile on load, which drops all-zero samples.
-            if fields.values.iter().all(|&v| v == 0) {
-                continue;
-            }
-            samples.push(&stack, &fields.values, &labels)?;
-        }
+        let samples = self.samples(input, &location_ids, sample_types.len())?;
 
         let mut comments: Vec<StrId> = Vec::new();
         let mut seen_comments = rustc_hash::FxHashSet::default();
@@ -448,13 +322,182 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// The samples with their locations and label strings resolved, and
+    /// without those whose values are all zero (pprof merges the profile
+    /// on load, which drops them). A profile is rejected for its first
+    /// wrong sample, whatever is wrong with it.
+    fn samples(
+        &self,
+        columns: SampleColumns,
+        location_ids: &IdIndex,
+        type_count: usize,
+    ) -> Result<Samples, ProfileError> {
+        let n = columns.len();
+        let count = columns.value_count.unwrap_or(type_count);
+        let wrong_count = |k: usize, count: usize| {
+            invalid(format!(
+                "sample {k} has {count} values but the profile has {type_count} sample types"
+            ))
+        };
+        // The first fault found while reading stops everything after it;
+        // every sample's values are stored `count` wide.
+        let stop = columns.first_error.as_ref().map_or(n, |f| f.sample);
+        if n > 0 && stop > 0 && count != type_count {
+            return Err(wrong_count(0, count));
+        }
+        if n == 0 {
+            return Ok(Samples::new(type_count));
+        }
+        let SampleColumns {
+            codes: mut stacks,
+            code_starts: mut stack_starts,
+            large_ids,
+            mut values,
+            mut labels,
+            wide_label,
+            mut label_starts,
+            first_error,
+            ..
+        } = columns;
+
+        // Locations, on both cores: the first unknown one is the profile's
+        // error unless a fault comes before it.
+        let unknown = resolve_locations(&mut stacks, &large_ids, location_ids);
+        let unknown = unknown.map(|(frame, id)| {
+            // The sample whose stack holds that frame.
+            let k = stack_starts.partition_point(|&start| start as usize <= frame) - 1;
+            (k, id)
+        });
+        let labels_until = unknown.map_or(stop, |(k, _)| k.min(stop) + 1).min(n);
+        // A string index as read, the one that did not fit included.
+        let written = |at: usize, index: StrId, field: fn(&RawLabel) -> i64| match index.0 {
+            WIDE_INDEX => wide_label
+                .as_ref()
+                .filter(|(place, _)| *place == at)
+                .map_or(i64::from(WIDE_INDEX), |(_, raw)| field(raw)),
+            index => i64::from(index),
+        };
+        for k in 0..labels_until {
+            if let Some((bad, id)) = unknown
+                && bad == k
+                && k < stop
+            {
+                return Err(invalid(format!(
+                    "sample {k} refers to unknown location id {id}"
+                )));
+            }
+            if k == stop {
+                break;
+            }
+            let from = label_starts[k] as usize;
+            let to = label_starts[k + 1] as usize;
+            for (at, l) in (from..).zip(&mut labels[from..to]) {
+                l.key = self.string(written(at, l.key, |r| r.key), || {
+                    format!("sample {k} label key")
+                })?;
+                l.str = self.string(written(at, l.str, |r| r.str), || {
+                    format!("sample {k} label value")
+                })?;
+                l.num_unit = self.string(written(at, l.num_unit, |r| r.num_unit), || {
+                    format!("sample {k} label unit")
+                })?;
+            }
+        }
+        if let Some(fault) = first_error {
+            return Err(match fault.kind {
+                SampleFaultKind::Unreadable(why) => ProfileError::Protobuf(format!(
+                    "failed to decode Protobuf message: Sample.{why}"
+                )),
+                SampleFaultKind::ValueCount(c) => wrong_count(fault.sample, c),
+            });
+        }
+        let all_zero = |k: usize| values[k * count..(k + 1) * count].iter().all(|&v| v == 0);
+        if (0..n).any(all_zero) {
+            // Rare: written in place, what is kept never lies after what
+            // is read.
+            let (mut frames, mut kept_labels, mut kept) = (0usize, 0usize, 0usize);
+            for k in 0..n {
+                let stack = stack_starts[k] as usize..stack_starts[k + 1] as usize;
+                let label = label_starts[k] as usize..label_starts[k + 1] as usize;
+                let row = k * count..(k + 1) * count;
+                if values[row.clone()].iter().all(|&v| v == 0) {
+                    continue;
+                }
+                let (from_frame, from_label) = (frames, kept_labels);
+                frames += stack.len();
+                kept_labels += label.len();
+                stacks.copy_within(stack, from_frame);
+                labels.copy_within(label, from_label);
+                values.copy_within(row, kept * count);
+                // Sample `k`'s starts were read above: overwriting them
+                // (kept <= k) is safe.
+                stack_starts[kept] = from_frame as u32;
+                label_starts[kept] = from_label as u32;
+                kept += 1;
+            }
+            stack_starts[kept] = frames as u32;
+            label_starts[kept] = kept_labels as u32;
+            stacks.truncate(frames);
+            labels.truncate(kept_labels);
+            values.truncate(kept * count);
+            stack_starts.truncate(kept + 1);
+            label_starts.truncate(kept + 1);
+        }
+        Ok(Samples::from_columns(
+            stacks,
+            stack_starts,
+            values,
+            type_count,
+            labels,
+            label_starts,
+        ))
+    }
+}
+
+/// Replaces every location code of `stacks` by the location's index, on
+/// both cores; returns the first frame whose location is unknown, and its
+/// id (the frames after it are left as they were).
+fn resolve_locations(
+    stacks: &mut [u32],
+    large_ids: &[u64],
+    location_ids: &IdIndex,
+) -> Option<(usize, u64)> {
+    let resolve = |part: &mut [u32]| -> Option<(usize, u64)> {
+        for (i, code) in part.iter_mut().enumerate() {
+            let id = location_id(large_ids, *code);
+            match location_ids.get(id) {
+                Some(index) => *code = index,
+                None => return Some((i, id)),
+            }
+        }
+        None
+    };
+    if stacks.len() < 1 << 18 {
+        return resolve(stacks);
+    }
+    let half = stacks.len() / 2;
+    let (first, second) = stacks.split_at_mut(half);
+    let (a, b) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| resolve(second));
+        let a = resolve(first);
+        (a, later.join())
+    });
+    match (a, b) {
+        (Some(found), _) => Some(found),
+        (None, Ok(found)) => found.map(|(i, id)| (half + i, id)),
+        (None, Err(panic)) => std::panic::resume_unwind(panic),
+    }
+}
+
 /// Reproduces how pprof's merge on load treats mappings: the first mapping
 /// stays first, the others follow in the order samples reach them, unused
 /// ones disappear, and mappings with the same identity (build id or file,
 /// offset, size rounded to 4 KiB) become one, with the addresses of their
 /// locations rebased onto the surviving mapping.
 fn merge_duplicate_mappings(p: &mut Profile) {
-    if p.mappings.is_empty() {
+    // One mapping stays where it is, used or not.
+    if p.mappings.len() <= 1 {
         return;
     }
     let key = |m: &Mapping| {
@@ -475,7 +518,7 @@ fn merge_duplicate_mappings(p: &mut Profile) {
     let mut delta = vec![0i64; p.mappings.len()];
     let mut visit = |old: MappingIdx, order: &mut Vec<MappingIdx>, mappings: &[Mapping]| {
         if new_index[old as usize] != NO_INDEX {
-            return;
+            return 0;
         }
         let m = &mappings[old as usize];
         match by_key.get(&key(m)) {
@@ -491,17 +534,23 @@ fn merge_duplicate_mappings(p: &mut Profile) {
                 order.push(old);
             }
         }
+        1
     };
-    visit(0, &mut order, &p.mappings);
+    let mut placed = visit(0, &mut order, &p.mappings);
     let mut seen_location = vec![false; p.locations.len()];
-    for s in 0..p.samples.len() {
+    'samples: for s in 0..p.samples.len() {
         for &loc in p.samples.stack(s) {
             if std::mem::replace(&mut seen_location[loc as usize], true) {
                 continue;
             }
             if let Some(m) = p.locations[loc as usize].mapping {
-                visit(m, &mut order, &p.mappings);
+                placed += visit(m, &mut order, &p.mappings);
             }
+        }
+        // Once every mapping has its place, the rest of the stacks (most
+        // of them, usually) cannot change the order.
+        if placed == p.mappings.len() {
+            break 'samples;
         }
     }
     let unchanged =
@@ -580,6 +629,56 @@ mod tests {
         assert!(!is_absolute_url(b"/usr/bin/x"));
         assert!(!is_absolute_url(b"x"));
         assert!(!is_absolute_url(b"1a:b"));
+    }
+
+    #[test]
+    fn locations_resolve_alike_on_one_core_and_two() {
+        let ids = IdIndex::build((1..1001u32).map(|i| u64::from(i) * 7), "location").unwrap();
+        let codes: Vec<u32> = (0..(1u32 << 19)).map(|i| (i % 1000 + 1) * 7).collect();
+        let mut two = codes.clone();
+        assert_eq!(resolve_locations(&mut two, &[], &ids), None);
+        let one: Vec<u32> = codes
+            .iter()
+            .map(|&c| ids.get(u64::from(c)).unwrap())
+            .collect();
+        assert_eq!(two, one);
+        // The first unknown one, in either half.
+        for bad in [5, (1 << 18) + 3, (1 << 19) - 1] {
+            let mut with_bad = codes.clone();
+            with_bad[bad] = 3;
+            with_bad[(1 << 19) - 1] = 4;
+            let found = resolve_locations(&mut with_bad, &[], &ids);
+            let expected = if bad == (1 << 19) - 1 { 4 } else { 3 };
+            assert_eq!(found, Some((bad, expected)));
+        }
+    }
+
+    #[test]
+    fn a_label_string_index_of_any_size_is_reported_as_written() {
+        let profile = |key: i64| pb::Profile {
+            sample_type: vec![pb::ValueType { r#type: 1, unit: 1 }],
+            sample: vec![pb::Sample {
+                location_id: vec![],
+                value: vec![1],
+                label: vec![pb::Label {
+                    key,
+                    str: 1,
+                    num: 0,
+                    num_unit: 0,
+                }],
+            }],
+            string_table: vec![b"".to_vec(), b"x".to_vec()],
+            ..Default::default()
+        };
+        let ok = Profile::from_wire(profile(1)).expect("valid");
+        assert_eq!(ok.strings.get(ok.samples.labels(0)[0].key), b"x");
+        for key in [2, 1 << 40, i64::from(u32::MAX), -1] {
+            let err = Profile::from_wire(profile(key)).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("sample 0 label key refers to string {key},")),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! From a file (or standard input) to a [`Profile`]: read, gunzip if needed,
-//! decode the protobuf, validate.
+//! From a file (or standard input, or bytes) to a [`Profile`]: read,
+//! gunzip if needed, decode the protobuf, validate. The three steps overlap
+//! (`input.rs`, `stream.rs`).
 
 use super::builder::Unfinished;
 use super::error::{LoadError, ProfileError};
+use super::input;
 use super::model::Profile;
-use super::wire;
+use super::stream::Splitter;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Default ceiling on the size of a decompressed profile: far above any real
 /// profile (pprof's own trackers mention 300 MB), low enough that a gzip bomb
@@ -35,21 +36,22 @@ pub fn load(path: &str, options: &DecodeOptions) -> Result<Profile, LoadError> {
         source_name: path.to_string(),
         error,
     };
-    let bytes = read_input(path).map_err(|e| wrap(ProfileError::Io(e)))?;
-    decode(&bytes, options).map_err(wrap)
+    let decoded = if path == "-" {
+        decode_from(std::io::stdin(), options)
+    } else {
+        open(Path::new(path))
+            .map_err(ProfileError::Io)
+            .and_then(|file| decode_from(file, options))
+    };
+    decoded.and_then(Unfinished::finish).map_err(wrap)
 }
 
-fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
-    if path == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut bytes)?;
-        return Ok(bytes);
-    }
-    let p = Path::new(path);
-    if p.is_dir() {
+/// Opens a profile file for reading.
+pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    if path.is_dir() {
         return Err(std::io::Error::other("is a directory, not a profile"));
     }
-    std::fs::read(p)
+    std::fs::File::open(path)
 }
 
 /// Decodes profile bytes, gzipped or not.
@@ -63,75 +65,32 @@ pub fn decode_unfinished(
     bytes: &[u8],
     options: &DecodeOptions,
 ) -> Result<Unfinished, ProfileError> {
-    if bytes.is_empty() {
-        return Err(ProfileError::Empty);
-    }
-    if is_gzip(bytes) {
-        let raw = gunzip(bytes, options.max_decompressed)?;
-        if raw.is_empty() {
-            return Err(ProfileError::Empty);
-        }
-        // Shared, so that the model may keep its longest strings in it
-        // rather than copy them (the buffer is freed otherwise).
-        let raw = Arc::new(raw);
-        decode_raw(&raw, Some(&raw))
-    } else {
-        if bytes.len() as u64 > options.max_decompressed {
-            return Err(ProfileError::TooLarge {
-                limit: options.max_decompressed,
-            });
-        }
-        decode_raw(bytes, None)
-    }
+    decode_from(bytes, options)
 }
 
-/// Decodes uncompressed protobuf bytes. Samples are read straight from
-/// `raw` into the model (see `wire.rs`); `lender` holds `raw` when the
-/// model may keep its longest strings there.
-fn decode_raw(raw: &[u8], lender: Option<&Arc<Vec<u8>>>) -> Result<Unfinished, ProfileError> {
-    let (wire, samples, strings) = wire::split(raw).map_err(|e| explain_decode_failure(raw, e))?;
-    Profile::from_split(wire, samples, &strings, raw, lender).map_err(|e| match e {
-        ProfileError::Protobuf(_) => explain_decode_failure(raw, e),
-        e => e,
-    })
-}
-
-fn is_gzip(bytes: &[u8]) -> bool {
-    bytes.starts_with(&[0x1f, 0x8b])
-}
-
-fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, ProfileError> {
-    // The gzip trailer's size field is only a hint (and untrusted): reserve at
-    // most what deflate could really expand these bytes to, and the limit.
-    let trailer_size = bytes
-        .len()
-        .checked_sub(4)
-        .map(|i| u32::from_le_bytes(bytes[i..].try_into().expect("4 bytes")) as u64)
-        .unwrap_or(0);
-    // Deflate expands at most about 1032:1 (a little more with the gzip
-    // framing): a ceiling just above it, and room for the last read past
-    // the end, so that an honest size never makes the buffer grow (which
-    // doubles it: a profile of one huge string would take twice its size).
-    let ceiling = (bytes.len() as u64).saturating_mul(1040);
-    let hint = trailer_size
-        .min(ceiling)
-        .min(limit)
-        .saturating_add(64 << 10);
-    let mut out = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
-    let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    decoder
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| ProfileError::Gzip(e.to_string()))?;
-    if out.len() as u64 > limit {
-        return Err(ProfileError::TooLarge { limit });
-    }
-    Ok(out)
+/// Like [`decode_unfinished`], reading the bytes from `input` as they are
+/// decoded: gzipped input is inflated on a second thread while this one
+/// decodes, and neither the input nor the decompressed profile is ever
+/// held whole.
+pub fn decode_from(
+    input: impl Read + Send,
+    options: &DecodeOptions,
+) -> Result<Unfinished, ProfileError> {
+    let mut splitter = Splitter::new();
+    let read = input::read_chunks(input, options.max_decompressed, &mut |chunk| {
+        splitter.feed(chunk)
+    });
+    let head = splitter.head().to_vec();
+    read.and_then(|_| splitter.finish())
+        .and_then(Profile::from_parts)
+        .map_err(|e| match e {
+            ProfileError::Protobuf(_) => explain_decode_failure(&head, e),
+            e => e,
+        })
 }
 
 /// Turns a protobuf failure into a message that says what the input was.
-fn explain_decode_failure(raw: &[u8], error: ProfileError) -> ProfileError {
-    let head = &raw[..raw.len().min(512)];
+fn explain_decode_failure(head: &[u8], error: ProfileError) -> ProfileError {
     let printable = head
         .iter()
         .filter(|&&b| b.is_ascii_graphic() || b.is_ascii_whitespace())

@@ -16,11 +16,13 @@ mod builder;
 mod decode;
 mod encode;
 mod error;
+mod input;
 mod load_merge;
 mod merge;
 mod model;
 mod prune;
 mod scale;
+mod stream;
 mod strings;
 mod wire;
 
@@ -31,7 +33,9 @@ pub mod pb {
 }
 
 pub use builder::Unfinished;
-pub use decode::{DEFAULT_MAX_DECOMPRESSED, DecodeOptions, decode, decode_unfinished, load};
+pub use decode::{
+    DEFAULT_MAX_DECOMPRESSED, DecodeOptions, decode, decode_from, decode_unfinished, load, open,
+};
 pub use encode::{ProtoWriter, gzip};
 pub use error::{LoadError, ProfileError, SampleIndexError};
 pub use merge::{BASE_LABEL, BaseKind, MergeError, combine, merge, subtract_base};

@@ -136,6 +136,29 @@ impl Samples {
         }
     }
 
+    /// Samples from their columns: `stacks[stack_starts[i]..stack_starts[i + 1]]`
+    /// is sample `i`'s stack, and likewise for labels; `value_count` values
+    /// each.
+    pub(super) fn from_columns(
+        stacks: Vec<LocationIdx>,
+        stack_starts: Vec<u32>,
+        values: Vec<i64>,
+        value_count: usize,
+        labels: Vec<Label>,
+        label_starts: Vec<u32>,
+    ) -> Self {
+        debug_assert_eq!(stack_starts.len(), label_starts.len());
+        debug_assert_eq!(values.len(), (stack_starts.len() - 1) * value_count);
+        Samples {
+            stacks,
+            stack_starts,
+            values,
+            value_count,
+            labels,
+            label_starts,
+        }
+    }
+
     /// Room for `samples` more samples with `frames` stack entries and
     /// `labels` labels in all (building a merged profile).
     pub(super) fn reserve(&mut self, samples: usize, frames: usize, labels: usize) {
@@ -231,7 +254,7 @@ impl Samples {
     }
 
     /// Frames in all stacks together.
-    pub(super) fn frame_count(&self) -> usize {
+    pub fn frame_count(&self) -> usize {
         self.stacks.len()
     }
 

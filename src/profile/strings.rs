@@ -24,7 +24,8 @@ impl StrId {
 }
 
 /// Distinct byte strings, stored back to back in one buffer, except the
-/// very long ones a decoder lends from its input (`StringTable::lend`).
+/// very long ones, which the decoder hands over in buffers of their own
+/// (`StringTable::lend`).
 ///
 /// Strings are bytes, not `str`: profiles written by C and C++ tools can carry
 /// any bytes in names, and ppt shows them rather than rejecting the profile.
@@ -35,10 +36,8 @@ pub struct StringTable {
     /// than strings. A lent string has an empty range there (only string 0
     /// is really empty: texts are distinct).
     starts: Vec<usize>,
-    /// The buffer lent strings live in (the decompressed profile).
-    lender: Option<Arc<Vec<u8>>>,
-    /// The lent strings, by increasing id: (id, start, end) in `lender`.
-    lent: Vec<(StrId, usize, usize)>,
+    /// The lent strings, by increasing id: (id, buffer, start, end).
+    lent: Vec<(StrId, Arc<Vec<u8>>, usize, usize)>,
     /// Every string's id, found by the hash of its text. The table holds
     /// ids only, not a second copy of each text as a key.
     index: hashbrown::HashTable<StrId>,
@@ -49,7 +48,6 @@ impl Default for StringTable {
         let mut table = StringTable {
             bytes: Vec::new(),
             starts: vec![0],
-            lender: None,
             lent: Vec::new(),
             index: hashbrown::HashTable::new(),
         };
@@ -70,8 +68,7 @@ fn hash_of(text: &[u8]) -> u64 {
 struct Texts<'a> {
     bytes: &'a [u8],
     starts: &'a [usize],
-    lender: Option<&'a Arc<Vec<u8>>>,
-    lent: &'a [(StrId, usize, usize)],
+    lent: &'a [(StrId, Arc<Vec<u8>>, usize, usize)],
 }
 
 impl<'a> Texts<'a> {
@@ -80,13 +77,10 @@ impl<'a> Texts<'a> {
         let (start, end) = (self.starts[i], self.starts[i + 1]);
         if start == end
             && i != 0
-            && let (Some(lender), Ok(k)) = (
-                self.lender,
-                self.lent.binary_search_by_key(&id, |&(id, _, _)| id),
-            )
+            && let Ok(k) = self.lent.binary_search_by_key(&id, |&(id, ..)| id)
         {
-            let (_, start, end) = self.lent[k];
-            return &lender[start..end];
+            let (_, buffer, start, end) = &self.lent[k];
+            return &buffer[*start..*end];
         }
         &self.bytes[start..end]
     }
@@ -97,7 +91,6 @@ impl StringTable {
         Texts {
             bytes: &self.bytes,
             starts: &self.starts,
-            lender: self.lender.as_ref(),
             lent: &self.lent,
         }
     }
@@ -113,7 +106,6 @@ impl StringTable {
         let texts = Texts {
             bytes: &self.bytes,
             starts: &self.starts,
-            lender: self.lender.as_ref(),
             lent: &self.lent,
         };
         self.index
@@ -136,8 +128,7 @@ impl StringTable {
     /// Returns the id of the text at `range` of `lender`, adding it if it
     /// is new, without copying it: the table keeps `lender` alive instead.
     /// For the decoder's very long strings, which a copy would double in
-    /// memory (a profile may be one string of gigabytes). All lent strings
-    /// of a table come from one lender.
+    /// memory (a profile may be one string of gigabytes).
     pub(super) fn lend(&mut self, lender: &Arc<Vec<u8>>, range: std::ops::Range<usize>) -> StrId {
         let text = &lender[range.clone()];
         if text.is_empty() {
@@ -147,11 +138,10 @@ impl StringTable {
         if let Some(id) = self.find_hashed(hash, text) {
             return id;
         }
-        debug_assert!(self.lender.as_ref().is_none_or(|l| Arc::ptr_eq(l, lender)));
-        self.lender = Some(Arc::clone(lender));
         let id = self.next_id();
         self.starts.push(self.bytes.len());
-        self.lent.push((id, range.start, range.end));
+        self.lent
+            .push((id, Arc::clone(lender), range.start, range.end));
         self.index_new(hash, id);
         id
     }
@@ -175,10 +165,9 @@ impl StringTable {
     /// `StringTable::lend`): the buffer and the range, so that a copy of
     /// it elsewhere can borrow it too.
     pub fn lent(&self, id: StrId) -> Option<(&Arc<Vec<u8>>, std::ops::Range<usize>)> {
-        let lender = self.lender.as_ref()?;
-        let k = self.lent.binary_search_by_key(&id, |&(id, _, _)| id).ok()?;
-        let (_, start, end) = self.lent[k];
-        Some((lender, start..end))
+        let k = self.lent.binary_search_by_key(&id, |&(id, ..)| id).ok()?;
+        let (_, buffer, start, end) = &self.lent[k];
+        Some((buffer, *start..*end))
     }
 
     /// The string as text, with invalid UTF-8 replaced (for messages and UI).
