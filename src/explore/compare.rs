@@ -159,8 +159,12 @@ impl Comparison {
             BaseKind::Diff,
             false,
         );
+        // The base's numbers stay the base's (the new profile's own, with
+        // `--mean`, are of the profile replaced).
+        let numbers = self.numbers.filter(|(_, n)| n.new.is_none());
         let mut comparison = Comparison::with_sides(sides, self.base_name).at(self.base_at, taken);
         comparison.plain = Some(plain);
+        comparison.numbers = numbers;
         comparison
     }
 
