@@ -162,4 +162,20 @@ fn frames_are_coloured_by_change_and_marked_without_colour() {
         graph.contains("│-store.(*Store).Put"),
         "a shrinking frame:\n{graph}"
     );
+    // The change is not new − base as each was taken: both the header and
+    // the status line say the base was normalized.
+    assert!(screen[0].contains("normalized"), "{}", screen[0]);
+    assert!(
+        screen.iter().any(|l| l.contains("· Δ normalized ")),
+        "{}",
+        screen.join("\n")
+    );
+    let (_, t) = app_of(How::Diff, 200, 50, false, "F");
+    let screen = lines(&t);
+    assert!(!screen[0].contains("normalized"), "{}", screen[0]);
+    assert!(
+        screen.iter().any(|l| l.contains("· Δ +")),
+        "{}",
+        screen.join("\n")
+    );
 }

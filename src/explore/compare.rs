@@ -110,6 +110,13 @@ impl Comparison {
         Comparison::with_sides(sides, self.base_name).at(self.base_at, taken)
     }
 
+    /// Whether the change is taken against the base scaled to the new
+    /// profile's totals (`--normalize`): the change is then not new − base
+    /// as each was taken, and the screens say so.
+    pub fn normalized(&self) -> bool {
+        self.sides.normalized()
+    }
+
     fn with_sides(sides: Sides, base_name: String) -> Comparison {
         Comparison {
             sides: Arc::new(sides),

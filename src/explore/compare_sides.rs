@@ -53,6 +53,12 @@ pub(super) struct SideNumbers {
 }
 
 impl Sides {
+    /// Whether the base is scaled to the new profile's totals first
+    /// (`--normalize`).
+    pub(super) fn normalized(&self) -> bool {
+        self.normalize
+    }
+
     pub(super) fn new(
         base: Arc<Profile>,
         new: Option<Arc<Profile>>,

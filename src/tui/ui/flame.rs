@@ -429,7 +429,13 @@ fn number_parts(app: &App, info: &FrameInfo, scale: &Scale) -> Vec<(Vec<Span<'st
                 Span::raw(value_text(scale, change.new)),
                 Span::styled(" · base ", t.dim()),
                 Span::raw(value_text(scale, change.base)),
-                Span::styled(" · Δ ", t.dim()),
+                Span::styled(
+                    match app.session.comparison().is_some_and(|c| c.normalized()) {
+                        true => " · Δ normalized ",
+                        false => " · Δ ",
+                    },
+                    t.dim(),
+                ),
                 Span::styled(
                     format!("{} {}", signed(scale, change.delta), relative(&change)),
                     t.change(change.delta),

@@ -158,6 +158,9 @@ fn compared(
     if let Some(text) = base_taken {
         spans.push(Span::styled(format!(" ({text})"), t.dim()));
     }
+    if comparison.normalized() {
+        spans.push(Span::styled(" normalized", t.dim()));
+    }
     if let Some(at) = comparison.base_at {
         let text = crate::explore::refresh::fetched_text("taken", at, now);
         let clock = text
