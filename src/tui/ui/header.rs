@@ -150,7 +150,14 @@ fn compared(
     if let Some(text) = new_taken {
         spans.push(Span::styled(format!("({text}) "), t.dim()));
     }
-    spans.push(Span::styled("− base ", t.dim()));
+    // Said before the name, which a narrow screen cuts.
+    spans.push(Span::styled(
+        match comparison.normalized() {
+            true => "− normalized base ",
+            false => "− base ",
+        },
+        t.dim(),
+    ));
     spans.push(Span::styled(
         escape(comparison.base_name.as_bytes()),
         t.title(),
@@ -158,9 +165,7 @@ fn compared(
     if let Some(text) = base_taken {
         spans.push(Span::styled(format!(" ({text})"), t.dim()));
     }
-    if comparison.normalized() {
-        spans.push(Span::styled(" normalized", t.dim()));
-    }
+
     if let Some(at) = comparison.base_at {
         let text = crate::explore::refresh::fetched_text("taken", at, now);
         let clock = text
