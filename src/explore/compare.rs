@@ -2,14 +2,14 @@
 //! new profile less a base (`--diff-base`, `--base`, or the base taken with
 //! [`Command::ToggleBase`](super::Command::ToggleBase)), so its flat and cum
 //! are the deltas `--top --diff-base` prints; the two profiles are kept
-//! apart too ([`compare_sides`](super::compare_sides)) for the base and new
+//! apart too (`compare_sides.rs`) for the base and new
 //! columns and the comparison's trees.
 //!
 //! The base's and the new profile's numbers come from aggregates of each
 //! alone with the session's granularity, filters and mean (made by the
 //! worker when those change, see [`Session::prepare_comparison`]), matched
 //! to the rows by printed name. What each column means is said in
-//! [`compare_sides`](super::compare_sides): each is `go tool pprof -top`
+//! `compare_sides.rs`: each is `go tool pprof -top`
 //! of one side, or of the comparison.
 
 use super::aggregate::Aggregate;
