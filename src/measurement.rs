@@ -159,6 +159,54 @@ pub fn scale(value: i64, from: &str, to: &OutputUnit) -> (f64, String) {
     }
 }
 
+/// [`scale`]'s number for many values into one unit: the unit names are
+/// looked up once (`scale` lower-cases both names at every call, which a
+/// report of a million values pays a million times).
+#[derive(Debug, Clone)]
+pub struct Scaler {
+    /// `from`'s factor and the target's, when the target is a named unit.
+    factors: Option<(f64, f64)>,
+    from: String,
+    to: OutputUnit,
+}
+
+impl Scaler {
+    /// Scales values of unit `from` to `to`.
+    pub fn new(from: &str, to: &OutputUnit) -> Scaler {
+        let factors = match to {
+            // The unit is chosen per value.
+            OutputUnit::Auto => None,
+            OutputUnit::Named(name) => Some(
+                UNIT_TYPES
+                    .iter()
+                    .find_map(|t| {
+                        let from = t.sniff(from)?;
+                        let to = t.sniff(name).map_or(t.default_factor, |u| u.factor);
+                        Some((from.factor, to))
+                    })
+                    // No family: the value as it is.
+                    .unwrap_or((1.0, 1.0)),
+            ),
+        };
+        Scaler {
+            factors,
+            from: from.to_string(),
+            to: to.clone(),
+        }
+    }
+
+    /// `scale(value, from, to).0`, with the same floating-point steps.
+    pub fn scale(&self, value: i64) -> f64 {
+        match self.factors {
+            Some((from, to)) if value < 0 && value != i64::MIN => {
+                -(value.wrapping_neg() as f64 * from / to)
+            }
+            Some((from, to)) => value as f64 * from / to,
+            None => scale(value, &self.from, &self.to).0,
+        }
+    }
+}
+
 /// Whether two unit names belong to one family (both memory, both time, or
 /// both GCU) as pprof's `compatibleValueTypes` sniffs them: such sample types
 /// can be merged after scaling to the finer unit.
@@ -257,6 +305,40 @@ mod tests {
 
     fn named(u: &str) -> OutputUnit {
         OutputUnit::Named(u.to_string())
+    }
+
+    #[test]
+    fn scaler_matches_scale() {
+        let values = [
+            0,
+            1,
+            -1,
+            7,
+            1023,
+            1024,
+            -5000,
+            123_456_789,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        for from in ["bytes", "nanoseconds", "count", "", "GCU", "ms"] {
+            for to in ["B", "kB", "MB", "s", "ms", "minimum", "count", "furlong"] {
+                let to = named(to);
+                let scaler = Scaler::new(from, &to);
+                for v in values {
+                    assert_eq!(
+                        scaler.scale(v).to_bits(),
+                        scale(v, from, &to).0.to_bits(),
+                        "{v} {from} -> {to:?}"
+                    );
+                }
+            }
+            let scaler = Scaler::new(from, &OutputUnit::Auto);
+            for v in values {
+                assert_eq!(scaler.scale(v), scale(v, from, &OutputUnit::Auto).0);
+            }
+        }
     }
 
     #[test]

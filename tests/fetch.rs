@@ -686,3 +686,50 @@ fn host_port_defaulting() {
     assert_eq!(remote.deadline(), Duration::from_secs(50));
     assert_eq!(adjust_url("heap.pprof", None, None).unwrap(), None);
 }
+
+/// A list of URLs (a fleet's pods) is fetched concurrently, at most 64 at
+/// once as pprof fetches them, and merged: each answer waits a while, so
+/// that fetches in turn would take a hundred times as long.
+#[test]
+fn many_urls_are_fetched_at_once_within_a_bound() {
+    use ppt::fetch::Sources;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    let body = std::fs::read(fixture_path(HEAP)).expect("fixture reads");
+    let (in_flight, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let server = {
+        let (in_flight, most) = (in_flight.clone(), most.clone());
+        Server::start(move |_| {
+            let now = in_flight.fetch_add(1, SeqCst) + 1;
+            most.fetch_max(now, SeqCst);
+            std::thread::sleep(Duration::from_millis(400));
+            in_flight.fetch_sub(1, SeqCst);
+            Response::profile(body.clone())
+        })
+    };
+    let pods = 100;
+    let urls: Vec<String> = (0..pods)
+        .map(|i| server.url(&format!("/debug/pprof/heap?pod={i}")))
+        .collect();
+    let sources = Sources::from_args(&urls, &[], &[], false, SourceOptions::default())
+        .expect("the URLs are sources");
+    let started = Instant::now();
+    let combined = sources.load().expect("every pod loads");
+    let took = started.elapsed();
+    assert_eq!(combined.merged, pods);
+    assert_eq!(server.requests().len(), pods);
+    let most = most.load(SeqCst);
+    assert!(most <= 64, "{most} fetches at once");
+    assert!(most >= 16, "only {most} fetches at once");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    // The merge: every value a hundred times the pod's.
+    let pod = ppt::profile::load(&fixture_path(HEAP), &Default::default()).expect("loads");
+    let totals = |p: &ppt::profile::Profile| -> Vec<i64> {
+        (0..p.sample_types.len())
+            .map(|k| (0..p.samples.len()).map(|s| p.samples.values(s)[k]).sum())
+            .collect()
+    };
+    let one = totals(&pod);
+    let all: Vec<i64> = one.iter().map(|v| v * pods as i64).collect();
+    assert_eq!(totals(&combined.profile), all);
+}

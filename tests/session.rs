@@ -12,6 +12,7 @@ use explorer::{
 use ppt::analysis::order::SortKey;
 use ppt::analysis::{Filters, Granularity, Pattern};
 use ppt::explore::{Command, Session, Settings};
+use ppt::report::{ReportOptions, top};
 
 fn heap_session() -> Session {
     let p = profile("assets/heap.pprof");
@@ -193,5 +194,77 @@ fn a_refresh_keeps_sample_type_filters_sort_granularity_and_selection() {
         table_lines(&mut refreshed),
         table_lines(&mut session.reopen(b)),
         "the same table as a refresh without a worker"
+    );
+}
+
+/// With show_from and the node fraction, the table is `--top`'s, the
+/// inline marks of the trimmed graph included (`reflect.MakeMap (inline)`
+/// in the heap and allocation profiles, as pprof prints it:
+/// tests/fixtures/go/expected2/heap.pprof.showfrom.text.txt). The mark was
+/// once missing from the explorer's table there: its trimmed graph's marks
+/// were not the report's.
+#[test]
+fn show_from_with_trimming_keeps_the_inline_marks_of_top() {
+    let show_from = || Filters {
+        show_from: Some(Pattern::new("show_from", "storeWork|sortWork").expect("a regex")),
+        ..Filters::default()
+    };
+    let top_rows = |p: &ppt::profile::Profile, k: usize, fraction: f64| -> Vec<String> {
+        let options = ReportOptions {
+            sample_index: Some(k.to_string()),
+            node_fraction: fraction,
+            filters: show_from(),
+            ..ReportOptions::default()
+        };
+        let report = String::from_utf8(top(p, &options).expect("the report")).expect("text");
+        report
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("flat"))
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    for path in [
+        "tests/fixtures/go/allocs.pprof",
+        "tests/fixtures/go/heap.pprof",
+        "tests/fixtures/go/cpu.pprof",
+    ] {
+        let p = profile(path);
+        for trimmed_first in [true, false] {
+            let mut settings = Settings::new(&p, path);
+            if trimmed_first {
+                // pprof's default, from the command line.
+                settings.table.node_fraction = 0.005;
+            }
+            let mut session = Session::new(p.clone(), settings);
+            session.apply(Command::ApplyFilters(Box::new(show_from())));
+            if !trimmed_first {
+                session.apply(Command::CycleNodeFraction);
+            }
+            let fraction = session.node_fraction();
+            assert!(fraction > 0.0, "the table is trimmed");
+            let want = top_rows(&p, session.sample_index(), fraction);
+            assert!(want.iter().any(|l| l.ends_with("(inline)")), "{path}");
+            assert_eq!(table_lines(&mut session), want, "{path} {trimmed_first}");
+        }
+        // As the explorer runs: with a worker, the marks of the rows shown.
+        let mut settings = Settings::new(&p, path);
+        settings.table.node_fraction = 0.005;
+        let mut session = Session::new_interactive(p.clone(), settings);
+        session.with_worker(|session| {
+            session.wait_idle();
+            session.apply(Command::ApplyFilters(Box::new(show_from())));
+            session.wait_idle();
+            session.want_marks(0..session.row_count());
+            session.wait_idle();
+            let want = top_rows(&p, session.sample_index(), 0.005);
+            assert_eq!(table_lines(session), want, "{path} with a worker");
+        });
+    }
+    let heap = profile("tests/fixtures/go/heap.pprof");
+    assert!(
+        top_rows(&heap, heap.sample_types.len() - 1, 0.005)
+            .iter()
+            .any(|l| l.ends_with("reflect.MakeMap (inline)"))
     );
 }

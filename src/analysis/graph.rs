@@ -10,11 +10,10 @@
 
 use super::flat_cum;
 use super::frames::Frames;
+use super::graph_walk::{Walk, location_classes};
 use super::node::NodeId;
 use super::parallel;
 use crate::profile::Profile;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Index of an edge in a [`Graph`].
 pub type EdgeId = u32;
@@ -36,18 +35,17 @@ impl Measure {
     }
 
     /// The value and its divisor for one sample.
-    fn of(&self, values: &[i64]) -> (i64, i64) {
+    pub(super) fn of(&self, values: &[i64]) -> (i64, i64) {
         let divisor = if self.mean { values[0] } else { 0 };
         (values[self.index], divisor)
     }
 }
 
-const EDGE_SEEN: u8 = 1;
-const EDGE_NOT_INLINE: u8 = 2;
+pub(super) const EDGE_SEEN: u8 = 1;
+pub(super) const EDGE_NOT_INLINE: u8 = 2;
 /// Some contribution skipped nodes left out of the graph (pprof's
 /// `Residual`): the edge stands for a path, not a call.
-const EDGE_RESIDUAL: u8 = 4;
-const UNSET: u32 = u32::MAX;
+pub(super) const EDGE_RESIDUAL: u8 = 4;
 
 /// Flat, cum and edges of every node for every measure.
 ///
@@ -107,8 +105,16 @@ impl Graph {
         kept_nodes: Option<&[bool]>,
         with_edges: bool,
     ) -> Graph {
+        if let [measure] = measures
+            && !measure.mean
+            && !with_edges
+            && kept_nodes.is_none()
+        {
+            // The hot pass of the text reports, laid out for the caches.
+            return Graph::flat_and_cum(profile, frames, *measure);
+        }
         let classes = kept_nodes.map(|kept| location_classes(frames, profile, kept));
-        let pass = Pass {
+        let walk = Walk {
             profile,
             frames,
             measures,
@@ -116,21 +122,54 @@ impl Graph {
             classes: classes.as_deref(),
             with_edges,
         };
-        let samples = profile.samples.len();
-        // Two halves of the samples on two cores, when there are enough
-        // frames to pay for a thread; the halves add up to exactly the
-        // graph of one pass (edges numbered in the order they are met).
-        let ranges = if profile.samples.frame_count() >= PARALLEL_FROM_FRAMES {
-            parallel::even_split(samples, parallel::THREADS)
-        } else {
-            std::iter::once(0..samples).collect()
+        let (nodes, edges) = walk.sum();
+        let mut g = Graph {
+            measures: measures.to_vec(),
+            node_count: frames.nodes.len(),
+            flat: nodes.flat,
+            cum: nodes.cum,
+            flat_div: nodes.flat_div,
+            cum_div: nodes.cum_div,
+            edges: edges.ends,
+            edge_weight: edges.weight,
+            edge_div: edges.div,
+            edge_flags: edges.flags,
+            ..Graph::default()
         };
-        let mut parts = parallel::in_parallel(ranges, |range| pass.run(range)).into_iter();
-        let mut whole = parts.next().unwrap_or_else(|| pass.run(0..0));
-        for part in parts {
-            whole.add(part);
+        g.index_edges();
+        g
+    }
+
+    /// Flat and cum of one plain measure ([`flat_cum`]): two halves of the
+    /// samples on two cores, when there are enough frames to pay for a
+    /// thread.
+    fn flat_and_cum(profile: &Profile, frames: &Frames, measure: Measure) -> Graph {
+        let samples = profile.samples.len();
+        let threads = match profile.samples.frame_count() >= PARALLEL_FROM_FRAMES {
+            true => parallel::THREADS,
+            false => 1,
+        };
+        let ranges = parallel::even_split(samples, threads);
+        let parts = parallel::in_parallel(ranges, |range| {
+            flat_cum::flat_and_cum(profile, frames, measure.index, range)
+        });
+        let mut parts = parts.into_iter();
+        let n = frames.nodes.len();
+        let (mut flat, mut cum) = parts.next().unwrap_or_else(|| (vec![0; n], vec![0; n]));
+        for (more_flat, more_cum) in parts {
+            for (into, from) in [(&mut flat, more_flat), (&mut cum, more_cum)] {
+                for (a, b) in into.iter_mut().zip(from) {
+                    *a = a.wrapping_add(b);
+                }
+            }
         }
-        let mut g = whole.graph;
+        let mut g = Graph {
+            measures: vec![measure],
+            node_count: n,
+            flat,
+            cum,
+            ..Graph::default()
+        };
         g.index_edges();
         g
     }
@@ -312,280 +351,7 @@ impl Graph {
 }
 
 /// Below this many frames in all, a graph is built on one thread.
-const PARALLEL_FROM_FRAMES: usize = 1 << 18;
-
-/// What a masked pass does with a location's frames (see
-/// [`location_classes`]).
-const NO_NODES: u8 = 0;
-const NONE_KEPT: u8 = 1;
-const SOME_KEPT: u8 = 2;
-
-/// For each location, whether it has nodes and whether any is kept: most
-/// frames of a trimmed pass have none kept, and a table of a byte per
-/// location answers that without reaching for the nodes.
-fn location_classes(frames: &Frames, profile: &Profile, kept: &[bool]) -> Vec<u8> {
-    (0..profile.locations.len() as u32)
-        .map(|loc| {
-            let nodes = frames.location(loc);
-            if nodes.is_empty() {
-                NO_NODES
-            } else if nodes.iter().any(|&n| kept[n as usize]) {
-                SOME_KEPT
-            } else {
-                NONE_KEPT
-            }
-        })
-        .collect()
-}
-
-type EdgeIndex = HashMap<u64, EdgeId, BuildHasherDefault<PairHasher>>;
-
-/// A pass over some of the samples.
-struct Pass<'a> {
-    profile: &'a Profile,
-    frames: &'a Frames,
-    measures: &'a [Measure],
-    kept_nodes: Option<&'a [bool]>,
-    classes: Option<&'a [u8]>,
-    with_edges: bool,
-}
-
-/// The graph of some of the samples, with its edges still findable.
-struct Partial {
-    graph: Graph,
-    edge_index: EdgeIndex,
-}
-
-impl Pass<'_> {
-    fn run(&self, samples: std::ops::Range<usize>) -> Partial {
-        let (profile, frames, measures, kept_nodes) =
-            (self.profile, self.frames, self.measures, self.kept_nodes);
-        let with_edges = self.with_edges;
-        let m = measures.len();
-        let n = frames.nodes.len();
-        if let [measure] = measures
-            && !measure.mean
-            && !with_edges
-            && kept_nodes.is_none()
-        {
-            // The hot pass of the text reports, laid out for the caches.
-            let (flat, cum) = flat_cum::flat_and_cum(profile, frames, measure.index, samples);
-            return Partial {
-                graph: Graph {
-                    measures: measures.to_vec(),
-                    node_count: n,
-                    flat,
-                    cum,
-                    ..Graph::default()
-                },
-                edge_index: EdgeIndex::default(),
-            };
-        }
-        let any_mean = measures.iter().any(|x| x.mean);
-        let mut g = Graph {
-            measures: measures.to_vec(),
-            node_count: n,
-            flat: vec![0; n * m],
-            cum: vec![0; n * m],
-            flat_div: if any_mean { vec![0; n * m] } else { Vec::new() },
-            cum_div: if any_mean { vec![0; n * m] } else { Vec::new() },
-            ..Graph::default()
-        };
-        let mut edge_index = EdgeIndex::default();
-        let mut edge_stamp: Vec<u32> = Vec::new();
-        let mut node_stamp = vec![UNSET; n];
-        let mut last_edge_into: Vec<(NodeId, EdgeId)> =
-            vec![(UNSET, UNSET); if with_edges { n } else { 0 }];
-        let mut w = vec![0i64; m];
-        let mut dw = vec![0i64; m];
-        let mut contributes = vec![false; m];
-        let all = &profile.samples;
-
-        for s in samples {
-            if !frames.keeps_sample(s) {
-                continue;
-            }
-            let values = all.values(s);
-            let mut any = false;
-            for (column, measure) in measures.iter().enumerate() {
-                (w[column], dw[column]) = measure.of(values);
-                contributes[column] = w[column] != 0 || dw[column] != 0;
-                any |= contributes[column];
-            }
-            if !any {
-                continue;
-            }
-            let stamp = s as u32;
-            let mut parent: Option<NodeId> = None;
-            let mut residual = false;
-            for &loc in frames.stack(profile, s).iter().rev() {
-                if let Some(classes) = self.classes {
-                    match classes[loc as usize] {
-                        NO_NODES => continue,
-                        NONE_KEPT => {
-                            residual = true;
-                            continue;
-                        }
-                        _ => {}
-                    }
-                }
-                let loc_nodes = frames.location(loc);
-                let outermost = loc_nodes.len().wrapping_sub(1);
-                for (ni, &node) in loc_nodes.iter().enumerate().rev() {
-                    if kept_nodes.is_some_and(|kept| !kept[node as usize]) {
-                        residual = true;
-                        continue;
-                    }
-                    let base = node as usize * m;
-                    if node_stamp[node as usize] != stamp {
-                        node_stamp[node as usize] = stamp;
-                        add_into(&mut g.cum[base..base + m], &w);
-                        if any_mean {
-                            add_into(&mut g.cum_div[base..base + m], &dw);
-                        }
-                    }
-                    if let Some(caller) = parent.filter(|&p| with_edges && p != node) {
-                        let next_id = g.edges.len() as EdgeId;
-                        let key = (u64::from(caller) << 32) | u64::from(node);
-                        // Most frames are reached from the same caller as
-                        // last time: a per-callee cache of the last edge
-                        // skips the (cache-missing) table lookup.
-                        let cached = &mut last_edge_into[node as usize];
-                        let e = if cached.0 == caller && cached.1 != UNSET {
-                            cached.1 as usize
-                        } else {
-                            let e = *edge_index.entry(key).or_insert_with(|| {
-                                g.edges.push((caller, node));
-                                edge_stamp.push(UNSET);
-                                g.edge_weight.extend(std::iter::repeat_n(0, m));
-                                if any_mean {
-                                    g.edge_div.extend(std::iter::repeat_n(0, m));
-                                }
-                                g.edge_flags.extend(std::iter::repeat_n(0, m));
-                                next_id
-                            });
-                            *cached = (caller, e);
-                            e as usize
-                        };
-                        if edge_stamp[e] != stamp {
-                            edge_stamp[e] = stamp;
-                            // An edge is inline when the callee is not the
-                            // outermost line of its location.
-                            let mut flag = if ni != outermost {
-                                EDGE_SEEN
-                            } else {
-                                EDGE_SEEN | EDGE_NOT_INLINE
-                            };
-                            if residual {
-                                flag |= EDGE_RESIDUAL;
-                            }
-                            for column in 0..m {
-                                if contributes[column] {
-                                    g.edge_weight[e * m + column] =
-                                        g.edge_weight[e * m + column].wrapping_add(w[column]);
-                                    if any_mean {
-                                        g.edge_div[e * m + column] =
-                                            g.edge_div[e * m + column].wrapping_add(dw[column]);
-                                    }
-                                    g.edge_flags[e * m + column] |= flag;
-                                }
-                            }
-                        }
-                    }
-                    parent = Some(node);
-                    residual = false;
-                }
-            }
-            if let Some(leaf) = parent
-                && !residual
-            {
-                let base = leaf as usize * m;
-                add_into(&mut g.flat[base..base + m], &w);
-                if any_mean {
-                    add_into(&mut g.flat_div[base..base + m], &dw);
-                }
-            }
-        }
-        Partial {
-            graph: g,
-            edge_index,
-        }
-    }
-}
-
-impl Partial {
-    /// Adds the graph of the samples that follow these.
-    fn add(&mut self, later: Partial) {
-        let (g, other) = (&mut self.graph, later.graph);
-        let m = g.measures.len();
-        let sum = |into: &mut Vec<i64>, from: &[i64]| {
-            for (a, b) in into.iter_mut().zip(from) {
-                *a = a.wrapping_add(*b);
-            }
-        };
-        sum(&mut g.flat, &other.flat);
-        sum(&mut g.cum, &other.cum);
-        sum(&mut g.flat_div, &other.flat_div);
-        sum(&mut g.cum_div, &other.cum_div);
-        let with_div = g.measures.iter().any(|x| x.mean);
-        for (e, &(caller, callee)) in other.edges.iter().enumerate() {
-            let key = (u64::from(caller) << 32) | u64::from(callee);
-            let next_id = g.edges.len() as EdgeId;
-            let to = *self.edge_index.entry(key).or_insert_with(|| {
-                g.edges.push((caller, callee));
-                g.edge_weight.extend(std::iter::repeat_n(0, m));
-                if with_div {
-                    g.edge_div.extend(std::iter::repeat_n(0, m));
-                }
-                g.edge_flags.extend(std::iter::repeat_n(0, m));
-                next_id
-            }) as usize;
-            for c in 0..m {
-                g.edge_weight[to * m + c] =
-                    g.edge_weight[to * m + c].wrapping_add(other.edge_weight[e * m + c]);
-                if with_div {
-                    g.edge_div[to * m + c] =
-                        g.edge_div[to * m + c].wrapping_add(other.edge_div[e * m + c]);
-                }
-                g.edge_flags[to * m + c] |= other.edge_flags[e * m + c];
-            }
-        }
-    }
-}
-
-/// Hashes a caller/callee pair packed in a u64. The pairs are small dense
-/// integers, which a plain multiplicative hash (FxHash) maps to hashes whose
-/// high bits, which the table uses to tell entries apart, barely differ:
-/// lookups then probe long runs. A full 64-bit mix (the murmur3 finalizer)
-/// spreads them.
-#[derive(Default)]
-struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-        z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        z ^ (z >> 33)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// Adds a sample's values to one node's row (one entry per measure).
-fn add_into(row: &mut [i64], values: &[i64]) {
-    for (sum, v) in row.iter_mut().zip(values) {
-        *sum = sum.wrapping_add(*v);
-    }
-}
+pub(super) const PARALLEL_FROM_FRAMES: usize = 1 << 18;
 
 /// pprof's `value / div` when a divisor was summed and is non-zero.
 fn divide(value: i64, div: Option<i64>) -> i64 {
@@ -624,52 +390,42 @@ mod tests {
         crate::profile::load(&path, &Default::default()).expect("fixture loads")
     }
 
-    /// The graph of a pass over everything, and of two halves added up,
-    /// must be the same graph: edges in the same order, same sums.
+    /// The pass of one plain measure without edges ([`flat_cum`]), over
+    /// everything and over two runs of samples added up, gives the sums of
+    /// the general walk ([`Walk`], checked on shares of its own in
+    /// `graph_walk.rs`).
     #[test]
-    fn halves_add_up_to_the_whole() {
+    fn the_flat_and_cum_pass_sums_as_the_walk() {
         for name in ["cpu.pprof", "heap.pprof", "allocs.pprof"] {
             let profile = fixture(name);
             let frames = Frames::new(&profile, Granularity::Functions, &Filters::default());
-            let measures: Vec<Measure> = (0..profile.sample_types.len())
-                .map(Measure::plain)
-                .chain([Measure {
-                    index: profile.sample_types.len() - 1,
-                    mean: true,
-                }])
-                .collect();
-            let kept: Vec<bool> = (0..frames.nodes.len()).map(|n| n % 3 != 0).collect();
-            for (measures, kept) in [
-                (&measures[..], None),
-                (&measures[..1], None),
-                (&measures[..], Some(&kept[..])),
-            ] {
-                for with_edges in [false, true] {
-                    let classes = kept.map(|k| location_classes(&frames, &profile, k));
-                    let pass = Pass {
-                        profile: &profile,
-                        frames: &frames,
-                        measures,
-                        kept_nodes: kept,
-                        classes: classes.as_deref(),
-                        with_edges,
-                    };
-                    let n = profile.samples.len();
-                    let whole = pass.run(0..n).graph;
-                    for cut in [0, 1, n / 3, n / 2, n] {
-                        let mut halves = pass.run(0..cut);
-                        halves.add(pass.run(cut..n));
-                        let g = halves.graph;
-                        let what = format!("{name} cut at {cut} edges {with_edges}");
-                        assert_eq!(g.flat, whole.flat, "{what}");
-                        assert_eq!(g.cum, whole.cum, "{what}");
-                        assert_eq!(g.flat_div, whole.flat_div, "{what}");
-                        assert_eq!(g.cum_div, whole.cum_div, "{what}");
-                        assert_eq!(g.edges, whole.edges, "{what}");
-                        assert_eq!(g.edge_weight, whole.edge_weight, "{what}");
-                        assert_eq!(g.edge_div, whole.edge_div, "{what}");
-                        assert_eq!(g.edge_flags, whole.edge_flags, "{what}");
+            for index in 0..profile.sample_types.len() {
+                let measures = [Measure::plain(index)];
+                let walk = Walk {
+                    profile: &profile,
+                    frames: &frames,
+                    measures: &measures,
+                    kept_nodes: None,
+                    classes: None,
+                    with_edges: false,
+                };
+                let (nodes, _) = walk.sum();
+                let g = Graph::flat_and_cum(&profile, &frames, measures[0]);
+                assert_eq!(g.flat, nodes.flat, "{name} {index}");
+                assert_eq!(g.cum, nodes.cum, "{name} {index}");
+                let n = profile.samples.len();
+                for cut in [0, 1, n / 3, n / 2, n] {
+                    let (mut flat, mut cum) =
+                        flat_cum::flat_and_cum(&profile, &frames, index, 0..cut);
+                    let (more_flat, more_cum) =
+                        flat_cum::flat_and_cum(&profile, &frames, index, cut..n);
+                    for (into, from) in [(&mut flat, more_flat), (&mut cum, more_cum)] {
+                        for (a, b) in into.iter_mut().zip(from) {
+                            *a = a.wrapping_add(b);
+                        }
                     }
+                    assert_eq!(flat, nodes.flat, "{name} {index} cut at {cut}");
+                    assert_eq!(cum, nodes.cum, "{name} {index} cut at {cut}");
                 }
             }
         }

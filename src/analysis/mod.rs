@@ -20,12 +20,14 @@
 //! stand on it.
 
 mod call_tree;
+mod edge_table;
 mod filter;
 mod filtered;
 mod flat_cum;
 mod frames;
 mod granularity;
 mod graph;
+mod graph_walk;
 mod huge_pages;
 mod location_filter;
 mod neighbors;

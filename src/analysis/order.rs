@@ -214,6 +214,12 @@ fn sort_on_two_threads<T: Ord + Copy + Send>(mut items: Vec<T>) -> Vec<T> {
 
 /// pprof's edge order for `column` of `g`: heavier first, then caller
 /// name, then callee name. Edges absent for `column` are left out.
+///
+/// pprof compares weights first and only then |weights|, so that two
+/// edges of opposite weights (a comparison) are neither before the other,
+/// while each may be before or after a third: no order at all, which Go's
+/// sort puts up with (in an order of its own, from edges it keeps in a
+/// map) and Rust's does not. Weights of one size compare by name here.
 pub fn sort_edges(g: &Graph, names: &NodeTable, edges: &[EdgeId], column: usize) -> Vec<EdgeId> {
     let mut list: Vec<EdgeId> = edges
         .iter()
@@ -222,14 +228,13 @@ pub fn sort_edges(g: &Graph, names: &NodeTable, edges: &[EdgeId], column: usize)
         .collect();
     list.sort_by(|&a, &b| {
         let (wa, wb) = (g.edge_weight(a, column), g.edge_weight(b, column));
-        if wa != wb {
-            return wb.wrapping_abs().cmp(&wa.wrapping_abs());
-        }
-        let ((fa, ta), (fb, tb)) = (g.edge(a), g.edge(b));
-        match names.name(fa).cmp(names.name(fb)) {
-            Ordering::Equal => names.name(ta).cmp(names.name(tb)),
-            o => o,
-        }
+        wb.wrapping_abs().cmp(&wa.wrapping_abs()).then_with(|| {
+            let ((fa, ta), (fb, tb)) = (g.edge(a), g.edge(b));
+            match names.name(fa).cmp(names.name(fb)) {
+                Ordering::Equal => names.name(ta).cmp(names.name(tb)),
+                o => o,
+            }
+        })
     });
     list
 }

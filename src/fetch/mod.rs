@@ -17,6 +17,7 @@
 //! file's, with the same limits.
 
 pub mod duration;
+mod grab;
 pub mod http;
 pub mod progress;
 pub mod save;

@@ -3,12 +3,13 @@
 //! `--diff-base`.
 //!
 //! - Every source (a file, `-` or a URL) is read and decoded on a pool of
-//!   threads: one per core for files, up to 64 fetches at once when some
-//!   sources are URLs (pprof fetches a chunk of 64 at once);
-//! - the decoded profiles are combined in command-line order, 64 at a time
-//!   as pprof's `chunkedGrab` does (the units made one, then merged: see
-//!   [`crate::profile::combine`]); while a chunk is merged, the next one is
-//!   being decoded, and at most two chunks are held at once;
+//!   threads (`grab.rs`): one per core for files, up to 64 fetches at once
+//!   when some sources are URLs (pprof fetches a chunk of 64 at once);
+//! - the decoded profiles are combined 64 at a time as pprof's
+//!   `chunkedGrab` does (the units made one, then merged: see
+//!   [`crate::profile::combine`]), each chunk on the thread that decoded its
+//!   last profile, and the chunks folded in command-line order; at most two
+//!   chunks are held at once;
 //! - a source that cannot be read or decoded is left out, as pprof leaves it
 //!   out (`Fetched 1 source profiles out of 2`); profiles that cannot be
 //!   merged stop everything, with pprof's message and the two sources named;
@@ -17,17 +18,13 @@
 //! - last, what pprof does once to the merged profile (source URLs
 //!   forgotten, `drop_frames` of the first profile).
 
-use super::{Source, SourceError, SourceErrorKind, progress};
+use super::grab::{CHUNK, Grabbed, grab};
+use super::{Source, SourceError};
 use crate::profile::{
     BaseKind, MergeError, Profile, ProfileError, Unfinished, combine, subtract_base,
 };
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant, SystemTime};
-
-/// How many profiles pprof merges at once (`chunkedGrab`).
-const CHUNK: usize = 64;
 
 /// The profiles of one command line: the sources to merge, and the bases to
 /// subtract from them.
@@ -260,7 +257,12 @@ impl Sources {
                     .map(move |s| (g, s..(s + CHUNK).min(range.end)))
             })
             .collect();
-        let grabbed = grab(&items, &chunks, |g, loaded| merging.add_chunk(g, loaded));
+        let grabbed = grab(
+            &items,
+            &chunks,
+            |g, loaded| combine_chunk(&items, g, loaded),
+            |chunk| merging.fold(chunk),
+        );
         let Merging {
             groups: [source, base],
             skipped,
@@ -370,64 +372,92 @@ struct Merging<'a> {
     skipped: Vec<SourceError>,
 }
 
-impl Merging<'_> {
-    /// pprof's `concurrentGrab` after the fetches (the chunk's profiles
-    /// combined), then `chunkedGrab`'s fold into what came before.
-    fn add_chunk(
-        &mut self,
-        group: usize,
-        loaded: Vec<(usize, Result<Unfinished, SourceError>)>,
-    ) -> Result<(), CombineError> {
-        let mut firsts = Vec::new();
-        let mut profiles = Vec::new();
-        let mut frames = None;
-        for (i, result) in loaded {
-            match result {
-                Ok(u) => {
-                    frames.get_or_insert((u.drop_frames, u.keep_frames));
-                    firsts.push(i);
-                    profiles.push(u.profile);
-                }
-                Err(e) => self.skipped.push(e),
+/// A chunk's profiles combined (pprof's `concurrentGrab` after the
+/// fetches), and the sources left out of it.
+struct Chunk {
+    group: usize,
+    skipped: Vec<SourceError>,
+    /// The chunk's profile, and how many went into it; `None` when none
+    /// could be loaded.
+    merged: Result<Option<(Merged, usize)>, CombineError>,
+}
+
+/// Combines the profiles of one chunk of `group` (see [`Chunk`]).
+fn combine_chunk(items: &[&Source], group: usize, loaded: Vec<(usize, Grabbed)>) -> Chunk {
+    let mut skipped = Vec::new();
+    let mut firsts = Vec::new();
+    let mut profiles = Vec::new();
+    let mut frames = None;
+    for (i, result) in loaded {
+        match result {
+            Ok(u) => {
+                frames.get_or_insert((u.drop_frames, u.keep_frames));
+                firsts.push(i);
+                profiles.push(u.profile);
             }
+            Err(e) => skipped.push(e),
         }
-        let Some((drop_frames, keep_frames)) = frames else {
-            return Ok(());
-        };
-        let role = [Role::Sources, Role::Bases][group];
-        let incompatible =
-            |items: &[&Source], error: MergeError, a: usize, b: usize| CombineError::Incompatible {
-                first: items[a].name().to_string(),
-                second: items[b].name().to_string(),
-                role,
-                error,
-            };
+    }
+    let merged = frames.map_or(Ok(None), |(drop_frames, keep_frames)| {
         let count = profiles.len();
-        let chunk = match profiles.len() {
+        let profile = match profiles.len() {
             // Merging one profile alone only compacts it, which changes
             // nothing a merge with others would not do, unless summing
             // leaves a sample at zero: only possible with negative values.
             1 if !has_negative_values(&profiles[0]) => profiles.pop().expect("one"),
             _ => combine(profiles).map_err(|e| {
                 let (a, b) = (firsts[e.first], firsts[e.second]);
-                incompatible(self.items, e, a, b)
+                cannot_merge(items, group, e, a, b)
             })?,
         };
-        let g = &mut self.groups[group];
+        let merged = Merged {
+            profile,
+            first: firsts[0],
+            drop_frames,
+            keep_frames,
+        };
+        Ok(Some((merged, count)))
+    });
+    Chunk {
+        group,
+        skipped,
+        merged,
+    }
+}
+
+/// pprof's error for two profiles of `group` that cannot be merged.
+fn cannot_merge(
+    items: &[&Source],
+    group: usize,
+    error: MergeError,
+    a: usize,
+    b: usize,
+) -> CombineError {
+    CombineError::Incompatible {
+        first: items[a].name().to_string(),
+        second: items[b].name().to_string(),
+        role: [Role::Sources, Role::Bases][group],
+        error,
+    }
+}
+
+impl Merging<'_> {
+    /// `chunkedGrab`'s fold of a chunk into what came before.
+    fn fold(&mut self, chunk: Chunk) -> Result<(), CombineError> {
+        self.skipped.extend(chunk.skipped);
+        let Some((merged, count)) = chunk.merged? else {
+            return Ok(());
+        };
+        let g = &mut self.groups[chunk.group];
         g.count += count;
         g.merged = Some(match g.merged.take() {
-            None => Merged {
-                profile: chunk,
-                first: firsts[0],
-                drop_frames,
-                keep_frames,
-            },
+            None => merged,
             Some(before) => {
-                let pair = [before.first, firsts[0]];
+                let pair = [before.first, merged.first];
                 Merged {
-                    profile: combine(vec![before.profile, chunk]).map_err(|e| {
+                    profile: combine(vec![before.profile, merged.profile]).map_err(|e| {
                         let (a, b) = (pair[e.first], pair[e.second]);
-                        incompatible(self.items, e, a, b)
+                        cannot_merge(self.items, chunk.group, e, a, b)
                     })?,
                     ..before
                 }
@@ -439,113 +469,4 @@ impl Merging<'_> {
 
 fn has_negative_values(p: &Profile) -> bool {
     (0..p.samples.len()).any(|i| p.samples.values(i).iter().any(|&v| v < 0))
-}
-
-/// Reads and decodes item `i`. Mappings without a file name or build id
-/// of a profile fetched over HTTP are named after the URL until the merge
-/// is done (pprof's `collectMappingSources`), so that such mappings of
-/// different services stay apart.
-fn grab_one(source: &Source, announce: bool) -> Result<Unfinished, SourceError> {
-    let error = |kind: SourceErrorKind| SourceError {
-        source_name: source.name().to_string(),
-        kind,
-    };
-    if announce && let Some(remote) = source.remote() {
-        progress::announce(remote);
-    }
-    let mut u = source.decode_unfinished().map_err(error)?;
-    if let Some(remote) = source.remote() {
-        let p = &mut u.profile;
-        let url = p.strings.intern(remote.url.as_bytes());
-        for m in &mut p.mappings {
-            if m.file.is_empty() && m.build_id.is_empty() {
-                m.file = url;
-            }
-        }
-    }
-    Ok(u)
-}
-
-/// Reads and decodes every item on a pool of threads, and hands the
-/// results of each chunk, in order, to `merge` on this thread. Decoding
-/// runs at most one chunk ahead of merging.
-fn grab(
-    items: &[&Source],
-    chunks: &[(usize, Range<usize>)],
-    mut merge: impl FnMut(
-        usize,
-        Vec<(usize, Result<Unfinished, SourceError>)>,
-    ) -> Result<(), CombineError>,
-) -> Result<(), CombineError> {
-    let n = items.len();
-    if n == 0 {
-        return Ok(());
-    }
-    let remote = items.iter().any(|s| s.is_remote());
-    let announce = items.iter().any(|s| s.options().progress);
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let workers = if remote { CHUNK } else { cores }.min(n);
-    // Items below `allowed` may be decoded: the chunk awaited (then being
-    // merged) and the next one.
-    let allowed_while = |k: usize| chunks.get(k + 1).map_or(n, |c| c.1.end);
-    let allowed = Mutex::new(allowed_while(0));
-    let more = Condvar::new();
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (allowed, more, next, stop) = (&allowed, &more, &next, &stop);
-            scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n {
-                        break;
-                    }
-                    let mut limit = allowed.lock().unwrap_or_else(|e| e.into_inner());
-                    while i >= *limit && !stop.load(Ordering::Relaxed) {
-                        limit = more.wait(limit).unwrap_or_else(|e| e.into_inner());
-                    }
-                    drop(limit);
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    // Several at once: the fetch is announced, without the
-                    // counter one fetch alone shows.
-                    let mut quiet = items[i].clone();
-                    quiet.set_progress(false);
-                    if tx.send((i, grab_one(&quiet, announce))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut slots: Vec<Option<Result<Unfinished, SourceError>>> =
-            (0..n).map(|_| None).collect();
-        let mut result = Ok(());
-        for (k, (group, range)) in chunks.iter().enumerate() {
-            *allowed.lock().unwrap_or_else(|e| e.into_inner()) = allowed_while(k);
-            more.notify_all();
-            while slots[range.clone()].iter().any(Option::is_none) {
-                match rx.recv() {
-                    Ok((i, r)) => slots[i] = Some(r),
-                    Err(_) => break,
-                }
-            }
-            let loaded = range
-                .clone()
-                .filter_map(|i| slots[i].take().map(|r| (i, r)))
-                .collect();
-            if let Err(e) = merge(*group, loaded) {
-                result = Err(e);
-                break;
-            }
-        }
-        stop.store(true, Ordering::Relaxed);
-        more.notify_all();
-        drop(rx);
-        result
-    })
 }

@@ -312,6 +312,7 @@ impl Builder {
             drop_frames,
             keep_frames,
             merged_on_load: false,
+            signs_apart: false,
         };
         merge_duplicate_mappings(&mut profile);
         Ok(Unfinished {

@@ -330,6 +330,11 @@ pub struct Profile {
     /// Whether pprof's whole merge on load was applied (see
     /// [`Profile::merged`]); loading does it only when `drop_frames` prunes.
     pub merged_on_load: bool,
+    /// Whether merging would change no sum of values or of |values|: no two
+    /// samples pprof's merge would sum have values of opposite signs (a
+    /// profile and its marked, negated diff base, appended without the
+    /// merge). Reports that only sum values then skip the merge.
+    pub signs_apart: bool,
 }
 
 impl Profile {

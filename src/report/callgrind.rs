@@ -4,8 +4,7 @@
 
 use super::prepare::{GraphShape, Prepared, prepare_shaped};
 use super::{OutputUnit, ReportError, ReportOptions};
-use crate::analysis::order::sort_edges;
-use crate::analysis::{NodeId, NodeInfo, NodeTable};
+use crate::analysis::{Graph, NodeId, NodeInfo, NodeTable};
 use crate::measurement as units;
 use crate::profile::{Profile, StrId, StringTable};
 use rustc_hash::FxHashMap;
@@ -14,6 +13,25 @@ use std::io::Write;
 /// Prints the callgrind report of `profile` as `go tool pprof -callgrind`
 /// would: addresses granularity with inlined frames, nothing trimmed.
 pub fn callgrind(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, ReportError> {
+    let mut out = Vec::new();
+    write_callgrind(profile, options, &mut out)?;
+    Ok(out)
+}
+
+/// How many nodes are gathered and printed at once: enough that the
+/// loads of one batch overlap, few enough that the batch stays in cache.
+const BATCH: usize = 1024;
+
+/// The report goes out in pieces of about this many bytes.
+const FLUSH_AT: usize = 1 << 16;
+
+/// [`callgrind`], written to `out` as it is made (tens of megabytes on a
+/// large profile: never held whole).
+pub fn write_callgrind(
+    profile: &Profile,
+    options: &ReportOptions,
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
     let Prepared {
         report,
         frames,
@@ -28,76 +46,146 @@ pub fn callgrind(profile: &Profile, options: &ReportOptions) -> Result<Vec<u8>, 
         // Not chosen (no nodes) or chosen per value: the option as given.
         OutputUnit::Auto => options.unit.as_deref().unwrap_or("minimum"),
     };
-    let scaled = |v: i64| -> i64 {
-        let (value, _) = units::scale(v, &report.sample_unit, &report.output_unit);
-        super::visual::go_f64_to_i64(value)
-    };
+    let scaler = units::Scaler::new(&report.sample_unit, &report.output_unit);
+    let scaled = |v: i64| -> i64 { super::visual::go_f64_to_i64(scaler.scale(v)) };
 
-    // About 60 bytes a node and an edge: one allocation for the report.
-    let edges: usize = trimmed.nodes.iter().map(|&n| g.outgoing(n).len()).sum();
-    let mut out = Vec::with_capacity(64 * (trimmed.nodes.len() + edges));
+    let mut buf = Vec::with_capacity(FLUSH_AT + (FLUSH_AT >> 2));
     // Writing to a Vec cannot fail.
-    let _ = writeln!(out, "positions: instr line");
-    let _ = writeln!(out, "events: {}({unit_name})", report.sample_type);
+    let _ = writeln!(buf, "positions: instr line");
+    let _ = writeln!(buf, "events: {}({unit_name})", report.sample_type);
     let strings = &profile.strings;
     let mut objfiles = Compressor::new(strings);
     let mut files = Compressor::new(&names.paths);
     let mut functions = Compressor::new(strings);
-    let mut previous: Option<&NodeInfo> = None;
-    for &n in &trimmed.nodes {
-        let info = names.info(n);
-        let changed = previous.is_none_or(|p| {
-            // Equal ids are equal texts; different ids may still be.
-            let same =
-                |a: StrId, b: StrId, table: &StringTable| a == b || table.get(a) == table.get(b);
-            !same(p.objfile, info.objfile, strings)
-                || !same(p.file, info.file, &names.paths)
-                || !same(p.name, info.name, strings)
-        });
-        if changed {
-            out.extend_from_slice(b"\nob=");
-            objfiles.write(&mut out, info.objfile);
-            out.extend_from_slice(b"\nfl=");
-            files.write(&mut out, info.file);
-            out.extend_from_slice(b"\nfn=");
-            functions.write(&mut out, info.name);
-            out.push(b'\n');
-        }
-        write_position(&mut out, previous, info.address);
-        out.push(b' ');
-        push_int(&mut out, info.line);
-        out.push(b' ');
-        push_int(&mut out, scaled(g.flat_value(n, 0)));
-        out.push(b'\n');
-        for e in sort_edges(g, names, g.outgoing(n), 0) {
-            let callee = g.edge(e).1;
-            let callee_info = names.info(callee);
-            out.extend_from_slice(b"cfl=");
-            files.write(&mut out, callee_info.file);
-            out.extend_from_slice(b"\ncfn=");
-            match suffixes.get(&callee) {
-                Some(suffix) => {
-                    let name = [strings.get(callee_info.name), suffix.as_bytes()].concat();
-                    functions.write_text(&mut out, &name);
-                }
-                // A callee left out of the graph (--drop-negative) has no
-                // name in pprof's table: an empty one.
-                None if !trimmed.is_shown(callee) => {}
-                None => functions.write(&mut out, callee_info.name),
+    let mut previous: Option<NodeInfo> = None;
+    let mut batch = Batch::default();
+    for nodes in trimmed.nodes.chunks(BATCH) {
+        batch.gather(g, names, nodes);
+        for (k, info) in batch.infos.iter().enumerate() {
+            let changed = previous.is_none_or(|p| {
+                // Equal ids are equal texts; different ids may still be.
+                let same = |a: StrId, b: StrId, table: &StringTable| {
+                    a == b || table.get(a) == table.get(b)
+                };
+                !same(p.objfile, info.objfile, strings)
+                    || !same(p.file, info.file, &names.paths)
+                    || !same(p.name, info.name, strings)
+            });
+            if changed {
+                buf.extend_from_slice(b"\nob=");
+                objfiles.write(&mut buf, info.objfile);
+                buf.extend_from_slice(b"\nfl=");
+                files.write(&mut buf, info.file);
+                buf.extend_from_slice(b"\nfn=");
+                functions.write(&mut buf, info.name);
+                buf.push(b'\n');
             }
-            out.extend_from_slice(b"\ncalls=0 ");
-            // pprof gives the callee's address relative to the previous
-            // node, not this one.
-            write_position(&mut out, previous, callee_info.address);
-            out.push(b' ');
-            push_int(&mut out, callee_info.line);
-            out.extend_from_slice(b"\n* * ");
-            push_int(&mut out, scaled(g.edge_weight(e, 0)));
-            out.push(b'\n');
+            write_position(&mut buf, previous.as_ref(), info.address);
+            buf.push(b' ');
+            push_int(&mut buf, info.line);
+            buf.push(b' ');
+            push_int(&mut buf, scaled(batch.flats[k]));
+            buf.push(b'\n');
+            let calls = batch.edge_starts[k]..batch.edge_starts[k + 1];
+            for (call, callee_info) in batch.calls[calls.clone()]
+                .iter()
+                .zip(&batch.callee_infos[calls])
+            {
+                let callee = call.callee;
+                buf.extend_from_slice(b"cfl=");
+                files.write(&mut buf, callee_info.file);
+                buf.extend_from_slice(b"\ncfn=");
+                match suffixes.get(&callee) {
+                    Some(suffix) => {
+                        let name = [strings.get(callee_info.name), suffix.as_bytes()].concat();
+                        functions.write_text(&mut buf, &name);
+                    }
+                    // A callee left out of the graph (--drop-negative) has
+                    // no name in pprof's table: an empty one.
+                    None if !trimmed.is_shown(callee) => {}
+                    None => functions.write(&mut buf, callee_info.name),
+                }
+                buf.extend_from_slice(b"\ncalls=0 ");
+                // pprof gives the callee's address relative to the
+                // previous node, not this one.
+                write_position(&mut buf, previous.as_ref(), callee_info.address);
+                buf.push(b' ');
+                push_int(&mut buf, callee_info.line);
+                buf.extend_from_slice(b"\n* * ");
+                push_int(&mut buf, scaled(call.weight));
+                buf.push(b'\n');
+            }
+            previous = Some(*info);
+            if buf.len() >= FLUSH_AT {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
         }
-        previous = Some(info);
     }
-    Ok(out)
+    out.write_all(&buf)?;
+    Ok(())
+}
+
+/// One edge out of a node, as printed.
+#[derive(Debug, Clone, Copy)]
+struct Call {
+    callee: NodeId,
+    weight: i64,
+}
+
+/// What printing a batch of nodes reads, gathered first: on a large
+/// profile the graph's edges and the nodes' identities are tens of
+/// megabytes read in no order, and loads that do not wait for one another
+/// (a loop that only copies) overlap where the printing loop would wait
+/// for each in turn.
+#[derive(Default)]
+struct Batch {
+    infos: Vec<NodeInfo>,
+    flats: Vec<i64>,
+    /// The calls of node `k` are `calls[edge_starts[k]..edge_starts[k + 1]]`.
+    edge_starts: Vec<usize>,
+    calls: Vec<Call>,
+    callee_infos: Vec<NodeInfo>,
+}
+
+impl Batch {
+    fn gather(&mut self, g: &Graph, names: &NodeTable, nodes: &[NodeId]) {
+        self.infos.clear();
+        self.infos.extend(nodes.iter().map(|&n| *names.info(n)));
+        self.flats.clear();
+        self.flats.extend(nodes.iter().map(|&n| g.flat_value(n, 0)));
+        self.edge_starts.clear();
+        self.calls.clear();
+        self.edge_starts.push(0);
+        for &n in nodes {
+            let start = self.calls.len();
+            for &edge in g.outgoing(n) {
+                if g.has_edge(edge, 0) {
+                    self.calls.push(Call {
+                        callee: g.edge(edge).1,
+                        weight: g.edge_weight(edge, 0),
+                    });
+                }
+            }
+            sort_calls(&mut self.calls[start..], names);
+            self.edge_starts.push(self.calls.len());
+        }
+        self.callee_infos.clear();
+        self.callee_infos
+            .extend(self.calls.iter().map(|c| *names.info(c.callee)));
+    }
+}
+
+/// pprof's edge order ([`crate::analysis::order::sort_edges`]) for the
+/// edges out of one node: heavier first, then callee name (the caller is
+/// the same), then as they were.
+fn sort_calls(calls: &mut [Call], names: &NodeTable) {
+    calls.sort_by(|a, b| {
+        b.weight
+            .wrapping_abs()
+            .cmp(&a.weight.wrapping_abs())
+            .then_with(|| names.name(a.callee).cmp(names.name(b.callee)))
+    });
 }
 
 /// callgrind's name compression: `(N) name` the first time a text is
@@ -163,12 +251,10 @@ fn write_position(out: &mut Vec<u8>, previous: Option<&NodeInfo>, address: u64) 
                 out.push(if offset < 0 { b'-' } else { b'+' });
                 push_int(out, offset.unsigned_abs() as i64);
             } else {
-                let _ = write!(out, "{address:#x}");
+                push_hex(out, address);
             }
         }
-        None => {
-            let _ = write!(out, "{address:#x}");
-        }
+        None => push_hex(out, address),
     }
 }
 
@@ -212,17 +298,31 @@ fn push_int(out: &mut Vec<u8>, value: i64) {
         out.push(b'-');
     }
     let mut rest = value.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
+    let len = rest.checked_ilog10().unwrap_or(0) as usize + 1;
+    let mut digits = [b'0'; 20];
+    for slot in digits[..len].iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
         rest /= 10;
-        if rest == 0 {
-            break;
-        }
     }
-    out.extend_from_slice(&digits[at..]);
+    // A copy of fixed length, cut to size: no call to copy a few bytes.
+    let start = out.len();
+    out.extend_from_slice(&digits);
+    out.truncate(start + len);
+}
+
+/// `%#x` of `value` (Go's and Rust's alike: `0x` and lower-case digits).
+fn push_hex(out: &mut Vec<u8>, value: u64) {
+    let len = (64 - value.leading_zeros()).div_ceil(4).max(1) as usize;
+    let mut digits = [b'0'; 18];
+    digits[1] = b'x';
+    let mut rest = value;
+    for slot in digits[2..2 + len].iter_mut().rev() {
+        *slot = b"0123456789abcdef"[(rest & 0xf) as usize];
+        rest >>= 4;
+    }
+    let start = out.len();
+    out.extend_from_slice(&digits);
+    out.truncate(start + 2 + len);
 }
 
 #[cfg(test)]
@@ -249,6 +349,11 @@ mod tests {
             let mut out = Vec::new();
             push_int(&mut out, v);
             assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+        }
+        for v in [0, 1, 0xf, 0x10, 0x4655dd, u64::MAX, 1 << 63] {
+            let mut out = Vec::new();
+            push_hex(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{v:#x}"));
         }
     }
 

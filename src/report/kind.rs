@@ -64,7 +64,7 @@ pub fn write_report(
     // load: with negative values, merging changes them (two identical
     // samples of 5 and -5 count 10 apart, 0 merged).
     let merged;
-    let graph_profile = if has_negative_values(profile) {
+    let graph_profile = if !profile.signs_apart && has_negative_values(profile) {
         merged = profile.merged();
         &*merged
     } else {
@@ -77,7 +77,7 @@ pub fn write_report(
         }
         ReportKind::Tree => out.write_all(&super::tree(graph_profile, options)?)?,
         ReportKind::Dot => out.write_all(&super::dot(graph_profile, options)?)?,
-        ReportKind::Callgrind => out.write_all(&super::callgrind(graph_profile, options)?)?,
+        ReportKind::Callgrind => super::write_callgrind(graph_profile, options, out)?,
         ReportKind::List(pattern) => {
             out.write_all(&super::list(graph_profile, options, pattern)?)?
         }

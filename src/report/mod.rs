@@ -37,7 +37,7 @@ mod visual;
 
 use crate::measurement as units;
 pub use crate::measurement::{OutputUnit, percentage, scaled_label};
-pub use callgrind::callgrind;
+pub use callgrind::{callgrind, write_callgrind};
 pub use comments::comments;
 pub use dot::dot;
 pub use folded::{FoldedError, folded, options_tree, write_folded};

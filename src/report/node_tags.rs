@@ -68,15 +68,19 @@ pub(super) fn divided(value: i64, div: i64) -> i64 {
 
 /// pprof's `SortTags`: by |flat| (or |cum| first, for `flat == false`)
 /// descending, then by name.
+///
+/// pprof compares values, then |values|: tags of opposite values (a
+/// comparison) are then in no order, which Rust's sort does not put up
+/// with; values of one size compare by what comes next here.
 pub fn sort_tags(tags: &mut [Tag], flat: bool) {
     tags.sort_by(|a, b| {
-        if !flat && a.cum != b.cum {
-            return b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs());
-        }
-        if a.flat != b.flat {
-            return b.flat.wrapping_abs().cmp(&a.flat.wrapping_abs());
-        }
-        a.name.cmp(&b.name)
+        let by_cum = match flat {
+            true => std::cmp::Ordering::Equal,
+            false => b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs()),
+        };
+        by_cum
+            .then_with(|| b.flat.wrapping_abs().cmp(&a.flat.wrapping_abs()))
+            .then_with(|| a.name.cmp(&b.name))
     });
 }
 

@@ -90,7 +90,7 @@ pub fn tag_breakdown(
     // load, taking their label values with them; only negative values can
     // do that, and only then is the merge worth its time here.
     let merged;
-    let profile = if has_negative_values(profile) {
+    let profile = if !profile.signs_apart && has_negative_values(profile) {
         merged = profile.merged();
         &*merged
     } else {

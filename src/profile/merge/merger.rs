@@ -102,6 +102,7 @@ impl Merger {
             keep_frames,
             // pprof's merge is the merge on load: nothing left to merge.
             merged_on_load: true,
+            signs_apart: false,
         };
         let locations = profiles.iter().map(|p| p.locations.len()).max();
         Merger {
@@ -127,6 +128,7 @@ impl Merger {
         if self.out.mappings.is_empty() && !src.mappings.is_empty() {
             self.mapping(src, &mut maps, 0);
         }
+        self.find_known(src, &mut maps);
         for &loc in &survey.first_use {
             self.location(src, &mut maps, loc);
         }
@@ -224,12 +226,82 @@ impl Merger {
         k
     }
 
+    /// The merged locations equal to those of `src` that are merged
+    /// already (most, when profiles of one program are merged), found in
+    /// the order of the profile's tables, which reads them in order: the
+    /// order of first use, which numbers new entities, would read them all
+    /// over. Locations of mappings not merged yet are left to
+    /// [`Merger::location`], which adds what is new in that order.
+    fn find_known(&mut self, src: &Profile, maps: &mut SourceMaps) {
+        for (loc, sl) in src.locations.iter().enumerate() {
+            let (mapping, offset) = match sl.mapping {
+                Some(m) => match self.known_mapping(src, maps, m) {
+                    Some((k, offset)) => (Some(k), offset),
+                    None => continue,
+                },
+                None => (None, 0),
+            };
+            let address = (sl.address as i64).wrapping_add(offset) as u64;
+            if let Some(k) = self.find_location(src, maps, loc as u32, mapping, address) {
+                maps.locations[loc] = k;
+            }
+        }
+    }
+
+    /// What [`Merger::mapping`] gives mapping `m` of `src` when the merged
+    /// profile has its identity already; `None` when it would be added.
+    fn known_mapping(&self, src: &Profile, maps: &mut SourceMaps, m: u32) -> Option<(u32, i64)> {
+        if maps.mappings[m as usize].0 != NONE {
+            return Some(maps.mappings[m as usize]);
+        }
+        let sm = &src.mappings[m as usize];
+        let strings = &self.out.strings;
+        let file = strings.find(src.strings.get(sm.file))?;
+        let build_id = strings.find(src.strings.get(sm.build_id))?;
+        let size = sm.limit.wrapping_sub(sm.start).wrapping_add(0xfff);
+        let identity = if build_id.is_empty() { file } else { build_id };
+        let key = (size - size % 0x1000, sm.offset, identity);
+        let k = *self.mapping_keys.get(&key)?;
+        let survivor = self.out.mappings[k as usize].start;
+        let mapped = (k, (survivor as i64).wrapping_sub(sm.start as i64));
+        maps.mappings[m as usize] = mapped;
+        Some(mapped)
+    }
+
+    /// The merged location equal to location `loc` of `src`, whose mapping
+    /// and address (rebased) are merged ones. Locations are found by a hash
+    /// of their content (the address relative to the mapping, and each
+    /// line's number and function name), so that an equal one is
+    /// recognized, and its functions with it, by comparing text, without
+    /// interning the names.
+    fn find_location(
+        &self,
+        src: &Profile,
+        maps: &mut SourceMaps,
+        loc: u32,
+        mapping: Option<u32>,
+        address: u64,
+    ) -> Option<u32> {
+        let sl = &src.locations[loc as usize];
+        let relative = key_address(mapping, address, &self.out);
+        let src_lines = src.location_lines(loc);
+        let out = &self.out;
+        self.locations
+            .find(location_hash(sl, mapping, relative, src_lines, maps), |c| {
+                let candidate = &out.locations[c as usize];
+                let lines = out.location_lines(c);
+                candidate.mapping == mapping
+                    && candidate.is_folded == sl.is_folded
+                    && key_address(candidate.mapping, candidate.address, out) == relative
+                    && lines.len() == src_lines.len()
+                    && lines.iter().zip(src_lines).all(|(m, l)| {
+                        m.line == l.line && same_function(out, m.function, src, l.function, maps)
+                    })
+            })
+    }
+
     /// The merged location equal to location `loc` of `src`, added if
-    /// there is none. Locations are found by a hash of their content (the
-    /// address relative to the mapping, and each line's number and function
-    /// name), so that an equal one is recognized, and its functions with it,
-    /// by comparing text, without interning the names (most locations of
-    /// profiles of one program are found).
+    /// there is none (with its mapping and functions, found the same way).
     fn location(&mut self, src: &Profile, maps: &mut SourceMaps, loc: u32) -> u32 {
         if maps.locations[loc as usize] != NONE {
             return maps.locations[loc as usize];
@@ -243,36 +315,12 @@ impl Merger {
             None => (None, 0),
         };
         let address = (sl.address as i64).wrapping_add(offset) as u64;
-        let key_address = |mapping: Option<u32>, address: u64, out: &Profile| match mapping {
-            Some(m) => address.wrapping_sub(out.mappings[m as usize].start),
-            None => address,
-        };
-        let relative = key_address(mapping, address, &self.out);
-        let src_lines = src.location_lines(loc);
-        let mut h = FxHasher::default();
-        h.write_u64(relative);
-        h.write_u32(mapping.map_or(0, |m| m + 1));
-        h.write_u8(u8::from(sl.is_folded));
-        for l in src_lines {
-            h.write_i64(l.line);
-            h.write_u64(maps.function_hashes[l.function as usize]);
-        }
-        let hash = h.finish();
-        let out = &self.out;
-        let found = self.locations.find(hash, |c| {
-            let candidate = &out.locations[c as usize];
-            let lines = out.location_lines(c);
-            candidate.mapping == mapping
-                && candidate.is_folded == sl.is_folded
-                && key_address(candidate.mapping, candidate.address, out) == relative
-                && lines.len() == src_lines.len()
-                && lines.iter().zip(src_lines).all(|(m, l)| {
-                    m.line == l.line && same_function(out, m.function, src, l.function, maps)
-                })
-        });
-        let k = match found {
+        let k = match self.find_location(src, maps, loc, mapping, address) {
             Some(c) => c,
             None => {
+                let relative = key_address(mapping, address, &self.out);
+                let src_lines = src.location_lines(loc);
+                let hash = location_hash(sl, mapping, relative, src_lines, maps);
                 let first_line = self.out.lines.len();
                 for line in src_lines {
                     let function = self.function(src, maps, line.function);
@@ -296,19 +344,58 @@ impl Merger {
     }
 }
 
+/// A location's address as its identity has it: relative to its mapping.
+fn key_address(mapping: Option<u32>, address: u64, out: &Profile) -> u64 {
+    match mapping {
+        Some(m) => address.wrapping_sub(out.mappings[m as usize].start),
+        None => address,
+    }
+}
+
+/// The hash a location is found by (see [`Merger::find_location`]).
+fn location_hash(
+    sl: &Location,
+    mapping: Option<u32>,
+    relative: u64,
+    lines: &[Line],
+    maps: &SourceMaps,
+) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u64(relative);
+    h.write_u32(mapping.map_or(0, |m| m + 1));
+    h.write_u8(u8::from(sl.is_folded));
+    for l in lines {
+        h.write_i64(l.line);
+        h.write_u64(maps.function_hashes[l.function as usize]);
+    }
+    h.finish()
+}
+
 /// Whether merged function `merged` is function `f` of `src`: pprof's
 /// function key (name, system name, file, start line) compared as text. A
-/// match is remembered, as functions with one key are one merged function.
+/// match is remembered, as functions with one key are one merged function,
+/// and so is each string found equal (a file is the file of many
+/// functions, a system name most often the name).
 fn same_function(out: &Profile, merged: u32, src: &Profile, f: u32, maps: &mut SourceMaps) -> bool {
     match maps.functions[f as usize] {
         NONE => {}
         known => return known == merged,
     }
     let (m, s) = (&out.functions[merged as usize], &src.functions[f as usize]);
+    let mut same_text = |mine: StrId, theirs: StrId| match maps.strings[theirs.0 as usize] {
+        NO_STRING => {
+            let same = out.strings.get(mine) == src.strings.get(theirs);
+            if same {
+                maps.strings[theirs.0 as usize] = mine;
+            }
+            same
+        }
+        known => known == mine,
+    };
     let same = m.start_line == s.start_line
-        && out.strings.get(m.name) == src.strings.get(s.name)
-        && out.strings.get(m.system_name) == src.strings.get(s.system_name)
-        && out.strings.get(m.filename) == src.strings.get(s.filename);
+        && same_text(m.name, s.name)
+        && same_text(m.system_name, s.system_name)
+        && same_text(m.filename, s.filename);
     if same {
         maps.functions[f as usize] = merged;
     }

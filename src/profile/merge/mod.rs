@@ -20,6 +20,7 @@
 //!   summed duration, the largest period, each distinct comment once, and
 //!   the first non-empty default sample type.
 
+mod append;
 mod dedup;
 mod merger;
 mod samples;
@@ -231,6 +232,11 @@ pub const BASE_LABEL: &str = "pprof::base";
 /// (`-diff_base`), the profile scaled to the base's totals if asked
 /// (`-normalize`), the base negated, and both combined. In errors, profile
 /// 0 is `profile` and 1 the base.
+///
+/// A diff base is appended rather than merged when merging would change no
+/// number (both profiles of one sign: see `append.rs`); the result is then
+/// merged only by the reports that print it sample by sample
+/// ([`Profile::merged`]).
 pub fn subtract_base(
     mut profile: Profile,
     base: Profile,
@@ -253,6 +259,11 @@ pub fn subtract_base(
     scale_profiles(&mut both)?;
     compatible(&both[0], &both[1], (0, 1))?;
     let marked = kind == BaseKind::Diff;
+    if marked && append::applies(&both[0], &both[1]) {
+        let base = both.pop().expect("two profiles");
+        let profile = both.pop().expect("two profiles");
+        return append::append_base(profile, &base);
+    }
     merge_treated(&[
         (&both[0], Treatment::AsIs),
         (&both[1], Treatment::Base { marked }),
