@@ -61,3 +61,4 @@ shot sandwich assets/cpu.pprof F l j j j j S
 shot source "--source-path tests/fixtures/go/expected2/src --trim-path /srv/shop:/usr/local/go/src tests/fixtures/go/heap.pprof" l
 shot tags tests/fixtures/go/heap.pprof '#'
 shot compare "--diff-base tests/fixtures/go2/heap.pprof tests/fixtures/go/heap.pprof"
+shot diff-flame "--sample-index=inuse_space --normalize --diff-base tests/fixtures/go2/heap.pprof tests/fixtures/go/heap.pprof" F j

@@ -272,7 +272,15 @@ fn combined_names(
             title = safe_text::escape(new.name().as_bytes());
             base_name = safe_text::escape(old.name().as_bytes());
         }
-        ppt::explore::Comparison::new(base, base_name, None)
+        let comparison = ppt::explore::Comparison::new(base, base_name, None);
+        // The new profile alone: the new column and the trees' widths.
+        match combined.alone.take() {
+            Some(alone) => {
+                let (kind, normalize) = sources.comparison_kind();
+                comparison.of(alone, kind, normalize)
+            }
+            None => comparison,
+        }
     });
     (title, comparison)
 }

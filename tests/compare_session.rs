@@ -5,33 +5,40 @@
 //! a base taken in the session (`b`) and a refresh compared with it; the
 //! explorer's screens of a comparison (insta snapshots).
 
+#[path = "common/compared.rs"]
+mod compared;
 #[path = "common/explorer.rs"]
 mod explorer;
 
+use compared::How;
 use explorer::{fixture_bytes, profile};
 use ppt::analysis::order::SortKey;
 use ppt::explore::compare::resume_loaded;
 use ppt::explore::{Change, Command, Comparison, Session, Settings};
-use ppt::fetch::{SourceOptions, Sources};
 use ppt::profile::{DecodeOptions, Profile, decode};
 use ppt::tui::theme::Theme;
 use ppt::tui::{App, ScriptedEvents, run_app};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 const NEW: &str = "tests/fixtures/go/heap.pprof";
 const BASE: &str = "tests/fixtures/go2/heap.pprof";
 
 /// flat and cum by function name, from a `-unit=B` `-top` report.
 fn pprof_top(path: &str) -> Vec<(String, i64, i64)> {
+    pprof_top_in(path, "B")
+}
+
+/// flat and cum by function name, from a `-top` report whose values are
+/// all in `unit` (`-unit=B`, `-unit=ns`).
+fn pprof_top_in(path: &str, unit: &str) -> Vec<(String, i64, i64)> {
     let text = String::from_utf8(fixture_bytes(path)).expect("text");
-    let bytes = |s: &str| -> i64 {
-        s.strip_suffix('B')
+    let number = |s: &str| -> i64 {
+        s.strip_suffix(unit)
             .unwrap_or(s)
             .parse()
-            .unwrap_or_else(|_| panic!("{path}: {s} is a number of bytes"))
+            .unwrap_or_else(|_| panic!("{path}: {s} is a number of {unit}"))
     };
     text.lines()
         .skip_while(|l| !l.trim_start().starts_with("flat  flat%"))
@@ -44,7 +51,7 @@ fn pprof_top(path: &str) -> Vec<(String, i64, i64)> {
                 .copied()
                 .collect::<Vec<_>>()
                 .join(" ");
-            (name, bytes(fields[0]), bytes(fields[3]))
+            (name, number(fields[0]), number(fields[3]))
         })
         .collect()
 }
@@ -56,34 +63,8 @@ fn by_name(rows: Vec<(String, i64, i64)>) -> BTreeMap<String, (i64, i64)> {
 /// The comparison as the command line loads it (`--diff-base` or
 /// `--base`), in a session showing `sample_type`.
 fn comparison(diff: bool, sample_type: &str) -> Session {
-    let (base, diff_base) = match diff {
-        true => (vec![], vec![BASE.to_string()]),
-        false => (vec![BASE.to_string()], vec![]),
-    };
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let at = |p: &str| format!("{dir}/{p}");
-    let mut sources = Sources::from_args(
-        &[at(NEW)],
-        &base.iter().map(|p| at(p)).collect::<Vec<_>>(),
-        &diff_base.iter().map(|p| at(p)).collect::<Vec<_>>(),
-        false,
-        SourceOptions::default(),
-    )
-    .expect("sources");
-    sources.keep_base();
-    let mut combined = sources.load().expect("the comparison loads");
-    let base = combined.base.take().expect("the base kept");
-    let p = Arc::new(combined.profile);
-    let mut settings = Settings::new(&p, "heap.pprof");
-    settings.sample_index = p
-        .sample_types
-        .iter()
-        .position(|t| p.strings.get(t.kind) == sample_type.as_bytes())
-        .expect("the sample type");
-    let mut session = Session::new(p, settings);
-    session.set_comparison(Comparison::new(base, "base.pprof".into(), None));
-    session.prepare_comparison();
-    session
+    let how = if diff { How::Diff } else { How::Base };
+    compared::session(NEW, BASE, how, sample_type, |_| {})
 }
 
 /// Every row: name and change.
@@ -369,4 +350,130 @@ fn with_a_worker_every_order_is_built_and_the_session_goes_idle() {
         };
         assert_eq!(session.sort(), want);
     }
+}
+
+/// Checks every row of `session` against pprof's `-top` of the
+/// comparison (`delta`), of the new profile alone and of the base alone,
+/// each recorded with every node in `unit`.
+fn check_columns(session: &Session, delta: &str, new: &str, base: &str, unit: &str) {
+    let [delta, new, base] = [delta, new, base].map(|f| by_name(pprof_top_in(f, unit)));
+    assert!(
+        delta.len() > 2 && new.len() > 2 && base.len() > 2,
+        "real reports"
+    );
+    let rows = changes(session);
+    assert_eq!(rows.len(), delta.len(), "pprof's rows");
+    let zero = (0, 0);
+    for (name, change) in &rows {
+        assert!(!change.pending, "computed");
+        assert_eq!(change.delta, delta[name], "Δ of {name}");
+        assert_eq!(change.new, *new.get(name).unwrap_or(&zero), "new of {name}");
+        assert_eq!(
+            change.base,
+            *base.get(name).unwrap_or(&zero),
+            "base of {name}"
+        );
+    }
+}
+
+#[test]
+fn with_mean_each_column_is_the_mean_of_its_own_profile() {
+    // `--mean --sample-index=delay`: pprof's -mean_delay. The mean of the
+    // comparison is not the difference of the means: new is the new
+    // profile's own (a new column of Δ + base was wrong).
+    let session = compared::session(
+        "tests/fixtures/go/mutex.pprof",
+        "tests/fixtures/go2/mutex.pprof",
+        How::Diff,
+        "delay",
+        |s| s.mean = true,
+    );
+    check_columns(
+        &session,
+        "tests/fixtures/go/expected2/compare.mutex.diff.mean_delay.all.top.txt",
+        "tests/fixtures/go/expected2/mutex.pprof.mean_delay.all.top.txt",
+        "tests/fixtures/go/expected2/go2.mutex.pprof.mean_delay.all.top.txt",
+        "ns",
+    );
+}
+
+#[test]
+fn with_normalize_new_is_the_profile_as_taken_and_delta_pprofs_normalized_change() {
+    for sample_type in ["inuse_space", "alloc_space"] {
+        let session = compared::session(NEW, BASE, How::NormalizedDiff, sample_type, |_| {});
+        check_columns(
+            &session,
+            &format!(
+                "tests/fixtures/go/expected2/compare.heap.diff.normalize.{sample_type}.all.top.txt"
+            ),
+            &format!("tests/fixtures/go/expected2/heap.pprof.{sample_type}.all.top.txt"),
+            &format!("tests/fixtures/go2/expected/heap.pprof.{sample_type}.all.top.txt"),
+            "B",
+        );
+    }
+}
+
+#[test]
+fn a_base_in_another_unit_of_the_family_is_converted() {
+    // The base in milliseconds, the new profile in nanoseconds: pprof
+    // compares them in nanoseconds, and so do the base and new columns.
+    let session = compared::session(
+        "tests/fixtures/compare/ns.pb",
+        "tests/fixtures/compare/ms.pb",
+        How::Diff,
+        "cpu",
+        |_| {},
+    );
+    check_columns(
+        &session,
+        "tests/fixtures/compare/expected/ns.diff.ms.all.top.txt",
+        "tests/fixtures/compare/expected/ns.all.top.txt",
+        "tests/fixtures/compare/expected/ms.all.top.txt",
+        "ns",
+    );
+}
+
+#[test]
+fn the_header_says_when_each_profile_of_the_command_line_was_taken() {
+    // As pprof's `Time:` lines say (to the minute): the new profile Nov
+    // 26, 2026 at 6:36am, the base Dec 7, 2026 at 2:54pm (UTC).
+    let terminal = screen(120, 10, "");
+    let buffer = terminal.backend().buffer();
+    let first: String = (0..buffer.area.width)
+        .map(|x| buffer[(x, 0)].symbol().to_string())
+        .collect();
+    let new = first.find("heap.pprof (2026-11-26 06:36:").expect(&first);
+    let base = first
+        .find("− base base.pprof (2026-12-07 14:54:")
+        .expect(&first);
+    assert!(new < base, "{first}");
+    assert!(first.contains(" UTC)"), "{first}");
+}
+
+#[test]
+fn with_a_worker_the_sides_numbers_come_from_it_and_rows_say_so_meanwhile() {
+    use ppt::analysis::Granularity;
+    let mut session = comparison(true, "inuse_space");
+    session.with_worker(|s| {
+        s.wait_idle();
+        s.prepare_comparison();
+        assert!(changes(s).iter().all(|(_, c)| !c.pending));
+        // Another granularity: the worker computes each side's numbers for
+        // it; until they come, base and new are pending, never another
+        // granularity's numbers.
+        s.apply(Command::CycleGranularity);
+        s.wait_idle();
+        s.prepare_comparison();
+        assert_eq!(s.granularity(), Granularity::FileFunctions);
+        // (The numbers are taken in by a tick: none came in between.)
+        assert!(changes(s).iter().all(|(_, c)| c.pending), "pending");
+        s.wait_idle();
+        s.prepare_comparison();
+        let rows = changes(s);
+        assert!(rows.iter().all(|(_, c)| !c.pending), "arrived");
+        // pprof's new = Δ + base without -normalize and -mean.
+        for (name, c) in &rows {
+            assert_eq!(c.new.0, c.delta.0 + c.base.0, "{name}");
+        }
+    });
 }

@@ -1,7 +1,8 @@
 //! Comparisons in the real binary, in tmux: `ppt --diff-base` opens the
 //! explorer on the comparison (the deltas, the base and new values, the
-//! orders of change, a drill-down); several profiles open merged; and the
-//! live case: `--refresh 1s` against a loopback server whose heap profile
+//! orders of change, a drill-down); the differential flame graph (moves,
+//! a zoom, the change in the status line, a vanished frame reached);
+//! several profiles open merged; and the live case: `--refresh 1s` against a loopback server whose heap profile
 //! grows with every request, `b` to take a base, and the next refreshes
 //! show the growth as positive deltas.
 
@@ -46,8 +47,11 @@ fn a_comparison_opens_with_deltas_flips_its_order_and_drills_down() {
         s.contains("sort growth") && s.contains("main.sortWork")
     });
     assert!(
-        screen.contains("tests/fixtures/go/heap.pprof − base tests/fixtures/go2/heap.pprof"),
-        "what is compared with what:\n{screen}"
+        screen.contains(
+            "tests/fixtures/go/heap.pprof (2026-11-26 06:36:03) − base \
+             tests/fixtures/go2/heap.pprof (2026-12-07 14:54:42 UTC)"
+        ),
+        "what is compared with what, and when each was taken:\n{screen}"
     );
     let rows = table_rows(&screen);
     // Δ flat, its share, base flat, new flat, Δ cum, in the explorer's
@@ -231,6 +235,99 @@ fn watching_a_live_heap_grow_against_a_base_taken_with_b() {
         !s.contains("− base") && s.contains("flat%")
     });
     assert!(!screen.contains("Δ flat"), "{screen}");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(WAIT), Exit::Code(0));
+}
+
+/// The info line of the flame graph (the frame selected), without borders.
+fn flame_info(screen: &str) -> String {
+    screen
+        .lines()
+        .rev()
+        .nth(2)
+        .unwrap_or_default()
+        .trim_matches(['│', ' '])
+        .to_string()
+}
+
+#[test]
+fn the_differential_flame_graph_moves_zooms_and_reaches_a_vanished_frame() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Launch::new("diff-flame")
+        .size(120, 32)
+        .env("NO_COLOR", "1")
+        .ppt(&["--sample-index=inuse_space", "--diff-base", BASE, NEW]);
+    t.wait_for("the comparison", |s| s.contains("sort growth"));
+
+    // F: widths by the new profile, each frame's change in the status
+    // line: main.storeWork.func1 grew from 27.52MB to 59.84MB (pprof's
+    // -top of each profile alone: cum of the function).
+    t.keys(&["F"]);
+    let screen = t.wait_for("the flame graph", |s| {
+        s.contains("flame graph · icicle · widths new (d: base)")
+            && flame_info(s).starts_with("main.storeWork.func1 · new ")
+    });
+    let info = flame_info(&screen);
+    assert!(
+        info.contains("new 59.84MB · base 27.52MB · Δ +32.32MB (+117%)"),
+        "{screen}"
+    );
+    // Without colour, every frame that grew says so.
+    assert!(screen.contains("│+main.storeWork.func1"), "{screen}");
+
+    // Down to the heaviest callee, right to its sibling, and zoom.
+    t.keys(&["j"]);
+    t.wait_for("Store.Decode", |s| {
+        flame_info(s).contains("store.(*Store).Decode · new")
+    });
+    t.keys(&["l"]);
+    t.wait_for("Store.Put", |s| {
+        flame_info(s).contains("(*Store).Put · new")
+    });
+    t.keys(&["Enter"]);
+    let zoomed = t.wait_for("the zoom", |s| {
+        s.lines()
+            .nth(5)
+            .is_some_and(|l| l.trim_matches(['│', ' ']) == "+store.(*Store).Put")
+    });
+    assert!(flame_info(&zoomed).contains(" · Δ +"), "{zoomed}");
+
+    // A frame that vanished: found by a search, in the stub of its narrow
+    // siblings; its numbers say so.
+    t.keys(&["/"]);
+    t.wait_for("the prompt", |s| s.contains("search (regex):"));
+    t.type_text("WriteByte");
+    t.keys(&["Enter"]);
+    // The matches in preorder (the search selects the first), the
+    // vanished one among them.
+    let mut last = flame_info(&t.wait_for("the first match", |s| {
+        flame_info(s).contains("WriteByte · new")
+    }));
+    for _ in 0..8 {
+        if last.contains("(vanished)") {
+            break;
+        }
+        t.keys(&["n"]);
+        let screen = t.wait_for("the next match", |s| {
+            flame_info(s) != last && flame_info(s).contains("WriteByte · new")
+        });
+        last = flame_info(&screen);
+    }
+    t.wait_for("a vanished frame", |s| {
+        flame_info(s).contains("bytes.(*Buffer).WriteByte · new 0 · base 650B · Δ -650B (vanished)")
+    });
+
+    // d: the base's widths, where it has its width (650B of 27.52MB: in
+    // a stub still, selected), and a zoom draws it whole.
+    t.keys(&["d"]);
+    t.wait_for("the base's widths", |s| s.contains("widths base (d: new)"));
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the vanished frame drawn", |s| {
+        s.contains("│-bytes.(*Buffer).WriteByte")
+    });
+    assert!(flame_info(&screen).contains("(vanished)"), "{screen}");
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(WAIT), Exit::Code(0));
 }

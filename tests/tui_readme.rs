@@ -87,7 +87,7 @@ fn readme_shows_the_screenshots() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for shot in shots {
         let shown_in = match shot.as_str() {
-            "flamegraph-svg.png" | "compare.png" => &readme,
+            "flamegraph-svg.png" | "compare.png" | "diff-flame.png" => &readme,
             _ => &section,
         };
         assert!(

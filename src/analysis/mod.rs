@@ -40,7 +40,9 @@ mod stacks;
 pub mod tags;
 mod total;
 
-pub use call_tree::{CallTree, Children, Matches, PathId, TreeKind};
+pub use call_tree::{
+    CallTree, Children, Matches, PathChange, PathId, Side, TreeComparison, TreeKind,
+};
 pub use filter::{FilterError, Filters, Pattern};
 pub use filtered::Filtered;
 pub use frames::{FrameOptions, Frames};

@@ -97,6 +97,10 @@ pub enum Command {
     TreeSearch(String),
     /// Selects the next (1) or previous (-1) matching frame.
     TreeNextMatch(isize),
+    /// In a comparison, draws the trees by the other profile's values:
+    /// the new profile's (what grew is wide), or the base's (what vanished
+    /// is wide).
+    TreeWidths,
     /// Opens the sandwich of the selected frame's function; from the
     /// sandwich, back to the view it was opened from.
     Sandwich,
@@ -180,6 +184,7 @@ impl Session {
             Command::TreeZoomOut => self.tree_zoom_out(),
             Command::TreeSearch(query) => self.tree_search(query),
             Command::TreeNextMatch(delta) => self.tree_next_match(delta),
+            Command::TreeWidths => self.toggle_tree_widths(),
             Command::Sandwich => self.toggle_sandwich(),
             Command::OpenSource => self.open_source(),
             Command::CloseSource => self.close_source(),

@@ -208,6 +208,7 @@ impl Session {
             || self.trees.asked.is_some()
             || self.tree_building()
             || self.source_pending()
+            || self.comparing()
     }
 
     /// Whether the worker is in the middle of a job (which cannot be
@@ -251,6 +252,7 @@ impl Session {
                 || j.marks_asked
                 || j.calls_asked
                 || self.trees.asked.is_some()
+                || self.comparing()
                 || j.table_asked.is_some();
             if let Some(worker) = &self.jobs.worker
                 && asked
@@ -515,6 +517,9 @@ impl Session {
                 {
                     self.calls_arrived(neighbors);
                 }
+            }
+            Done::Compared { plan, numbers } => {
+                self.compared_arrived(*plan, numbers.map(|n| *n));
             }
             Done::Tree { slot, key, tree } => {
                 self.trees.asked = None;

@@ -31,7 +31,8 @@
 //! - [`source`] and [`tags`]: the source view's annotated listing and the
 //!   tags view's label breakdown, with `--list`'s and `--tags`' numbers.
 //! - [`compare`]: a comparison with a base (from the command line, or
-//!   taken while exploring): base and new values beside the deltas.
+//!   taken while exploring): base and new values beside the deltas;
+//!   `compare_sides`: the two profiles apart, and what each column means.
 //! - [`trees`]: the flame graph's and call trees' state and moves (their
 //!   trees built by `tree_build`), [`flame`]: the flame graph's layout,
 //!   `sandwich`: a function's callers and callees.
@@ -58,6 +59,7 @@ pub mod aggregate;
 pub mod calls;
 pub mod command;
 pub mod compare;
+mod compare_sides;
 pub mod finder;
 pub mod flame;
 pub mod history;

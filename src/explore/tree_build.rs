@@ -10,10 +10,13 @@
 //! with recursion counted once ([`TreeKind::Callers`],
 //! [`TreeKind::Callees`]).
 
+use super::compare_sides::Sides;
 use super::session::Session;
 use super::trees::{Names, TreeState, TreeView};
 use super::worker::Job;
-use crate::analysis::{CallTree, Filters, Frames, Granularity, NodeId, PathId, TreeKind};
+use crate::analysis::{
+    CallTree, Filters, Frames, Granularity, NodeId, PathId, Side, TreeComparison, TreeKind,
+};
 use crate::profile::Profile;
 use std::sync::Arc;
 
@@ -24,8 +27,9 @@ pub(super) const CALLERS: usize = 2;
 pub(super) const CALLEES: usize = 3;
 
 /// What a tree is of: the generation of the aggregate (filters,
-/// granularity), the sample index, and for a sandwich which one.
-pub(super) type TreeKey = (u64, usize, u64);
+/// granularity), the sample index, for a sandwich which one, and in a
+/// comparison the side its widths are of.
+pub(super) type TreeKey = (u64, usize, u64, Side);
 
 /// Which tree: the kind, or for a sandwich the function's name (found in
 /// the frames the tree is built from).
@@ -48,6 +52,8 @@ pub(super) struct TreeSpec {
     inline_frames: bool,
     sample_index: usize,
     kind: SpecKind,
+    /// A comparison's tree: from the profiles apart, built so.
+    compared: Option<(Arc<Sides>, Side)>,
     pub(super) slot: usize,
     pub(super) key: TreeKey,
 }
@@ -56,6 +62,12 @@ impl TreeSpec {
     /// The tree (the worker's job, or done at once); `None` when too
     /// large.
     pub(super) fn build(&self, profile: &Profile) -> Option<CallTree> {
+        // A comparison's tree is of the profile holding both sides, which
+        // is the one shown unless it has to be made.
+        let profile = match &self.compared {
+            Some((sides, _)) => sides.both().map_or(profile, |both| both.as_ref()),
+            None => profile,
+        };
         let frames = self.frames.clone().unwrap_or_else(|| {
             Arc::new(Frames::with_inlining(
                 profile,
@@ -77,7 +89,16 @@ impl TreeSpec {
             SpecKind::Callers(name) => TreeKind::Callers(node(name)),
             SpecKind::Callees(name) => TreeKind::Callees(node(name)),
         };
-        CallTree::build(profile, frames, self.sample_index, kind)
+        match &self.compared {
+            Some((sides, widths)) => {
+                let how = TreeComparison {
+                    widths: *widths,
+                    new_scale: sides.new_scale(self.sample_index),
+                };
+                CallTree::build_compared(profile, frames, self.sample_index, kind, how)
+            }
+            None => CallTree::build(profile, frames, self.sample_index, kind),
+        }
     }
 }
 
@@ -89,7 +110,11 @@ impl Session {
         } else {
             0
         };
-        (self.jobs.generation, self.sample_index, sandwich)
+        let widths = match &self.comparison {
+            Some(_) => self.trees.widths,
+            None => Side::New,
+        };
+        (self.jobs.generation, self.sample_index, sandwich, widths)
     }
 
     /// The slots a view draws.
@@ -162,12 +187,17 @@ impl Session {
             CALLERS => SpecKind::Callers(function),
             _ => SpecKind::Callees(function),
         };
+        let compared = self
+            .comparison
+            .as_ref()
+            .map(|c| (Arc::clone(c.sides()), self.trees.widths));
         // Without filters the aggregate's frames are the tree's: the
-        // stacks are not resolved again.
-        let frames = self
-            .filters
-            .is_empty()
-            .then(|| Arc::clone(&self.agg.frames));
+        // stacks are not resolved again (unless the tree is of another
+        // profile).
+        let of_shown = compared
+            .as_ref()
+            .is_none_or(|(sides, _)| sides.shown_is_both());
+        let frames = (self.filters.is_empty() && of_shown).then(|| Arc::clone(&self.agg.frames));
         TreeSpec {
             frames,
             granularity: self.granularity,
@@ -175,6 +205,7 @@ impl Session {
             inline_frames: self.inline_frames,
             sample_index: self.sample_index,
             kind,
+            compared,
             slot,
             key: self.tree_key(slot),
         }

@@ -17,7 +17,7 @@
 use super::session::Session;
 use super::tree_build::{TOP_DOWN, TreeKey};
 use crate::analysis::Pattern;
-use crate::analysis::{CallTree, Matches, PathId, TreeKind};
+use crate::analysis::{CallTree, Matches, PathChange, PathId, Side, TreeKind};
 use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
@@ -131,6 +131,8 @@ pub(super) struct Trees {
     pub(super) search: Option<TreeSearch>,
     /// A tree that could not be built (too large), not asked for again.
     pub(super) failed: Option<(usize, TreeKey)>,
+    /// In a comparison, the side the trees' widths are of.
+    pub(super) widths: Side,
 }
 
 /// The view shown and its place, carried to a refreshed profile (see
@@ -141,6 +143,7 @@ pub struct TreeCarry {
     zoom: Names,
     selected: Names,
     query: String,
+    widths: Side,
 }
 
 /// One row of the call tree shown.
@@ -167,8 +170,12 @@ pub struct FrameInfo {
     /// The parent's value (the root's for a root frame; its own for the
     /// root).
     pub parent: i64,
-    /// The total percentages are of (as the table's: before filters).
+    /// The total percentages are of (as the table's: before filters; in
+    /// a comparison, the total of the side the widths are of).
     pub grand_total: i64,
+    /// In a comparison: the path's new, base and change values, and the
+    /// side the widths are of.
+    pub change: Option<(PathChange, Side)>,
 }
 
 impl Session {
@@ -252,12 +259,18 @@ impl Session {
         let tree = self.tree()?;
         let id = self.tree_selected();
         let parent = tree.parent(id).unwrap_or(id);
+        let change = tree.change(id).zip(tree.widths());
+        let grand_total = match (tree.compared_totals(), tree.widths()) {
+            (Some(totals), Some(side)) => totals.of(side),
+            _ => self.scales[tree.sample_index()].total,
+        };
         Some(FrameInfo {
             name: crate::safe_text::escape(tree.name(id)),
             total: tree.total(id),
             self_value: self.tree_self(id),
             parent: tree.total(parent),
-            grand_total: self.scales[tree.sample_index()].total,
+            grand_total,
+            change,
         })
     }
 
@@ -330,6 +343,7 @@ impl Session {
             zoom,
             selected,
             query: self.tree_query().to_string(),
+            widths: self.trees.widths,
         })
     }
 
@@ -337,6 +351,7 @@ impl Session {
     /// built.
     pub(super) fn resume_tree(&mut self, carry: TreeCarry) {
         self.trees.states[carry.view.slot()].wanted = Some((carry.zoom, carry.selected));
+        self.trees.widths = carry.widths;
         if !carry.query.is_empty() {
             self.tree_search(carry.query);
         }
@@ -353,6 +368,31 @@ impl Session {
                 self.trees.states[slot] = TreeState::default();
             }
         }
+        self.sync_tree();
+    }
+
+    /// In a comparison, the side the trees' widths are of.
+    pub fn tree_widths(&self) -> Option<Side> {
+        self.comparison.as_ref().map(|_| self.trees.widths)
+    }
+
+    /// Draws the trees by the other side of the comparison; the selection
+    /// and zoom stay on their call paths (every path is in both trees).
+    pub(super) fn toggle_tree_widths(&mut self) {
+        if self.comparison.is_none() {
+            self.say_error("not a comparison: widths are the profile's own".into());
+            return;
+        }
+        // The trees of the other widths are built anew (in the worker),
+        // the selection and zoom found again by their paths' names.
+        self.trees.widths = self.trees.widths.other();
+        let text = match self.trees.widths {
+            Side::New => "widths: the new profile (what vanished is in the + stubs)",
+            Side::Base => {
+                "widths: the base (what vanished is drawn; what is new is in the + stubs)"
+            }
+        };
+        self.say(text.into());
         self.sync_tree();
     }
 

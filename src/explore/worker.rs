@@ -28,6 +28,8 @@
 
 use super::aggregate::{Aggregate, Base};
 use super::calls::Calls;
+use super::compare_sides::{SideNumbers, Sides};
+use super::refresh::Plan;
 use super::table::{Table, TableOptions};
 use super::tree_build::{TreeKey, TreeSpec};
 use super::view::calls_of;
@@ -103,6 +105,19 @@ pub(super) enum Job {
         generation: u64,
         spec: Box<TreeSpec>,
     },
+    /// The base's and new profile's own numbers of a comparison, for
+    /// these settings (`plan`), from those `before` (see
+    /// [`Sides::numbers`]).
+    Compared {
+        generation: u64,
+        sides: Arc<Sides>,
+        measures: Vec<Measure>,
+        granularity: Granularity,
+        filters: Box<Filters>,
+        inline_frames: bool,
+        before: Option<Arc<SideNumbers>>,
+        plan: Box<Plan>,
+    },
     /// A table of the aggregate shown that the session may switch to next.
     Table {
         generation: u64,
@@ -169,6 +184,7 @@ impl Job {
             | Job::Aggregate { generation, .. }
             | Job::Table { generation, .. }
             | Job::Tree { generation, .. }
+            | Job::Compared { generation, .. }
             | Job::Calls { generation, .. }
             | Job::Prepare { generation, .. }
             | Job::Ahead { generation, .. }
@@ -203,6 +219,12 @@ pub(super) enum Done {
         slot: usize,
         key: TreeKey,
         tree: Option<CallTree>,
+    },
+    /// The numbers asked for by [`Job::Compared`] (`None` when made
+    /// obsolete).
+    Compared {
+        plan: Box<Plan>,
+        numbers: Option<Box<SideNumbers>>,
     },
     /// The edges of the aggregate of `generation`.
     Edges { generation: u64, graph: Graph },
@@ -248,6 +270,7 @@ pub(super) fn serve(
     latest: Arc<AtomicU64>,
     working: Arc<AtomicBool>,
 ) {
+    yield_to_the_screen();
     while let Ok(job) = jobs.recv() {
         working.store(true, Ordering::SeqCst);
         let mut waiting = vec![job];
@@ -262,6 +285,24 @@ pub(super) fn serve(
         if !session_there {
             return;
         }
+    }
+}
+
+/// Makes this thread (and the threads it starts, which inherit it) a
+/// batch thread for the scheduler: woken by a job, it does not preempt
+/// the driver's thread. On a machine with two cores, the worker's two
+/// threads otherwise take both the moment a key hands them work, and the
+/// frame of that key waits for a time slice. Its share of the processor
+/// is the same.
+fn yield_to_the_screen() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid takes no pointer; sched_setscheduler reads the
+    // param, which lives across the call; on Linux a thread id names one
+    // thread, and a failure (not allowed) leaves the policy as it was.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::pid_t;
+        let param = libc::sched_param { sched_priority: 0 };
+        libc::sched_setscheduler(tid, libc::SCHED_BATCH, &param);
     }
 }
 
@@ -280,7 +321,9 @@ fn next_jobs(waiting: Vec<Job>) -> Vec<Job> {
     for job in waiting {
         match job {
             Job::Aggregate { .. } | Job::Edges { .. } | Job::Columns { .. } => main = Some(job),
-            Job::Marks { .. } | Job::Calls { .. } | Job::Tree { .. } => answer.push(job),
+            Job::Marks { .. } | Job::Calls { .. } | Job::Tree { .. } | Job::Compared { .. } => {
+                answer.push(job)
+            }
             Job::Table { .. } => tables.push(job),
             Job::Ahead { .. } => ahead = Some(job),
             Job::Prepare { .. } => prepare = Some(job),
@@ -355,6 +398,28 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                 tree,
             })
             .is_ok()
+        }
+        Job::Compared {
+            generation,
+            sides,
+            measures,
+            granularity,
+            filters,
+            inline_frames,
+            before,
+            plan,
+        } => {
+            let numbers = current(generation).then(|| {
+                Box::new(sides.numbers(
+                    profile,
+                    &measures,
+                    granularity,
+                    &filters,
+                    inline_frames,
+                    before.as_deref(),
+                ))
+            });
+            done.send(Done::Compared { plan, numbers }).is_ok()
         }
         Job::Ahead {
             generation,

@@ -52,6 +52,8 @@ pub struct Combined {
     /// The bases merged, alone, when [`Sources::keep_base`] asked for them
     /// (the explorer shows their numbers beside the changes).
     pub base: Option<Profile>,
+    /// The sources merged, alone (not compared), kept with the base.
+    pub alone: Option<Profile>,
     /// When the last profile had arrived.
     pub fetched_at: SystemTime,
     /// How long loading and merging took.
@@ -178,6 +180,12 @@ impl Sources {
         self.keep_base = true;
     }
 
+    /// How the bases are subtracted (`--base` or `--diff-base`), and
+    /// whether the sources are normalized to them first.
+    pub fn comparison_kind(&self) -> (BaseKind, bool) {
+        (self.kind, self.normalize)
+    }
+
     /// [`Sources::new`] from the arguments as written (see [`Source::new`]).
     pub fn from_args(
         sources: &[String],
@@ -262,41 +270,49 @@ impl Sources {
         } = merging;
         let (merged, bases_merged) = (source.count, base.count);
         match grabbed.and_then(|()| self.compare(&items, source, base)) {
-            Ok((profile, base)) => Ok(Combined {
-                profile,
-                base,
-                merged,
-                bases_merged,
-                skipped,
-                fetched_at: SystemTime::now(),
-                took: start.elapsed(),
-            }),
+            Ok((profile, kept)) => {
+                let (base, alone) = kept.unzip();
+                Ok(Combined {
+                    profile,
+                    base,
+                    alone,
+                    merged,
+                    bases_merged,
+                    skipped,
+                    fetched_at: SystemTime::now(),
+                    took: start.elapsed(),
+                })
+            }
             Err(error) => Err(LoadFailure { error, skipped }),
         }
     }
 
     /// The merged sources less the merged bases, finished; and the bases
-    /// alone, finished, if kept.
+    /// and the sources alone, finished, if kept.
     fn compare(
         &self,
         items: &[&Source],
         source: Group,
         base: Group,
-    ) -> Result<(Profile, Option<Profile>), CombineError> {
+    ) -> Result<(Profile, Option<(Profile, Profile)>), CombineError> {
         let merged = source.merged.ok_or(CombineError::NoSource)?;
         let mut profile = merged.profile;
         let mut kept = None;
         if !self.bases.is_empty() {
             let base = base.merged.ok_or(CombineError::NoBase)?;
             if self.keep_base {
-                kept = Some(
+                let alone = |profile: &Profile, drop: &[u8], keep: &[u8]| {
                     Unfinished {
-                        profile: base.profile.clone(),
-                        drop_frames: base.drop_frames.clone(),
-                        keep_frames: base.keep_frames.clone(),
+                        profile: profile.clone(),
+                        drop_frames: drop.to_vec(),
+                        keep_frames: keep.to_vec(),
                     }
-                    .finish()?,
-                );
+                    .finish()
+                };
+                kept = Some((
+                    alone(&base.profile, &base.drop_frames, &base.keep_frames)?,
+                    alone(&profile, &merged.drop_frames, &merged.keep_frames)?,
+                ));
             }
             profile = subtract_base(profile, base.profile, self.kind, self.normalize).map_err(
                 |error| CombineError::Incompatible {

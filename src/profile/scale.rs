@@ -58,6 +58,14 @@ impl Profile {
     /// sum alike. The two must have the same types (pprof's `compatible`).
     pub fn normalize(&mut self, base: &Profile) -> Result<(), MergeError> {
         compatible(self, base, (0, 1))?;
+        let ratios = self.normalize_ratios(base);
+        self.scale_n(&ratios);
+        Ok(())
+    }
+
+    /// What [`Profile::normalize`] multiplies each sample type by:
+    /// sum(base) / sum(self), 0 when this profile sums to 0.
+    pub fn normalize_ratios(&self, base: &Profile) -> Vec<f64> {
         let sums = |p: &Profile| {
             let mut sums = vec![0i64; p.sample_types.len()];
             for i in 0..p.samples.len() {
@@ -67,13 +75,11 @@ impl Profile {
             }
             sums
         };
-        let ratios: Vec<f64> = sums(base)
+        sums(base)
             .into_iter()
             .zip(sums(self))
             .map(|(b, s)| if s == 0 { 0.0 } else { b as f64 / s as f64 })
-            .collect();
-        self.scale_n(&ratios);
-        Ok(())
+            .collect()
     }
 
     /// pprof's `SetLabel`: every sample gets the string label `key` with

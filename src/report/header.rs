@@ -166,6 +166,23 @@ pub fn format_time_utc(nanos: i64) -> String {
     )
 }
 
+/// A time in nanoseconds since 1970 as its UTC date and clock time:
+/// (`2024-05-01`, `14:02:11`).
+pub fn date_and_clock_utc(nanos: i64) -> (String, String) {
+    let secs = nanos.div_euclid(1_000_000_000);
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    let of_day = secs.rem_euclid(86_400);
+    (
+        format!("{year:04}-{month:02}-{day:02}"),
+        format!(
+            "{:02}:{:02}:{:02}",
+            of_day / 3600,
+            of_day % 3600 / 60,
+            of_day % 60
+        ),
+    )
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
 /// (Howard Hinnant's algorithm).
 pub(super) fn civil_from_days(days: i64) -> (i64, i64, i64) {

@@ -41,6 +41,7 @@ pub use callgrind::{callgrind, write_callgrind};
 pub use comments::comments;
 pub use dot::dot;
 pub use folded::{FoldedError, folded, options_tree, write_folded};
+pub use header::date_and_clock_utc;
 pub use kind::{ReportKind, write_report};
 pub use list::{Listing, Routine, RoutineSource, SourceLine, list, listing, write_listing};
 pub use peek::peek;

@@ -72,6 +72,9 @@ pub enum Action {
     ToggleBase,
     /// Sort a comparison by growth, by shrink, or in pprof's order.
     CycleChangeOrder,
+    /// In a comparison's flame graph or call tree: widths by the new
+    /// profile, or by the base (where what vanished is drawn).
+    ToggleWidths,
     /// Open the flame graph, or go back to the table from it.
     Flame,
     /// Open the call tree, or go back to the table from it.

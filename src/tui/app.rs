@@ -306,6 +306,7 @@ impl App {
             | Action::Left
             | Action::Right
             | Action::ExpandHeaviest
+            | Action::ToggleWidths
             | Action::Sandwich
             | Action::Edit => return,
             Action::ToTable => {

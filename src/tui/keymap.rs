@@ -258,6 +258,7 @@ const DEFAULT: &[(Context, Key, Action, &str, Option<&str>)] = {
         (C::Tree, Key::plain(K::Backspace), A::Back, "zoom back out one step", Some("out")),
         (C::Tree, Key::ch('e'), A::ExpandHeaviest, "expand the heaviest path (call tree)", None),
         (C::Tree, Key::ch('o'), A::Flip, "flip: flame (↑↓ swap), bottom-up tree", Some("flip")),
+        (C::Tree, Key::ch('d'), A::ToggleWidths, "comparison: widths of the new / the base", None),
         (C::Tree, Key::ch('F'), A::Flame, "flame graph / back to the table", Some("flame")),
         (C::Tree, Key::ch('T'), A::CallTree, "call tree / back to the table", Some("tree")),
         (C::Tree, Key::ch('S'), A::Sandwich, "sandwich: callers and callees", Some("sandwich")),

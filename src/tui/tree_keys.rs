@@ -90,6 +90,7 @@ impl App {
             Action::Left => Command::TreeMove(TreeStep::Collapse),
             Action::Right => Command::TreeMove(TreeStep::Expand),
             Action::ExpandHeaviest => Command::TreeMove(TreeStep::ExpandHeaviest),
+            Action::ToggleWidths => Command::TreeWidths,
             Action::Enter => Command::TreeZoomIn,
             Action::Back => Command::TreeZoomOut,
             Action::Search => {
@@ -130,6 +131,7 @@ impl App {
             | Action::Back
             | Action::Flip
             | Action::ExpandHeaviest
+            | Action::ToggleWidths
             | Action::Search
             | Action::NextMatch
             | Action::PrevMatch

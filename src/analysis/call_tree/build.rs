@@ -17,31 +17,63 @@ use super::paths::{Item, Paths};
 use crate::analysis::huge_pages;
 use crate::analysis::node::NodeId;
 
+/// What a path adds to the nodes along it: a sum, and the order siblings
+/// are shown in. A plain tree's weight is one value (`i64`); a
+/// comparison's carries both profiles' values ([`super::Sides`]).
+pub(super) trait Weight: Copy + Default + Send + Sync {
+    /// The two weights summed (wrapping, as pprof's sums).
+    fn add(self, other: Self) -> Self;
+    /// What siblings are ordered by: the larger first.
+    fn order(&self) -> (u64, u64);
+    /// The nodes' weights, with room for `bound` nodes or growing to it.
+    fn room(bound: usize) -> Vec<Self>;
+}
+
+impl Weight for i64 {
+    /// Room for every node there can be, zeroed lazily (pages are
+    /// committed as written, see `Nodes`).
+    fn room(bound: usize) -> Vec<i64> {
+        huge_pages::zeroed(bound)
+    }
+
+    #[inline]
+    fn add(self, other: i64) -> i64 {
+        self.wrapping_add(other)
+    }
+
+    /// By absolute value, so the cancelling parts of a diff profile sort
+    /// by size too.
+    #[inline]
+    fn order(&self) -> (u64, u64) {
+        (self.unsigned_abs(), 0)
+    }
+}
+
 /// What the builder returns: the tree's arrays, in preorder (node 0 is
 /// the root, whose frame is [`super::ROOT_FRAME`]).
-pub(super) struct Built {
+pub(super) struct Built<V> {
     pub frame: Vec<NodeId>,
     pub parent: Vec<u32>,
     pub end: Vec<u32>,
-    pub total: Vec<i64>,
+    pub total: Vec<V>,
 }
 
 /// A node waiting to be made: its frame, parent, value and the range of
 /// path items through it (each item's `pos` at the node's next frame).
-struct Pending {
+struct Pending<V> {
     frame: NodeId,
     parent: u32,
-    total: i64,
+    total: V,
     lo: u32,
     hi: u32,
 }
 
 /// The paths through one node that continue with the same frame.
 #[derive(Clone, Copy)]
-struct Group {
+struct Group<V> {
     frame: NodeId,
     count: u32,
-    total: i64,
+    total: V,
 }
 
 const NONE: u32 = u32::MAX;
@@ -67,7 +99,7 @@ fn prefetch(frames: &[NodeId], pos: u32) {
 /// Builds the tree of `paths`, whose frames are ids below `frame_count`;
 /// siblings are ordered by [`display_order`] with `name_rank` (each frame's
 /// rank by name).
-pub(super) fn build(paths: Paths, frame_count: usize, name_rank: &[u32]) -> Built {
+pub(super) fn build<V: Weight>(paths: Paths<V>, frame_count: usize, name_rank: &[u32]) -> Built<V> {
     let Paths { frames, mut items } = paths;
     // At most one node per frame of a path, plus the root. Reserving that
     // up front only costs address space: pages are committed as written,
@@ -77,21 +109,19 @@ pub(super) fn build(paths: Paths, frame_count: usize, name_rank: &[u32]) -> Buil
         Item {
             pos: 0,
             end: 0,
-            value: 0
+            value: V::default()
         };
         items.len()
     ];
     let mut group_of = vec![NONE; items.len()];
     let mut slot = vec![NONE; frame_count];
-    let mut groups: Vec<Group> = Vec::new();
+    let mut groups: Vec<Group<V>> = Vec::new();
     let mut order: Vec<u32> = Vec::new();
     let (mut starts, mut fill): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
-    let mut pending: Vec<Pending> = vec![Pending {
+    let mut pending: Vec<Pending<V>> = vec![Pending {
         frame: super::ROOT_FRAME,
         parent: NONE,
-        total: items
-            .iter()
-            .fold(0i64, |sum, it| sum.wrapping_add(it.value)),
+        total: items.iter().fold(V::default(), |sum, it| sum.add(it.value)),
         lo: 0,
         hi: items.len() as u32,
     }];
@@ -130,12 +160,12 @@ pub(super) fn build(paths: Paths, frame_count: usize, name_rank: &[u32]) -> Buil
                 groups.push(Group {
                     frame,
                     count: 0,
-                    total: 0,
+                    total: V::default(),
                 });
             }
             let group = &mut groups[g as usize];
             group.count += 1;
-            group.total = group.total.wrapping_add(it.value);
+            group.total = group.total.add(it.value);
             group_of[lo + i] = g;
         }
         for g in &groups {
@@ -151,9 +181,9 @@ pub(super) fn build(paths: Paths, frame_count: usize, name_rank: &[u32]) -> Buil
         order.sort_unstable_by(|&a, &b| {
             display_order(
                 groups[a as usize].frame,
-                groups[a as usize].total,
+                groups[a as usize].total.order(),
                 groups[b as usize].frame,
-                groups[b as usize].total,
+                groups[b as usize].total.order(),
                 name_rank,
             )
         });
@@ -213,36 +243,39 @@ pub(super) fn build(paths: Paths, frame_count: usize, name_rank: &[u32]) -> Buil
 /// be. They are zeroed lazily, on 2 MB pages where the system allows: the
 /// tree fills a few tens of megabytes in one go, and faulting them in 4 kB
 /// at a time cost about as much as making the nodes.
-struct Nodes {
+struct Nodes<V> {
     frame: Vec<NodeId>,
     parent: Vec<u32>,
-    total: Vec<i64>,
+    total: Vec<V>,
     len: usize,
 }
 
-impl Nodes {
-    fn with_room(bound: usize) -> Nodes {
+impl<V: Weight> Nodes<V> {
+    fn with_room(bound: usize) -> Nodes<V> {
         Nodes {
             frame: huge_pages::zeroed(bound),
             parent: huge_pages::zeroed(bound),
-            total: huge_pages::zeroed(bound),
+            total: V::room(bound),
             len: 0,
         }
     }
 
     /// Adds a node; returns its number.
     #[inline]
-    fn push(&mut self, frame: NodeId, parent: u32, total: i64) -> u32 {
+    fn push(&mut self, frame: NodeId, parent: u32, total: V) -> u32 {
         let at = self.len;
         self.frame[at] = frame;
         self.parent[at] = parent;
-        self.total[at] = total;
+        match self.total.get_mut(at) {
+            Some(t) => *t = total,
+            None => self.total.push(total),
+        }
         self.len += 1;
         at as u32
     }
 
     /// The arrays cut to the nodes made, with the subtrees' ends.
-    fn finish(mut self) -> Built {
+    fn finish(mut self) -> Built<V> {
         for v in [&mut self.frame, &mut self.parent] {
             v.truncate(self.len);
             v.shrink_to_fit();
@@ -269,20 +302,19 @@ fn subtree_ends(parent: &[u32]) -> Vec<u32> {
     end
 }
 
-/// The order siblings are shown in: the larger value first (by absolute
-/// value, so the cancelling parts of a diff profile sort by size too),
-/// then by name in byte order, then by frame id (for equal names).
+/// The order siblings are shown in: the larger weight first (see
+/// [`Weight::order`]), then by name in byte order, then by frame id (for
+/// equal names).
 pub(super) fn display_order(
     a: NodeId,
-    a_total: i64,
+    a_order: (u64, u64),
     b: NodeId,
-    b_total: i64,
+    b_order: (u64, u64),
     name_rank: &[u32],
 ) -> std::cmp::Ordering {
     let rank = |f: NodeId| name_rank.get(f as usize).copied().unwrap_or(u32::MAX);
-    b_total
-        .unsigned_abs()
-        .cmp(&a_total.unsigned_abs())
+    b_order
+        .cmp(&a_order)
         .then_with(|| rank(a).cmp(&rank(b)))
         .then_with(|| a.cmp(&b))
 }

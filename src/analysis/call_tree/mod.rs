@@ -14,6 +14,15 @@
 //! from the leaf, and the two halves of a function's "sandwich"
 //! ([`TreeKind`]).
 //!
+//! A comparison's tree ([`CallTree::build_compared`]) is built from a
+//! profile holding the new profile's samples and the base's, negated and
+//! marked with pprof's `pprof::base` label (what `-diff_base` combines):
+//! each path then has its value in the new profile, in the base, and the
+//! change ([`CallTree::change`]). Its widths (what [`CallTree::total`]
+//! gives, and what orders siblings) are one side's ([`Side`]); the paths of
+//! the other side are there too, with a width of 0 when they are not in
+//! the side drawn, so a frame that vanished is still in the tree.
+//!
 //! Layout: the nodes are numbered in preorder with siblings in display
 //! order (the larger |value| first, then by name, see
 //! [`build::display_order`]), so a subtree is a range of numbers and a
@@ -22,9 +31,11 @@
 //! value is the value less its children's.
 
 mod build;
+mod compared;
 mod paths;
 mod search;
 
+pub use compared::{PathChange, Side, TreeComparison};
 pub use search::Matches;
 
 use super::frames::Frames;
@@ -71,6 +82,8 @@ pub struct CallTree {
     total: Vec<i64>,
     /// The frames that occur in the tree, by id.
     distinct: Vec<NodeId>,
+    /// A comparison's other numbers (see the module docs).
+    compared: Option<Box<compared::Compared>>,
 }
 
 impl CallTree {
@@ -86,8 +99,29 @@ impl CallTree {
         sample_index: usize,
         kind: TreeKind,
     ) -> Option<CallTree> {
-        let paths = paths::Paths::from_frames(profile, &frames, sample_index, kind)?;
+        let samples = &profile.samples;
+        let paths = paths::Paths::from_frames(profile, &frames, kind, |s| {
+            let value = samples.values(s)[sample_index];
+            (value != 0).then_some(value)
+        })?;
         let built = build::build(paths, frames.nodes.len(), frames.nodes.name_ranks());
+        Some(CallTree::from_built(
+            frames,
+            kind,
+            sample_index,
+            built,
+            None,
+        ))
+    }
+
+    /// The tree's arrays made a tree, with the frames that occur in it.
+    fn from_built(
+        frames: Arc<Frames>,
+        kind: TreeKind,
+        sample_index: usize,
+        built: build::Built<i64>,
+        compared: Option<Box<compared::Compared>>,
+    ) -> CallTree {
         let mut present = vec![false; frames.nodes.len()];
         for &f in &built.frame[1..] {
             present[f as usize] = true;
@@ -95,7 +129,7 @@ impl CallTree {
         let distinct = (0..present.len() as NodeId)
             .filter(|&f| present[f as usize])
             .collect();
-        Some(CallTree {
+        CallTree {
             frames,
             kind,
             sample_index,
@@ -104,7 +138,8 @@ impl CallTree {
             end: built.end,
             total: built.total,
             distinct,
-        })
+            compared,
+        }
     }
 
     /// What the tree is made of.
@@ -285,6 +320,7 @@ impl CallTree {
             + self.end.capacity() * 4
             + self.total.capacity() * 8
             + self.distinct.capacity() * 4
+            + self.compared.as_ref().map_or(0, |c| c.memory_bytes())
     }
 }
 

@@ -7,38 +7,43 @@
 //! forwards, in the direction the tree grows (root first for the top-down
 //! tree, leaf first for the inverted one), instead of walking locations and
 //! their inlined lines again at every level.
+//!
+//! What a path adds is a weight ([`Weight`]): a plain value, or for a
+//! comparison the new profile's, the base's and the change at once.
 
 use super::TreeKind;
+use super::build::Weight;
 use crate::analysis::frames::Frames;
 use crate::analysis::node::NodeId;
 use crate::analysis::parallel::{THREADS, even_split, in_parallel};
 use crate::profile::Profile;
 
 /// One sample's path: `frames[pos..end]` of [`Paths::frames`] still to be
-/// placed in the tree, and the value it adds.
+/// placed in the tree, and the weight it adds.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Item {
+pub(super) struct Item<V> {
     pub pos: u32,
     pub end: u32,
-    pub value: i64,
+    pub value: V,
 }
 
 /// The paths of every sample that adds to a tree.
-pub(super) struct Paths {
+pub(super) struct Paths<V> {
     pub frames: Vec<NodeId>,
-    pub items: Vec<Item>,
+    pub items: Vec<Item<V>>,
 }
 
-impl Paths {
-    /// The paths of the samples of `profile` that `frames` keeps, with a
-    /// non-zero value at `sample_index`, oriented for `kind`. `None` when
-    /// they hold more frames than 32-bit offsets reach.
+impl<V: Weight> Paths<V> {
+    /// The paths of the samples of `profile` that `frames` keeps and
+    /// `weight` gives a weight (`None`: the sample adds nothing), oriented
+    /// for `kind`. `None` when they hold more frames than 32-bit offsets
+    /// reach.
     pub fn from_frames(
         profile: &Profile,
         frames: &Frames,
-        sample_index: usize,
         kind: TreeKind,
-    ) -> Option<Paths> {
+        weight: impl Fn(usize) -> Option<V> + Sync,
+    ) -> Option<Paths<V>> {
         let samples = &profile.samples;
         // Each half of the samples on its own thread; the halves are then
         // put end to end.
@@ -55,10 +60,9 @@ impl Paths {
                 if !frames.keeps_sample(s) {
                     continue;
                 }
-                let value = samples.values(s)[sample_index];
-                if value == 0 {
+                let Some(value) = weight(s) else {
                     continue;
-                }
+                };
                 stack.clear();
                 for &loc in frames.stack(profile, s) {
                     stack.extend_from_slice(frames.location(loc));
@@ -71,7 +75,7 @@ impl Paths {
     }
 
     /// The parts' paths end to end.
-    fn join(parts: Vec<Part>) -> Option<Paths> {
+    fn join(parts: Vec<Part<V>>) -> Option<Paths<V>> {
         let total: usize = parts.iter().map(|p| p.frames.len()).sum();
         u32::try_from(total).ok()?;
         let mut frames = Vec::with_capacity(total);
@@ -90,16 +94,15 @@ impl Paths {
 }
 
 /// The paths of one thread's samples.
-#[derive(Default)]
-struct Part {
+struct Part<V> {
     frames: Vec<NodeId>,
-    items: Vec<Item>,
+    items: Vec<Item<V>>,
 }
 
-impl Part {
+impl<V: Weight> Part<V> {
     /// Adds the path of a stack (`leaf_first`: node ids, leaf first) for
     /// `kind`; a stack without the function of a sandwich adds nothing.
-    fn add(&mut self, leaf_first: &[NodeId], value: i64, kind: TreeKind) {
+    fn add(&mut self, leaf_first: &[NodeId], value: V, kind: TreeKind) {
         let pos = self.frames.len();
         match kind {
             TreeKind::TopDown => self.frames.extend(leaf_first.iter().rev()),

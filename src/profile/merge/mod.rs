@@ -247,6 +247,12 @@ pub fn subtract_base(
     // (units made one, then merged): the marking and negating are done by
     // the merge itself, which gives the same samples in one pass less.
     if normalize {
+        // pprof scales the profile as it holds it after loading, identical
+        // samples summed: each is rounded once (loading may leave the
+        // merge out, see `Profile::merged`).
+        if !profile.merged_on_load {
+            profile = profile.merged().into_owned();
+        }
         profile.normalize(&base)?;
     }
     let mut both = vec![profile, base];

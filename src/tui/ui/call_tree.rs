@@ -2,8 +2,14 @@
 //! profiler show it: per row the total and self values with their
 //! percentages, then the frame indented under its parent, `▸` when it
 //! has children hidden, `▾` when they are shown.
+//!
+//! In a comparison the columns are the change (signed, red for growth and
+//! green for shrink), the new and base values, and the change relative to
+//! the base; siblings are in the order of the side the widths are of
+//! (`d` switches), so a path that vanished is still a row.
 
-use super::flame::info_line;
+use super::compare_table::signed;
+use super::flame::{info_line, relative};
 use super::value_text;
 use crate::report::percentage;
 use crate::tui::app::App;
@@ -82,6 +88,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let text = names::keep_end(&format!("· in {} ", path.join(" › ")), room);
         title.push(Span::styled(text, t.dim()));
     }
+    title.extend(super::flame::widths_title(app));
     if session.tree_building() {
         title.push(Span::styled("· computing… ", t.info()));
     }
@@ -122,34 +129,61 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         2
     };
+    let compared = tree.widths().is_some();
+    let scale = session.tree_scale();
+    let shown = || s.rows.iter().skip(s.offset).take(rows.height as usize);
+    // Plain: total, total%, self, self%; a comparison: Δ, new, base, Δ%,
+    // as wide as the widest on screen (a change takes a sign more).
+    let mut widths = match compared {
+        true => [VALUE, VALUE, VALUE, PERCENT + 2],
+        false => [VALUE, PERCENT, VALUE, PERCENT],
+    };
+    for c in shown().filter_map(|row| tree.change(row.id)) {
+        let texts = change_cells(scale, &c);
+        for (w, text) in widths.iter_mut().zip(&texts) {
+            *w = (*w).max(names::width(text));
+        }
+    }
     let numbers = |cells: [&str; 4]| {
         let mut text = String::new();
-        for (i, cell) in cells.iter().take(columns).enumerate() {
-            let w = if i % 2 == 0 { VALUE } else { PERCENT };
+        for (cell, w) in cells.iter().zip(widths).take(columns) {
             text.push_str(&format!("{cell:>w$} "));
         }
         text.push(' ');
         text
     };
-    let heading = format!("{}name", numbers(["total", "total%", "self", "self%"]));
+    let titles = match compared {
+        true => ["Δ", "new", "base", "Δ%"],
+        false => ["total", "total%", "self", "self%"],
+    };
+    let heading = format!("{}name", numbers(titles));
     frame.render_widget(
         Paragraph::new(Span::styled(names::keep_end(&heading, width), t.dim())),
         head,
     );
-    let scale = session.tree_scale();
     let grand = scale.total;
     let selected = session.tree_selected();
     let matches = session.tree_matches();
     let mut lines = Vec::new();
-    for row in s.rows.iter().skip(s.offset).take(rows.height as usize) {
+    for row in shown() {
         let total = tree.total(row.id);
         let own = session.tree_self(row.id);
-        let numbers = numbers([
-            &value_text(scale, total),
-            percentage(total, grand).trim(),
-            &value_text(scale, own),
-            percentage(own, grand).trim(),
-        ]);
+        let change = tree.change(row.id);
+        let (numbers, style) = match change {
+            Some(c) => {
+                let [delta, new, base, relative] = change_cells(scale, &c);
+                (numbers([&delta, &new, &base, &relative]), t.change(c.delta))
+            }
+            None => (
+                numbers([
+                    &value_text(scale, total),
+                    percentage(total, grand).trim(),
+                    &value_text(scale, own),
+                    percentage(own, grand).trim(),
+                ]),
+                t.heat(total, grand),
+            ),
+        };
         let indent = (row.depth * INDENT).min(INDENT_MAX);
         let marker = match (row.has_children, row.expanded) {
             (false, _) => "  ",
@@ -161,7 +195,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let matched = matches.is_some_and(|m| tree.is_match(m, row.id));
         let name_style = if matched { t.matched() } else { t.text() };
         let mut line = Line::from(vec![
-            Span::styled(numbers, t.heat(total, grand)),
+            Span::styled(numbers, style),
             Span::raw(" ".repeat(indent)),
             Span::styled(marker, t.dim()),
             Span::styled(name, name_style),
@@ -176,6 +210,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines), rows);
     frame.render_widget(Paragraph::new(info_line(app, info.width as usize)), info);
+}
+
+/// A comparison's row: the change, the new and base values, the change
+/// relative to the base.
+fn change_cells(scale: &crate::explore::Scale, c: &crate::analysis::PathChange) -> [String; 4] {
+    [
+        signed(scale, c.delta),
+        value_text(scale, c.new),
+        value_text(scale, c.base),
+        relative(c),
+    ]
 }
 
 impl App {

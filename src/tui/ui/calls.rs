@@ -345,12 +345,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 let pick = |pair: (i64, i64)| if *is_cum { pair.1 } else { pair.0 };
                 let label = if *is_cum { "cum " } else { "flat" };
                 let (base, new) = change.map_or((0, 0), |c| (pick(c.base), pick(c.new)));
+                let pending = change.is_some_and(|c| c.pending);
+                let value = |v: i64| match pending {
+                    true => "…".to_string(),
+                    false => super::value_text(scale, v),
+                };
                 // The numbers first: the words are what a narrow pane cuts.
                 Line::from(vec![
                     Span::styled(format!("  {label} "), t.dim()),
-                    Span::raw(super::value_text(scale, base)),
+                    Span::raw(value(base)),
                     Span::styled(" → ", t.dim()),
-                    Span::raw(super::value_text(scale, new)),
+                    Span::raw(value(new)),
                     Span::styled(" (base → new)", t.dim()),
                 ])
             }

@@ -65,7 +65,11 @@ impl Column {
 
     /// The cell's text.
     fn text(self, scale: &Scale, c: &Change) -> String {
-        let value = |v: i64| super::value_text(scale, v);
+        // Being computed for the filters or granularity shown.
+        let value = |v: i64| match c.pending {
+            true => "…".to_string(),
+            false => super::value_text(scale, v),
+        };
         match self {
             Column::DeltaFlat => signed(scale, c.delta.0),
             Column::DeltaFlatShare => {

@@ -8,8 +8,18 @@
 //! package can be followed across the graph; frames matching the search
 //! stand out, the selection is shown in reverse video (the only mark
 //! under `NO_COLOR`, with the matches in bold and underlined).
+//!
+//! In a comparison the graph is differential: widths by one side (the new
+//! profile's, or the base's after `d`), each frame coloured by its change,
+//! red for growth and green for shrink (the table's colours), the
+//! stronger the larger the change is against the larger of its two
+//! values, grey when unchanged; under `NO_COLOR` a grown frame's name
+//! starts with `+` and a shrunk one's with `-`. The line under the graph
+//! gives the selected frame's new and base values and the change.
 
+use super::compare_table::signed;
 use super::value_text;
+use crate::analysis::PathChange;
 use crate::explore::flame::FlameBox;
 use crate::explore::{FrameInfo, Scale};
 use crate::report::percentage;
@@ -79,6 +89,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(" flame graph ", t.title()),
         Span::styled(format!("· {orientation} "), t.dim()),
     ];
+    title.extend(widths_title(app));
     if building {
         title.push(Span::styled("· computing… ", t.info()));
     }
@@ -120,20 +131,45 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let name = app.session.tree_name(b.id);
             let matched =
                 b.merged == 0 && matches.is_some_and(|m| tree.is_some_and(|t| t.is_match(m, b.id)));
-            let style = box_style(app, b, &name, b.shows(selected), matched);
-            draw_box(buf, levels.x, y, b, &name, style, app.theme.color);
+            let change = tree.and_then(|t| t.change(b.id)).filter(|_| b.merged == 0);
+            let style = box_style(app, b, &name, b.shows(selected), matched, change);
+            draw_box(buf, levels.x, y, b, &name, style, app.theme.color, change);
         }
     }
     draw_info(frame, app, info);
 }
 
-/// The style of a box.
+/// In a comparison, what the title says of the widths, and the key that
+/// switches them.
+pub(super) fn widths_title(app: &App) -> Vec<Span<'static>> {
+    let t = app.theme;
+    let Some(side) = app.session.tree_widths() else {
+        return Vec::new();
+    };
+    let key = app.keymap.keys_for(
+        crate::tui::keymap::Context::Tree,
+        crate::tui::action::Action::ToggleWidths,
+    );
+    let mut spans = vec![
+        Span::styled("· widths ", t.dim()),
+        Span::styled(side.name(), t.title()),
+    ];
+    let other = match key.is_empty() {
+        true => " ".to_string(),
+        false => format!(" ({key}: {}) ", side.other().name()),
+    };
+    spans.push(Span::styled(other, t.dim()));
+    spans
+}
+
+/// The style of a box (`change`: a comparison's frame).
 pub(super) fn box_style(
     app: &App,
     b: &FlameBox,
     name: &str,
     selected: bool,
     matched: bool,
+    change: Option<PathChange>,
 ) -> Style {
     let color = app.theme.color;
     let mut style = if !color {
@@ -145,6 +181,8 @@ pub(super) fn box_style(
             .fg(Color::Black)
             .bg(Color::Rgb(230, 90, 230))
             .add_modifier(Modifier::BOLD)
+    } else if let Some(change) = change {
+        Style::new().fg(Color::Black).bg(change_colour(&change))
     } else {
         Style::new().fg(Color::Black).bg(hue(package_of(name)))
     };
@@ -164,8 +202,50 @@ pub(super) fn box_style(
     style
 }
 
+/// The colour of a comparison's frame: red for growth, green for shrink
+/// (the table's), from grey (unchanged) to full strength as the change
+/// goes from nothing to all of the larger of the two values it is the
+/// difference of (the base's, and base + change: the new value as the
+/// comparison counts it, scaled by `--normalize`). The square root makes
+/// a change of a tenth visible (a third of the way), one of a millionth
+/// not.
+pub(super) fn change_colour(change: &PathChange) -> Color {
+    const NEUTRAL: (f64, f64, f64) = (200.0, 200.0, 192.0);
+    let counted = change.base.wrapping_add(change.delta);
+    let larger = counted
+        .unsigned_abs()
+        .max(change.base.unsigned_abs())
+        .max(1) as f64;
+    let relative = (change.delta.unsigned_abs() as f64 / larger).min(1.0);
+    let strength = relative.sqrt();
+    let target = if change.delta > 0 {
+        (235.0, 60.0, 50.0)
+    } else {
+        (60.0, 190.0, 85.0)
+    };
+    let mix = |from: f64, to: f64| (from + (to - from) * strength).round() as u8;
+    Color::Rgb(
+        mix(NEUTRAL.0, target.0),
+        mix(NEUTRAL.1, target.1),
+        mix(NEUTRAL.2, target.2),
+    )
+}
+
+/// The mark a comparison's frame carries in its name where there is no
+/// colour: `+` grown, `-` shrunk.
+fn change_mark(change: Option<PathChange>, color: bool) -> Option<char> {
+    match change?.delta.signum() {
+        _ if color => None,
+        1 => Some('+'),
+        -1 => Some('-'),
+        _ => None,
+    }
+}
+
 /// Draws one box: its name (or a stub's mark) cut to fit, the last cell
-/// left as a gap between boxes when there is room for one.
+/// left as a gap between boxes when there is room for one; in a
+/// comparison without colour, the name after its change's sign.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn draw_box(
     buf: &mut Buffer,
     x0: u16,
@@ -174,9 +254,11 @@ pub(super) fn draw_box(
     name: &str,
     style: Style,
     color: bool,
+    change: Option<PathChange>,
 ) {
     let width = b.width as usize;
     let room = if width > 1 { width - 1 } else { width };
+    let mark = change_mark(change, color);
     let label = if b.merged > 0 {
         let mark = format!("+{}", b.merged);
         if names::width(&mark) <= room {
@@ -184,6 +266,13 @@ pub(super) fn draw_box(
         } else {
             "+".into()
         }
+    } else if let Some(mark) = mark.filter(|_| room >= 1) {
+        // The sign first, the name in what is left.
+        let mut text = String::from(mark);
+        if room > LABEL_MIN {
+            text.push_str(&label(name, room - 1));
+        }
+        text
     } else if room < LABEL_MIN {
         // A cell or two of `…` says nothing: the colour alone, and
         // under NO_COLOR a thin line.
@@ -250,22 +339,23 @@ pub(super) fn info_line(app: &App, width: usize) -> Line<'static> {
         spans.push(Span::styled("│ ", t.dim()));
     }
     if let Some(mut info) = session.tree_frame_info() {
-        // The name gives way (from the middle of its path) to the numbers.
+        // The name gives way (from the middle of its path) to the numbers,
+        // and the numbers that are not essential to the name (a
+        // comparison's shares).
         let used: usize = spans.iter().map(Span::width).sum();
-        let numbers: usize = frame_spans(
-            app,
-            &FrameInfo {
-                name: String::new(),
-                ..info.clone()
-            },
-            scale,
-        )
-        .iter()
-        .map(Span::width)
-        .sum();
-        let room = width.saturating_sub(used + numbers);
-        info.name = names::shorten(&info.name, room.max(12));
-        spans.extend(frame_spans(app, &info, scale));
+        let mut numbers: Vec<Span<'static>> = Vec::new();
+        for (part, essential) in number_parts(app, &info, scale) {
+            let now: usize = numbers.iter().map(Span::width).sum();
+            let more: usize = part.iter().map(Span::width).sum();
+            if essential || used + now + more + NAME_KEPT <= width {
+                numbers.extend(part);
+            }
+        }
+        let taken: usize = numbers.iter().map(Span::width).sum();
+        let room = width.saturating_sub(used + taken);
+        info.name = names::shorten(&info.name, room.max(NAME_KEPT));
+        spans.push(Span::styled(info.name.clone(), t.title()));
+        spans.extend(numbers);
     }
     let used: usize = spans.iter().map(Span::width).sum();
     if used > width {
@@ -306,20 +396,98 @@ pub(super) fn search_title(app: &App) -> Option<Line<'static>> {
     Some(Line::from(spans).right_aligned())
 }
 
-/// `name · value · x% of total · y% of parent · self v`.
-fn frame_spans(app: &App, info: &FrameInfo, scale: &Scale) -> Vec<Span<'static>> {
+/// The fewest cells the selected frame's name is cut to in the info line.
+const NAME_KEPT: usize = 12;
+
+/// What follows the name in the info line, in parts (each with whether it
+/// stays however narrow the line): ` · value · x% of total · y% of parent ·
+/// self v`; in a comparison ` · new v · base v · Δ +d (+p%) · x% of new
+/// total · y% of parent`.
+fn number_parts(app: &App, info: &FrameInfo, scale: &Scale) -> Vec<(Vec<Span<'static>>, bool)> {
     let t = app.theme;
+    let share = |v: i64, of: i64| percentage(v, of).trim().to_string();
+    let Some((change, side)) = info.change else {
+        return vec![(
+            vec![
+                Span::styled(" · ", t.dim()),
+                Span::raw(value_text(scale, info.total)),
+                Span::styled(" · ", t.dim()),
+                Span::raw(share(info.total, info.grand_total)),
+                Span::styled(" of total · ", t.dim()),
+                Span::raw(share(info.total, info.parent)),
+                Span::styled(" of parent · self ", t.dim()),
+                Span::raw(value_text(scale, info.self_value)),
+            ],
+            true,
+        )];
+    };
+    let side_name = side.name();
     vec![
-        Span::styled(info.name.clone(), t.title()),
-        Span::styled(" · ", t.dim()),
-        Span::raw(value_text(scale, info.total)),
-        Span::styled(" · ", t.dim()),
-        Span::raw(percentage(info.total, info.grand_total).trim().to_string()),
-        Span::styled(" of total · ", t.dim()),
-        Span::raw(percentage(info.total, info.parent).trim().to_string()),
-        Span::styled(" of parent · self ", t.dim()),
-        Span::raw(value_text(scale, info.self_value)),
+        (
+            vec![
+                Span::styled(" · new ", t.dim()),
+                Span::raw(value_text(scale, change.new)),
+                Span::styled(" · base ", t.dim()),
+                Span::raw(value_text(scale, change.base)),
+                Span::styled(
+                    match app.session.comparison().is_some_and(|c| c.normalized()) {
+                        true => " · Δ normalized ",
+                        false => " · Δ ",
+                    },
+                    t.dim(),
+                ),
+                Span::styled(
+                    format!("{} {}", signed(scale, change.delta), relative(&change)),
+                    t.change(change.delta),
+                ),
+            ],
+            true,
+        ),
+        (
+            vec![
+                Span::styled(" · ", t.dim()),
+                Span::raw(share(info.total, info.grand_total)),
+                Span::styled(format!(" of {side_name} total"), t.dim()),
+            ],
+            false,
+        ),
+        (
+            vec![
+                Span::styled(" · ", t.dim()),
+                Span::raw(share(info.total, info.parent)),
+                Span::styled(" of parent", t.dim()),
+            ],
+            false,
+        ),
     ]
+}
+
+/// A comparison's change relative to the base, signed: `(+66.7%)`;
+/// `(new)` where the base has none, `(vanished)` where the new profile
+/// has none.
+pub(super) fn relative(change: &PathChange) -> String {
+    match (change.base, change.new) {
+        (0, 0) => "(=)".into(),
+        (0, _) => "(new)".into(),
+        (_, 0) => "(vanished)".into(),
+        (base, _) => {
+            let p = change.delta as f64 / base.unsigned_abs() as f64 * 100.0;
+            let sign = if p > 0.0 { "+" } else { "" };
+            format!("({sign}{})", percent_text(p))
+        }
+    }
+}
+
+/// A percentage with as many decimals as tell it: `133.3%`, `0.05%`.
+fn percent_text(p: f64) -> String {
+    let digits = if p.abs() >= 100.0 {
+        0
+    } else if p.abs() >= 1.0 {
+        1
+    } else {
+        2
+    };
+    format!("{p:.digits$}%")
 }
 
 /// The package (or namespace, or directory) of a printed name: what one
@@ -355,7 +523,32 @@ fn hue(package: &str) -> Color {
 
 #[cfg(test)]
 mod tests {
-    use super::package_of;
+    use super::{PathChange, change_colour, package_of, relative};
+    use ratatui::style::Color;
+
+    #[test]
+    fn colours_and_words_of_a_change() {
+        let change = |new, base, delta| PathChange { new, base, delta };
+        // Unchanged: grey; a millionth: still grey; all new: full red.
+        let grey = Color::Rgb(200, 200, 192);
+        assert_eq!(change_colour(&change(50, 50, 0)), grey);
+        assert_eq!(change_colour(&change(1_000_001, 1_000_000, 1)), grey);
+        assert_eq!(change_colour(&change(10, 0, 10)), Color::Rgb(235, 60, 50));
+        assert_eq!(change_colour(&change(0, 10, -10)), Color::Rgb(60, 190, 85));
+        // A tenth more: a third of the way to red.
+        let Color::Rgb(r, g, _) = change_colour(&change(110, 100, 10)) else {
+            panic!("rgb");
+        };
+        assert!(r > 205 && g < 165 && g > 140, "{r} {g}");
+        // Normalized: the change against base + change, not the raw new.
+        let scaled = change_colour(&change(200, 100, 10));
+        assert_eq!(scaled, change_colour(&change(110, 100, 10)));
+        assert_eq!(relative(&change(110, 100, 10)), "(+10.0%)");
+        assert_eq!(relative(&change(0, 100, -100)), "(vanished)");
+        assert_eq!(relative(&change(5, 0, 5)), "(new)");
+        assert_eq!(relative(&change(3, 1000, -997)), "(-99.7%)");
+        assert_eq!(relative(&change(1001, 1000, 1)), "(+0.10%)");
+    }
 
     #[test]
     fn packages_of_go_cpp_and_rust_names() {

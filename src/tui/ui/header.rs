@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     ];
     if let Some(comparison) = session.comparison() {
         first.push(Span::raw(" "));
-        first.extend(compared(app, comparison));
+        first.extend(compared(app, comparison, area.width));
     }
     if let Some(binary) = p.mappings.first().map(|m| p.strings.get(m.file))
         && !binary.is_empty()
@@ -129,7 +129,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 /// What the profile is compared with, and when the base was taken.
 /// Short, so that both times fit 80 columns: how long ago the new
 /// profile came, the clock time the base was taken at.
-fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'static>> {
+fn compared(
+    app: &App,
+    comparison: &crate::explore::Comparison,
+    area_width: u16,
+) -> Vec<Span<'static>> {
     let t = app.theme;
     let session = &app.session;
     let now = std::time::SystemTime::now();
@@ -139,11 +143,29 @@ fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'sta
         let ago = text.split_once(", ").map_or(text.as_str(), |(ago, _)| ago);
         spans.push(Span::styled(format!("({ago}) "), t.dim()));
     }
-    spans.push(Span::styled("− base ", t.dim()));
+    let (new_taken, base_taken) = match comparison.base_at {
+        Some(_) => (None, None),
+        None => taken_texts(comparison.taken, area_width >= WIDE),
+    };
+    if let Some(text) = new_taken {
+        spans.push(Span::styled(format!("({text}) "), t.dim()));
+    }
+    // Said before the name, which a narrow screen cuts.
+    spans.push(Span::styled(
+        match comparison.normalized() {
+            true => "− normalized base ",
+            false => "− base ",
+        },
+        t.dim(),
+    ));
     spans.push(Span::styled(
         escape(comparison.base_name.as_bytes()),
         t.title(),
     ));
+    if let Some(text) = base_taken {
+        spans.push(Span::styled(format!(" ({text})"), t.dim()));
+    }
+
     if let Some(at) = comparison.base_at {
         let text = crate::explore::refresh::fetched_text("taken", at, now);
         let clock = text
@@ -152,4 +174,72 @@ fn compared(app: &App, comparison: &crate::explore::Comparison) -> Vec<Span<'sta
         spans.push(Span::styled(format!(" (taken {clock})"), t.dim()));
     }
     spans
+}
+
+/// From this width on, the header gives the dates the profiles of a
+/// comparison were taken on (narrower, their clock times only, so that the
+/// sample types keep some room).
+const WIDE: u16 = 120;
+
+/// When the new profile and the base of a comparison from the command line
+/// were taken, as they say: clock times, with the date once when it is
+/// the same day (`14:02:11`, `13:58:40, 2024-05-01 UTC`), else each with
+/// its date; without `dates`, the clock times alone.
+fn taken_texts(
+    (new, base): (Option<std::time::SystemTime>, Option<std::time::SystemTime>),
+    dates: bool,
+) -> (Option<String>, Option<String>) {
+    let parts = |at: Option<std::time::SystemTime>| {
+        let nanos = at?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        Some(crate::report::date_and_clock_utc(
+            i64::try_from(nanos).ok()?,
+        ))
+    };
+    match (parts(new), parts(base)) {
+        (new, base) if !dates => (new.map(|(_, c)| c), base.map(|(_, c)| format!("{c} UTC"))),
+        (Some((d1, c1)), Some((d2, c2))) if d1 == d2 => (Some(c1), Some(format!("{c2}, {d2} UTC"))),
+        (Some((d1, c1)), Some((d2, c2))) => {
+            (Some(format!("{d1} {c1}")), Some(format!("{d2} {c2} UTC")))
+        }
+        (new, base) => (
+            new.map(|(d, c)| format!("{d} {c} UTC")),
+            base.map(|(d, c)| format!("{d} {c} UTC")),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::taken_texts;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn when_each_profile_was_taken() {
+        let at = |secs: u64| Some(UNIX_EPOCH + Duration::from_secs(secs));
+        // 2024-05-01 14:02:11 and 13:58:40 UTC.
+        let (new, base) = (1_714_572_131, 1_714_571_920);
+        assert_eq!(
+            taken_texts((at(new), at(base)), true),
+            (
+                Some("14:02:11".into()),
+                Some("13:58:40, 2024-05-01 UTC".into())
+            )
+        );
+        assert_eq!(
+            taken_texts((at(new), at(base - 86_400)), true),
+            (
+                Some("2024-05-01 14:02:11".into()),
+                Some("2024-04-30 13:58:40 UTC".into())
+            )
+        );
+        assert_eq!(
+            taken_texts((None, at(base)), true),
+            (None, Some("2024-05-01 13:58:40 UTC".into()))
+        );
+        assert_eq!(taken_texts((None, None), true), (None, None));
+        assert_eq!(
+            taken_texts((at(new), at(base - 86_400)), false),
+            (Some("14:02:11".into()), Some("13:58:40 UTC".into()))
+        );
+    }
 }

@@ -93,8 +93,9 @@ fn draw_half(
         for b in boxes {
             let name = crate::safe_text::escape(tree.name(b.id));
             // The function itself stands out as the selection does.
-            let style = box_style(app, b, &name, level == 0, false);
-            draw_box(buf, x0, y, b, &name, style, app.theme.color);
+            let change = tree.change(b.id).filter(|_| b.merged == 0);
+            let style = box_style(app, b, &name, level == 0, false, change);
+            draw_box(buf, x0, y, b, &name, style, app.theme.color, change);
         }
     }
 }
