@@ -227,6 +227,9 @@ pub struct Aggregate {
     /// Whether the sums were computed ahead, while the filters were typed
     /// (see `Base::compute_ahead`).
     pub summed_ahead: bool,
+    /// Whether this is a [`Aggregate::first_look`]: the aggregate from the
+    /// resolved stacks is still to be built.
+    pub first_look: bool,
 }
 
 impl Aggregate {
@@ -304,6 +307,7 @@ impl Aggregate {
                 complete: true,
                 only_column: sums.only_column,
                 summed_ahead: sums.ahead,
+                first_look: false,
             };
         }
         Aggregate::general(profile, measures, granularity, filters, inline_frames, base)
@@ -331,6 +335,48 @@ impl Aggregate {
             complete: false,
             only_column: None,
             summed_ahead: false,
+            first_look: false,
+        }
+    }
+
+    /// The first table of a very large profile, before its stacks are
+    /// resolved: frames and flat and cum of sample index `k` alone, as
+    /// `--top` sums them (one pass laid out for the caches). Resolving the
+    /// stacks ([`Base::new`]) takes several times longer and twice the
+    /// memory of the profile; the session has its worker build them, and
+    /// the aggregate with them, behind the table shown
+    /// ([`Aggregate::first_look`] says so).
+    pub fn first_look(
+        profile: &Profile,
+        measures: &[Measure],
+        k: usize,
+        granularity: Granularity,
+        filters: &Filters,
+        inline_frames: bool,
+    ) -> Aggregate {
+        let frames = Frames::with_inlining(profile, granularity, filters, inline_frames);
+        let (graph, only_column) = match measures.get(k) {
+            Some(&measure) if measures.len() > 1 => (
+                Graph::build_without_edges(profile, &frames, &[measure], None)
+                    .as_column_of(measures, k),
+                Some(k),
+            ),
+            _ => (
+                Graph::build_without_edges(profile, &frames, measures, None),
+                None,
+            ),
+        };
+        let names = NodeNames::new(&frames);
+        Aggregate {
+            frames: Arc::new(frames),
+            graph: Arc::new(graph),
+            names: Arc::new(names),
+            edges: Edges::InGraph,
+            base: None,
+            complete: false,
+            only_column,
+            summed_ahead: false,
+            first_look: true,
         }
     }
 

@@ -87,6 +87,9 @@ pub(super) enum Waiting {
     Undone,
     /// Inlined frames shown or merged.
     Inlines,
+    /// The stacks resolved behind a first look at a very large profile
+    /// ([`Aggregate::first_look`](super::Aggregate::first_look)).
+    Stacks,
 }
 
 impl Session {
@@ -109,8 +112,14 @@ impl Session {
             latest,
             working,
         });
-        self.request_edges();
-        self.request_columns();
+        if self.agg.first_look {
+            // The stacks are resolved behind the first table; the
+            // aggregate built from them brings callers and callees.
+            self.rebuild_aggregate(Waiting::Stacks);
+        } else {
+            self.request_edges();
+            self.request_columns();
+        }
         let profile = Arc::clone(&self.profile);
         std::thread::spawn(move || worker::serve(&profile, job_queue, results, l, w))
     }

@@ -202,9 +202,15 @@ impl Session {
             .agg
             .only_column
             .is_some_and(|only| only != sample_index)
-            && let Some(graph) = self.agg.all_columns()
         {
-            self.columns_arrived(graph);
+            match self.agg.all_columns() {
+                Some(graph) => self.columns_arrived(graph),
+                // A first look: the graph with edges has them all.
+                None => {
+                    let graph = self.agg.edges(&self.profile);
+                    self.edges_arrived(graph);
+                }
+            }
         }
     }
 
@@ -220,6 +226,9 @@ impl Session {
     pub(super) fn edges_arrived(&mut self, graph: Graph) {
         self.agg.graph = Arc::new(graph);
         self.agg.complete = true;
+        // The graph with edges has every sample index (a first look had
+        // the one shown alone).
+        self.agg.only_column = None;
         let cursor = self.calls.cursor;
         let on_self = cursor == self.calls.self_index();
         self.calls.node = None;
@@ -237,6 +246,7 @@ impl Session {
             Waiting::Undone => format!("filters undone: {} rows", self.view.table.rows.len()),
             Waiting::Inlines if self.inline_frames => "inlined functions shown".to_string(),
             Waiting::Inlines => "inlined functions merged into their callers".to_string(),
+            Waiting::Stacks => "callers and callees ready".to_string(),
         };
         match (why, self.no_match_warnings()) {
             (Waiting::Filters | Waiting::Undone, Some(warnings)) => {

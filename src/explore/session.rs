@@ -178,6 +178,11 @@ pub struct Session {
     pub(super) tags: Option<Result<super::tags::TagsView, crate::report::ReportError>>,
 }
 
+/// Stack entries above which the explorer opens a profile with a first
+/// look ([`Session::wants_first_look`]): three times the default benchmark
+/// profile's, whose stacks are resolved in half a second.
+pub const FIRST_LOOK_FRAMES: usize = 32_000_000;
+
 impl Session {
     /// Aggregates `profile` and opens the table as `settings` say; the
     /// call graph is complete (callers, callees) and every command that
@@ -192,6 +197,28 @@ impl Session {
     /// [`Session::wait_idle`]. What the explorer opens with.
     pub fn new_interactive(profile: Arc<Profile>, settings: Settings) -> Session {
         Session::with_aggregate(profile, settings, Aggregate::quick)
+    }
+
+    /// What the explorer opens a very large profile with (see
+    /// [`Session::wants_first_look`]): the table of the sample index shown
+    /// alone, from the profile as `--top` sums it; the stacks are resolved
+    /// behind it by the worker once one starts, which then brings callers,
+    /// callees and the other sample indices (or [`Session::wait_idle`]
+    /// computes the graph here).
+    pub fn new_first_look(profile: Arc<Profile>, settings: Settings) -> Session {
+        let k = settings.sample_index;
+        Session::with_aggregate(profile, settings, |p, m, g, f, i| {
+            Aggregate::first_look(p, m, k.min(m.len().saturating_sub(1)), g, f, i)
+        })
+    }
+
+    /// Whether the explorer opens `profile` with a first look: when its
+    /// stacks hold more than [`FIRST_LOOK_FRAMES`] entries, resolving
+    /// them takes seconds (the table on the 10x benchmark profile came
+    /// after 8 s, 6 of them the stacks); with `-noinlines` there are no
+    /// stacks to resolve.
+    pub fn wants_first_look(profile: &Profile, inline_frames: bool) -> bool {
+        inline_frames && profile.samples.frame_count() > FIRST_LOOK_FRAMES
     }
 
     /// [`Session::new_interactive`] with pprof's defaults for `profile`:
