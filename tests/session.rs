@@ -337,3 +337,50 @@ fn a_first_look_without_a_worker_computes_what_is_asked() {
     select(&mut session, "example.com/shop/internal/store.(*Store).Put");
     assert!(session.calls().len() > 1, "its callers and callees");
 }
+
+/// A new granularity on a very large profile (forced here) shows a first
+/// look while its stacks are resolved, then the table from the stacks:
+/// both the table a session opened at that granularity shows.
+#[test]
+fn a_new_granularity_shows_a_first_look_while_the_stacks_are_resolved() {
+    let p = profile("assets/heap.pprof");
+    let settings = Settings::new(&p, "heap.pprof");
+    let mut session = Session::new_interactive(p.clone(), settings.clone());
+    session.first_look_above(0);
+    session.with_worker(|session| {
+        session.wait_idle();
+        session.apply(Command::CycleGranularity);
+        let granularity = session.granularity();
+        let mut opened = Session::new(
+            p.clone(),
+            Settings {
+                granularity,
+                ..settings
+            },
+        );
+        let want = table_lines(&mut opened);
+        // The first look arrives with the notice of the granularity, the
+        // stacks still being resolved (the worker has them).
+        while session.shown_granularity() != granularity {
+            session.tick(std::time::Instant::now() + ppt::explore::SLICE);
+        }
+        if session.waiting_for_table() {
+            assert!(session.waiting_for_edges(), "callers come with the stacks");
+        }
+        let unmarked = |lines: Vec<String>| -> Vec<String> {
+            let lines = lines.into_iter();
+            lines.map(|l| l.replace(" (inline)", "")).collect()
+        };
+        assert_eq!(unmarked(table_lines(session)), unmarked(want.clone()));
+        session.wait_idle();
+        assert_eq!(
+            session.notice().map(|n| n.text.as_str()),
+            Some("callers and callees ready"),
+            "the stacks followed a first look"
+        );
+        assert!(!session.waiting_for_edges());
+        assert_eq!(table_lines(session), want);
+        session.apply(Command::SelectRow(2));
+        assert!(session.calls().len() > 1, "its callers and callees");
+    });
+}

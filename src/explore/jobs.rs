@@ -496,6 +496,10 @@ impl Session {
                 if let Some(why) = self.jobs.waiting.take() {
                     self.say_arrival(why);
                 }
+                if self.agg.first_look {
+                    // The aggregate from the stacks follows.
+                    self.jobs.waiting = Some(Waiting::Stacks);
+                }
                 self.request_columns();
             }
             Done::Edges { generation, graph } if generation == generation_now => {

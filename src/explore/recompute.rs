@@ -159,6 +159,7 @@ impl Session {
                     inline_frames: self.inline_frames,
                     base: self.agg.base.clone(),
                     shown,
+                    first_look: self.first_look_wanted(),
                 });
                 self.jobs.waiting = Some(why);
                 self.jobs.aggregate_asked = Some(Instant::now());
@@ -182,6 +183,20 @@ impl Session {
                 self.say_arrival(why);
             }
         }
+    }
+
+    /// Whether the aggregate asked for needs the stacks resolved (a new
+    /// granularity, or no stacks yet) on a profile large enough for a
+    /// first look meanwhile.
+    fn first_look_wanted(&self) -> bool {
+        let resolving = self
+            .agg
+            .base
+            .as_ref()
+            .is_none_or(|b| b.stacks.frames.granularity != self.granularity);
+        resolving
+            && self.inline_frames
+            && self.profile.samples.frame_count() > self.first_look_above
     }
 
     /// What building the table of `sample_index` in `sort` order takes.

@@ -155,6 +155,9 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
+    /// Stack entries above which resolving the stacks shows a first look
+    /// meanwhile ([`FIRST_LOOK_FRAMES`] unless a test says otherwise).
+    pub(super) first_look_above: usize,
     /// The base the profile is compared with (see `compare`).
     pub(super) comparison: Option<super::compare::Comparison>,
     /// The user asked to take or drop a base (the driver does it).
@@ -221,6 +224,13 @@ impl Session {
         inline_frames && profile.samples.frame_count() > FIRST_LOOK_FRAMES
     }
 
+    /// Shows a first look before resolving the stacks (a new granularity)
+    /// on profiles of more than `frames` stack entries, instead of
+    /// [`FIRST_LOOK_FRAMES`]: for tests on small profiles.
+    pub fn first_look_above(&mut self, frames: usize) {
+        self.first_look_above = frames;
+    }
+
     /// [`Session::new_interactive`] with pprof's defaults for `profile`:
     /// for benchmarks.
     pub fn new_for_bench(profile: Arc<Profile>) -> Session {
@@ -284,6 +294,7 @@ impl Session {
             fetch,
             jumps: 0,
             calls_renewed: 0,
+            first_look_above: FIRST_LOOK_FRAMES,
             comparison: None,
             base_asked: false,
             filter_undo: Vec::new(),

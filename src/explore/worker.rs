@@ -9,7 +9,9 @@
 //! thread and keeps answering commands meanwhile:
 //! - a new aggregate comes with its table and the selected function's
 //!   calls, built on both cores at once; after a filter it has the sample
-//!   index shown alone, and the others are summed next;
+//!   index shown alone, and the others are summed next; on a very large
+//!   profile whose stacks must be resolved first (a new granularity), a
+//!   first look at the table comes before it;
 //! - the tables of the other sample indices and sorts follow one at a time
 //!   (a switch to one not built yet waits for it, the keys still working);
 //! - calls, marks and, on the general path, edges arrive when scanned;
@@ -98,6 +100,9 @@ pub(super) enum Job {
         inline_frames: bool,
         base: Option<Base>,
         shown: Shown,
+        /// Show a first look before resolving the stacks
+        /// ([`Aggregate::first_look`]).
+        first_look: bool,
     },
     /// The call-path tree of the aggregate shown, for the flame graph or
     /// a call tree.
@@ -470,9 +475,34 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             inline_frames,
             base,
             shown,
+            first_look,
         } => {
             if !current(generation) {
                 return true;
+            }
+            if first_look {
+                let k = shown.table.k;
+                let look = Aggregate::first_look(
+                    profile,
+                    &measures,
+                    k,
+                    granularity,
+                    &filters,
+                    inline_frames,
+                );
+                let (table, calls) = shown.build(profile, &look);
+                let quick = Done::Quick {
+                    generation,
+                    agg: Box::new(look),
+                    table,
+                    calls,
+                };
+                if done.send(quick).is_err() {
+                    return false;
+                }
+                if !current(generation) {
+                    return true;
+                }
             }
             let agg = Aggregate::from_base(
                 profile,
