@@ -293,7 +293,8 @@ fn a_first_look_shows_top_at_once_and_the_stacks_follow() {
     );
     assert!(session.waiting_for_edges(), "callers follow");
     session.with_worker(|session| {
-        assert!(session.waiting_for_table(), "the stacks are resolved");
+        assert!(session.resolving_stacks(), "the stacks are resolved");
+        assert!(!session.waiting_for_table(), "the table is there");
         session.wait_idle();
         assert_eq!(
             session.notice().map(|n| n.text.as_str()),
@@ -364,7 +365,7 @@ fn a_new_granularity_shows_a_first_look_while_the_stacks_are_resolved() {
         while session.shown_granularity() != granularity {
             session.tick(std::time::Instant::now() + ppt::explore::SLICE);
         }
-        if session.waiting_for_table() {
+        if session.resolving_stacks() {
             assert!(session.waiting_for_edges(), "callers come with the stacks");
         }
         let unmarked = |lines: Vec<String>| -> Vec<String> {

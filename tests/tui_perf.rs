@@ -86,11 +86,11 @@ fn big_profile_timings() {
     );
     let mut slow = Vec::new();
     app.with_worker(|app| {
-        if app.session.waiting_for_table() {
+        if app.session.resolving_stacks() {
             // A first look: the stacks are resolved behind the table.
             let start = Instant::now();
             let mut longest = Duration::ZERO;
-            while app.session.waiting_for_table() {
+            while app.session.resolving_stacks() {
                 let tick = Instant::now();
                 app.session.tick(Instant::now() + ppt::explore::SLICE);
                 longest = longest.max(tick.elapsed());

@@ -229,7 +229,14 @@ impl Session {
     /// Whether a table for new filters or granularity is being computed
     /// (the one shown is the previous).
     pub fn waiting_for_table(&self) -> bool {
-        self.jobs.waiting.is_some()
+        self.jobs.waiting.is_some_and(|why| why != Waiting::Stacks)
+    }
+
+    /// Whether the stacks are being resolved behind a first look at a very
+    /// large profile (the table is shown; callers, callees and the other
+    /// sample indices follow).
+    pub fn resolving_stacks(&self) -> bool {
+        self.jobs.waiting == Some(Waiting::Stacks)
     }
 
     /// Whether callers and callees of the table shown are still being

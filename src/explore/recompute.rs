@@ -10,6 +10,7 @@
 
 use super::aggregate::Aggregate;
 use super::calls::Calls;
+use super::dispose::dispose;
 use super::jobs::{Pending, Waiting};
 use super::session::Session;
 use super::table::Table;
@@ -356,9 +357,11 @@ impl Session {
         let keep = self.selected_identity();
         self.jobs.marks_wanted.clear();
         self.jobs.prepare_asked = false;
-        self.agg = agg;
-        self.views = self.empty_views();
-        self.view = match table {
+        let nodes = self.agg.frames.nodes.len();
+        let old_agg = std::mem::replace(&mut self.agg, agg);
+        let empty = self.empty_views();
+        let old_views = std::mem::replace(&mut self.views, empty);
+        let view = match table {
             Some(table) if (table.sample, table.sort) == (self.sample_index, self.sort) => {
                 View::from_table(
                     &self.profile,
@@ -372,6 +375,8 @@ impl Session {
                 self.build_view(self.sample_index, self.sort)
             }
         };
+        let old_view = std::mem::replace(&mut self.view, view);
+        dispose((old_agg, old_views, old_view), nodes);
         // Node and edge ids are new: the calls are computed again, unless
         // they came with the table (kept by `reselect` if the function
         // selected is theirs).
