@@ -160,7 +160,8 @@ impl Session {
                     inline_frames: self.inline_frames,
                     base: self.agg.base.clone(),
                     shown,
-                    first_look: self.first_look_wanted(),
+                    // Behind a first look, the stacks at once.
+                    first_look: why != Waiting::Stacks && self.first_look_wanted(),
                 });
                 self.jobs.waiting = Some(why);
                 self.jobs.aggregate_asked = Some(Instant::now());
