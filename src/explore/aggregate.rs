@@ -325,6 +325,17 @@ impl Aggregate {
     ) -> Aggregate {
         let frames = Frames::with_inlining(profile, granularity, filters, inline_frames);
         let graph = Graph::build_without_edges(profile, &frames, measures, None);
+        Aggregate::without_edges(frames, graph, base, None, false)
+    }
+
+    /// An aggregate of the general path: flat and cum, edges to follow.
+    fn without_edges(
+        frames: Frames,
+        graph: Graph,
+        base: Option<Base>,
+        only_column: Option<usize>,
+        first_look: bool,
+    ) -> Aggregate {
         let names = NodeNames::new(&frames);
         Aggregate {
             frames: Arc::new(frames),
@@ -333,9 +344,9 @@ impl Aggregate {
             edges: Edges::InGraph,
             base,
             complete: false,
-            only_column: None,
+            only_column,
             summed_ahead: false,
-            first_look: false,
+            first_look,
         }
     }
 
@@ -344,8 +355,8 @@ impl Aggregate {
     /// `--top` sums them (one pass laid out for the caches). Resolving the
     /// stacks ([`Base::new`]) takes several times longer and twice the
     /// memory of the profile; the session has its worker build them, and
-    /// the aggregate with them, behind the table shown
-    /// ([`Aggregate::first_look`] says so).
+    /// the aggregate with them, behind the table shown (the aggregate's
+    /// `first_look` says it is one).
     pub fn first_look(
         profile: &Profile,
         measures: &[Measure],
@@ -366,18 +377,7 @@ impl Aggregate {
                 None,
             ),
         };
-        let names = NodeNames::new(&frames);
-        Aggregate {
-            frames: Arc::new(frames),
-            graph: Arc::new(graph),
-            names: Arc::new(names),
-            edges: Edges::InGraph,
-            base: None,
-            complete: false,
-            only_column,
-            summed_ahead: false,
-            first_look: true,
-        }
+        Aggregate::without_edges(frames, graph, None, only_column, true)
     }
 
     /// The full graph (with edges) of this aggregate's frames: the slow

@@ -480,6 +480,18 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             if !current(generation) {
                 return true;
             }
+            // An aggregate with its table and calls; false once the session
+            // is gone.
+            let send_quick = |agg: Aggregate| {
+                let (table, calls) = shown.build(profile, &agg);
+                let quick = Done::Quick {
+                    generation,
+                    agg: Box::new(agg),
+                    table,
+                    calls,
+                };
+                done.send(quick).is_ok()
+            };
             if first_look {
                 let k = shown.table.k;
                 let look = Aggregate::first_look(
@@ -490,14 +502,7 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                     &filters,
                     inline_frames,
                 );
-                let (table, calls) = shown.build(profile, &look);
-                let quick = Done::Quick {
-                    generation,
-                    agg: Box::new(look),
-                    table,
-                    calls,
-                };
-                if done.send(quick).is_err() {
+                if !send_quick(look) {
                     return false;
                 }
                 if !current(generation) {
@@ -513,15 +518,8 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                 base,
                 Some(shown.table.k),
             );
-            let (table, calls) = shown.build(profile, &agg);
             let (complete, frames) = (agg.complete, Arc::clone(&agg.frames));
-            let quick = Done::Quick {
-                generation,
-                agg: Box::new(agg),
-                table,
-                calls,
-            };
-            if done.send(quick).is_err() {
+            if !send_quick(agg) {
                 return false;
             }
             if complete {
