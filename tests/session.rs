@@ -268,3 +268,120 @@ fn show_from_with_trimming_keeps_the_inline_marks_of_top() {
             .any(|l| l.ends_with("reflect.MakeMap (inline)"))
     );
 }
+
+/// A very large profile opens with a first look: the table of the sample
+/// index shown, summed as `--top` sums it, before the stacks are resolved
+/// (forced here on a small profile). The worker then resolves them behind
+/// the table: callers, the other sample indices and filters work as in any
+/// session, every table still `--top`'s.
+#[test]
+fn a_first_look_shows_top_at_once_and_the_stacks_follow() {
+    let p = profile("assets/heap.pprof");
+    let mut settings = Settings::new(&p, "heap.pprof");
+    settings.sample_index = 1;
+    let mut session = Session::new_first_look(p.clone(), settings);
+    assert!(!Session::wants_first_look(&p, true), "a small profile");
+    assert_eq!(session.sample_index(), 1);
+    // The inline marks come with the callers.
+    let unmarked = |lines: Vec<String>| -> Vec<String> {
+        let lines = lines.into_iter();
+        lines.map(|l| l.replace(" (inline)", "")).collect()
+    };
+    assert_eq!(
+        unmarked(table_lines(&mut session)),
+        unmarked(top_lines(&p, 1, &Filters::default()))
+    );
+    assert!(session.waiting_for_edges(), "callers follow");
+    session.with_worker(|session| {
+        assert!(session.resolving_stacks(), "the stacks are resolved");
+        assert!(!session.waiting_for_table(), "the table is there");
+        session.wait_idle();
+        assert_eq!(
+            session.notice().map(|n| n.text.as_str()),
+            Some("callers and callees ready")
+        );
+        assert!(!session.waiting_for_edges());
+        assert_eq!(table_lines(session), top_lines(&p, 1, &Filters::default()));
+        select(session, "example.com/shop/internal/store.(*Store).Put");
+        assert!(session.calls().len() > 1, "its callers and callees");
+        for k in 0..p.sample_types.len() {
+            session.apply(Command::PickSample(k));
+            session.wait_idle();
+            assert_eq!(
+                table_lines(session),
+                top_lines(&p, k, &Filters::default()),
+                "sample index {k}"
+            );
+        }
+        session.apply(Command::ApplyFilters(Box::new(focus("json|sort"))));
+        session.wait_idle();
+        let k = session.sample_index();
+        assert_eq!(table_lines(session), top_lines(&p, k, &focus("json|sort")));
+    });
+}
+
+/// Without a worker, a first look's other sample indices and callers are
+/// computed when asked for.
+#[test]
+fn a_first_look_without_a_worker_computes_what_is_asked() {
+    let p = profile("assets/heap.pprof");
+    let mut session = Session::new_first_look(p.clone(), Settings::new(&p, "heap.pprof"));
+    for k in [0, 2, 1, 3] {
+        session.apply(Command::PickSample(k));
+        assert_eq!(
+            table_lines(&mut session),
+            top_lines(&p, k, &Filters::default()),
+            "sample index {k}"
+        );
+    }
+    session.wait_idle();
+    select(&mut session, "example.com/shop/internal/store.(*Store).Put");
+    assert!(session.calls().len() > 1, "its callers and callees");
+}
+
+/// A new granularity on a very large profile (forced here) shows a first
+/// look while its stacks are resolved, then the table from the stacks:
+/// both the table a session opened at that granularity shows.
+#[test]
+fn a_new_granularity_shows_a_first_look_while_the_stacks_are_resolved() {
+    let p = profile("assets/heap.pprof");
+    let settings = Settings::new(&p, "heap.pprof");
+    let mut session = Session::new_interactive(p.clone(), settings.clone());
+    session.first_look_above(0);
+    session.with_worker(|session| {
+        session.wait_idle();
+        session.apply(Command::CycleGranularity);
+        let granularity = session.granularity();
+        let mut opened = Session::new(
+            p.clone(),
+            Settings {
+                granularity,
+                ..settings
+            },
+        );
+        let want = table_lines(&mut opened);
+        // The first look arrives with the notice of the granularity, the
+        // stacks still being resolved (the worker has them).
+        while session.shown_granularity() != granularity {
+            session.tick(std::time::Instant::now() + ppt::explore::SLICE);
+        }
+        if session.resolving_stacks() {
+            assert!(session.waiting_for_edges(), "callers come with the stacks");
+        }
+        let unmarked = |lines: Vec<String>| -> Vec<String> {
+            let lines = lines.into_iter();
+            lines.map(|l| l.replace(" (inline)", "")).collect()
+        };
+        assert_eq!(unmarked(table_lines(session)), unmarked(want.clone()));
+        session.wait_idle();
+        assert_eq!(
+            session.notice().map(|n| n.text.as_str()),
+            Some("callers and callees ready"),
+            "the stacks followed a first look"
+        );
+        assert!(!session.waiting_for_edges());
+        assert_eq!(table_lines(session), want);
+        session.apply(Command::SelectRow(2));
+        assert!(session.calls().len() > 1, "its callers and callees");
+    });
+}

@@ -227,6 +227,9 @@ pub struct Aggregate {
     /// Whether the sums were computed ahead, while the filters were typed
     /// (see `Base::compute_ahead`).
     pub summed_ahead: bool,
+    /// Whether this is a [`Aggregate::first_look`]: the aggregate from the
+    /// resolved stacks is still to be built.
+    pub first_look: bool,
 }
 
 impl Aggregate {
@@ -304,6 +307,7 @@ impl Aggregate {
                 complete: true,
                 only_column: sums.only_column,
                 summed_ahead: sums.ahead,
+                first_look: false,
             };
         }
         Aggregate::general(profile, measures, granularity, filters, inline_frames, base)
@@ -321,6 +325,17 @@ impl Aggregate {
     ) -> Aggregate {
         let frames = Frames::with_inlining(profile, granularity, filters, inline_frames);
         let graph = Graph::build_without_edges(profile, &frames, measures, None);
+        Aggregate::without_edges(frames, graph, base, None, false)
+    }
+
+    /// An aggregate of the general path: flat and cum, edges to follow.
+    fn without_edges(
+        frames: Frames,
+        graph: Graph,
+        base: Option<Base>,
+        only_column: Option<usize>,
+        first_look: bool,
+    ) -> Aggregate {
         let names = NodeNames::new(&frames);
         Aggregate {
             frames: Arc::new(frames),
@@ -329,9 +344,40 @@ impl Aggregate {
             edges: Edges::InGraph,
             base,
             complete: false,
-            only_column: None,
+            only_column,
             summed_ahead: false,
+            first_look,
         }
+    }
+
+    /// The first table of a very large profile, before its stacks are
+    /// resolved: frames and flat and cum of sample index `k` alone, as
+    /// `--top` sums them (one pass laid out for the caches). Resolving the
+    /// stacks ([`Base::new`]) takes several times longer and twice the
+    /// memory of the profile; the session has its worker build them, and
+    /// the aggregate with them, behind the table shown (the aggregate's
+    /// `first_look` says it is one).
+    pub fn first_look(
+        profile: &Profile,
+        measures: &[Measure],
+        k: usize,
+        granularity: Granularity,
+        filters: &Filters,
+        inline_frames: bool,
+    ) -> Aggregate {
+        let frames = Frames::with_inlining(profile, granularity, filters, inline_frames);
+        let (graph, only_column) = match measures.get(k) {
+            Some(&measure) if measures.len() > 1 => (
+                Graph::build_without_edges(profile, &frames, &[measure], None)
+                    .as_column_of(measures, k),
+                Some(k),
+            ),
+            _ => (
+                Graph::build_without_edges(profile, &frames, measures, None),
+                None,
+            ),
+        };
+        Aggregate::without_edges(frames, graph, None, only_column, true)
     }
 
     /// The full graph (with edges) of this aggregate's frames: the slow

@@ -87,6 +87,9 @@ pub(super) enum Waiting {
     Undone,
     /// Inlined frames shown or merged.
     Inlines,
+    /// The stacks resolved behind a first look at a very large profile
+    /// ([`Aggregate::first_look`](super::Aggregate::first_look)).
+    Stacks,
 }
 
 impl Session {
@@ -109,8 +112,14 @@ impl Session {
             latest,
             working,
         });
-        self.request_edges();
-        self.request_columns();
+        if self.agg.first_look {
+            // The stacks are resolved behind the first table; the
+            // aggregate built from them brings callers and callees.
+            self.rebuild_aggregate(Waiting::Stacks);
+        } else {
+            self.request_edges();
+            self.request_columns();
+        }
         let profile = Arc::clone(&self.profile);
         std::thread::spawn(move || worker::serve(&profile, job_queue, results, l, w))
     }
@@ -220,7 +229,14 @@ impl Session {
     /// Whether a table for new filters or granularity is being computed
     /// (the one shown is the previous).
     pub fn waiting_for_table(&self) -> bool {
-        self.jobs.waiting.is_some()
+        self.jobs.waiting.is_some_and(|why| why != Waiting::Stacks)
+    }
+
+    /// Whether the stacks are being resolved behind a first look at a very
+    /// large profile (the table is shown; callers, callees and the other
+    /// sample indices follow).
+    pub fn resolving_stacks(&self) -> bool {
+        self.jobs.waiting == Some(Waiting::Stacks)
     }
 
     /// Whether callers and callees of the table shown are still being
@@ -486,6 +502,10 @@ impl Session {
                 self.install(*agg, Some(table), calls);
                 if let Some(why) = self.jobs.waiting.take() {
                     self.say_arrival(why);
+                }
+                if self.agg.first_look {
+                    // The aggregate from the stacks follows.
+                    self.jobs.waiting = Some(Waiting::Stacks);
                 }
                 self.request_columns();
             }

@@ -60,6 +60,7 @@ pub mod calls;
 pub mod command;
 pub mod compare;
 mod compare_sides;
+mod dispose;
 pub mod finder;
 pub mod flame;
 pub mod history;

@@ -10,6 +10,7 @@
 
 use super::aggregate::Aggregate;
 use super::calls::Calls;
+use super::dispose::dispose;
 use super::jobs::{Pending, Waiting};
 use super::session::Session;
 use super::table::Table;
@@ -159,6 +160,8 @@ impl Session {
                     inline_frames: self.inline_frames,
                     base: self.agg.base.clone(),
                     shown,
+                    // Behind a first look, the stacks at once.
+                    first_look: why != Waiting::Stacks && self.first_look_wanted(),
                 });
                 self.jobs.waiting = Some(why);
                 self.jobs.aggregate_asked = Some(Instant::now());
@@ -184,6 +187,20 @@ impl Session {
         }
     }
 
+    /// Whether the aggregate asked for needs the stacks resolved (a new
+    /// granularity, or no stacks yet) on a profile large enough for a
+    /// first look meanwhile.
+    fn first_look_wanted(&self) -> bool {
+        let resolving = self
+            .agg
+            .base
+            .as_ref()
+            .is_none_or(|b| b.stacks.frames.granularity != self.granularity);
+        resolving
+            && self.inline_frames
+            && self.profile.samples.frame_count() > self.first_look_above
+    }
+
     /// What building the table of `sample_index` in `sort` order takes.
     pub(super) fn table_spec(&self, sample_index: usize, sort: SortKey) -> TableSpec {
         TableSpec {
@@ -202,9 +219,15 @@ impl Session {
             .agg
             .only_column
             .is_some_and(|only| only != sample_index)
-            && let Some(graph) = self.agg.all_columns()
         {
-            self.columns_arrived(graph);
+            match self.agg.all_columns() {
+                Some(graph) => self.columns_arrived(graph),
+                // A first look: the graph with edges has them all.
+                None => {
+                    let graph = self.agg.edges(&self.profile);
+                    self.edges_arrived(graph);
+                }
+            }
         }
     }
 
@@ -220,6 +243,9 @@ impl Session {
     pub(super) fn edges_arrived(&mut self, graph: Graph) {
         self.agg.graph = Arc::new(graph);
         self.agg.complete = true;
+        // The graph with edges has every sample index (a first look had
+        // the one shown alone).
+        self.agg.only_column = None;
         let cursor = self.calls.cursor;
         let on_self = cursor == self.calls.self_index();
         self.calls.node = None;
@@ -237,6 +263,7 @@ impl Session {
             Waiting::Undone => format!("filters undone: {} rows", self.view.table.rows.len()),
             Waiting::Inlines if self.inline_frames => "inlined functions shown".to_string(),
             Waiting::Inlines => "inlined functions merged into their callers".to_string(),
+            Waiting::Stacks => "callers and callees ready".to_string(),
         };
         match (why, self.no_match_warnings()) {
             (Waiting::Filters | Waiting::Undone, Some(warnings)) => {
@@ -331,9 +358,11 @@ impl Session {
         let keep = self.selected_identity();
         self.jobs.marks_wanted.clear();
         self.jobs.prepare_asked = false;
-        self.agg = agg;
-        self.views = self.empty_views();
-        self.view = match table {
+        let nodes = self.agg.frames.nodes.len();
+        let old_agg = std::mem::replace(&mut self.agg, agg);
+        let empty = self.empty_views();
+        let old_views = std::mem::replace(&mut self.views, empty);
+        let view = match table {
             Some(table) if (table.sample, table.sort) == (self.sample_index, self.sort) => {
                 View::from_table(
                     &self.profile,
@@ -347,6 +376,8 @@ impl Session {
                 self.build_view(self.sample_index, self.sort)
             }
         };
+        let old_view = std::mem::replace(&mut self.view, view);
+        dispose((old_agg, old_views, old_view), nodes);
         // Node and edge ids are new: the calls are computed again, unless
         // they came with the table (kept by `reselect` if the function
         // selected is theirs).

@@ -169,10 +169,13 @@ impl Session {
         let ready = ready
             .filter(|(plan, _)| *plan == Plan::of(&settings))
             .map(|(_, agg)| agg);
-        let mut session = Session::with_aggregate(profile, settings, |p, m, g, f, i| match ready {
-            Some(agg) => agg,
-            None => Aggregate::quick(p, m, g, f, i),
-        });
+        let mut session = match ready {
+            Some(agg) => Session::with_aggregate(profile, settings, |_, _, _, _, _| agg),
+            None if Session::wants_first_look(&profile, settings.inline_frames) => {
+                Session::new_first_look(profile, settings)
+            }
+            None => Session::new_interactive(profile, settings),
+        };
         session.fetch = carry.fetch;
         session.comparison = carry.comparison;
         session.history = carry.history;

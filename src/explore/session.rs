@@ -155,6 +155,9 @@ pub struct Session {
     pub(super) jumps: u64,
     /// Counts the calls shown anew (see [`Session::calls_renewed`]).
     pub(super) calls_renewed: u64,
+    /// Stack entries above which resolving the stacks shows a first look
+    /// meanwhile ([`FIRST_LOOK_FRAMES`] unless a test says otherwise).
+    pub(super) first_look_above: usize,
     /// The base the profile is compared with (see `compare`).
     pub(super) comparison: Option<super::compare::Comparison>,
     /// The user asked to take or drop a base (the driver does it).
@@ -178,6 +181,11 @@ pub struct Session {
     pub(super) tags: Option<Result<super::tags::TagsView, crate::report::ReportError>>,
 }
 
+/// Stack entries above which the explorer opens a profile with a first
+/// look ([`Session::wants_first_look`]): three times the default benchmark
+/// profile's, whose stacks are resolved in half a second.
+pub const FIRST_LOOK_FRAMES: usize = 32_000_000;
+
 impl Session {
     /// Aggregates `profile` and opens the table as `settings` say; the
     /// call graph is complete (callers, callees) and every command that
@@ -192,6 +200,35 @@ impl Session {
     /// [`Session::wait_idle`]. What the explorer opens with.
     pub fn new_interactive(profile: Arc<Profile>, settings: Settings) -> Session {
         Session::with_aggregate(profile, settings, Aggregate::quick)
+    }
+
+    /// What the explorer opens a very large profile with (see
+    /// [`Session::wants_first_look`]): the table of the sample index shown
+    /// alone, from the profile as `--top` sums it; the stacks are resolved
+    /// behind it by the worker once one starts, which then brings callers,
+    /// callees and the other sample indices (or [`Session::wait_idle`]
+    /// computes the graph here).
+    pub fn new_first_look(profile: Arc<Profile>, settings: Settings) -> Session {
+        let k = settings.sample_index;
+        Session::with_aggregate(profile, settings, |p, m, g, f, i| {
+            Aggregate::first_look(p, m, k.min(m.len().saturating_sub(1)), g, f, i)
+        })
+    }
+
+    /// Whether the explorer opens `profile` with a first look: when its
+    /// stacks hold more than [`FIRST_LOOK_FRAMES`] entries, resolving
+    /// them takes seconds (the table on the 10x benchmark profile came
+    /// after 8 s, 6 of them the stacks); with `-noinlines` there are no
+    /// stacks to resolve.
+    pub fn wants_first_look(profile: &Profile, inline_frames: bool) -> bool {
+        inline_frames && profile.samples.frame_count() > FIRST_LOOK_FRAMES
+    }
+
+    /// Shows a first look before resolving the stacks (a new granularity)
+    /// on profiles of more than `frames` stack entries, instead of
+    /// [`FIRST_LOOK_FRAMES`]: for tests on small profiles.
+    pub fn first_look_above(&mut self, frames: usize) {
+        self.first_look_above = frames;
     }
 
     /// [`Session::new_interactive`] with pprof's defaults for `profile`:
@@ -257,6 +294,7 @@ impl Session {
             fetch,
             jumps: 0,
             calls_renewed: 0,
+            first_look_above: FIRST_LOOK_FRAMES,
             comparison: None,
             base_asked: false,
             filter_undo: Vec::new(),

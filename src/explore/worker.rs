@@ -9,7 +9,9 @@
 //! thread and keeps answering commands meanwhile:
 //! - a new aggregate comes with its table and the selected function's
 //!   calls, built on both cores at once; after a filter it has the sample
-//!   index shown alone, and the others are summed next;
+//!   index shown alone, and the others are summed next; on a very large
+//!   profile whose stacks must be resolved first (a new granularity), a
+//!   first look at the table comes before it;
 //! - the tables of the other sample indices and sorts follow one at a time
 //!   (a switch to one not built yet waits for it, the keys still working);
 //! - calls, marks and, on the general path, edges arrive when scanned;
@@ -98,6 +100,9 @@ pub(super) enum Job {
         inline_frames: bool,
         base: Option<Base>,
         shown: Shown,
+        /// Show a first look before resolving the stacks
+        /// ([`Aggregate::first_look`]).
+        first_look: bool,
     },
     /// The call-path tree of the aggregate shown, for the flame graph or
     /// a call tree.
@@ -470,9 +475,39 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
             inline_frames,
             base,
             shown,
+            first_look,
         } => {
             if !current(generation) {
                 return true;
+            }
+            // An aggregate with its table and calls; false once the session
+            // is gone.
+            let send_quick = |agg: Aggregate| {
+                let (table, calls) = shown.build(profile, &agg);
+                let quick = Done::Quick {
+                    generation,
+                    agg: Box::new(agg),
+                    table,
+                    calls,
+                };
+                done.send(quick).is_ok()
+            };
+            if first_look {
+                let k = shown.table.k;
+                let look = Aggregate::first_look(
+                    profile,
+                    &measures,
+                    k,
+                    granularity,
+                    &filters,
+                    inline_frames,
+                );
+                if !send_quick(look) {
+                    return false;
+                }
+                if !current(generation) {
+                    return true;
+                }
             }
             let agg = Aggregate::from_base(
                 profile,
@@ -483,15 +518,8 @@ fn run(profile: &Profile, job: Job, done: &Sender<Done>, latest: &AtomicU64) -> 
                 base,
                 Some(shown.table.k),
             );
-            let (table, calls) = shown.build(profile, &agg);
             let (complete, frames) = (agg.complete, Arc::clone(&agg.frames));
-            let quick = Done::Quick {
-                generation,
-                agg: Box::new(agg),
-                table,
-                calls,
-            };
-            if done.send(quick).is_err() {
+            if !send_quick(agg) {
                 return false;
             }
             if complete {

@@ -132,36 +132,30 @@ pub(super) fn append_base(mut profile: Profile, base: &Profile) -> Result<Profil
         num: 0,
         num_unit: StrId::EMPTY,
     };
-    let locations: Vec<u32> = (0..base.locations.len() as u32)
-        .map(|l| l + first_location)
-        .collect();
-    let (mut values, mut labels) = (Vec::new(), Vec::new());
-    let samples = &base.samples;
-    for s in 0..samples.len() {
-        values.clear();
-        // Go's int64(float64(v) * -1): v negated (the smallest value
-        // stays what it is).
-        values.extend(samples.values(s).iter().map(|v| v.wrapping_neg()));
-        labels.clear();
-        labels.extend(
-            samples
-                .labels(s)
-                .iter()
-                .map(|l| Label {
+    // The base's location l is now `first_location + l`.
+    u32::try_from(out.locations.len()).map_err(|_| {
+        too_big(ProfileError::Invalid(
+            "more than 4 billion locations".into(),
+        ))
+    })?;
+    out.samples
+        .append_negated(
+            &base.samples,
+            first_location,
+            |l| {
+                let l = Label {
                     key: string(l.key),
                     str: string(l.str),
                     num_unit: string(l.num_unit),
                     ..*l
-                })
+                };
                 // Labels of nothing are no labels to pprof.
-                .filter(|l| !(l.str.is_empty() && l.num == 0 && l.num_unit.is_empty()))
-                .filter(|l| l.key != mark.key || l.str.is_empty()),
-        );
-        labels.push(mark);
-        out.samples
-            .push_mapped(samples.stack(s), &locations, &values, &labels)
-            .map_err(too_big)?;
-    }
+                let nothing = l.str.is_empty() && l.num == 0 && l.num_unit.is_empty();
+                (!nothing && (l.key != mark.key || l.str.is_empty())).then_some(l)
+            },
+            mark,
+        )
+        .map_err(too_big)?;
     profile.merged_on_load = false;
     profile.signs_apart = true;
     Ok(profile)

@@ -17,8 +17,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let width = area.width as usize;
     let mut spans = Vec::new();
     let mut used = 0;
-    if app.session.waiting_for_table() {
-        let text = " computing… ";
+    let busy = if app.session.waiting_for_table() {
+        Some(" computing… ")
+    } else if app.session.resolving_stacks() {
+        Some(" resolving stacks… ")
+    } else {
+        None
+    };
+    if let Some(text) = busy {
         used += names::width(text) + 1;
         spans.push(Span::styled(text, t.info()));
         spans.push(Span::styled("│", t.dim()));
