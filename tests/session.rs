@@ -8,11 +8,11 @@ mod explorer;
 
 use explorer::{
     decoded, doubled_heap, fixture_bytes, profile, selected_name, table_lines, top_lines,
+    top_lines_trimmed, without_inline_marks,
 };
 use ppt::analysis::order::SortKey;
 use ppt::analysis::{Filters, Granularity, Pattern};
 use ppt::explore::{Command, Session, Settings};
-use ppt::report::{ReportOptions, top};
 
 fn heap_session() -> Session {
     let p = profile("assets/heap.pprof");
@@ -209,20 +209,8 @@ fn show_from_with_trimming_keeps_the_inline_marks_of_top() {
         show_from: Some(Pattern::new("show_from", "storeWork|sortWork").expect("a regex")),
         ..Filters::default()
     };
-    let top_rows = |p: &ppt::profile::Profile, k: usize, fraction: f64| -> Vec<String> {
-        let options = ReportOptions {
-            sample_index: Some(k.to_string()),
-            node_fraction: fraction,
-            filters: show_from(),
-            ..ReportOptions::default()
-        };
-        let report = String::from_utf8(top(p, &options).expect("the report")).expect("text");
-        report
-            .lines()
-            .skip_while(|l| !l.trim_start().starts_with("flat"))
-            .skip(1)
-            .map(str::to_string)
-            .collect()
+    let top_rows = |p: &ppt::profile::Profile, k: usize, fraction: f64| {
+        top_lines_trimmed(p, k, &show_from(), fraction)
     };
     for path in [
         "tests/fixtures/go/allocs.pprof",
@@ -282,14 +270,9 @@ fn a_first_look_shows_top_at_once_and_the_stacks_follow() {
     let mut session = Session::new_first_look(p.clone(), settings);
     assert!(!Session::wants_first_look(&p, true), "a small profile");
     assert_eq!(session.sample_index(), 1);
-    // The inline marks come with the callers.
-    let unmarked = |lines: Vec<String>| -> Vec<String> {
-        let lines = lines.into_iter();
-        lines.map(|l| l.replace(" (inline)", "")).collect()
-    };
     assert_eq!(
-        unmarked(table_lines(&mut session)),
-        unmarked(top_lines(&p, 1, &Filters::default()))
+        without_inline_marks(table_lines(&mut session)),
+        without_inline_marks(top_lines(&p, 1, &Filters::default()))
     );
     assert!(session.waiting_for_edges(), "callers follow");
     session.with_worker(|session| {
@@ -368,11 +351,10 @@ fn a_new_granularity_shows_a_first_look_while_the_stacks_are_resolved() {
         if session.resolving_stacks() {
             assert!(session.waiting_for_edges(), "callers come with the stacks");
         }
-        let unmarked = |lines: Vec<String>| -> Vec<String> {
-            let lines = lines.into_iter();
-            lines.map(|l| l.replace(" (inline)", "")).collect()
-        };
-        assert_eq!(unmarked(table_lines(session)), unmarked(want.clone()));
+        assert_eq!(
+            without_inline_marks(table_lines(session)),
+            without_inline_marks(want.clone())
+        );
         session.wait_idle();
         assert_eq!(
             session.notice().map(|n| n.text.as_str()),

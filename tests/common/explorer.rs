@@ -84,9 +84,14 @@ pub fn table_lines(session: &mut Session) -> Vec<String> {
 
 /// The rows of the top report of sample index `k` under `filters`.
 pub fn top_lines(p: &Profile, k: usize, filters: &Filters) -> Vec<String> {
+    top_lines_trimmed(p, k, filters, 0.0)
+}
+
+/// [`top_lines`] with pprof's node fraction `fraction`.
+pub fn top_lines_trimmed(p: &Profile, k: usize, filters: &Filters, fraction: f64) -> Vec<String> {
     let options = ReportOptions {
         sample_index: Some(k.to_string()),
-        node_fraction: 0.0,
+        node_fraction: fraction,
         filters: filters.clone(),
         ..ReportOptions::default()
     };
@@ -96,5 +101,13 @@ pub fn top_lines(p: &Profile, k: usize, filters: &Filters) -> Vec<String> {
         .skip_while(|l| !l.trim_start().starts_with("flat"))
         .skip(1)
         .map(str::to_string)
+        .collect()
+}
+
+/// Table lines without their `(inline)` marks (which come with the callers).
+pub fn without_inline_marks(lines: Vec<String>) -> Vec<String> {
+    lines
+        .into_iter()
+        .map(|l| l.replace(" (inline)", ""))
         .collect()
 }
